@@ -1,0 +1,29 @@
+import { Hono } from "hono";
+import { AppError, isAppError } from "@cloudcafe/core";
+import type { Logger, Metrics } from "@cloudcafe/observability";
+import { errorResponse } from "./errors.ts";
+import { limitBody, requestContext } from "./middleware.ts";
+
+export interface ServiceAppOptions {
+  logger: Logger;
+  metrics?: Metrics;
+  bodyLimitBytes?: number;
+}
+
+/**
+ * The base every CloudCafe service app starts from: trace context, request log, body limit,
+ * JSON 404 and the error contract `{error:{code,message}}`.
+ */
+export function createServiceApp(options: ServiceAppOptions) {
+  const app = new Hono();
+  app.use("*", requestContext(options.logger, options.metrics));
+  app.use("*", limitBody(options.bodyLimitBytes));
+  app.notFound((c) => errorResponse(c, new AppError("NOT_FOUND", `No route for ${c.req.method} ${c.req.path}`)));
+  app.onError((error, c) => {
+    if (!isAppError(error) || error.code === "INTERNAL" || error.code === "DEPENDENCY_UNAVAILABLE") {
+      options.logger.error("request failed", { error });
+    }
+    return errorResponse(c, error);
+  });
+  return app;
+}

@@ -1,0 +1,6 @@
+export * from "./app.ts";
+export * from "./auth.ts";
+export * from "./body.ts";
+export * from "./errors.ts";
+export * from "./middleware.ts";
+export * from "./validation.ts";

@@ -1,0 +1,43 @@
+import type { MiddlewareHandler } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import { AppError } from "@cloudcafe/core";
+import {
+  type Logger,
+  type Metrics,
+  TRACEPARENT_HEADER,
+  newTraceId,
+  traceIdFrom,
+  traceparentFor,
+  withContext,
+} from "@cloudcafe/observability";
+import { errorResponse } from "./errors.ts";
+
+/** Default request body limit: an order with 50 lines is a few KB; 64 KB leaves room and stops abuse. */
+export const DEFAULT_BODY_LIMIT_BYTES = 64 * 1024;
+
+/**
+ * Adopts the caller's W3C traceparent (or starts a trace), runs the request inside the log context,
+ * echoes the traceparent on the response, and logs one line per request with its latency.
+ */
+export function requestContext(logger: Logger, metrics?: Metrics): MiddlewareHandler {
+  return async (c, next) => {
+    const traceId = traceIdFrom(c.req.header(TRACEPARENT_HEADER)) ?? newTraceId();
+    const started = performance.now();
+    await withContext({ traceId }, async () => {
+      await next();
+      const durationMs = performance.now() - started;
+      c.header(TRACEPARENT_HEADER, traceparentFor(traceId));
+      const status = c.res.status;
+      const level = status >= 500 ? "error" : "info";
+      logger[level]("request completed", { method: c.req.method, path: c.req.path, status, duration_ms: Math.round(durationMs * 100) / 100 });
+      metrics?.put("RequestLatency", durationMs, "Milliseconds", { route: c.req.routePath ?? c.req.path });
+    });
+  };
+}
+
+export function limitBody(maxSize = DEFAULT_BODY_LIMIT_BYTES): MiddlewareHandler {
+  return bodyLimit({
+    maxSize,
+    onError: (c) => errorResponse(c, new AppError("PAYLOAD_TOO_LARGE", `Request body exceeds ${maxSize} bytes`)),
+  });
+}

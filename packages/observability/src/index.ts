@@ -1,0 +1,4 @@
+export * from "./context.ts";
+export * from "./logger.ts";
+export * from "./metrics.ts";
+export * from "./trace.ts";
