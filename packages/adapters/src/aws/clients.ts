@@ -1,0 +1,40 @@
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { KinesisClient } from "@aws-sdk/client-kinesis";
+import { SNSClient } from "@aws-sdk/client-sns";
+import { SQSClient } from "@aws-sdk/client-sqs";
+import { NodeHttpHandler } from "@smithy/node-http-handler";
+
+/**
+ * AWS SDK clients, created once per process. Endpoints come from the SDK's own per-service variables
+ * (AWS_ENDPOINT_URL_DYNAMODB, _SQS, _SNS, _KINESIS), so the same code talks to AWS or the local engines.
+ * Kinesis gets an HTTP/1.1 handler: the SDK's default works on AWS, but local Kinesis engines speak HTTP/1.1 only.
+ */
+const requestHandler = () => new NodeHttpHandler({ connectionTimeout: 2_000, requestTimeout: 10_000 });
+
+let dynamo: DynamoDBDocumentClient | undefined;
+let sqs: SQSClient | undefined;
+let sns: SNSClient | undefined;
+let kinesis: KinesisClient | undefined;
+
+export function dynamoDocumentClient(): DynamoDBDocumentClient {
+  dynamo ??= DynamoDBDocumentClient.from(new DynamoDBClient({ requestHandler: requestHandler(), maxAttempts: 3 }), {
+    marshallOptions: { removeUndefinedValues: true },
+  });
+  return dynamo;
+}
+
+export function sqsClient(): SQSClient {
+  sqs ??= new SQSClient({ requestHandler: requestHandler(), maxAttempts: 3 });
+  return sqs;
+}
+
+export function snsClient(): SNSClient {
+  sns ??= new SNSClient({ requestHandler: requestHandler(), maxAttempts: 3 });
+  return sns;
+}
+
+export function kinesisClient(): KinesisClient {
+  kinesis ??= new KinesisClient({ requestHandler: requestHandler(), maxAttempts: 3 });
+  return kinesis;
+}
