@@ -1,0 +1,69 @@
+import type { PaymentRequested } from "../payment/messages.ts";
+import type { OrderEvent } from "./events.ts";
+import type { Order, OrderStatus } from "./schema.ts";
+
+/**
+ * Side effects that must follow a state change. They are written to the outbox in the same transaction as the
+ * change, so an order the client was told about is never half-published: the relay delivers them at least once.
+ */
+export type OutboxMessage =
+  | { kind: "active-order.project"; order: Order }
+  | { kind: "order-event.publish"; event: OrderEvent }
+  | { kind: "order.submit"; orderId: string; customerId: string }
+  | { kind: "order-cache.invalidate"; orderId: string };
+
+export interface IdempotencyClaim {
+  key: string;
+  fingerprint: string;
+}
+
+export interface CreateResult {
+  order: Order;
+  /** False when the idempotency key had already created this order. */
+  created: boolean;
+  /** Fingerprint stored with the key (compare to detect a reused key with another body). */
+  storedFingerprint?: string | undefined;
+  outboxIds: string[];
+}
+
+export interface TransitionResult {
+  order: Order;
+  outboxIds: string[];
+}
+
+/** System of record (Aurora PostgreSQL): orders, idempotency keys and the outbox, changed atomically. */
+export interface OrderRepository {
+  create(order: Order, idempotency: IdempotencyClaim | undefined, outbox: OutboxMessage[]): Promise<CreateResult>;
+  get(orderId: string): Promise<Order | undefined>;
+  /** Moves an order from one of `from` to the patch's status (bumping version); undefined when it was not in `from`. */
+  transition(
+    orderId: string,
+    from: readonly OrderStatus[],
+    patch: Pick<Order, "status"> & Partial<Pick<Order, "paymentId" | "failureReason">>,
+    outbox: (order: Order) => OutboxMessage[],
+  ): Promise<TransitionResult | undefined>;
+}
+
+/** Hot copy of live orders (DynamoDB `active-orders`, 24 h TTL). */
+export interface ActiveOrderView {
+  get(orderId: string): Promise<Order | undefined>;
+  /** Writes the order unless a same-or-newer version is already there. */
+  project(order: Order): Promise<void>;
+}
+
+/** Read-through cache (Redis). Failures degrade to a miss; they never fail a request. */
+export interface OrderCache {
+  get(orderId: string): Promise<Order | undefined>;
+  set(order: Order): Promise<void>;
+  invalidate(orderId: string): Promise<void>;
+}
+
+/** Delivers the given outbox rows now; whatever fails stays in the outbox for the background relay. */
+export interface OutboxDispatcher {
+  dispatch(ids: readonly string[]): Promise<void>;
+}
+
+/** Sends a payment request to `payment-processing-queue.fifo` (group = customer). */
+export interface PaymentRequestSender {
+  send(request: PaymentRequested): Promise<void>;
+}

@@ -1,0 +1,148 @@
+import { AppError } from "../errors.ts";
+import type { MenuCatalog } from "../menu/catalog.ts";
+import type { PaymentRequested, PaymentResult } from "../payment/messages.ts";
+import { orderEvent } from "./events.ts";
+import { newOrderId, requestFingerprint } from "./ids.ts";
+import type { ActiveOrderView, OrderCache, OrderRepository, OutboxDispatcher, OutboxMessage, PaymentRequestSender } from "./ports.ts";
+import { priceOrder } from "./pricing.ts";
+import type { CreateOrderInput, Order } from "./schema.ts";
+
+export interface OrderServiceDeps {
+  repository: OrderRepository;
+  activeOrders: ActiveOrderView;
+  cache: OrderCache;
+  outbox: OutboxDispatcher;
+  payments: PaymentRequestSender;
+  menu: MenuCatalog;
+  clock?: () => Date;
+  /** Reports where a read was served from (for cache-hit metrics). */
+  onRead?: (source: "cache" | "active-orders" | "database" | "miss") => void;
+}
+
+export interface PlaceOrderResult {
+  order: Order;
+  replayed: boolean;
+}
+
+export type SubmissionOutcome = "payment-requested" | "already-processed" | "rejected" | "not-found";
+export type PaymentResultOutcome = "applied" | "duplicate" | "not-found";
+
+export function createOrderService(deps: OrderServiceDeps) {
+  const now = () => (deps.clock ?? (() => new Date()))().toISOString();
+
+  /** Side effects of any state change: refresh the hot copy, drop the cached copy, tell the stream. */
+  const changed = (order: Order, event: Parameters<typeof orderEvent>[0]): OutboxMessage[] => [
+    { kind: "active-order.project", order },
+    { kind: "order-cache.invalidate", orderId: order.orderId },
+    { kind: "order-event.publish", event: orderEvent(event, order) },
+  ];
+
+  async function placeOrder(input: CreateOrderInput, idempotencyKey?: string): Promise<PlaceOrderResult> {
+    const priced = priceOrder(input, deps.menu);
+    const timestamp = now();
+    const order: Order = {
+      orderId: newOrderId(),
+      customerId: input.customerId,
+      storeId: input.storeId,
+      status: "PENDING",
+      ...priced,
+      currency: "USD",
+      version: 1,
+      createdAt: timestamp,
+      updatedAt: timestamp,
+    };
+    const fingerprint = requestFingerprint(input);
+    const claim = idempotencyKey ? { key: idempotencyKey, fingerprint } : undefined;
+    const outbox: OutboxMessage[] = [
+      { kind: "active-order.project", order },
+      { kind: "order-event.publish", event: orderEvent("OrderCreated", order) },
+      { kind: "order.submit", orderId: order.orderId, customerId: order.customerId },
+    ];
+    const result = await deps.repository.create(order, claim, outbox);
+    if (!result.created) {
+      if (result.storedFingerprint !== fingerprint) {
+        throw new AppError("IDEMPOTENCY_KEY_REUSED", "This Idempotency-Key was already used with a different request body");
+      }
+      return { order: result.order, replayed: true };
+    }
+    await deps.outbox.dispatch(result.outboxIds);
+    return { order: result.order, replayed: false };
+  }
+
+  async function getOrder(orderId: string): Promise<Order> {
+    const cached = await deps.cache.get(orderId);
+    if (cached) {
+      deps.onRead?.("cache");
+      return cached;
+    }
+    let order = await deps.activeOrders.get(orderId).catch(() => undefined);
+    let source: "active-orders" | "database" = "active-orders";
+    if (!order) {
+      order = await deps.repository.get(orderId);
+      source = "database";
+    }
+    if (!order) {
+      deps.onRead?.("miss");
+      throw new AppError("NOT_FOUND", `Order ${orderId} not found`);
+    }
+    deps.onRead?.(source);
+    await deps.cache.set(order);
+    return order;
+  }
+
+  /** The validation step between `order-submission-queue` and the payment queue. Idempotent per order. */
+  async function submitForPayment(orderId: string): Promise<SubmissionOutcome> {
+    const order = await deps.repository.get(orderId);
+    if (!order) return "not-found";
+    if (order.status !== "PENDING") return "already-processed";
+    const problem = revalidate(order);
+    if (problem) {
+      const rejected = await deps.repository.transition(orderId, ["PENDING"], { status: "REJECTED", failureReason: problem }, (o) =>
+        changed(o, "OrderRejected"),
+      );
+      if (rejected) await deps.outbox.dispatch(rejected.outboxIds);
+      return "rejected";
+    }
+    const request: PaymentRequested = {
+      type: "PaymentRequested",
+      orderId: order.orderId,
+      customerId: order.customerId,
+      amountCents: order.totalCents,
+      currency: order.currency,
+    };
+    await deps.payments.send(request);
+    return "payment-requested";
+  }
+
+  /** Applies a payment result once: PENDING -> PAID / PAYMENT_FAILED; redeliveries are no-ops. */
+  async function applyPaymentResult(result: PaymentResult): Promise<PaymentResultOutcome> {
+    const captured = result.outcome === "CAPTURED";
+    const transitioned = await deps.repository.transition(
+      result.orderId,
+      ["PENDING"],
+      captured
+        ? { status: "PAID", paymentId: result.paymentId }
+        : { status: "PAYMENT_FAILED", paymentId: result.paymentId, failureReason: result.declineReason ?? "declined" },
+      (order) => changed(order, captured ? "OrderPaid" : "OrderPaymentFailed"),
+    );
+    if (!transitioned) {
+      return (await deps.repository.get(result.orderId)) ? "duplicate" : "not-found";
+    }
+    await deps.outbox.dispatch(transitioned.outboxIds);
+    return "applied";
+  }
+
+  /** Re-checks a stored order before money moves: the totals must still add up. */
+  function revalidate(order: Order): string | undefined {
+    const lines = order.items.reduce((sum, line) => sum + line.lineTotalCents, 0);
+    if (order.items.length === 0) return "order has no items";
+    if (lines !== order.subtotalCents) return "line totals do not match subtotal";
+    if (order.subtotalCents + order.taxCents !== order.totalCents) return "subtotal plus tax does not match total";
+    if (order.totalCents <= 0) return "order total must be positive";
+    return undefined;
+  }
+
+  return { placeOrder, getOrder, submitForPayment, applyPaymentResult };
+}
+
+export type OrderService = ReturnType<typeof createOrderService>;
