@@ -1,0 +1,3 @@
+export * from "./dynamo-transaction-log.ts";
+export * from "./mock-gateway.ts";
+export * from "./sns-result-publisher.ts";

@@ -1,0 +1,4 @@
+export * from "./gateway.ts";
+export * from "./parse-request.ts";
+export * from "./process-payment.ts";
+export * from "./transactions.ts";
