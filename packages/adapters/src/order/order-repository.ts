@@ -1,0 +1,101 @@
+import { and, eq, inArray, sql as raw } from "drizzle-orm";
+import type { CreateResult, IdempotencyClaim, Order, OrderRepository, OrderStatus, OutboxMessage } from "@cloudcafe/core";
+import { currentContext } from "@cloudcafe/observability";
+import { type Database, toIso } from "../postgres/client.ts";
+import { idempotencyKeys, orders, outbox } from "../postgres/schema.ts";
+
+type OrderRow = typeof orders.$inferSelect;
+type Tx = Parameters<Parameters<Database["db"]["transaction"]>[0]>[0];
+
+function toOrder(row: OrderRow): Order {
+  return {
+    orderId: row.orderId,
+    customerId: row.customerId,
+    storeId: row.storeId,
+    status: row.status as OrderStatus,
+    items: row.items,
+    subtotalCents: row.subtotalCents,
+    taxCents: row.taxCents,
+    totalCents: row.totalCents,
+    currency: row.currency as "USD",
+    ...(row.paymentId ? { paymentId: row.paymentId } : {}),
+    ...(row.failureReason ? { failureReason: row.failureReason } : {}),
+    version: row.version,
+    createdAt: toIso(row.createdAt),
+    updatedAt: toIso(row.updatedAt),
+  };
+}
+
+async function enqueue(tx: Tx, messages: OutboxMessage[]): Promise<string[]> {
+  if (messages.length === 0) return [];
+  const traceId = currentContext().traceId ?? null;
+  const rows = await tx
+    .insert(outbox)
+    .values(messages.map((message) => ({ kind: message.kind, message, traceId })))
+    .returning({ id: outbox.id });
+  return rows.map((r) => r.id.toString());
+}
+
+/** Orders, idempotency keys and outbox rows in PostgreSQL, each change in one transaction. */
+export function postgresOrderRepository({ db }: Database): OrderRepository {
+  async function get(orderId: string) {
+    const [row] = await db.select().from(orders).where(eq(orders.orderId, orderId));
+    return row ? toOrder(row) : undefined;
+  }
+
+  async function replay(customerId: string, key: string): Promise<CreateResult> {
+    const [existing] = await db
+      .select({ order: orders, fingerprint: idempotencyKeys.fingerprint })
+      .from(idempotencyKeys)
+      .innerJoin(orders, eq(orders.orderId, idempotencyKeys.orderId))
+      .where(and(eq(idempotencyKeys.customerId, customerId), eq(idempotencyKeys.key, key)));
+    if (!existing) throw new Error("idempotency key vanished between conflict and read");
+    return { order: toOrder(existing.order), created: false, storedFingerprint: existing.fingerprint, outboxIds: [] };
+  }
+
+  return {
+    get,
+
+    async create(order: Order, idempotency: IdempotencyClaim | undefined, messages: OutboxMessage[]) {
+      const created = await db.transaction(async (tx) => {
+        await tx.insert(orders).values(order);
+        if (idempotency) {
+          const claimed = await tx
+            .insert(idempotencyKeys)
+            .values({ customerId: order.customerId, key: idempotency.key, fingerprint: idempotency.fingerprint, orderId: order.orderId })
+            .onConflictDoNothing()
+            .returning({ key: idempotencyKeys.key });
+          // Someone else holds the key: undo this order and answer with theirs.
+          if (claimed.length === 0) {
+            tx.rollback();
+          }
+        }
+        return enqueue(tx, messages);
+      }).catch((error: unknown) => {
+        if (error instanceof Error && error.constructor.name === "TransactionRollbackError") return undefined;
+        throw error;
+      });
+      if (!created) return replay(order.customerId, idempotency!.key);
+      return { order, created: true, outboxIds: created };
+    },
+
+    async transition(orderId, from, patch, buildOutbox) {
+      return db.transaction(async (tx) => {
+        const [row] = await tx
+          .update(orders)
+          .set({
+            status: patch.status,
+            paymentId: patch.paymentId ?? null,
+            failureReason: patch.failureReason ?? null,
+            version: raw`${orders.version} + 1`,
+            updatedAt: new Date().toISOString(),
+          })
+          .where(and(eq(orders.orderId, orderId), inArray(orders.status, [...from])))
+          .returning();
+        if (!row) return undefined;
+        const order = toOrder(row);
+        return { order, outboxIds: await enqueue(tx, buildOutbox(order)) };
+      });
+    },
+  };
+}

@@ -1,0 +1,26 @@
+import type { ActiveOrderView, OrderCache, OrderEvent, OutboxMessage } from "@cloudcafe/core";
+import type { OrderSubmitted } from "./messaging.ts";
+import type { DeliverOutboxMessage } from "./outbox-relay.ts";
+
+export interface OrderOutboxTargets {
+  activeOrders: ActiveOrderView;
+  cache: Pick<OrderCache, "invalidate">;
+  events: { publish(event: OrderEvent): Promise<void> };
+  submissions: { submit(message: OrderSubmitted): Promise<void> };
+}
+
+/** Where each kind of order side effect goes. Every target is idempotent or tolerant of redelivery. */
+export function orderOutboxDelivery(targets: OrderOutboxTargets): DeliverOutboxMessage {
+  return async (message: OutboxMessage) => {
+    switch (message.kind) {
+      case "active-order.project":
+        return targets.activeOrders.project(message.order);
+      case "order-cache.invalidate":
+        return targets.cache.invalidate(message.orderId);
+      case "order-event.publish":
+        return targets.events.publish(message.event);
+      case "order.submit":
+        return targets.submissions.submit({ type: "OrderSubmitted", orderId: message.orderId, customerId: message.customerId });
+    }
+  };
+}

@@ -1,0 +1,144 @@
+import type { OutboxDispatcher, OutboxMessage } from "@cloudcafe/core";
+import { type Logger, type Metrics, withContext } from "@cloudcafe/observability";
+import type { Database } from "../postgres/client.ts";
+
+export type DeliverOutboxMessage = (message: OutboxMessage) => Promise<void>;
+
+export interface OutboxRelayOptions {
+  database: Database;
+  deliver: DeliverOutboxMessage;
+  logger: Logger;
+  metrics?: Metrics;
+  /** How long a claimed row is hidden from other relays while it is being delivered. */
+  leaseSeconds?: number;
+  /** Cap of the exponential backoff between attempts of one row. */
+  maxBackoffSeconds?: number;
+  batchSize?: number;
+}
+
+interface ClaimedRow {
+  id: string;
+  message: OutboxMessage;
+  trace_id: string | null;
+  attempts: number;
+}
+
+export interface DrainResult {
+  delivered: number;
+  failed: number;
+}
+
+/**
+ * Delivers outbox rows at least once. Rows are claimed with a lease (UPDATE … FOR UPDATE SKIP LOCKED), so
+ * several relays (the request path, the container loop, the scheduled Lambda) can run at once without
+ * holding a transaction open across network calls. A failed row backs off exponentially and is retried forever:
+ * it stays visible (OutboxPending, OutboxOldestAgeSeconds) instead of being dropped.
+ */
+export function createOutboxRelay(options: OutboxRelayOptions) {
+  const { sql: db } = options.database;
+  const lease = options.leaseSeconds ?? 30;
+  const maxBackoff = options.maxBackoffSeconds ?? 300;
+  const batchSize = options.batchSize ?? 50;
+
+  async function claim(ids?: readonly string[]): Promise<ClaimedRow[]> {
+    const onlyIds = ids ? db`AND id = ANY(${db.array(ids.map(Number))}::bigint[])` : db``;
+    const rows = await db<ClaimedRow[]>`
+      UPDATE outbox SET leased_until = now() + make_interval(secs => ${lease}), attempts = attempts + 1
+      WHERE id IN (
+        SELECT id FROM outbox
+        WHERE delivered_at IS NULL AND available_at <= now() AND (leased_until IS NULL OR leased_until < now()) ${onlyIds}
+        ORDER BY id LIMIT ${batchSize}
+        FOR UPDATE SKIP LOCKED
+      )
+      RETURNING id::text AS id, message, trace_id, attempts`;
+    return rows.sort((a, b) => (BigInt(a.id) < BigInt(b.id) ? -1 : 1));
+  }
+
+  async function deliverRow(row: ClaimedRow): Promise<boolean> {
+    try {
+      await withContext(row.trace_id ? { traceId: row.trace_id } : {}, () => options.deliver(row.message));
+      await db`UPDATE outbox SET delivered_at = now(), leased_until = NULL, last_error = NULL WHERE id = ${row.id}::bigint`;
+      return true;
+    } catch (error) {
+      const backoff = Math.min(maxBackoff, 2 ** Math.min(row.attempts, 16));
+      const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+      await db`
+        UPDATE outbox SET leased_until = NULL, last_error = ${reason.slice(0, 1000)},
+          available_at = now() + make_interval(secs => ${backoff})
+        WHERE id = ${row.id}::bigint`.catch(() => undefined);
+      withContext(row.trace_id ? { traceId: row.trace_id } : {}, () =>
+        options.logger.warn("outbox delivery failed; will retry", { outbox_id: row.id, kind: row.message.kind, attempts: row.attempts, retry_in_s: backoff, error }),
+      );
+      return false;
+    }
+  }
+
+  async function deliverAll(rows: ClaimedRow[]): Promise<DrainResult> {
+    const results = await Promise.all(rows.map(deliverRow));
+    const delivered = results.filter(Boolean).length;
+    return { delivered, failed: results.length - delivered };
+  }
+
+  /** Delivers everything due now, batch after batch, until nothing is left or a batch fails. */
+  async function drain(): Promise<DrainResult> {
+    const total = { delivered: 0, failed: 0 };
+    for (;;) {
+      const rows = await claim();
+      if (rows.length === 0) break;
+      const result = await deliverAll(rows);
+      total.delivered += result.delivered;
+      total.failed += result.failed;
+      if (result.failed > 0 || rows.length < batchSize) break;
+    }
+    return total;
+  }
+
+  async function reportBacklog(): Promise<{ pending: number; oldestAgeSeconds: number }> {
+    const [row] = await db<{ pending: number; oldest: number | null }[]>`
+      SELECT count(*)::int AS pending, EXTRACT(EPOCH FROM now() - min(created_at))::float AS oldest
+      FROM outbox WHERE delivered_at IS NULL`;
+    const backlog = { pending: row?.pending ?? 0, oldestAgeSeconds: row?.oldest ?? 0 };
+    options.metrics?.put("OutboxPending", backlog.pending, "Count");
+    options.metrics?.put("OutboxOldestAgeSeconds", backlog.oldestAgeSeconds, "Seconds");
+    return backlog;
+  }
+
+  const dispatcher: OutboxDispatcher = {
+    async dispatch(ids) {
+      if (ids.length === 0) return;
+      try {
+        await deliverAll(await claim(ids));
+      } catch (error) {
+        // The rows are committed; the background relay delivers them once the database answers again.
+        options.logger.warn("inline outbox dispatch failed; relay will deliver", { error });
+      }
+    },
+  };
+
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<unknown> | undefined;
+
+  /** Background loop for long-running processes (the Fargate task). */
+  function start(intervalMs = 1_000): void {
+    if (timer) return;
+    let ticks = 0;
+    timer = setInterval(() => {
+      if (running) return;
+      running = drain()
+        .then(() => (++ticks % 60 === 0 ? reportBacklog() : undefined))
+        .catch((error: unknown) => options.logger.warn("outbox relay pass failed", { error }))
+        .finally(() => (running = undefined));
+    }, intervalMs);
+    timer.unref();
+  }
+
+  async function stop(): Promise<void> {
+    if (timer) clearInterval(timer);
+    timer = undefined;
+    await running;
+  }
+
+  return { dispatcher, drain, reportBacklog, start, stop };
+}
+
+export type OutboxRelay = ReturnType<typeof createOutboxRelay>;
