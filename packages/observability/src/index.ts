@@ -2,3 +2,4 @@ export * from "./context.ts";
 export * from "./logger.ts";
 export * from "./metrics.ts";
 export * from "./trace.ts";
+export * from "./message-trace.ts";

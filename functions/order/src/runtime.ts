@@ -1,0 +1,91 @@
+import { DescribeTableCommand } from "@aws-sdk/client-dynamodb";
+import { DescribeStreamSummaryCommand } from "@aws-sdk/client-kinesis";
+import { GetQueueAttributesCommand } from "@aws-sdk/client-sqs";
+import { metricNamespaces } from "@cloudcafe/catalog";
+import { createOrderService, seedMenuCatalog } from "@cloudcafe/core";
+import {
+  createDatabase,
+  createOutboxRelay,
+  createRedis,
+  dynamoActiveOrders,
+  dynamoDocumentClient,
+  kinesisClient,
+  kinesisOrderEvents,
+  loadOrderServiceConfig,
+  type OrderServiceConfig,
+  orderOutboxDelivery,
+  postgresOrderRepository,
+  redisOrderCache,
+  sqsClient,
+  sqsOrderSubmissions,
+  sqsPaymentRequests,
+} from "@cloudcafe/adapters";
+import { createLogger, createMetrics } from "@cloudcafe/observability";
+import { SERVICE_NAME } from "./app.ts";
+
+/**
+ * Everything the Order service runs on, built once per process from its config: the same wiring serves the
+ * container, the Lambda entry and the SQS event handlers.
+ */
+export function createOrderRuntime(config: OrderServiceConfig = loadOrderServiceConfig()) {
+  const logger = createLogger({ service: SERVICE_NAME });
+  const metrics = createMetrics({ namespace: metricNamespaces.order, service: SERVICE_NAME });
+  const database = createDatabase(config.database, { max: config.databasePoolMax });
+  const redis = createRedis(config.cache);
+  redis.on("error", (error) => logger.warn("redis connection error", { error: error.message }));
+  const dynamo = dynamoDocumentClient();
+  const sqs = sqsClient();
+  const kinesis = kinesisClient();
+
+  const activeOrders = dynamoActiveOrders(dynamo, config.activeOrdersTable);
+  const cache = redisOrderCache(redis, logger);
+  const relay = createOutboxRelay({
+    database,
+    logger,
+    metrics,
+    deliver: orderOutboxDelivery({
+      activeOrders,
+      cache,
+      events: kinesisOrderEvents(kinesis, config.orderEventsStream),
+      submissions: sqsOrderSubmissions(sqs, config.orderSubmissionQueueUrl),
+    }),
+  });
+  const service = createOrderService({
+    repository: postgresOrderRepository(database),
+    activeOrders,
+    cache,
+    outbox: relay.dispatcher,
+    payments: sqsPaymentRequests(sqs, config.paymentQueueUrl),
+    menu: seedMenuCatalog(),
+    onRead: (source) => {
+      metrics.put(source === "cache" ? "CacheHit" : "CacheMiss", 1, "Count", { cache: "order" });
+      metrics.put("OrderReadSource", 1, "Count", { source });
+    },
+  });
+
+  const checks = {
+    postgres: () => database.sql`SELECT 1`,
+    redis: () => redis.ping(),
+    dynamodb: () => dynamo.send(new DescribeTableCommand({ TableName: config.activeOrdersTable })),
+    sqs: () => sqs.send(new GetQueueAttributesCommand({ QueueUrl: config.paymentQueueUrl, AttributeNames: ["QueueArn"] })),
+    kinesis: () => kinesis.send(new DescribeStreamSummaryCommand({ StreamName: config.orderEventsStream })),
+  };
+
+  async function close(): Promise<void> {
+    await relay.stop();
+    redis.disconnect();
+    await database.sql.end({ timeout: 5 });
+  }
+
+  return { config, logger, metrics, service, relay, checks, close };
+}
+
+export type OrderRuntime = ReturnType<typeof createOrderRuntime>;
+
+let shared: OrderRuntime | undefined;
+
+/** One runtime per Lambda execution environment, created on first use (the cold start). */
+export function sharedOrderRuntime(): OrderRuntime {
+  shared ??= createOrderRuntime();
+  return shared;
+}

@@ -1,0 +1,24 @@
+import { serve } from "@hono/node-server";
+import { createOrderApp } from "./app.ts";
+import { createOrderRuntime } from "./runtime.ts";
+
+/** Container entry (ECS Fargate): HTTP on PORT plus the outbox relay loop; drains on SIGTERM. */
+const runtime = createOrderRuntime();
+const app = createOrderApp({ service: runtime.service, logger: runtime.logger, metrics: runtime.metrics, checks: runtime.checks });
+runtime.relay.start(runtime.config.outboxRelayIntervalMs);
+
+const server = serve({ fetch: app.fetch, port: runtime.config.port, hostname: process.env.HOST ?? "0.0.0.0" }, (info) =>
+  runtime.logger.info("order service listening", { port: info.port }),
+);
+
+let stopping = false;
+async function shutdown(signal: string) {
+  if (stopping) return;
+  stopping = true;
+  runtime.logger.info("order service stopping", { signal });
+  server.close();
+  await runtime.close();
+  process.exit(0);
+}
+process.on("SIGTERM", () => void shutdown("SIGTERM"));
+process.on("SIGINT", () => void shutdown("SIGINT"));
