@@ -1,0 +1,58 @@
+import { tables, topics } from "@cloudcafe/catalog";
+import type { MockGatewayConfig } from "@cloudcafe/adapters";
+import { Resource } from "sst";
+import { z } from "zod";
+
+const rate = z.coerce.number().min(0).max(1);
+const milliseconds = z.coerce.number().int().min(0);
+
+/** Environment of the payment processor; every variable is optional and defaults to a calm gateway. */
+const envSchema = z.object({
+  PAYMENT_GATEWAY_LATENCY_MS: milliseconds.default(100),
+  PAYMENT_GATEWAY_JITTER_MS: milliseconds.default(50),
+  PAYMENT_DECLINE_RATE: rate.default(0.02),
+  PAYMENT_FAILURE_RATE: rate.default(0),
+  /** Extra module-init time, to reproduce heavy cold starts (the cold-start avalanche scenario). */
+  PAYMENT_INIT_DELAY_MS: milliseconds.default(0),
+});
+
+/** The SST links the function needs (infra links `PaymentTransactions` and `PaymentResultsTopic`). */
+const linksSchema = z.object({
+  [tables.paymentTransactions.resource]: z.object({ name: z.string().min(1) }),
+  [topics.paymentResults.resource]: z.object({ arn: z.string().min(1) }),
+});
+
+export interface PaymentConfig {
+  gateway: MockGatewayConfig;
+  initDelayMs: number;
+  transactionsTable: string;
+  resultsTopicArn: string;
+}
+
+/**
+ * Reads and validates the configuration once, at module init; a bad value fails the cold start with a message
+ * naming the variable instead of failing every payment later.
+ */
+export function loadPaymentConfig(env: NodeJS.ProcessEnv = process.env, links: unknown = linkedResources()): PaymentConfig {
+  const vars = envSchema.safeParse(env);
+  if (!vars.success) throw new Error(`Invalid payment processor environment:\n${z.prettifyError(vars.error)}`);
+  const linked = linksSchema.safeParse(links);
+  if (!linked.success) throw new Error(`Missing payment processor links:\n${z.prettifyError(linked.error)}`);
+  return {
+    gateway: {
+      latencyMs: vars.data.PAYMENT_GATEWAY_LATENCY_MS,
+      jitterMs: vars.data.PAYMENT_GATEWAY_JITTER_MS,
+      declineRate: vars.data.PAYMENT_DECLINE_RATE,
+      failureRate: vars.data.PAYMENT_FAILURE_RATE,
+    },
+    initDelayMs: vars.data.PAYMENT_INIT_DELAY_MS,
+    transactionsTable: linked.data[tables.paymentTransactions.resource].name,
+    resultsTopicArn: linked.data[topics.paymentResults.resource].arn,
+  };
+}
+
+/** Only the two links are read, so a missing one is reported by the schema rather than thrown by SST's proxy. */
+function linkedResources(): Record<string, unknown> {
+  const names = [tables.paymentTransactions.resource, topics.paymentResults.resource];
+  return Object.fromEntries(names.filter((name) => name in Resource).map((name) => [name, Resource[name as keyof typeof Resource]]));
+}
