@@ -1,0 +1,42 @@
+import { services } from "@cloudcafe/catalog";
+
+/**
+ * Where the local platform listens. Read once from the environment; every engine binds to 127.0.0.1.
+ * Defaults follow each engine's own convention so AWS tooling pointed at "the usual port" finds it.
+ */
+export interface LocalConfig {
+  readonly host: "127.0.0.1";
+  readonly region: "us-east-1";
+  readonly ports: {
+    readonly dynamodb: number;
+    readonly sqsSns: number;
+    readonly kinesis: number;
+    readonly gateway: number;
+    readonly orderService: number;
+  };
+  /** Directory for engine logs and pid files (git-ignored). */
+  readonly stateDir: string;
+}
+
+function port(name: string, fallback: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === "") return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 1 || value > 65_535) throw new Error(`${name} must be a TCP port, got "${raw}"`);
+  return value;
+}
+
+export function readLocalConfig(): LocalConfig {
+  return {
+    host: "127.0.0.1",
+    region: "us-east-1",
+    ports: {
+      dynamodb: port("CLOUDCAFE_DYNAMODB_PORT", 8000),
+      sqsSns: port("CLOUDCAFE_SQS_PORT", 4566),
+      kinesis: port("CLOUDCAFE_KINESIS_PORT", 4567),
+      gateway: port("CLOUDCAFE_GATEWAY_PORT", 3000),
+      orderService: port("CLOUDCAFE_ORDER_PORT", services.order.port),
+    },
+    stateDir: process.env.CLOUDCAFE_STATE_DIR ?? new URL("../../../.local", import.meta.url).pathname,
+  };
+}

@@ -1,0 +1,53 @@
+import type { LocalConfig } from "../config.ts";
+import { startDynamoDb } from "./dynamodb.ts";
+import type { Engine } from "./engine.ts";
+import { startKinesis } from "./kinesis.ts";
+import { startPostgres } from "./postgres.ts";
+import { startRedis } from "./redis.ts";
+import { startSqsSns } from "./sqs-sns.ts";
+
+export type { Engine } from "./engine.ts";
+
+export interface LocalEngines {
+  readonly postgres: Engine;
+  readonly redis: Engine;
+  readonly dynamodb: Engine;
+  readonly sqsSns: Engine;
+  readonly kinesis: Engine;
+  readonly all: readonly Engine[];
+  /** Stops the engines this process started (reused ones and daemons keep running). */
+  stop(): Promise<void>;
+}
+
+export interface StartEnginesOptions {
+  readonly config: LocalConfig;
+  /** Leave engines started here running for later runs (the test setup); `npm start` stops its own. */
+  readonly daemon?: boolean;
+}
+
+export async function startEngines({ config, daemon = false }: StartEnginesOptions): Promise<LocalEngines> {
+  const options = { config, daemon };
+  // One after the other: each may need apt-get, and only one apt-get can hold the dpkg lock.
+  const postgres = await startPostgres(options);
+  const redis = await startRedis(options);
+  const settled = await Promise.allSettled([startDynamoDb(options), startSqsSns(options), startKinesis(options)]);
+  const started = settled.flatMap((result) => (result.status === "fulfilled" ? [result.value] : []));
+  const failure = settled.find((result) => result.status === "rejected");
+  if (failure) {
+    await Promise.all(started.map((engine) => engine.stop()));
+    throw failure.reason;
+  }
+  const [dynamodb, sqsSns, kinesis] = started as [Engine, Engine, Engine];
+  const all = [postgres, redis, dynamodb, sqsSns, kinesis];
+  return {
+    postgres,
+    redis,
+    dynamodb,
+    sqsSns,
+    kinesis,
+    all,
+    stop: async () => {
+      await Promise.all(all.map((engine) => engine.stop()));
+    },
+  };
+}

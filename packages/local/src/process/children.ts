@@ -1,0 +1,118 @@
+import { spawn, type SpawnOptions } from "node:child_process";
+import { mkdirSync, openSync, closeSync } from "node:fs";
+import { dirname } from "node:path";
+import { sleep } from "./net.ts";
+
+export interface ManagedChild {
+  readonly name: string;
+  readonly pid: number;
+  /** Resolves once the whole process group is gone (SIGTERM, then SIGKILL after `graceMs`). */
+  stop(graceMs?: number): Promise<void>;
+  /** Resolves with the exit code (or signal name) when the child exits on its own or is stopped. */
+  readonly exited: Promise<number | string>;
+}
+
+export interface SpawnChildOptions {
+  readonly name: string;
+  readonly command: string;
+  readonly args: readonly string[];
+  readonly cwd?: string;
+  readonly env?: NodeJS.ProcessEnv;
+  /** Append stdout and stderr here; inherit the terminal when absent. */
+  readonly logFile?: string;
+  /**
+   * Keep running after this process exits (a shared daemon reused by later runs). Otherwise the child is
+   * stopped on exit, Ctrl-C, SIGTERM and uncaught errors, together with everything it spawned.
+   */
+  readonly daemon?: boolean;
+}
+
+const owned = new Set<ManagedChild>();
+
+function groupAlive(pid: number): boolean {
+  try {
+    process.kill(-pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function signalGroup(pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-pid, signal);
+  } catch {
+    // The group is already gone.
+  }
+}
+
+/**
+ * Spawns a child as the leader of its own process group, so stopping it also stops its children
+ * (tsx workers, the JVM's helpers) and nothing is orphaned.
+ */
+export function spawnChild(options: SpawnChildOptions): ManagedChild {
+  let stdio: SpawnOptions["stdio"] = "inherit";
+  let logFd: number | undefined;
+  if (options.logFile) {
+    mkdirSync(dirname(options.logFile), { recursive: true });
+    logFd = openSync(options.logFile, "a");
+    stdio = ["ignore", logFd, logFd];
+  }
+  const child = spawn(options.command, options.args, {
+    cwd: options.cwd,
+    env: options.env ?? process.env,
+    stdio,
+    detached: true,
+  });
+  if (logFd !== undefined) closeSync(logFd);
+  if (child.pid === undefined) throw new Error(`Could not start ${options.name}: ${options.command} ${options.args.join(" ")}`);
+  const pid = child.pid;
+  const exited = new Promise<number | string>((resolve) => {
+    child.once("exit", (code, signal) => resolve(code ?? signal ?? "unknown"));
+    child.once("error", (error) => resolve(error.message));
+  });
+
+  const managed: ManagedChild = {
+    name: options.name,
+    pid,
+    exited,
+    async stop(graceMs = 5_000) {
+      owned.delete(managed);
+      signalGroup(pid, "SIGTERM");
+      const deadline = Date.now() + graceMs;
+      while (groupAlive(pid) && Date.now() < deadline) await sleep(50);
+      if (groupAlive(pid)) signalGroup(pid, "SIGKILL");
+      while (groupAlive(pid)) await sleep(20);
+    },
+  };
+  if (options.daemon) {
+    child.unref();
+  } else {
+    owned.add(managed);
+    installExitHooks();
+  }
+  return managed;
+}
+
+/** Stops every non-daemon child this process started, newest first. */
+export async function stopOwnedChildren(): Promise<void> {
+  for (const child of [...owned].reverse()) await child.stop();
+}
+
+let hooksInstalled = false;
+function installExitHooks(): void {
+  if (hooksInstalled) return;
+  hooksInstalled = true;
+  // Last resort when the process dies without going through a graceful shutdown: SIGKILL is synchronous.
+  process.once("exit", () => {
+    for (const child of owned) signalGroup(child.pid, "SIGKILL");
+  });
+  process.once("uncaughtException", (error) => {
+    console.error(error);
+    void stopOwnedChildren().finally(() => process.exit(1));
+  });
+  process.once("unhandledRejection", (error) => {
+    console.error(error);
+    void stopOwnedChildren().finally(() => process.exit(1));
+  });
+}
