@@ -11,3 +11,4 @@ export * from "./postgres/client.ts";
 export * from "./postgres/migrate.ts";
 export * from "./postgres/schema.ts";
 export * from "./redis/client.ts";
+export * from "./payment/index.ts";

@@ -7,3 +7,4 @@ export * from "./order/pricing.ts";
 export * from "./order/schema.ts";
 export * from "./order/service.ts";
 export * from "./payment/messages.ts";
+export * from "./payment/index.ts";

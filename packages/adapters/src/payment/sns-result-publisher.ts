@@ -1,6 +1,6 @@
 import { PublishCommand, type SNSClient } from "@aws-sdk/client-sns";
 import type { PaymentResult, PaymentResultPublisher } from "@cloudcafe/core";
-import { currentContext, newTraceId, TRACEPARENT_ATTRIBUTE, traceparentFor } from "@cloudcafe/observability";
+import { traceAttributes } from "../aws/trace-attributes.ts";
 
 export interface SnsPaymentResultPublisherOptions {
   client: SNSClient;
@@ -15,13 +15,12 @@ export interface SnsPaymentResultPublisherOptions {
 export function createSnsPaymentResultPublisher({ client, topicArn }: SnsPaymentResultPublisherOptions): PaymentResultPublisher {
   return {
     async publish(result: PaymentResult) {
-      const traceId = currentContext().traceId ?? newTraceId();
       await client.send(
         new PublishCommand({
           TopicArn: topicArn,
           Message: JSON.stringify(result),
           MessageAttributes: {
-            [TRACEPARENT_ATTRIBUTE]: { DataType: "String", StringValue: traceparentFor(traceId) },
+            ...traceAttributes(),
             customerId: { DataType: "String", StringValue: result.customerId },
           },
         }),
