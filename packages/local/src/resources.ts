@@ -1,0 +1,263 @@
+import {
+  CreateTableCommand,
+  DescribeTableCommand,
+  DescribeTimeToLiveCommand,
+  ResourceInUseException,
+  UpdateTimeToLiveCommand,
+  type AttributeDefinition,
+  type DynamoDBClient,
+  type KeySchemaElement,
+} from "@aws-sdk/client-dynamodb";
+import { CreateStreamCommand, DescribeStreamSummaryCommand, type KinesisClient } from "@aws-sdk/client-kinesis";
+import { CreateTopicCommand, SubscribeCommand, type SNSClient } from "@aws-sdk/client-sns";
+import {
+  CreateQueueCommand,
+  GetQueueAttributesCommand,
+  GetQueueUrlCommand,
+  SetQueueAttributesCommand,
+  type QueueAttributeName,
+  type SQSClient,
+} from "@aws-sdk/client-sqs";
+import {
+  deadLetterRetentionSeconds,
+  operatorToken,
+  postgres as catalogPostgres,
+  queues,
+  redis as catalogRedis,
+  streams,
+  tables,
+  topics,
+  type QueueSpec,
+  type StreamSpec,
+  type TableSpec,
+} from "@cloudcafe/catalog";
+import { dynamoClientFor, kinesisClientFor, localCredentials, localRegion, snsClientFor, sqsClientFor } from "./aws-clients.ts";
+import { waitUntil } from "./process/net.ts";
+
+export interface LocalEndpoints {
+  readonly dynamodb: string;
+  /** fauxqs serves SQS and SNS on the same endpoint. */
+  readonly sqs: string;
+  readonly sns: string;
+  readonly kinesis: string;
+  readonly databaseUrl: string;
+  readonly redisUrl: string;
+}
+
+export interface CreateResourcesOptions {
+  /**
+   * Appended to every table, queue, topic and stream name (before `.fifo`), so parallel test runs sharing the
+   * engines cannot see each other's messages. Empty for `npm start`: the catalog names as they are.
+   */
+  readonly nameSuffix?: string;
+  readonly operatorTokenValue?: string;
+}
+
+/** Environment variables that point the AWS SDK, the SST `Resource` links and the data clients at the local engines. */
+export type LocalEnvironment = Record<string, string>;
+
+export interface CreatedQueue {
+  readonly resource: string;
+  readonly name: string;
+  readonly url: string;
+  readonly arn: string;
+  readonly dlq?: { readonly resource: string; readonly name: string; readonly url: string; readonly arn: string };
+}
+
+export interface LocalResources {
+  readonly env: LocalEnvironment;
+  readonly tables: Record<keyof typeof tables, string>;
+  readonly queues: Record<keyof typeof queues, CreatedQueue>;
+  readonly topics: Record<keyof typeof topics, { readonly name: string; readonly arn: string }>;
+  readonly streams: Record<keyof typeof streams, string>;
+}
+
+/** `order-queue` + `-t1` -> `order-queue-t1`; FIFO names keep their mandatory `.fifo` ending. */
+export function localName(name: string, suffix = ""): string {
+  return name.endsWith(".fifo") ? `${name.slice(0, -".fifo".length)}${suffix}.fifo` : `${name}${suffix}`;
+}
+
+/** Creates every catalog resource on the local engines. Idempotent: existing resources are kept and completed. */
+export async function createResources(endpoints: LocalEndpoints, options: CreateResourcesOptions = {}): Promise<LocalResources> {
+  const suffix = options.nameSuffix ?? "";
+  const dynamo = dynamoClientFor(endpoints.dynamodb);
+  const sqs = sqsClientFor(endpoints.sqs);
+  const sns = snsClientFor(endpoints.sns);
+  const kinesis = kinesisClientFor(endpoints.kinesis);
+  try {
+    const tableNames = await mapValues(tables, (spec) => ensureTable(dynamo, spec, localName(spec.name, suffix)));
+    const createdQueues = await mapValues(queues, (spec) => ensureQueue(sqs, spec, suffix));
+    const createdTopics = await mapValues(topics, async (spec) => {
+      const name = localName(spec.name, suffix);
+      const { TopicArn } = await sns.send(new CreateTopicCommand({ Name: name }));
+      if (!TopicArn) throw new Error(`CreateTopic ${name} returned no ARN`);
+      for (const subscriber of spec.subscribers) {
+        await sns.send(
+          new SubscribeCommand({
+            TopicArn,
+            Protocol: "sqs",
+            Endpoint: createdQueues[subscriber].arn,
+            // Subscribers read the publisher's message and attributes as sent, without the SNS envelope.
+            Attributes: { RawMessageDelivery: "true" },
+            ReturnSubscriptionArn: true,
+          }),
+        );
+      }
+      return { name, arn: TopicArn };
+    });
+    const streamNames = await mapValues(streams, (spec) => ensureStream(kinesis, spec, localName(spec.name, suffix)));
+    const resources = { tables: tableNames, queues: createdQueues, topics: createdTopics, streams: streamNames };
+    return { ...resources, env: environmentFor(endpoints, resources, options.operatorTokenValue ?? "local-operator-token") };
+  } finally {
+    for (const client of [dynamo, sqs, sns, kinesis]) client.destroy();
+  }
+}
+
+async function mapValues<K extends string, V, R>(record: Record<K, V>, fn: (value: V) => Promise<R>): Promise<Record<K, R>> {
+  const entries = await Promise.all(Object.entries(record).map(async ([key, value]) => [key, await fn(value as V)] as const));
+  return Object.fromEntries(entries) as Record<K, R>;
+}
+
+function keySchema(spec: TableSpec): { keys: KeySchemaElement[]; attributes: AttributeDefinition[] } {
+  const keys: KeySchemaElement[] = [{ AttributeName: spec.partitionKey.name, KeyType: "HASH" }];
+  const attributes: AttributeDefinition[] = [{ AttributeName: spec.partitionKey.name, AttributeType: spec.partitionKey.type }];
+  if (spec.sortKey) {
+    keys.push({ AttributeName: spec.sortKey.name, KeyType: "RANGE" });
+    attributes.push({ AttributeName: spec.sortKey.name, AttributeType: spec.sortKey.type });
+  }
+  return { keys, attributes };
+}
+
+async function ensureTable(client: DynamoDBClient, spec: TableSpec, name: string): Promise<string> {
+  const { keys, attributes } = keySchema(spec);
+  try {
+    await client.send(
+      new CreateTableCommand({
+        TableName: name,
+        KeySchema: keys,
+        AttributeDefinitions: attributes,
+        BillingMode: spec.billing,
+        ...(spec.stream ? { StreamSpecification: { StreamEnabled: true, StreamViewType: spec.stream } } : {}),
+      }),
+    );
+  } catch (error) {
+    if (!(error instanceof ResourceInUseException)) throw error;
+  }
+  await waitUntil(
+    `table ${name} to be ACTIVE`,
+    async () => (await client.send(new DescribeTableCommand({ TableName: name }))).Table?.TableStatus === "ACTIVE",
+    30_000,
+    100,
+  );
+  if (spec.ttlAttribute) {
+    const { TimeToLiveDescription } = await client.send(new DescribeTimeToLiveCommand({ TableName: name }));
+    if (TimeToLiveDescription?.TimeToLiveStatus !== "ENABLED") {
+      await client.send(
+        new UpdateTimeToLiveCommand({ TableName: name, TimeToLiveSpecification: { AttributeName: spec.ttlAttribute, Enabled: true } }),
+      );
+    }
+  }
+  return name;
+}
+
+type QueueAttributes = Partial<Record<QueueAttributeName, string>>;
+
+/** CreateQueue with the wanted attributes; a queue left with other settings gets them applied instead. */
+async function upsertQueue(client: SQSClient, name: string, attributes: QueueAttributes): Promise<{ url: string; arn: string }> {
+  let url: string | undefined;
+  try {
+    url = (await client.send(new CreateQueueCommand({ QueueName: name, Attributes: attributes }))).QueueUrl;
+  } catch (error) {
+    if ((error as { name?: string }).name !== "QueueNameExists") throw error;
+    url = (await client.send(new GetQueueUrlCommand({ QueueName: name }))).QueueUrl;
+    if (url) {
+      const { FifoQueue: _immutable, ...mutable } = attributes;
+      await client.send(new SetQueueAttributesCommand({ QueueUrl: url, Attributes: mutable }));
+    }
+  }
+  if (!url) throw new Error(`CreateQueue ${name} returned no URL`);
+  const arn = (await client.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ["QueueArn"] }))).Attributes?.QueueArn;
+  if (!arn) throw new Error(`Queue ${name} has no ARN`);
+  return { url, arn };
+}
+
+async function ensureQueue(client: SQSClient, spec: QueueSpec, suffix: string): Promise<CreatedQueue> {
+  const fifo: QueueAttributes = spec.fifo ? { FifoQueue: "true" } : {};
+  let dlq: CreatedQueue["dlq"];
+  if (spec.deadLetter) {
+    const name = localName(spec.deadLetter.queueName, suffix);
+    const created = await upsertQueue(client, name, { ...fifo, MessageRetentionPeriod: String(deadLetterRetentionSeconds) });
+    dlq = { resource: `${spec.resource}Dlq`, name, ...created };
+  }
+  const name = localName(spec.name, suffix);
+  const created = await upsertQueue(client, name, {
+    ...fifo,
+    ...(spec.fifo ? { ContentBasedDeduplication: String(spec.contentBasedDeduplication ?? false) } : {}),
+    VisibilityTimeout: String(spec.visibilityTimeoutSeconds),
+    MessageRetentionPeriod: String(spec.retentionSeconds),
+    ReceiveMessageWaitTimeSeconds: String(spec.receiveWaitSeconds),
+    ...(dlq && spec.deadLetter
+      ? { RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlq.arn, maxReceiveCount: spec.deadLetter.maxReceiveCount }) }
+      : {}),
+  });
+  return { resource: spec.resource, name, ...created, ...(dlq ? { dlq } : {}) };
+}
+
+async function ensureStream(client: KinesisClient, spec: StreamSpec, name: string): Promise<string> {
+  try {
+    await client.send(new CreateStreamCommand({ StreamName: name, ShardCount: spec.shards }));
+  } catch (error) {
+    if ((error as { name?: string }).name !== "ResourceInUseException") throw error;
+  }
+  await waitUntil(
+    `stream ${name} to be ACTIVE`,
+    async () => (await client.send(new DescribeStreamSummaryCommand({ StreamName: name }))).StreamDescriptionSummary?.StreamStatus === "ACTIVE",
+    30_000,
+    50,
+  );
+  return name;
+}
+
+const link = (value: unknown) => JSON.stringify(value);
+
+/** The environment a process needs to run against the local platform, with SST links shaped as SST injects them. */
+function environmentFor(
+  endpoints: LocalEndpoints,
+  resources: Omit<LocalResources, "env">,
+  operatorTokenValue: string,
+): LocalEnvironment {
+  const database = new URL(endpoints.databaseUrl);
+  const redis = new URL(endpoints.redisUrl);
+  const env: LocalEnvironment = {
+    AWS_REGION: localRegion,
+    AWS_DEFAULT_REGION: localRegion,
+    AWS_ACCESS_KEY_ID: localCredentials.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: localCredentials.secretAccessKey,
+    AWS_ENDPOINT_URL_DYNAMODB: endpoints.dynamodb,
+    // DynamoDB Local serves the Streams API on its main endpoint.
+    AWS_ENDPOINT_URL_DYNAMODB_STREAMS: endpoints.dynamodb,
+    AWS_ENDPOINT_URL_SQS: endpoints.sqs,
+    AWS_ENDPOINT_URL_SNS: endpoints.sns,
+    AWS_ENDPOINT_URL_KINESIS: endpoints.kinesis,
+    DATABASE_URL: endpoints.databaseUrl,
+    REDIS_URL: endpoints.redisUrl,
+    SST_RESOURCE_App: link({ name: "cloudcafe", stage: "local" }),
+    [`SST_RESOURCE_${catalogPostgres.resource}`]: link({
+      host: database.hostname,
+      port: Number(database.port || catalogPostgres.port),
+      username: decodeURIComponent(database.username),
+      password: decodeURIComponent(database.password),
+      database: database.pathname.slice(1) || catalogPostgres.database,
+    }),
+    [`SST_RESOURCE_${catalogRedis.resource}`]: link({ host: redis.hostname, port: Number(redis.port || catalogRedis.port) }),
+    [`SST_RESOURCE_${operatorToken.resource}`]: link({ value: operatorTokenValue }),
+  };
+  for (const [key, name] of Object.entries(resources.tables)) env[`SST_RESOURCE_${tables[key as keyof typeof tables].resource}`] = link({ name });
+  for (const queue of Object.values(resources.queues)) {
+    env[`SST_RESOURCE_${queue.resource}`] = link({ url: queue.url });
+    if (queue.dlq) env[`SST_RESOURCE_${queue.dlq.resource}`] = link({ url: queue.dlq.url });
+  }
+  for (const [key, topic] of Object.entries(resources.topics)) env[`SST_RESOURCE_${topics[key as keyof typeof topics].resource}`] = link({ arn: topic.arn });
+  for (const [key, name] of Object.entries(resources.streams)) env[`SST_RESOURCE_${streams[key as keyof typeof streams].resource}`] = link({ name });
+  return env;
+}
