@@ -1,7 +1,7 @@
 import { Hono } from "hono";
-import { AppError, isAppError } from "@cloudcafe/core";
+import { AppError } from "@cloudcafe/core";
 import type { Logger, Metrics } from "@cloudcafe/observability";
-import { errorResponse } from "./errors.ts";
+import { errorResponse, toAppError } from "./errors.ts";
 import { limitBody, requestContext } from "./middleware.ts";
 
 export interface ServiceAppOptions {
@@ -20,10 +20,11 @@ export function createServiceApp(options: ServiceAppOptions) {
   app.use("*", limitBody(options.bodyLimitBytes));
   app.notFound((c) => errorResponse(c, new AppError("NOT_FOUND", `No route for ${c.req.method} ${c.req.path}`)));
   app.onError((error, c) => {
-    if (!isAppError(error) || error.code === "INTERNAL" || error.code === "DEPENDENCY_UNAVAILABLE") {
-      options.logger.error("request failed", { error });
+    const appError = toAppError(error);
+    if (appError.code === "INTERNAL" || appError.code === "DEPENDENCY_UNAVAILABLE") {
+      options.logger.error("request failed", { error, code: appError.code });
     }
-    return errorResponse(c, error);
+    return errorResponse(c, appError);
   });
   return app;
 }

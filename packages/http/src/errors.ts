@@ -29,8 +29,38 @@ export function errorBody(error: AppError): ErrorBody {
   };
 }
 
-/** Turns anything thrown into the JSON error contract; unknown errors become 500 without leaking internals. */
+/** Socket-level failures of a dependency (database, cache, AWS endpoint): the request may succeed on retry. */
+const unavailableCodes = new Set([
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "ETIMEDOUT",
+  "EPIPE",
+  "EHOSTUNREACH",
+  "CONNECT_TIMEOUT",
+  "CONNECTION_CLOSED",
+  "CONNECTION_ENDED",
+  "CONNECTION_DESTROYED",
+]);
+
+function dependencyFailure(error: unknown): boolean {
+  for (let current = error, depth = 0; current instanceof Error && depth < 5; current = current.cause, depth++) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === "string" && unavailableCodes.has(code)) return true;
+    if (current.name === "TimeoutError" || current.name === "AggregateError") return true;
+  }
+  return false;
+}
+
+/** Classifies anything thrown: AppErrors as they are, dependency outages as 503, the rest as 500. */
+export function toAppError(error: unknown): AppError {
+  if (isAppError(error)) return error;
+  if (dependencyFailure(error)) return new AppError("DEPENDENCY_UNAVAILABLE", "A dependency is unavailable; retry shortly", { cause: error });
+  return new AppError("INTERNAL", "Internal server error", { cause: error });
+}
+
+/** Turns anything thrown into the JSON error contract without leaking internals. */
 export function errorResponse(c: Context, error: unknown) {
-  const appError = isAppError(error) ? error : new AppError("INTERNAL", "Internal server error", { cause: error });
+  const appError = toAppError(error);
+  if (appError.retryable) c.header("Retry-After", "1");
   return c.json(errorBody(appError), statusForCode[appError.code]);
 }

@@ -1,0 +1,81 @@
+import { describe, expect, it } from "vitest";
+import { z } from "zod";
+import { AppError } from "@cloudcafe/core";
+import { createLogger } from "@cloudcafe/observability";
+import { createServiceApp, readJson, requireOperator } from "../src/index.ts";
+
+function appWithLog() {
+  const lines: Record<string, unknown>[] = [];
+  const logger = createLogger({ service: "test", write: (line) => lines.push(JSON.parse(line)) });
+  const app = createServiceApp({ logger, bodyLimitBytes: 1024 });
+  app.post("/echo", async (c) => c.json(await readJson(c, z.object({ name: z.string().min(1) })), 200));
+  app.get("/boom", () => {
+    throw new Error("secret internals");
+  });
+  app.get("/db-down", () => {
+    throw Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:5432"), { code: "ECONNREFUSED" });
+  });
+  app.get("/conflict", () => {
+    throw new AppError("CONFLICT", "already there");
+  });
+  app.post("/destroy", requireOperator("a-very-long-operator-token"), (c) => c.json({ ok: true }));
+  return { app, lines };
+}
+
+const json = (body: unknown, headers: Record<string, string> = {}) => ({
+  method: "POST",
+  headers: { "content-type": "application/json", ...headers },
+  body: typeof body === "string" ? body : JSON.stringify(body),
+});
+
+describe("service app error contract", () => {
+  it("answers 400 VALIDATION_FAILED naming the bad field", async () => {
+    const res = await appWithLog().app.request("/echo", json({ name: "" }));
+    expect(res.status).toBe(400);
+    const body = await res.json();
+    expect(body.error.code).toBe("VALIDATION_FAILED");
+    expect(body.error.details[0].path).toBe("name");
+  });
+
+  it("answers 400 MALFORMED_JSON, 415 for other media types, 413 past the body limit", async () => {
+    const { app } = appWithLog();
+    expect((await (await app.request("/echo", json("{nope"))).json()).error.code).toBe("MALFORMED_JSON");
+    const text = await app.request("/echo", { method: "POST", headers: { "content-type": "text/plain" }, body: "hi" });
+    expect(text.status).toBe(415);
+    const big = await app.request("/echo", json({ name: "x".repeat(2048) }));
+    expect(big.status).toBe(413);
+    expect((await big.json()).error.code).toBe("PAYLOAD_TOO_LARGE");
+  });
+
+  it("answers 404 JSON for unknown routes and maps AppError codes to statuses", async () => {
+    const { app } = appWithLog();
+    const missing = await app.request("/nowhere");
+    expect(missing.status).toBe(404);
+    expect((await missing.json()).error.code).toBe("NOT_FOUND");
+    expect((await app.request("/conflict")).status).toBe(409);
+  });
+
+  it("hides internals of unexpected errors and logs them with the trace id", async () => {
+    const { app, lines } = appWithLog();
+    const res = await app.request("/boom", { headers: { traceparent: "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01" } });
+    expect(res.status).toBe(500);
+    expect(JSON.stringify(await res.json())).not.toContain("secret");
+    const failure = lines.find((l) => l.message === "request failed")!;
+    expect(failure.trace_id).toBe("0af7651916cd43dd8448eb211c80319c");
+    expect(res.headers.get("traceparent")).toMatch(/^00-0af7651916cd43dd8448eb211c80319c-[0-9a-f]{16}-01$/);
+  });
+
+  it("turns a dependency outage into a retryable 503", async () => {
+    const res = await appWithLog().app.request("/db-down");
+    expect(res.status).toBe(503);
+    expect(res.headers.get("retry-after")).toBe("1");
+    expect((await res.json()).error.code).toBe("DEPENDENCY_UNAVAILABLE");
+  });
+
+  it("guards destructive routes: 401 without a token, 403 with a wrong one, through with the right one", async () => {
+    const { app } = appWithLog();
+    expect((await app.request("/destroy", { method: "POST" })).status).toBe(401);
+    expect((await app.request("/destroy", { method: "POST", headers: { authorization: "Bearer wrong" } })).status).toBe(403);
+    expect((await app.request("/destroy", { method: "POST", headers: { authorization: "Bearer a-very-long-operator-token" } })).status).toBe(200);
+  });
+});
