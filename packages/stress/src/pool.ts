@@ -1,0 +1,64 @@
+import { Piscina } from "piscina";
+import { AppError } from "@cloudcafe/core";
+import { cpuAllowance, type CpuAllowance } from "./allowance.ts";
+import { workerExecArgv } from "./worker-loader.ts";
+import type { TaskOf, WorkerResults, WorkerTask } from "./worker.ts";
+
+export interface StressPoolOptions {
+  allowance?: CpuAllowance;
+  /** Tasks allowed to wait for a thread; beyond it `run` fails with OVERLOADED (503) instead of queueing. */
+  maxQueue?: number;
+}
+
+export interface StressPool {
+  readonly allowance: CpuAllowance;
+  readonly threads: number;
+  /** True when the wait queue is full: new work would be refused. */
+  readonly saturated: boolean;
+  run<K extends WorkerTask["kind"]>(task: TaskOf<K>): Promise<WorkerResults[K]>;
+  /** Starts every thread and loads the cores, so a run's first second is not spent compiling. */
+  warm(): Promise<void>;
+  close(): Promise<void>;
+}
+
+const WORKER_FILE = new URL("./worker.ts", import.meta.url);
+const QUEUED_TASKS_PER_THREAD = 16;
+
+/** One pool per process, sized from the CPU the process may use, never from the host's core count. */
+export function createStressPool(options: StressPoolOptions = {}): StressPool {
+  const allowance = options.allowance ?? cpuAllowance();
+  const threads = allowance.threads;
+  const maxQueue = options.maxQueue ?? threads * QUEUED_TASKS_PER_THREAD;
+  const piscina = new Piscina({
+    filename: WORKER_FILE.href,
+    execArgv: workerExecArgv(WORKER_FILE),
+    minThreads: threads,
+    maxThreads: threads,
+    maxQueue,
+    // Threads stay up for the life of the process: a stress run must not pay thread start-up mid-run.
+    idleTimeout: Number.MAX_SAFE_INTEGER,
+  });
+  const saturated = () => piscina.queueSize >= maxQueue;
+  return {
+    allowance,
+    threads,
+    get saturated() {
+      return saturated();
+    },
+    async run<K extends WorkerTask["kind"]>(task: TaskOf<K>): Promise<WorkerResults[K]> {
+      if (saturated()) throw new AppError("OVERLOADED", `Stress pool queue is full (${maxQueue} tasks waiting)`);
+      try {
+        return (await piscina.run(task)) as WorkerResults[K];
+      } catch (error) {
+        if (error instanceof Error && error.message === "Task queue is at limit") {
+          throw new AppError("OVERLOADED", `Stress pool queue is full (${maxQueue} tasks waiting)`, { cause: error });
+        }
+        throw error;
+      }
+    },
+    async warm() {
+      await Promise.all(Array.from({ length: threads }, () => piscina.run({ kind: "warm" } satisfies WorkerTask)));
+    },
+    close: () => piscina.destroy(),
+  };
+}
