@@ -1,0 +1,199 @@
+import { GetQueueAttributesCommand } from "@aws-sdk/client-sqs";
+import { GetCommand } from "@aws-sdk/lib-dynamodb";
+import {
+  createDynamoPaymentTransactionLog,
+  createMockPaymentGateway,
+  createSnsPaymentResultPublisher,
+  dynamoDocumentClient,
+  sandboxInputs,
+  snsClient,
+  sqsClient,
+} from "@cloudcafe/adapters";
+import { paymentIdFor, paymentResultSchema, type PaymentGateway } from "@cloudcafe/core";
+import { traceIdFrom } from "@cloudcafe/observability";
+import type { Message } from "@aws-sdk/client-sqs";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { createPaymentBatchHandler } from "../src/batch-handler.ts";
+import { deliverOnce, drain, receive } from "./support/event-source.ts";
+import {
+  capturedTelemetry,
+  countingGateway,
+  metricValues,
+  newCustomerId,
+  paymentRecord,
+  paymentRequest,
+  sendPaymentRequest,
+} from "./support/factories.ts";
+import { createPaymentResources, useLocalAws, type PaymentResources } from "./support/local-aws.ts";
+
+let engines: { stop(): Promise<void> } | undefined;
+let resources: PaymentResources;
+
+beforeAll(async () => {
+  engines = await useLocalAws();
+  resources = await createPaymentResources();
+});
+
+afterEach(async () => {
+  await Promise.all([drain(resources.paymentQueue), drain(resources.resultsQueue), drain(resources.deadLetterQueue)]);
+});
+
+afterAll(async () => {
+  await engines?.stop();
+});
+
+/** A processor instance (one Lambda execution environment) wired to the real engines. */
+function processor(gateway: PaymentGateway = countingGateway().gateway) {
+  const telemetry = capturedTelemetry();
+  const handler = createPaymentBatchHandler({
+    gateway,
+    transactions: createDynamoPaymentTransactionLog({ client: dynamoDocumentClient(), tableName: resources.tableName }),
+    results: createSnsPaymentResultPublisher({ client: snsClient(), topicArn: resources.topicArn }),
+    now: () => new Date(),
+    logger: telemetry.logger,
+    metrics: telemetry.metrics,
+  });
+  return { handler, ...telemetry };
+}
+
+const parseResult = (message: Message) => paymentResultSchema.parse(JSON.parse(message.Body ?? ""));
+const publishedResults = async () => (await drain(resources.resultsQueue)).map(parseResult);
+
+async function storedPayment(orderId: string) {
+  const { Item } = await dynamoDocumentClient().send(
+    new GetCommand({ TableName: resources.tableName, Key: { paymentId: paymentIdFor(orderId) }, ConsistentRead: true }),
+  );
+  return Item;
+}
+
+async function messagesLeft(queueUrl: string) {
+  const { Attributes } = await sqsClient().send(
+    new GetQueueAttributesCommand({
+      QueueUrl: queueUrl,
+      AttributeNames: ["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"],
+    }),
+  );
+  return Number(Attributes?.ApproximateNumberOfMessages) + Number(Attributes?.ApproximateNumberOfMessagesNotVisible);
+}
+
+describe("payment processor on DynamoDB Local and fauxqs", () => {
+  it("reports only the failed message of a mixed batch, plus the later messages of the same customer", async () => {
+    const { gateway, charges } = countingGateway();
+    const { handler, emitted } = processor(gateway);
+    const unlucky = newCustomerId();
+    const failing = paymentRequest({ customerId: unlucky, amountCents: sandboxInputs.gatewayErrorAmountCents });
+    const captured = paymentRequest();
+    const heldBack = paymentRequest({ customerId: unlucky });
+    const declined = paymentRequest({ amountCents: sandboxInputs.declineAmountCents });
+    // Built by hand: fauxqs hands out one message per group per receive, Lambda's batches can hold several.
+    const records = [failing, captured, heldBack, declined].map(paymentRecord);
+
+    const response = await handler({ Records: records });
+
+    expect(response.batchItemFailures.map((failure) => failure.itemIdentifier)).toEqual([records[0]!.messageId, records[2]!.messageId]);
+    expect(charges.map((charge) => charge.customerId)).toEqual([unlucky, captured.customerId, declined.customerId]);
+    const results = await publishedResults();
+    expect(results.map((result) => [result.orderId, result.outcome])).toEqual([
+      [captured.orderId, "CAPTURED"],
+      [declined.orderId, "DECLINED"],
+    ]);
+    expect(await storedPayment(failing.orderId)).toMatchObject({ status: "PENDING" });
+    expect(await storedPayment(heldBack.orderId)).toBeUndefined();
+    expect(metricValues(emitted, "GatewayErrors")).toEqual([1]);
+    expect(emitted.filter((line) => "PaymentProcessed" in line).map((line) => line.outcome)).toEqual(["CAPTURED", "DECLINED"]);
+  });
+
+  it("charges once when the same message is delivered again, to a new instance, and re-publishes the same result", async () => {
+    const request = paymentRequest();
+    await sendPaymentRequest(resources.paymentQueue, request);
+    const firstInstance = countingGateway();
+    const secondInstance = countingGateway();
+    const second = processor(secondInstance.gateway);
+
+    // The first instance does the work but its acknowledgement is lost, so SQS delivers the message again.
+    const firstDelivery = await deliverOnce(resources.paymentQueue, processor(firstInstance.gateway).handler, { acknowledge: false });
+    const redelivery = await deliverOnce(resources.paymentQueue, second.handler);
+
+    expect(redelivery?.event.Records[0]?.messageId).toBe(firstDelivery?.event.Records[0]?.messageId);
+    expect(redelivery?.event.Records[0]?.attributes.ApproximateReceiveCount).toBe("2");
+    expect(redelivery?.failedIds).toEqual([]);
+    expect(firstInstance.charges).toHaveLength(1);
+    expect(secondInstance.charges).toHaveLength(0);
+    const [original, republished] = await publishedResults();
+    expect(original?.outcome).toBe("CAPTURED");
+    expect(republished).toEqual(original);
+    expect(metricValues(second.emitted, "DuplicateDeliveries")).toEqual([1]);
+    expect(metricValues(second.emitted, "PaymentProcessed")).toEqual([]);
+  });
+
+  it("publishes a decline as DECLINED and acknowledges it, so it is never retried", async () => {
+    const request = paymentRequest({ customerId: `${sandboxInputs.declineCustomerPrefix}-${newCustomerId()}` });
+    await sendPaymentRequest(resources.paymentQueue, request);
+    const { gateway, charges } = countingGateway();
+
+    const delivery = await deliverOnce(resources.paymentQueue, processor(gateway).handler);
+
+    expect(delivery?.failedIds).toEqual([]);
+    expect(await publishedResults()).toEqual([
+      expect.objectContaining({ orderId: request.orderId, outcome: "DECLINED", declineReason: "insufficient_funds" }),
+    ]);
+    expect(await storedPayment(request.orderId)).toMatchObject({ status: "DECLINED", declineReason: "insufficient_funds" });
+    expect(await messagesLeft(resources.paymentQueue.url)).toBe(0);
+    expect(charges).toHaveLength(1);
+  });
+
+  it("delivers the result to the topic's subscriber queue with the trace continued and the customer attached", async () => {
+    const request = paymentRequest();
+    const { traceId } = await sendPaymentRequest(resources.paymentQueue, request);
+    const { handler, logs } = processor();
+
+    const delivery = await deliverOnce(resources.paymentQueue, handler);
+
+    const [message] = await drain(resources.resultsQueue);
+    const outgoing = message?.MessageAttributes?.traceparent?.StringValue;
+    expect(traceIdFrom(outgoing)).toBe(traceId);
+    expect(outgoing).not.toBe(delivery?.event.Records[0]?.messageAttributes.traceparent?.stringValue);
+    expect(message?.MessageAttributes?.customerId?.StringValue).toBe(request.customerId);
+    expect(parseResult(message!)).toMatchObject({ orderId: request.orderId, paymentId: paymentIdFor(request.orderId) });
+    const processed = logs.find((line) => line.message === "Payment processed");
+    expect(processed).toMatchObject({ trace_id: traceId, customer_id: request.customerId, orderId: request.orderId });
+  });
+
+  it("moves an unreadable message to the dead-letter queue after three receives", async () => {
+    const { customerId } = await sendPaymentRequest(resources.paymentQueue, "{not json");
+    const { handler, logs, emitted } = processor();
+
+    const deliveries = [];
+    for (let delivery = await deliverOnce(resources.paymentQueue, handler); delivery; delivery = await deliverOnce(resources.paymentQueue, handler)) {
+      deliveries.push(delivery);
+      if (deliveries.length > 3) break;
+    }
+
+    expect(deliveries.map((delivery) => delivery.failedIds.length)).toEqual([1, 1, 1]);
+    const deadLetters = await drain(resources.deadLetterQueue);
+    expect(deadLetters.map((message) => message.Body)).toEqual(["{not json"]);
+    expect(metricValues(emitted, "InvalidMessages")).toEqual([1, 1, 1]);
+    expect(logs.filter((line) => line.level === "ERROR").map((line) => line.customer_id)).toEqual([customerId, customerId, customerId]);
+  });
+
+  it("retries a gateway failure under the same payment, and the retry settles it", async () => {
+    // Draws per charge: latency, then failure (and decline once the failure draw misses).
+    const draws = [0.5, 0.1, 0.5, 0.9, 0.9];
+    const flaky = countingGateway(
+      createMockPaymentGateway({ latencyMs: 0, jitterMs: 0, declineRate: 0, failureRate: 0.5 }, { random: () => draws.shift() ?? 0.9 }),
+    );
+    const request = paymentRequest();
+    await sendPaymentRequest(resources.paymentQueue, request);
+    const { handler, logs } = processor(flaky.gateway);
+
+    const failed = await deliverOnce(resources.paymentQueue, handler);
+    const retried = await deliverOnce(resources.paymentQueue, handler);
+
+    expect(failed?.failedIds).toHaveLength(1);
+    expect(retried?.failedIds).toEqual([]);
+    expect(flaky.charges.map((charge) => charge.idempotencyKey)).toEqual([paymentIdFor(request.orderId), paymentIdFor(request.orderId)]);
+    expect(await storedPayment(request.orderId)).toMatchObject({ status: "CAPTURED" });
+    expect(logs.find((line) => line.message === "Payment processed")).toMatchObject({ delivery: "resumed" });
+    expect(await receive(resources.paymentQueue)).toEqual([]);
+  });
+});

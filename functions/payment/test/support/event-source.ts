@@ -1,0 +1,92 @@
+import {
+  ChangeMessageVisibilityBatchCommand,
+  DeleteMessageBatchCommand,
+  ReceiveMessageCommand,
+  type Message,
+} from "@aws-sdk/client-sqs";
+import { sqsClient } from "@cloudcafe/adapters";
+import type { SQSBatchResponse, SQSEvent, SQSRecord } from "aws-lambda";
+import type { PaymentBatchHandler } from "../../src/batch-handler.ts";
+import { sqsRecord } from "./factories.ts";
+import type { QueueRef } from "./local-aws.ts";
+
+/** Messages currently visible on a queue, up to one receive's worth. */
+export async function receive(queue: QueueRef, max = 10): Promise<Message[]> {
+  const { Messages } = await sqsClient().send(
+    new ReceiveMessageCommand({
+      QueueUrl: queue.url,
+      MaxNumberOfMessages: max,
+      WaitTimeSeconds: 0,
+      MessageSystemAttributeNames: ["All"],
+      MessageAttributeNames: ["All"],
+    }),
+  );
+  return Messages ?? [];
+}
+
+/** Receives and deletes everything visible on a queue (fauxqs enqueues before answering, so nothing is in flight). */
+export async function drain(queue: QueueRef): Promise<Message[]> {
+  const all: Message[] = [];
+  for (let batch = await receive(queue); batch.length > 0; batch = await receive(queue)) {
+    all.push(...batch);
+    await sqsClient().send(
+      new DeleteMessageBatchCommand({
+        QueueUrl: queue.url,
+        Entries: batch.map((message, index) => ({ Id: String(index), ReceiptHandle: message.ReceiptHandle })),
+      }),
+    );
+  }
+  return all;
+}
+
+function toRecord(message: Message, queue: QueueRef): SQSRecord {
+  const attributes: Record<string, string> = {};
+  for (const [name, value] of Object.entries(message.MessageAttributes ?? {})) {
+    if (value.StringValue !== undefined) attributes[name] = value.StringValue;
+  }
+  return sqsRecord({
+    messageId: message.MessageId ?? "",
+    receiptHandle: message.ReceiptHandle ?? "",
+    body: message.Body ?? "",
+    system: message.Attributes ?? {},
+    attributes,
+    queueArn: queue.arn,
+  });
+}
+
+export interface Delivery {
+  event: SQSEvent;
+  response: SQSBatchResponse;
+  failedIds: string[];
+}
+
+/**
+ * One poll of Lambda's SQS event source mapping: receive a batch, invoke the handler, delete the messages it did
+ * not report as failed. Reported failures are made visible again at once rather than after the visibility
+ * timeout, so retries do not slow the suite. `acknowledge: false` stands for a lost acknowledgement (the
+ * function timed out after doing its work): every message comes back.
+ */
+export async function deliverOnce(
+  queue: QueueRef,
+  handler: PaymentBatchHandler,
+  { acknowledge = true }: { acknowledge?: boolean } = {},
+): Promise<Delivery | undefined> {
+  const messages = await receive(queue);
+  if (messages.length === 0) return undefined;
+  const event: SQSEvent = { Records: messages.map((message) => toRecord(message, queue)) };
+  const response = await handler(event);
+  const failedIds = response.batchItemFailures.map((failure) => failure.itemIdentifier);
+  const retried = acknowledge ? messages.filter((message) => failedIds.includes(message.MessageId ?? "")) : messages;
+  const done = messages.filter((message) => !retried.includes(message));
+  const entries = (batch: Message[]) => batch.map((message, index) => ({ Id: String(index), ReceiptHandle: message.ReceiptHandle }));
+  if (done.length > 0) await sqsClient().send(new DeleteMessageBatchCommand({ QueueUrl: queue.url, Entries: entries(done) }));
+  if (retried.length > 0) {
+    await sqsClient().send(
+      new ChangeMessageVisibilityBatchCommand({
+        QueueUrl: queue.url,
+        Entries: entries(retried).map((entry) => ({ ...entry, VisibilityTimeout: 0 })),
+      }),
+    );
+  }
+  return { event, response, failedIds };
+}
