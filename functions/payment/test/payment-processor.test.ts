@@ -12,7 +12,8 @@ import {
 import { paymentIdFor, paymentResultSchema, type PaymentGateway } from "@cloudcafe/core";
 import { traceIdFrom } from "@cloudcafe/observability";
 import type { Message } from "@aws-sdk/client-sqs";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { metricNamespaces } from "@cloudcafe/catalog";
 import { createPaymentBatchHandler } from "../src/batch-handler.ts";
 import { deliverOnce, drain, receive } from "./support/event-source.ts";
 import {
@@ -195,5 +196,42 @@ describe("payment processor on DynamoDB Local and fauxqs", () => {
     expect(await storedPayment(request.orderId)).toMatchObject({ status: "CAPTURED" });
     expect(logs.find((line) => line.message === "Payment processed")).toMatchObject({ delivery: "resumed" });
     expect(await receive(resources.paymentQueue)).toEqual([]);
+  });
+});
+
+describe("Lambda entry", () => {
+  const entryEnv = () => ({
+    SST_RESOURCE_PaymentTransactions: JSON.stringify({ name: resources.tableName }),
+    SST_RESOURCE_PaymentResultsTopic: JSON.stringify({ arn: resources.topicArn }),
+    PAYMENT_GATEWAY_LATENCY_MS: "0",
+    PAYMENT_DECLINE_RATE: "0",
+  });
+
+  it("wires itself from its links and environment, and reports only the first invocation as a cold start", async () => {
+    const env = entryEnv();
+    Object.assign(process.env, env);
+    const written: string[] = [];
+    const stdout = vi.spyOn(process.stdout, "write").mockImplementation((chunk: string | Uint8Array) => {
+      written.push(String(chunk));
+      return true;
+    });
+    try {
+      const { handler } = await import("../src/handler.ts");
+      for (const request of [paymentRequest(), paymentRequest()]) {
+        await sendPaymentRequest(resources.paymentQueue, request);
+        expect((await deliverOnce(resources.paymentQueue, handler))?.failedIds).toEqual([]);
+      }
+    } finally {
+      stdout.mockRestore();
+      for (const name of Object.keys(env)) delete process.env[name];
+    }
+
+    const lines = written.flatMap((chunk) => chunk.split("\n")).filter(Boolean).map((line) => JSON.parse(line) as Record<string, unknown>);
+    const batches = lines.filter((line) => line.message === "Payment batch processed");
+    expect(batches.map((line) => [line.service, line.cold_start])).toEqual([["payment-processor", true], ["payment-processor", false]]);
+    const coldStarts = lines.filter((line) => "ColdStart" in line);
+    expect(coldStarts).toHaveLength(1);
+    expect(JSON.stringify(coldStarts[0])).toContain(metricNamespaces.payment);
+    expect((await publishedResults()).map((result) => result.outcome)).toEqual(["CAPTURED", "CAPTURED"]);
   });
 });
