@@ -1,0 +1,279 @@
+/**
+ * The data layer: Aurora PostgreSQL, the three DynamoDB tables, DocumentDB, ElastiCache Redis, MemoryDB and Redshift
+ * Serverless, all encrypted with the platform key, all in the database subnets.
+ */
+import { postgres, redis, tables, type TableSpec } from "@cloudcafe/catalog";
+import { physicalName, stageName } from "./naming.ts";
+import type { Network, SecurityGroups } from "./network.ts";
+import { keyUsage, rotateEvery30Days, type PlatformKey } from "./security.ts";
+import type { StageSettings } from "./stage.ts";
+
+export const AURORA_POSTGRES_VERSION = "16.6";
+export const DATABASE_USERNAME = "cloudcafe";
+const DYNAMO_STREAM_VIEW = { NEW_IMAGE: "new-image", NEW_AND_OLD_IMAGES: "new-and-old-images" } as const;
+
+export function dynamoTable(spec: TableSpec, key: PlatformKey, settings: StageSettings) {
+  return new sst.aws.Dynamo(spec.resource, {
+    fields: {
+      [spec.partitionKey.name]: spec.partitionKey.type === "S" ? "string" : "number",
+      ...(spec.sortKey ? { [spec.sortKey.name]: spec.sortKey.type === "S" ? "string" : "number" } : {}),
+    },
+    primaryIndex: { hashKey: spec.partitionKey.name, rangeKey: spec.sortKey?.name },
+    ttl: spec.ttlAttribute,
+    stream: spec.stream ? DYNAMO_STREAM_VIEW[spec.stream] : undefined,
+    deletionProtection: settings.deletionProtection,
+    transform: {
+      table: (args) => {
+        args.name = physicalName(spec.name);
+        args.billingMode = spec.billing;
+        args.pointInTimeRecovery = { enabled: spec.pointInTimeRecovery };
+        args.serverSideEncryption = { enabled: true, kmsKeyArn: key.arn };
+      },
+    },
+  });
+}
+
+/**
+ * Aurora PostgreSQL on Graviton with an RDS-managed master secret rotated every 30 days. The link carries where the
+ * database is and which secret holds the current credentials; the password itself is never baked into a function.
+ */
+function aurora(net: Network, groups: SecurityGroups, key: PlatformKey, settings: StageSettings) {
+  const subnetGroup = new aws.rds.SubnetGroup("DatabaseSubnetGroup", { subnetIds: net.databaseSubnetIds });
+  const parameters = new aws.rds.ClusterParameterGroup("DatabaseParameters", {
+    family: `aurora-postgresql${AURORA_POSTGRES_VERSION.split(".")[0]}`,
+    parameters: [{ name: "rds.force_ssl", value: "1" }],
+  });
+  const clusterIdentifier = stageName("aurora");
+  const logGroup = new aws.cloudwatch.LogGroup("DatabaseLogGroup", {
+    name: `/aws/rds/cluster/${clusterIdentifier}/postgresql`,
+    retentionInDays: settings.logRetentionDays,
+    kmsKeyId: key.arn,
+  });
+  const cluster = new aws.rds.Cluster(
+    "DatabaseCluster",
+    {
+      clusterIdentifier,
+      engine: "aurora-postgresql",
+      engineVersion: AURORA_POSTGRES_VERSION,
+      databaseName: postgres.database,
+      masterUsername: DATABASE_USERNAME,
+      manageMasterUserPassword: true,
+      masterUserSecretKmsKeyId: key.arn,
+      port: postgres.port,
+      dbSubnetGroupName: subnetGroup.name,
+      vpcSecurityGroupIds: [groups.rds.id],
+      dbClusterParameterGroupName: parameters.name,
+      storageEncrypted: true,
+      kmsKeyId: key.arn,
+      backupRetentionPeriod: settings.aurora.backupRetentionDays,
+      preferredBackupWindow: "03:00-04:00",
+      copyTagsToSnapshot: true,
+      deletionProtection: settings.deletionProtection,
+      skipFinalSnapshot: !settings.production,
+      finalSnapshotIdentifier: settings.production ? `${clusterIdentifier}-final` : undefined,
+      enabledCloudwatchLogsExports: ["postgresql"],
+      iamDatabaseAuthenticationEnabled: true,
+    },
+    { dependsOn: [logGroup] },
+  );
+  const instances = Array.from({ length: settings.aurora.instances }, (_, i) =>
+    new aws.rds.ClusterInstance(`DatabaseInstance${i + 1}`, {
+      clusterIdentifier: cluster.id,
+      identifier: `${clusterIdentifier}-${i + 1}`,
+      engine: "aurora-postgresql",
+      engineVersion: AURORA_POSTGRES_VERSION,
+      instanceClass: settings.aurora.instanceClass,
+      dbSubnetGroupName: subnetGroup.name,
+      performanceInsightsEnabled: true,
+      performanceInsightsKmsKeyId: key.arn,
+      autoMinorVersionUpgrade: true,
+    }),
+  );
+  const secretArn = cluster.masterUserSecrets.apply((secrets) => secrets[0]!.secretArn);
+  rotateEvery30Days("DatabaseSecretRotation", secretArn);
+  if (settings.replicaRegion) crossRegionReplica(cluster, settings, settings.replicaRegion);
+
+  const link = new sst.Linkable(postgres.resource, {
+    properties: {
+      host: cluster.endpoint,
+      readerHost: cluster.readerEndpoint,
+      port: postgres.port,
+      database: postgres.database,
+      username: DATABASE_USERNAME,
+      secretArn,
+    },
+    include: [
+      sst.aws.permission({ actions: ["secretsmanager:GetSecretValue"], resources: [secretArn] }),
+      keyUsage(key),
+    ],
+  });
+  return { cluster, instances, link, secretArn };
+}
+
+/** Production only: an Aurora Global Database secondary in the replica region for regional disaster recovery. */
+function crossRegionReplica(primary: aws.rds.Cluster, settings: StageSettings, region: string) {
+  const provider = new aws.Provider("ReplicaRegion", { region: region as aws.Region });
+  const global = new aws.rds.GlobalCluster("DatabaseGlobal", {
+    globalClusterIdentifier: stageName("aurora-global"),
+    sourceDbClusterIdentifier: primary.arn,
+    forceDestroy: !settings.production,
+    deletionProtection: settings.deletionProtection,
+  });
+  const replicaKey = new aws.kms.Key(
+    "ReplicaRegionKey",
+    { description: `CloudCafe ${$app.stage} replica encryption`, enableKeyRotation: true },
+    { provider },
+  );
+  const replica = new aws.rds.Cluster(
+    "DatabaseReplica",
+    {
+      clusterIdentifier: stageName("aurora-replica"),
+      engine: "aurora-postgresql",
+      engineVersion: AURORA_POSTGRES_VERSION,
+      globalClusterIdentifier: global.id,
+      sourceRegion: settings.region,
+      storageEncrypted: true,
+      kmsKeyId: replicaKey.arn,
+      backupRetentionPeriod: settings.aurora.backupRetentionDays,
+      deletionProtection: settings.deletionProtection,
+      skipFinalSnapshot: true,
+    },
+    { provider, dependsOn: [global] },
+  );
+  new aws.rds.ClusterInstance(
+    "DatabaseReplicaInstance",
+    {
+      clusterIdentifier: replica.id,
+      engine: "aurora-postgresql",
+      engineVersion: AURORA_POSTGRES_VERSION,
+      instanceClass: settings.aurora.instanceClass,
+    },
+    { provider },
+  );
+  return replica;
+}
+
+/** DocumentDB for the menu service, TLS required, RDS-style managed secret rotated every 30 days. */
+function documentDb(net: Network, groups: SecurityGroups, key: PlatformKey, settings: StageSettings) {
+  const subnetGroup = new aws.docdb.SubnetGroup("DocumentDbSubnetGroup", { subnetIds: net.databaseSubnetIds });
+  const parameters = new aws.docdb.ClusterParameterGroup("DocumentDbParameters", {
+    family: "docdb5.0",
+    parameters: [
+      { name: "tls", value: "enabled" },
+      { name: "audit_logs", value: "enabled" },
+    ],
+  });
+  const cluster = new aws.docdb.Cluster("DocumentDbCluster", {
+    clusterIdentifier: stageName("docdb"),
+    engine: "docdb",
+    masterUsername: "cloudcafe",
+    manageMasterUserPassword: true,
+    dbSubnetGroupName: subnetGroup.name,
+    dbClusterParameterGroupName: parameters.name,
+    vpcSecurityGroupIds: [groups.documentDb.id],
+    storageEncrypted: true,
+    kmsKeyId: key.arn,
+    backupRetentionPeriod: 7,
+    deletionProtection: settings.deletionProtection,
+    skipFinalSnapshot: !settings.production,
+    finalSnapshotIdentifier: settings.production ? stageName("docdb-final") : undefined,
+    enabledCloudwatchLogsExports: ["audit"],
+  });
+  Array.from({ length: settings.documentDb.instances }, (_, i) =>
+    new aws.docdb.ClusterInstance(`DocumentDbInstance${i + 1}`, {
+      clusterIdentifier: cluster.id,
+      instanceClass: settings.documentDb.instanceClass,
+    }),
+  );
+  const secretArn = cluster.masterUserSecrets.apply((secrets) => secrets[0]!.secretArn);
+  rotateEvery30Days("DocumentDbSecretRotation", secretArn);
+  return { cluster, secretArn };
+}
+
+/** ElastiCache Redis: LRU eviction, in-transit (required) and at-rest encryption. */
+function cache(net: Network, groups: SecurityGroups, key: PlatformKey, settings: StageSettings) {
+  return new sst.aws.Redis(redis.resource, {
+    engine: "redis",
+    instance: settings.cache.nodeType.replace(/^cache\./, ""),
+    cluster: false,
+    parameters: { "maxmemory-policy": redis.evictionPolicy },
+    vpc: { subnets: net.databaseSubnetIds, securityGroups: [groups.elasticache.id] },
+    transform: {
+      cluster: (args) => {
+        args.replicationGroupId = stageName("cache");
+        args.kmsKeyId = key.arn;
+        args.numCacheClusters = settings.cache.nodes;
+        args.automaticFailoverEnabled = settings.cache.nodes > 1;
+        args.multiAzEnabled = settings.cache.nodes > 1;
+        args.snapshotRetentionLimit = settings.production ? 7 : 0;
+      },
+    },
+  });
+}
+
+/** MemoryDB for the inventory counters: durable Redis, TLS required, an IAM-authenticated ACL user (no password). */
+function memoryDb(net: Network, groups: SecurityGroups, key: PlatformKey, settings: StageSettings) {
+  const user = new aws.memorydb.User("MemoryDbUser", {
+    userName: stageName("inventory"),
+    accessString: "on ~* &* +@all",
+    authenticationMode: { type: "iam" },
+  });
+  const acl = new aws.memorydb.Acl("MemoryDbAcl", { name: stageName("inventory"), userNames: [user.userName] });
+  const subnetGroup = new aws.memorydb.SubnetGroup("MemoryDbSubnetGroup", {
+    name: stageName("memorydb"),
+    subnetIds: net.databaseSubnetIds,
+  });
+  const cluster = new aws.memorydb.Cluster("MemoryDbCluster", {
+    name: stageName("memorydb"),
+    nodeType: settings.memoryDb.nodeType,
+    numShards: 1,
+    numReplicasPerShard: settings.memoryDb.replicasPerShard,
+    aclName: acl.name,
+    tlsEnabled: true,
+    kmsKeyArn: key.arn,
+    subnetGroupName: subnetGroup.name,
+    securityGroupIds: [groups.elasticache.id],
+    snapshotRetentionLimit: settings.production ? 7 : 1,
+  });
+  return { cluster, username: user.userName };
+}
+
+/** Redshift Serverless for analytics; queried through the Data API, admin password managed by Secrets Manager. */
+function redshift(net: Network, groups: SecurityGroups, key: PlatformKey, settings: StageSettings) {
+  const namespace = new aws.redshiftserverless.Namespace("AnalyticsNamespace", {
+    namespaceName: stageName("analytics"),
+    dbName: "analytics",
+    adminUsername: "cloudcafe",
+    manageAdminPassword: true,
+    adminPasswordSecretKmsKeyId: key.arn,
+    kmsKeyId: key.arn,
+    logExports: ["userlog", "connectionlog", "useractivitylog"],
+  });
+  const workgroup = new aws.redshiftserverless.Workgroup("AnalyticsWorkgroup", {
+    workgroupName: stageName("analytics"),
+    namespaceName: namespace.namespaceName,
+    baseCapacity: settings.redshift.baseCapacityRpus,
+    subnetIds: net.databaseSubnetIds,
+    securityGroupIds: [groups.redshift.id],
+    publiclyAccessible: false,
+    enhancedVpcRouting: true,
+    port: 5439,
+    configParameters: [{ parameterKey: "require_ssl", parameterValue: "true" }],
+  });
+  return { namespace, workgroup };
+}
+
+export function data(net: Network, groups: SecurityGroups, key: PlatformKey, settings: StageSettings) {
+  return {
+    activeOrders: dynamoTable(tables.activeOrders, key, settings),
+    paymentTransactions: dynamoTable(tables.paymentTransactions, key, settings),
+    storeInventory: dynamoTable(tables.storeInventory, key, settings),
+    database: aurora(net, groups, key, settings),
+    documentDb: documentDb(net, groups, key, settings),
+    cache: cache(net, groups, key, settings),
+    memoryDb: memoryDb(net, groups, key, settings),
+    redshift: redshift(net, groups, key, settings),
+  };
+}
+
+export type Data = ReturnType<typeof data>;

@@ -1,0 +1,180 @@
+/**
+ * VPC 10.0.0.0/16 over three AZs: public (ALB, NAT), private (compute) and database subnets, one NAT gateway to keep
+ * the bill down, flow logs, and the security groups of the architecture's table.
+ */
+import { services } from "@cloudcafe/catalog";
+import { serviceRole } from "./iam.ts";
+import { stageName } from "./naming.ts";
+import type { PlatformKey } from "./security.ts";
+import type { StageSettings } from "./stage.ts";
+
+export const VPC_CIDR = "10.0.0.0/16";
+export const SUBNET_TIERS = {
+  public: [1, 2, 3],
+  private: [11, 12, 13],
+  database: [21, 22, 23],
+} as const;
+export const SERVICE_PORT = services.order.port;
+export const PORTS = { http: 80, https: 443, ssh: 22, postgres: 5432, redis: 6379, redshift: 5439, documentDb: 27017 };
+
+type Tier = keyof typeof SUBNET_TIERS;
+
+export function network(settings: StageSettings, key: PlatformKey) {
+  const zones = ["a", "b", "c"].map((letter) => `${settings.region}${letter}`);
+  const vpc = new aws.ec2.Vpc("Vpc", {
+    cidrBlock: VPC_CIDR,
+    enableDnsHostnames: true,
+    enableDnsSupport: true,
+    tags: { Name: stageName("vpc") },
+  });
+  const internetGateway = new aws.ec2.InternetGateway("InternetGateway", { vpcId: vpc.id });
+
+  const subnets = (tier: Tier) =>
+    SUBNET_TIERS[tier].map(
+      (octet, i) =>
+        new aws.ec2.Subnet(`${capitalize(tier)}Subnet${i + 1}`, {
+          vpcId: vpc.id,
+          cidrBlock: `10.0.${octet}.0/24`,
+          availabilityZone: zones[i],
+          mapPublicIpOnLaunch: false,
+          tags: { Name: stageName(`${tier}-${zones[i]}`), "cloudcafe:tier": tier },
+        }),
+    );
+  const publicSubnets = subnets("public");
+  const privateSubnets = subnets("private");
+  const databaseSubnets = subnets("database");
+
+  const natIp = new aws.ec2.Eip("NatIp", { domain: "vpc" });
+  const nat = new aws.ec2.NatGateway("NatGateway", {
+    subnetId: publicSubnets[0]!.id,
+    allocationId: natIp.id,
+    tags: { Name: stageName("nat") },
+  });
+
+  routeTable("Public", vpc, publicSubnets, { gatewayId: internetGateway.id });
+  routeTable("Private", vpc, privateSubnets, { natGatewayId: nat.id });
+  // Databases never reach the internet.
+  routeTable("Database", vpc, databaseSubnets);
+
+  flowLogs(vpc, settings, key);
+
+  const namespace = new aws.servicediscovery.PrivateDnsNamespace("ServiceNamespace", {
+    name: `${$app.stage}.${$app.name}.internal`,
+    vpc: vpc.id,
+  });
+
+  return {
+    vpc,
+    zones,
+    publicSubnetIds: publicSubnets.map((s) => s.id),
+    privateSubnetIds: privateSubnets.map((s) => s.id),
+    databaseSubnetIds: databaseSubnets.map((s) => s.id),
+    namespace,
+  };
+}
+
+export type Network = ReturnType<typeof network>;
+
+function routeTable(
+  tier: string,
+  vpc: aws.ec2.Vpc,
+  subnets: aws.ec2.Subnet[],
+  defaultRoute?: { gatewayId?: $util.Input<string>; natGatewayId?: $util.Input<string> },
+) {
+  const table = new aws.ec2.RouteTable(`${tier}RouteTable`, {
+    vpcId: vpc.id,
+    routes: defaultRoute ? [{ cidrBlock: "0.0.0.0/0", ...defaultRoute }] : [],
+  });
+  subnets.forEach((subnet, i) => {
+    new aws.ec2.RouteTableAssociation(`${tier}RouteTableAssociation${i + 1}`, {
+      subnetId: subnet.id,
+      routeTableId: table.id,
+    });
+  });
+  return table;
+}
+
+function flowLogs(vpc: aws.ec2.Vpc, settings: StageSettings, key: PlatformKey) {
+  const logGroup = new aws.cloudwatch.LogGroup("VpcFlowLogGroup", {
+    name: `/aws/vpc/${stageName("flow-logs")}`,
+    retentionInDays: settings.logRetentionDays,
+    kmsKeyId: key.arn,
+  });
+  const role = serviceRole("VpcFlowLogRole", "vpc-flow-logs.amazonaws.com");
+  new aws.iam.RolePolicy("VpcFlowLogRoleWrites", {
+    role: role.id,
+    policy: $jsonStringify({
+      Version: "2012-10-17",
+      Statement: [
+        {
+          Effect: "Allow",
+          Action: ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
+          Resource: $interpolate`${logGroup.arn}:*`,
+        },
+      ],
+    }),
+  });
+  return new aws.ec2.FlowLog("VpcFlowLog", {
+    vpcId: vpc.id,
+    trafficType: "ALL",
+    logDestinationType: "cloud-watch-logs",
+    logDestination: logGroup.arn,
+    iamRoleArn: role.arn,
+  });
+}
+
+/**
+ * The security groups of the architecture's table. The ALB's group is created by the ALB component (edge.ts) and
+ * passed in; every other group only admits its listed sources.
+ */
+export function securityGroups(net: Network, albSecurityGroupId: $util.Input<string>) {
+  const group = (name: string, description: string, ingress: aws.types.input.ec2.SecurityGroupIngress[]) =>
+    new aws.ec2.SecurityGroup(`SecurityGroup-${name}`, {
+      name: stageName(name),
+      description,
+      vpcId: net.vpc.id,
+      ingress,
+      egress: [{ protocol: "-1", fromPort: 0, toPort: 0, cidrBlocks: ["0.0.0.0/0"], description: "outbound" }],
+    });
+  const tcp = (port: number, source: { securityGroups?: $util.Input<string>[]; cidrBlocks?: string[] }, description: string) => ({
+    protocol: "tcp",
+    fromPort: port,
+    toPort: port,
+    description,
+    ...source,
+  });
+
+  const ecsTask = group("ecs-task-sg", "ECS tasks", [tcp(SERVICE_PORT, { securityGroups: [albSecurityGroupId] }, "from ALB")]);
+  const eksNode = group("eks-node-sg", "EKS nodes", [
+    tcp(SERVICE_PORT, { securityGroups: [albSecurityGroupId] }, "from ALB"),
+    { protocol: "-1", fromPort: 0, toPort: 0, cidrBlocks: [VPC_CIDR], description: "all from VPC" },
+  ]);
+  // The NLB is internal; its callers are the container services.
+  const nlb = group("nlb-sg", "Internal NLB in front of loyalty", [
+    tcp(SERVICE_PORT, { securityGroups: [ecsTask.id, eksNode.id] }, "from compute"),
+  ]);
+  const ec2 = group("ec2-sg", "EC2 instances", [
+    tcp(SERVICE_PORT, { securityGroups: [nlb.id] }, "from NLB"),
+    tcp(PORTS.ssh, { cidrBlocks: [VPC_CIDR] }, "ssh from VPC"),
+  ]);
+  // Lambdas in the VPC only call out; nothing calls in.
+  const lambda = group("lambda-sg", "Lambda functions in the VPC", []);
+  const compute = [ecsTask.id, eksNode.id, ec2.id, lambda.id];
+  const rds = group("rds-sg", "Aurora PostgreSQL", [tcp(PORTS.postgres, { securityGroups: compute }, "from compute")]);
+  const elasticache = group("elasticache-sg", "ElastiCache and MemoryDB", [
+    tcp(PORTS.redis, { securityGroups: compute }, "from compute"),
+  ]);
+  const redshift = group("redshift-sg", "Redshift", [tcp(PORTS.redshift, { securityGroups: [ec2.id] }, "from EC2")]);
+  // Not in the architecture's table, which predates DocumentDB's placement: only the menu pods on EKS read it.
+  const documentDb = group("documentdb-sg", "DocumentDB", [
+    tcp(PORTS.documentDb, { securityGroups: [eksNode.id] }, "from EKS nodes"),
+  ]);
+
+  return { ecsTask, eksNode, nlb, ec2, rds, elasticache, redshift, documentDb, lambda };
+}
+
+export type SecurityGroups = ReturnType<typeof securityGroups>;
+
+function capitalize(value: string) {
+  return value.charAt(0).toUpperCase() + value.slice(1);
+}

@@ -1,0 +1,205 @@
+/**
+ * Account-level security: the customer-managed KMS key everything is encrypted with, API audit (CloudTrail),
+ * compliance checks (AWS Config), the operator token and the 30-day rotation of database credentials.
+ */
+import { operatorToken } from "@cloudcafe/catalog";
+import { managedPolicy, serviceRole } from "./iam.ts";
+import { stageName } from "./naming.ts";
+import type { StageSettings } from "./stage.ts";
+
+export const SECRET_ROTATION_DAYS = 30;
+
+/** AWS services that write encrypted data with the platform key on our behalf. */
+const KEY_SERVICE_PRINCIPALS = [
+  "sns.amazonaws.com",
+  "sqs.amazonaws.com",
+  "cloudwatch.amazonaws.com",
+  "budgets.amazonaws.com",
+  "cloudtrail.amazonaws.com",
+  "events.amazonaws.com",
+];
+
+export function platformKey(settings: StageSettings) {
+  const identity = aws.getCallerIdentityOutput();
+  const key = new aws.kms.Key("PlatformKey", {
+    description: `CloudCafe ${$app.stage} encryption at rest`,
+    enableKeyRotation: true,
+    deletionWindowInDays: settings.production ? 30 : 7,
+    policy: $jsonStringify({
+      Version: "2012-10-17",
+      Statement: [
+        {
+          Sid: "AccountAdministersKeyThroughIam",
+          Effect: "Allow",
+          Principal: { AWS: $interpolate`arn:aws:iam::${identity.accountId}:root` },
+          Action: "kms:*",
+          Resource: "*",
+        },
+        {
+          Sid: "ServicesEncryptForTheAccount",
+          Effect: "Allow",
+          Principal: { Service: KEY_SERVICE_PRINCIPALS },
+          Action: ["kms:Decrypt", "kms:GenerateDataKey*", "kms:DescribeKey"],
+          Resource: "*",
+          Condition: { StringEquals: { "aws:SourceAccount": identity.accountId } },
+        },
+        {
+          Sid: "CloudWatchLogsEncrypts",
+          Effect: "Allow",
+          Principal: { Service: `logs.${settings.region}.amazonaws.com` },
+          Action: ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"],
+          Resource: "*",
+          Condition: {
+            ArnLike: {
+              "kms:EncryptionContext:aws:logs:arn": $interpolate`arn:aws:logs:${settings.region}:${identity.accountId}:*`,
+            },
+          },
+        },
+      ],
+    }),
+  });
+  new aws.kms.Alias("PlatformKeyAlias", { name: `alias/${stageName("platform")}`, targetKeyId: key.keyId });
+  return key;
+}
+
+export type PlatformKey = ReturnType<typeof platformKey>;
+
+/** What a function or service needs to read and write data encrypted with the platform key. */
+export function keyUsage(key: PlatformKey) {
+  return sst.aws.permission({
+    actions: ["kms:Decrypt", "kms:GenerateDataKey"],
+    resources: [key.arn],
+  });
+}
+
+/** Guards the destructive controls (stress, chaos). Set with `npx sst secret set OperatorToken <value> --stage <stage>`. */
+export function operatorTokenSecret() {
+  return new sst.Secret(operatorToken.resource);
+}
+
+/**
+ * Rotates a service-managed master secret (RDS, DocumentDB) every 30 days. Those secrets rotate without a custom
+ * Lambda; only the schedule is ours.
+ */
+export function rotateEvery30Days(name: string, secretArn: $util.Input<string>) {
+  return new aws.secretsmanager.SecretRotation(name, {
+    secretId: secretArn,
+    rotationRules: { automaticallyAfterDays: SECRET_ROTATION_DAYS },
+  });
+}
+
+/** Multi-region CloudTrail with log file validation, encrypted with the platform key. */
+export function auditTrail(key: PlatformKey, settings: StageSettings) {
+  const identity = aws.getCallerIdentityOutput();
+  const bucket = new aws.s3.Bucket("AuditTrailBucket", { forceDestroy: !settings.production });
+  new aws.s3.BucketPublicAccessBlock("AuditTrailBucketPrivate", {
+    bucket: bucket.id,
+    blockPublicAcls: true,
+    blockPublicPolicy: true,
+    ignorePublicAcls: true,
+    restrictPublicBuckets: true,
+  });
+  new aws.s3.BucketServerSideEncryptionConfiguration("AuditTrailBucketEncryption", {
+    bucket: bucket.id,
+    rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: key.arn } }],
+  });
+  const trailName = stageName("audit");
+  const trailArn = $interpolate`arn:aws:cloudtrail:${settings.region}:${identity.accountId}:trail/${trailName}`;
+  const policy = new aws.s3.BucketPolicy("AuditTrailBucketPolicy", {
+    bucket: bucket.id,
+    policy: $jsonStringify({
+      Version: "2012-10-17",
+      Statement: [
+        {
+          Sid: "CloudTrailChecksAcl",
+          Effect: "Allow",
+          Principal: { Service: "cloudtrail.amazonaws.com" },
+          Action: "s3:GetBucketAcl",
+          Resource: bucket.arn,
+          Condition: { StringEquals: { "aws:SourceArn": trailArn } },
+        },
+        {
+          Sid: "CloudTrailWrites",
+          Effect: "Allow",
+          Principal: { Service: "cloudtrail.amazonaws.com" },
+          Action: "s3:PutObject",
+          Resource: $interpolate`${bucket.arn}/AWSLogs/${identity.accountId}/*`,
+          Condition: {
+            StringEquals: { "s3:x-amz-acl": "bucket-owner-full-control", "aws:SourceArn": trailArn },
+          },
+        },
+        {
+          Sid: "TlsOnly",
+          Effect: "Deny",
+          Principal: "*",
+          Action: "s3:*",
+          Resource: [bucket.arn, $interpolate`${bucket.arn}/*`],
+          Condition: { Bool: { "aws:SecureTransport": "false" } },
+        },
+      ],
+    }),
+  });
+  return new aws.cloudtrail.Trail(
+    "AuditTrail",
+    {
+      name: trailName,
+      s3BucketName: bucket.id,
+      isMultiRegionTrail: true,
+      includeGlobalServiceEvents: true,
+      enableLogFileValidation: true,
+      kmsKeyId: key.arn,
+    },
+    { dependsOn: [policy] },
+  );
+}
+
+/** Managed AWS Config rules for the controls the architecture promises. */
+export const CONFIG_RULES = {
+  "vpc-flow-logs-enabled": "VPC_FLOW_LOGS_ENABLED",
+  "rds-storage-encrypted": "RDS_STORAGE_ENCRYPTED",
+  "dynamodb-pitr-enabled": "DYNAMODB_PITR_ENABLED",
+  "restricted-ssh": "INCOMING_SSH_DISABLED",
+  "cloudtrail-enabled": "CLOUD_TRAIL_ENABLED",
+  "elb-tls-https-listeners-only": "ELB_TLS_HTTPS_LISTENERS_ONLY",
+} as const;
+
+export function complianceRecorder(settings: StageSettings) {
+  const role = serviceRole("ConfigRole", "config.amazonaws.com", [managedPolicy("service-role/AWS_ConfigRole")]);
+  const bucket = new aws.s3.Bucket("ConfigBucket", { forceDestroy: !settings.production });
+  new aws.s3.BucketPublicAccessBlock("ConfigBucketPrivate", {
+    bucket: bucket.id,
+    blockPublicAcls: true,
+    blockPublicPolicy: true,
+    ignorePublicAcls: true,
+    restrictPublicBuckets: true,
+  });
+  new aws.iam.RolePolicy("ConfigRoleDelivers", {
+    role: role.id,
+    policy: $jsonStringify({
+      Version: "2012-10-17",
+      Statement: [
+        { Effect: "Allow", Action: ["s3:PutObject", "s3:PutObjectAcl"], Resource: $interpolate`${bucket.arn}/*` },
+        { Effect: "Allow", Action: "s3:GetBucketAcl", Resource: bucket.arn },
+      ],
+    }),
+  });
+  const recorder = new aws.cfg.Recorder("ConfigRecorder", {
+    name: stageName("config"),
+    roleArn: role.arn,
+    recordingGroup: { allSupported: true, includeGlobalResourceTypes: settings.production },
+  });
+  const channel = new aws.cfg.DeliveryChannel(
+    "ConfigDelivery",
+    { name: stageName("config"), s3BucketName: bucket.id },
+    { dependsOn: [recorder] },
+  );
+  new aws.cfg.RecorderStatus("ConfigRecorderOn", { name: recorder.name, isEnabled: true }, { dependsOn: [channel] });
+  for (const [ruleName, identifier] of Object.entries(CONFIG_RULES)) {
+    new aws.cfg.Rule(
+      `ConfigRule-${ruleName}`,
+      { name: stageName(ruleName), source: { owner: "AWS", sourceIdentifier: identifier } },
+      { dependsOn: [recorder] },
+    );
+  }
+  return recorder;
+}

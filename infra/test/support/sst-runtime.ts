@@ -1,0 +1,200 @@
+/**
+ * Runs the CloudCafe SST program under Pulumi mocks, the way `sst deploy` would run it but without AWS.
+ *
+ * The SST CLI normally (1) injects the `$app`, `$dev`, `$cli`, `sst`, `aws`, `$util`... globals, (2) runs the
+ * program inside a Pulumi stack and (3) answers the components' RPC calls (function builds, bootstrap lookups).
+ * This module does the same three things with the unpacked platform in `.sst/platform` (see
+ * infra/scripts/prepare-platform.sh), so the real SST component code creates the real AWS resources and the mock
+ * monitor records every one of them.
+ */
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import path from "node:path";
+import { pathToFileURL } from "node:url";
+import { rootDir, platformDir } from "./paths.ts";
+import { appSettings } from "../../stage.ts";
+
+export interface MockedResource {
+  readonly type: string;
+  readonly name: string;
+  readonly inputs: Record<string, any>;
+}
+
+export interface Synthesis {
+  readonly stage: string;
+  readonly resources: readonly MockedResource[];
+  /** Handlers the program asked SST to build, as `path/to/file.ts` + export name. */
+  readonly builtHandlers: readonly string[];
+  readonly outputs: Record<string, unknown>;
+}
+
+const ACCOUNT_ID = "123456789012";
+const REGION = "us-east-1";
+
+function importPlatform<T = any>(relativePath: string): Promise<T> {
+  return import(pathToFileURL(path.join(platformDir, relativePath)).href);
+}
+
+/** What the mock provider returns for a created resource: its inputs plus the attributes components read back. */
+function mockState(type: string, name: string, inputs: Record<string, any>): Record<string, any> {
+  const service = type.split(":")[1]?.split("/")[0] ?? "unknown";
+  const arn = `arn:aws:${service}:${REGION}:${ACCOUNT_ID}:${name}`;
+  return {
+    ...inputs,
+    arn,
+    name: inputs.name ?? name,
+    url: `https://${name}.example.com`,
+    dnsName: `${name}.elb.amazonaws.com`,
+    zoneId: "Z000000000000",
+    endpoint: `${name}.cluster.amazonaws.com`,
+    readerEndpoint: `${name}.cluster-ro.amazonaws.com`,
+    port: inputs.port ?? 5432,
+    executionArn: arn,
+    invokeArn: `${arn}/invocations`,
+    streamArn: inputs.streamEnabled ? `${arn}/stream/2026` : undefined,
+    primaryEndpointAddress: `${name}.cache.amazonaws.com`,
+    repositoryUrl: `${ACCOUNT_ID}.dkr.ecr.${REGION}.amazonaws.com/${name}`,
+    ref: `${ACCOUNT_ID}.dkr.ecr.${REGION}.amazonaws.com/${name}@sha256:0`,
+    digest: "sha256:0",
+    domainName: `${name}.cloudfront.net`,
+    hostedZoneId: "Z2FDTNDATAQYW2",
+    masterUserSecrets: [{ secretArn: `${arn}-secret` }],
+  };
+}
+
+function mockCall(token: string): Record<string, any> {
+  switch (token) {
+    case "aws:index/getRegion:getRegion":
+      return { name: REGION, region: REGION, id: REGION };
+    case "aws:index/getCallerIdentity:getCallerIdentity":
+      return { accountId: ACCOUNT_ID, arn: `arn:aws:iam::${ACCOUNT_ID}:user/test`, userId: "test" };
+    case "aws:index/getPartition:getPartition":
+      return { partition: "aws", dnsSuffix: "amazonaws.com", id: "aws" };
+    case "aws:index/getAvailabilityZones:getAvailabilityZones":
+      return { names: ["us-east-1a", "us-east-1b", "us-east-1c"], zoneIds: ["use1-az1", "use1-az2", "use1-az4"] };
+    case "aws:iam/getPolicyDocument:getPolicyDocument":
+      return { json: "{}" };
+    default:
+      return {};
+  }
+}
+
+/**
+ * Stands in for the SST CLI's RPC server. `Runtime.Build` is where the CLI would bundle a handler: here it proves the
+ * handler's file exists and records it, then returns an empty bundle directory for SST to zip.
+ */
+async function startCliRpc(workDir: string, builtHandlers: string[]): Promise<Server> {
+  const server = createServer((req, res) => {
+    let body = "";
+    req.on("data", (chunk) => (body += chunk));
+    req.on("end", () => {
+      const { method, params } = JSON.parse(body) as { method: string; params: any[] };
+      const input = params[0] ?? {};
+      let result: unknown;
+      let error: string | null = null;
+      if (method === "Runtime.Build") {
+        const handler: string = input.handler;
+        const file = handler.slice(0, handler.lastIndexOf("."));
+        const source = [".ts", ".js"].map((ext) => file + ext).find((f) => existsSync(path.join(rootDir, f)));
+        if (!source) {
+          error = `handler file for ${handler} does not exist`;
+        } else {
+          builtHandlers.push(handler);
+          const out = path.join(workDir, "artifacts", input.functionID);
+          mkdirSync(out, { recursive: true });
+          writeFileSync(path.join(out, "index.mjs"), "export const handler = () => {};\n");
+          result = { handler: "index.handler", out, errors: [], sourcemaps: [] };
+        }
+      } else if (method === "Provider.Aws.Bootstrap") {
+        result = {
+          asset: "sst-asset-bucket",
+          assetEcrRegistryId: ACCOUNT_ID,
+          assetEcrUrl: `${ACCOUNT_ID}.dkr.ecr.${REGION}.amazonaws.com/sst-asset`,
+          state: "sst-state-bucket",
+          appsyncHttp: "",
+          appsyncRealtime: "",
+        };
+      } else {
+        error = `rpc: can't find method ${method}`;
+      }
+      res.writeHead(200, { "content-type": "application/json" });
+      res.end(JSON.stringify({ id: 0, result, error }));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return server;
+}
+
+async function installGlobals(stage: string, workDir: string, rpcUrl: string): Promise<void> {
+  const pulumi = await importPlatform("node_modules/@pulumi/pulumi/index.js");
+  const aws = await importPlatform("node_modules/@pulumi/aws/index.js");
+  const settings = appSettings(stage);
+  const g = globalThis as any;
+  g.$app = {
+    name: settings.name,
+    stage,
+    removal: settings.removal,
+    protect: settings.protect,
+    providers: settings.providers,
+  };
+  g.$dev = false;
+  g.$cli = {
+    command: "deploy",
+    rpc: rpcUrl,
+    paths: { home: workDir, root: rootDir, work: workDir, platform: platformDir },
+    state: { version: {} },
+  };
+  g.$util = pulumi;
+  g.$output = pulumi.output;
+  g.$apply = pulumi.apply;
+  g.$resolve = pulumi.all;
+  g.$interpolate = pulumi.interpolate;
+  g.$concat = pulumi.concat;
+  g.$jsonParse = pulumi.jsonParse;
+  g.$jsonStringify = pulumi.jsonStringify;
+  g.$secrets = {};
+  g.aws = aws;
+  const component = await importPlatform("src/components/component.ts");
+  g.$transform = component.$transform;
+  g.$asset = component.$asset;
+  const link = await importPlatform("src/components/link.ts");
+  g.$linkable = link.Link.makeLinkable;
+  g.sst = await importPlatform("src/components/index.ts");
+}
+
+/** Instantiates the whole CloudCafe program for `stage` and returns every resource it registered. */
+export async function synthesize(stage: string): Promise<Synthesis> {
+  const workDir = path.join(rootDir, ".sst", "test-work", stage);
+  mkdirSync(workDir, { recursive: true });
+  const builtHandlers: string[] = [];
+  const rpc = await startCliRpc(workDir, builtHandlers);
+  const rpcUrl = `http://127.0.0.1:${(rpc.address() as AddressInfo).port}`;
+  process.env.SST_SERVER = rpcUrl;
+  try {
+    const pulumi = await importPlatform("node_modules/@pulumi/pulumi/index.js");
+    const resources: MockedResource[] = [];
+    await pulumi.runtime.setMocks(
+      {
+        newResource(args: { type: string; name: string; inputs: Record<string, any> }) {
+          resources.push({ type: args.type, name: args.name, inputs: args.inputs });
+          return { id: `${args.name}-id`, state: mockState(args.type, args.name, args.inputs) };
+        },
+        call(args: { token: string }) {
+          return mockCall(args.token);
+        },
+      },
+      "cloudcafe",
+      stage,
+      false,
+    );
+    await installGlobals(stage, workDir, rpcUrl);
+    const { cloudCafe } = await import("../../index.ts");
+    const outputs = (await pulumi.runtime.runInPulumiStack(cloudCafe)) ?? {};
+    // Resources created inside `apply` callbacks register later; wait until the RPC queue has drained.
+    await pulumi.runtime.disconnect();
+    return { stage, resources, builtHandlers, outputs };
+  } finally {
+    rpc.close();
+  }
+}
