@@ -5,6 +5,7 @@ export default defineConfig({
     include: ["packages/*/test/**/*.test.ts", "functions/*/test/**/*.test.ts", "infra/test/**/*.test.ts", "tests/**/*.test.ts"],
     testTimeout: 60_000,
     hookTimeout: 180_000,
+    globalSetup: ["packages/local/src/testing/global-setup.ts"],
     pool: "forks",
     fileParallelism: false,
   },

@@ -1,4 +1,6 @@
+import { join } from "node:path";
 import { services } from "@cloudcafe/catalog";
+import { repoRoot } from "./paths.ts";
 
 /**
  * Where the local platform listens. Read once from the environment; every engine binds to 127.0.0.1.
@@ -37,6 +39,6 @@ export function readLocalConfig(): LocalConfig {
       gateway: port("CLOUDCAFE_GATEWAY_PORT", 3000),
       orderService: port("CLOUDCAFE_ORDER_PORT", services.order.port),
     },
-    stateDir: process.env.CLOUDCAFE_STATE_DIR ?? new URL("../../../.local", import.meta.url).pathname,
+    stateDir: process.env.CLOUDCAFE_STATE_DIR ?? join(repoRoot, ".local"),
   };
 }

@@ -1,5 +1,6 @@
 import {
   CreateTableCommand,
+  DeleteTableCommand,
   DescribeTableCommand,
   DescribeTimeToLiveCommand,
   ResourceInUseException,
@@ -8,10 +9,11 @@ import {
   type DynamoDBClient,
   type KeySchemaElement,
 } from "@aws-sdk/client-dynamodb";
-import { CreateStreamCommand, DescribeStreamSummaryCommand, type KinesisClient } from "@aws-sdk/client-kinesis";
-import { CreateTopicCommand, SubscribeCommand, type SNSClient } from "@aws-sdk/client-sns";
+import { CreateStreamCommand, DeleteStreamCommand, DescribeStreamSummaryCommand, type KinesisClient } from "@aws-sdk/client-kinesis";
+import { CreateTopicCommand, DeleteTopicCommand, SubscribeCommand, type SNSClient } from "@aws-sdk/client-sns";
 import {
   CreateQueueCommand,
+  DeleteQueueCommand,
   GetQueueAttributesCommand,
   GetQueueUrlCommand,
   SetQueueAttributesCommand,
@@ -108,6 +110,25 @@ export async function createResources(endpoints: LocalEndpoints, options: Create
     const streamNames = await mapValues(streams, (spec) => ensureStream(kinesis, spec, localName(spec.name, suffix)));
     const resources = { tables: tableNames, queues: createdQueues, topics: createdTopics, streams: streamNames };
     return { ...resources, env: environmentFor(endpoints, resources, options.operatorTokenValue ?? "local-operator-token") };
+  } finally {
+    for (const client of [dynamo, sqs, sns, kinesis]) client.destroy();
+  }
+}
+
+/** Removes what `createResources` made (test runs clean up their suffixed copies from the shared engines). */
+export async function deleteResources(endpoints: LocalEndpoints, resources: Omit<LocalResources, "env">): Promise<void> {
+  const dynamo = dynamoClientFor(endpoints.dynamodb);
+  const sqs = sqsClientFor(endpoints.sqs);
+  const sns = snsClientFor(endpoints.sns);
+  const kinesis = kinesisClientFor(endpoints.kinesis);
+  const queueUrls = Object.values(resources.queues).flatMap((queue) => [queue.url, ...(queue.dlq ? [queue.dlq.url] : [])]);
+  try {
+    await Promise.all([
+      ...Object.values(resources.tables).map((name) => dynamo.send(new DeleteTableCommand({ TableName: name }))),
+      ...Object.values(resources.topics).map((topic) => sns.send(new DeleteTopicCommand({ TopicArn: topic.arn }))),
+      ...queueUrls.map((url) => sqs.send(new DeleteQueueCommand({ QueueUrl: url }))),
+      ...Object.values(resources.streams).map((name) => kinesis.send(new DeleteStreamCommand({ StreamName: name }))),
+    ]);
   } finally {
     for (const client of [dynamo, sqs, sns, kinesis]) client.destroy();
   }

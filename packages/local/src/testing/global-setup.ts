@@ -1,0 +1,28 @@
+/**
+ * Vitest global setup: the local platform for every test run.
+ *
+ * Engines already listening are reused; missing ones are started as shared daemons that outlive the run, so
+ * parallel and later runs (and `npm start`) reuse them instead of killing each other's engines. Each run creates
+ * its own copy of the catalog resources (names suffixed with `-t<pid>`) and deletes it afterwards.
+ * Test files read the result with `useLocalEnv()` from `@cloudcafe/local/testing/env`.
+ */
+import type { TestProject } from "vitest/node";
+import { readLocalConfig } from "../config.ts";
+import { startPlatform } from "../platform.ts";
+import { deleteResources } from "../resources.ts";
+import type { LocalTestPlatform } from "./provided.ts";
+
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  const nameSuffix = `-t${process.pid}`;
+  const platform = await startPlatform({ config: readLocalConfig(), daemon: true, nameSuffix });
+  const { env, ...resources } = platform.resources;
+  if (!platform.migrated) console.warn("[local] @cloudcafe/adapters has no migrateDatabase yet: database not migrated");
+  const provided: LocalTestPlatform = { env, endpoints: platform.endpoints, resources, nameSuffix, migrated: platform.migrated };
+  project.provide("cloudcafeLocal", provided);
+  // Workers are forked after global setup and inherit this environment, so even modules that read it at import
+  // time in a test file see the local endpoints and links.
+  Object.assign(process.env, env);
+  return async () => {
+    await deleteResources(platform.endpoints, resources);
+  };
+}
