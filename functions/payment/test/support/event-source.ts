@@ -5,9 +5,10 @@ import {
   type Message,
 } from "@aws-sdk/client-sqs";
 import { sqsClient } from "@cloudcafe/adapters";
-import type { SQSBatchResponse, SQSEvent, SQSRecord } from "aws-lambda";
+import { localRegion } from "@cloudcafe/local/aws-clients";
+import { sqsEvent } from "@cloudcafe/local/event-source/sqs-event";
+import type { SQSBatchResponse, SQSEvent } from "aws-lambda";
 import type { PaymentBatchHandler } from "../../src/batch-handler.ts";
-import { sqsRecord } from "./factories.ts";
 import type { QueueRef } from "./local-aws.ts";
 
 /** Messages currently visible on a queue, up to one receive's worth. */
@@ -39,21 +40,6 @@ export async function drain(queue: QueueRef): Promise<Message[]> {
   return all;
 }
 
-function toRecord(message: Message, queue: QueueRef): SQSRecord {
-  const attributes: Record<string, string> = {};
-  for (const [name, value] of Object.entries(message.MessageAttributes ?? {})) {
-    if (value.StringValue !== undefined) attributes[name] = value.StringValue;
-  }
-  return sqsRecord({
-    messageId: message.MessageId ?? "",
-    receiptHandle: message.ReceiptHandle ?? "",
-    body: message.Body ?? "",
-    system: message.Attributes ?? {},
-    attributes,
-    queueArn: queue.arn,
-  });
-}
-
 export interface Delivery {
   event: SQSEvent;
   response: SQSBatchResponse;
@@ -73,7 +59,7 @@ export async function deliverOnce(
 ): Promise<Delivery | undefined> {
   const messages = await receive(queue);
   if (messages.length === 0) return undefined;
-  const event: SQSEvent = { Records: messages.map((message) => toRecord(message, queue)) };
+  const event: SQSEvent = sqsEvent(messages, queue.arn, localRegion);
   const response = await handler(event);
   const failedIds = response.batchItemFailures.map((failure) => failure.itemIdentifier);
   const retried = acknowledge ? messages.filter((message) => failedIds.includes(message.MessageId ?? "")) : messages;

@@ -1,9 +1,12 @@
 import { randomUUID } from "node:crypto";
 import { SendMessageCommand } from "@aws-sdk/client-sqs";
 import { createMockPaymentGateway, sqsClient } from "@cloudcafe/adapters";
+import { queues } from "@cloudcafe/catalog";
 import type { ChargeRequest, PaymentGateway, PaymentRequested } from "@cloudcafe/core";
 import { createLogger, createMetrics, newTraceId, traceparentFor, type Logger, type Metrics } from "@cloudcafe/observability";
-import type { SQSMessageAttributes, SQSRecord, SQSRecordAttributes } from "aws-lambda";
+import { localRegion } from "@cloudcafe/local/aws-clients";
+import { sqsRecord } from "@cloudcafe/local/event-source/sqs-event";
+import type { SQSRecord } from "aws-lambda";
 import type { QueueRef } from "./local-aws.ts";
 
 const hex = () => randomUUID().replaceAll("-", "");
@@ -58,40 +61,16 @@ export function capturedTelemetry(): { logger: Logger; metrics: Metrics; logs: L
 /** Values of one metric, in emission order. */
 export const metricValues = (emitted: Line[], name: string) => emitted.filter((line) => name in line).map((line) => line[name]);
 
-export interface SqsRecordInput {
-  body: string;
-  /** System attributes as SQS returns them (MessageGroupId, ApproximateReceiveCount, ...). */
-  system: Record<string, string>;
-  /** String message attributes (e.g. traceparent). */
-  attributes?: Record<string, string>;
-  messageId?: string;
-  receiptHandle?: string;
-  queueArn?: string;
-}
-
-/** An SQS record as Lambda's event source mapping hands it to the function. */
-export function sqsRecord(input: SqsRecordInput): SQSRecord {
-  const messageAttributes: SQSMessageAttributes = {};
-  for (const [name, value] of Object.entries(input.attributes ?? {})) {
-    messageAttributes[name] = { dataType: "String", stringValue: value, stringListValues: [], binaryListValues: [] };
-  }
-  return {
-    messageId: input.messageId ?? randomUUID(),
-    receiptHandle: input.receiptHandle ?? randomUUID(),
-    body: input.body,
-    attributes: { ApproximateReceiveCount: "1", SentTimestamp: String(Date.now()), ...input.system } as unknown as SQSRecordAttributes,
-    messageAttributes,
-    md5OfBody: "",
-    eventSource: "aws:sqs",
-    eventSourceARN: input.queueArn ?? "arn:aws:sqs:us-east-1:000000000000:payment-processing-queue.fifo",
-    awsRegion: process.env.AWS_REGION ?? "us-east-1",
-  };
-}
-
-/** A record of `request` in its customer's message group, as the FIFO queue would deliver it. */
+/** A record of `request` in its customer's message group, as Lambda's event source hands it over. */
 export const paymentRecord = (request: PaymentRequested): SQSRecord =>
-  sqsRecord({
-    body: JSON.stringify(request),
-    system: { MessageGroupId: request.customerId },
-    attributes: { traceparent: traceparentFor(newTraceId()) },
-  });
+  sqsRecord(
+    {
+      MessageId: randomUUID(),
+      ReceiptHandle: randomUUID(),
+      Body: JSON.stringify(request),
+      Attributes: { MessageGroupId: request.customerId, ApproximateReceiveCount: "1" },
+      MessageAttributes: { traceparent: { DataType: "String", StringValue: traceparentFor(newTraceId()) } },
+    },
+    `arn:aws:sqs:${localRegion}:000000000000:${queues.paymentProcessing.name}`,
+    localRegion,
+  );
