@@ -1,0 +1,69 @@
+import type { AddressInfo } from "node:net";
+import { serve, type ServerType } from "@hono/node-server";
+import { Hono, type Context } from "hono";
+import { proxy } from "hono/proxy";
+import { services } from "@cloudcafe/catalog";
+
+/** One ALB listener rule: requests under `pathPrefix` go to `target` with the path unchanged. */
+export interface GatewayRule {
+  readonly service: string;
+  readonly pathPrefix: string;
+  readonly target: string;
+}
+
+/** The architecture's ALB rules; a service joins the local gateway with one more line here. */
+export function albRules(targets: { readonly order: string }): GatewayRule[] {
+  return [{ service: "order", pathPrefix: services.order.pathPrefix, target: targets.order }];
+}
+
+const matches = (rule: GatewayRule, path: string) => path === rule.pathPrefix || path.startsWith(`${rule.pathPrefix}/`);
+
+const errorJson = (c: Context, status: 404 | 502, code: string, message: string) => c.json({ error: { code, message } }, status);
+
+/**
+ * A stand-in for the ALB: path-prefix routing to the services, headers (traceparent, Idempotency-Key,
+ * Authorization) and bodies passed through, X-Forwarded-* added, JSON 404 and 502 in the platform's error shape.
+ */
+export function createGatewayApp(rules: readonly GatewayRule[]): Hono {
+  const app = new Hono();
+  app.all("*", async (c) => {
+    const rule = rules.find((candidate) => matches(candidate, c.req.path));
+    if (!rule) return errorJson(c, 404, "NOT_FOUND", `No route for ${c.req.method} ${c.req.path}`);
+    const incoming = new URL(c.req.url);
+    try {
+      return await proxy(`${rule.target}${incoming.pathname}${incoming.search}`, {
+        raw: c.req.raw,
+        headers: {
+          ...c.req.header(),
+          "x-forwarded-for": c.req.header("x-forwarded-for") ?? "127.0.0.1",
+          "x-forwarded-proto": incoming.protocol.replace(":", ""),
+          "x-forwarded-host": c.req.header("host"),
+          host: undefined,
+        },
+      });
+    } catch (error) {
+      return errorJson(c, 502, "BAD_GATEWAY", `${rule.service} service is not reachable at ${rule.target}: ${(error as Error).message}`);
+    }
+  });
+  return app;
+}
+
+export interface RunningGateway {
+  readonly url: string;
+  readonly port: number;
+  stop(): Promise<void>;
+}
+
+export async function startGateway(options: { readonly port: number; readonly rules: readonly GatewayRule[] }): Promise<RunningGateway> {
+  const app = createGatewayApp(options.rules);
+  const server = await new Promise<ServerType>((resolve, reject) => {
+    const started = serve({ fetch: app.fetch, port: options.port, hostname: "127.0.0.1" }, () => resolve(started));
+    started.once("error", reject);
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    port,
+    stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}

@@ -1,0 +1,101 @@
+import { createServer, type IncomingMessage, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { albRules, startGateway, type RunningGateway } from "../src/gateway.ts";
+
+interface Seen {
+  method: string;
+  url: string;
+  headers: IncomingMessage["headers"];
+  body: string;
+}
+
+/** An upstream service that records what reached it and answers 201 with a header of its own. */
+async function startRecordingService(): Promise<{ url: string; seen: Seen[]; server: Server }> {
+  const seen: Seen[] = [];
+  const server = createServer((request, response) => {
+    let body = "";
+    request.on("data", (chunk: Buffer) => (body += chunk.toString()));
+    request.on("end", () => {
+      seen.push({ method: request.method ?? "", url: request.url ?? "", headers: request.headers, body });
+      response.writeHead(201, { "content-type": "application/json", "x-order-service": "yes" });
+      response.end(JSON.stringify({ ok: true }));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, seen, server };
+}
+
+/** A port nothing listens on: bind one, then release it. */
+async function closedPortUrl(): Promise<string> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return `http://127.0.0.1:${port}`;
+}
+
+describe("local gateway (ALB stand-in)", () => {
+  let upstream: Awaited<ReturnType<typeof startRecordingService>>;
+  let gateway: RunningGateway;
+
+  beforeAll(async () => {
+    upstream = await startRecordingService();
+    gateway = await startGateway({ port: 0, rules: albRules({ order: upstream.url }) });
+  });
+
+  afterAll(async () => {
+    await gateway.stop();
+    await new Promise<void>((resolve) => upstream.server.close(() => resolve()));
+  });
+
+  it("forwards /api/orders/* to the order service with path, query, headers and body unchanged", async () => {
+    const response = await fetch(`${gateway.url}/api/orders/ord-1/cancel?reason=late`, {
+      method: "POST",
+      headers: {
+        "content-type": "application/json",
+        traceparent: "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01",
+        "idempotency-key": "key-123",
+        authorization: "Bearer operator-token",
+      },
+      body: JSON.stringify({ note: "customer asked" }),
+    });
+
+    expect(response.status).toBe(201);
+    expect(response.headers.get("x-order-service")).toBe("yes");
+    expect(await response.json()).toEqual({ ok: true });
+    const request = upstream.seen.at(-1);
+    expect(request).toMatchObject({ method: "POST", url: "/api/orders/ord-1/cancel?reason=late", body: '{"note":"customer asked"}' });
+    expect(request?.headers).toMatchObject({
+      traceparent: "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01",
+      "idempotency-key": "key-123",
+      authorization: "Bearer operator-token",
+      "x-forwarded-proto": "http",
+    });
+  });
+
+  it("forwards the bare /api/orders collection path", async () => {
+    const response = await fetch(`${gateway.url}/api/orders`);
+    expect(response.status).toBe(201);
+    expect(upstream.seen.at(-1)).toMatchObject({ method: "GET", url: "/api/orders" });
+  });
+
+  it("answers 404 in the error contract for paths no rule covers, including look-alike prefixes", async () => {
+    for (const path of ["/api/menu/items", "/api/ordersx", "/"]) {
+      const response = await fetch(`${gateway.url}${path}`);
+      expect(response.status).toBe(404);
+      expect(await response.json()).toMatchObject({ error: { code: "NOT_FOUND" } });
+    }
+  });
+
+  it("answers 502 in the error contract when the target service is down", async () => {
+    const down = await startGateway({ port: 0, rules: albRules({ order: await closedPortUrl() }) });
+    try {
+      const response = await fetch(`${down.url}/api/orders`, { method: "POST", body: "{}" });
+      expect(response.status).toBe(502);
+      expect(await response.json()).toMatchObject({ error: { code: "BAD_GATEWAY" } });
+    } finally {
+      await down.stop();
+    }
+  });
+});
