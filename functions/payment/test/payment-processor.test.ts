@@ -1,4 +1,4 @@
-import { GetQueueAttributesCommand } from "@aws-sdk/client-sqs";
+import { GetQueueAttributesCommand, type Message } from "@aws-sdk/client-sqs";
 import { GetCommand } from "@aws-sdk/lib-dynamodb";
 import {
   createDynamoPaymentTransactionLog,
@@ -9,13 +9,14 @@ import {
   snsClient,
   sqsClient,
 } from "@cloudcafe/adapters";
-import { paymentIdFor, paymentResultSchema, type PaymentGateway } from "@cloudcafe/core";
-import { traceIdFrom } from "@cloudcafe/observability";
-import type { Message } from "@aws-sdk/client-sqs";
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { metricNamespaces } from "@cloudcafe/catalog";
+import { paymentIdFor, paymentResultSchema, type PaymentGateway } from "@cloudcafe/core";
+import { localPlatform, useLocalEnv } from "@cloudcafe/local/testing/env";
+import { purgeQueues } from "@cloudcafe/local/testing/purge";
+import { traceIdFrom } from "@cloudcafe/observability";
+import { beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { createPaymentBatchHandler } from "../src/batch-handler.ts";
-import { deliverOnce, drain, receive } from "./support/event-source.ts";
+import { deliverOnce, drain, receive, type QueueRef } from "./support/event-source.ts";
 import {
   capturedTelemetry,
   countingGateway,
@@ -25,23 +26,35 @@ import {
   paymentRequest,
   sendPaymentRequest,
 } from "./support/factories.ts";
-import { createPaymentResources, useLocalAws, type PaymentResources } from "./support/local-aws.ts";
 
-let engines: { stop(): Promise<void> } | undefined;
+/** This run's copies of the catalog resources the processor touches (created by the vitest global setup). */
+interface PaymentResources {
+  tableName: string;
+  paymentQueue: QueueRef;
+  deadLetterQueue: QueueRef;
+  topicArn: string;
+  /** The order service's raw-delivery subscription to the results topic. */
+  resultsQueue: QueueRef;
+}
+
 let resources: PaymentResources;
 
-beforeAll(async () => {
-  engines = await useLocalAws();
-  resources = await createPaymentResources();
+beforeAll(() => {
+  useLocalEnv();
+  const created = localPlatform().resources;
+  const { dlq } = created.queues.paymentProcessing;
+  if (!dlq) throw new Error("The catalog gives the payment queue a dead-letter queue");
+  resources = {
+    tableName: created.tables.paymentTransactions,
+    paymentQueue: created.queues.paymentProcessing,
+    deadLetterQueue: dlq,
+    topicArn: created.topics.paymentResults.arn,
+    resultsQueue: created.queues.paymentResults,
+  };
 });
 
-afterEach(async () => {
-  await Promise.all([drain(resources.paymentQueue), drain(resources.resultsQueue), drain(resources.deadLetterQueue)]);
-});
-
-afterAll(async () => {
-  await engines?.stop();
-});
+// Other suites of the run share these queues; each test starts from empty ones.
+beforeEach(() => purgeQueues(localPlatform()));
 
 /** A processor instance (one Lambda execution environment) wired to the real engines. */
 function processor(gateway: PaymentGateway = countingGateway().gateway) {
@@ -200,15 +213,9 @@ describe("payment processor on DynamoDB Local and fauxqs", () => {
 });
 
 describe("Lambda entry", () => {
-  const entryEnv = () => ({
-    SST_RESOURCE_PaymentTransactions: JSON.stringify({ name: resources.tableName }),
-    SST_RESOURCE_PaymentResultsTopic: JSON.stringify({ arn: resources.topicArn }),
-    PAYMENT_GATEWAY_LATENCY_MS: "0",
-    PAYMENT_DECLINE_RATE: "0",
-  });
-
   it("wires itself from its links and environment, and reports only the first invocation as a cold start", async () => {
-    const env = entryEnv();
+    // The links (SST_RESOURCE_*) come from the global setup; the knobs make the gateway quick and approving.
+    const env = { PAYMENT_GATEWAY_LATENCY_MS: "0", PAYMENT_DECLINE_RATE: "0" };
     Object.assign(process.env, env);
     const written: string[] = [];
     const stdout = vi.spyOn(process.stdout, "write").mockImplementation((chunk: string | Uint8Array) => {

@@ -9,7 +9,12 @@ import { localRegion } from "@cloudcafe/local/aws-clients";
 import { sqsEvent } from "@cloudcafe/local/event-source/sqs-event";
 import type { SQSBatchResponse, SQSEvent } from "aws-lambda";
 import type { PaymentBatchHandler } from "../../src/batch-handler.ts";
-import type { QueueRef } from "./local-aws.ts";
+
+/** A queue of this run, as the global setup created it. */
+export interface QueueRef {
+  url: string;
+  arn: string;
+}
 
 /** Messages currently visible on a queue, up to one receive's worth. */
 export async function receive(queue: QueueRef, max = 10): Promise<Message[]> {

@@ -7,7 +7,7 @@ import { createLogger, createMetrics, newTraceId, traceparentFor, type Logger, t
 import { localRegion } from "@cloudcafe/local/aws-clients";
 import { sqsRecord } from "@cloudcafe/local/event-source/sqs-event";
 import type { SQSRecord } from "aws-lambda";
-import type { QueueRef } from "./local-aws.ts";
+import type { QueueRef } from "./event-source.ts";
 
 const hex = () => randomUUID().replaceAll("-", "");
 
