@@ -1,0 +1,109 @@
+import { DescribeTableCommand, DescribeTimeToLiveCommand } from "@aws-sdk/client-dynamodb";
+import { DescribeStreamSummaryCommand } from "@aws-sdk/client-kinesis";
+import { PublishCommand } from "@aws-sdk/client-sns";
+import { GetQueueAttributesCommand, ReceiveMessageCommand, SendMessageCommand, type SQSClient } from "@aws-sdk/client-sqs";
+import { afterAll, beforeEach, describe, expect, it } from "vitest";
+import { dynamoClientFor, kinesisClientFor, snsClientFor, sqsClientFor } from "../src/aws-clients.ts";
+import { createResources, deleteResources } from "../src/resources.ts";
+import { localPlatform } from "../src/testing/env.ts";
+import { purgeQueues } from "../src/testing/purge.ts";
+
+const platform = localPlatform();
+const { resources, endpoints } = platform;
+const dynamo = dynamoClientFor(endpoints.dynamodb);
+const sqs = sqsClientFor(endpoints.sqs);
+const sns = snsClientFor(endpoints.sns);
+const kinesis = kinesisClientFor(endpoints.kinesis);
+
+afterAll(() => {
+  for (const client of [dynamo, sqs, sns, kinesis]) client.destroy();
+});
+
+async function queueAttributes(url: string) {
+  return (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ["All"] }))).Attributes ?? {};
+}
+
+async function receiveAll(client: SQSClient, url: string) {
+  const { Messages } = await client.send(
+    new ReceiveMessageCommand({ QueueUrl: url, MaxNumberOfMessages: 10, WaitTimeSeconds: 5, MessageAttributeNames: ["All"] }),
+  );
+  return Messages ?? [];
+}
+
+describe("local resources from the catalog", () => {
+  beforeEach(() => purgeQueues(platform));
+
+  it("gives active-orders a TTL on expiresAt and store-inventory a new-and-old-images stream", async () => {
+    const ttl = await dynamo.send(new DescribeTimeToLiveCommand({ TableName: resources.tables.activeOrders }));
+    expect(ttl.TimeToLiveDescription).toMatchObject({ TimeToLiveStatus: "ENABLED", AttributeName: "expiresAt" });
+    const inventory = await dynamo.send(new DescribeTableCommand({ TableName: resources.tables.storeInventory }));
+    expect(inventory.Table?.StreamSpecification).toMatchObject({ StreamEnabled: true, StreamViewType: "NEW_AND_OLD_IMAGES" });
+    expect(inventory.Table?.KeySchema).toEqual([
+      { AttributeName: "storeId", KeyType: "HASH" },
+      { AttributeName: "sku", KeyType: "RANGE" },
+    ]);
+  });
+
+  it("makes the payment queue FIFO with content-based deduplication and a redrive to its FIFO DLQ after 3 receives", async () => {
+    const payment = resources.queues.paymentProcessing;
+    const attributes = await queueAttributes(payment.url);
+    expect(attributes).toMatchObject({ FifoQueue: "true", ContentBasedDeduplication: "true", VisibilityTimeout: "180" });
+    expect(JSON.parse(attributes.RedrivePolicy ?? "{}")).toMatchObject({ deadLetterTargetArn: payment.dlq?.arn, maxReceiveCount: 3 });
+    expect(payment.dlq?.name).toMatch(/\.fifo$/);
+  });
+
+  it("drops a FIFO duplicate by its content alone", async () => {
+    const url = resources.queues.paymentProcessing.url;
+    for (let copy = 0; copy < 2; copy += 1) {
+      await sqs.send(new SendMessageCommand({ QueueUrl: url, MessageBody: '{"paymentId":"p-dup"}', MessageGroupId: "customer-1" }));
+    }
+    const received = await receiveAll(sqs, url);
+    expect(received.map((message) => message.Body)).toEqual(['{"paymentId":"p-dup"}']);
+  });
+
+  it("fans a payment result out to both subscriber queues as the raw message with its attributes", async () => {
+    await sns.send(
+      new PublishCommand({
+        TopicArn: resources.topics.paymentResults.arn,
+        Message: '{"orderId":"o-1","status":"CAPTURED"}',
+        MessageAttributes: { eventType: { DataType: "String", StringValue: "PaymentCaptured" } },
+      }),
+    );
+    for (const queue of [resources.queues.paymentResults, resources.queues.notification]) {
+      const [message] = await receiveAll(sqs, queue.url);
+      expect(message?.Body).toBe('{"orderId":"o-1","status":"CAPTURED"}');
+      expect(message?.MessageAttributes?.eventType).toMatchObject({ DataType: "String", StringValue: "PaymentCaptured" });
+    }
+  });
+
+  it("creates order-events with 4 shards and analytics-events with 2", async () => {
+    const shards = async (name: string) =>
+      (await kinesis.send(new DescribeStreamSummaryCommand({ StreamName: name }))).StreamDescriptionSummary?.OpenShardCount;
+    expect(await shards(resources.streams.orderEvents)).toBe(4);
+    expect(await shards(resources.streams.analyticsEvents)).toBe(2);
+  });
+
+  it("exports the SDK endpoints and SST links, DLQs included", () => {
+    const { env } = platform;
+    expect(env.AWS_ENDPOINT_URL_SQS).toBe(endpoints.sqs);
+    expect(JSON.parse(env.SST_RESOURCE_PaymentProcessingQueue ?? "")).toEqual({ url: resources.queues.paymentProcessing.url });
+    expect(JSON.parse(env.SST_RESOURCE_PaymentProcessingQueueDlq ?? "")).toEqual({ url: resources.queues.paymentProcessing.dlq?.url });
+    expect(JSON.parse(env.SST_RESOURCE_ActiveOrders ?? "")).toEqual({ name: resources.tables.activeOrders });
+    expect(JSON.parse(env.SST_RESOURCE_PaymentResultsTopic ?? "")).toEqual({ arn: resources.topics.paymentResults.arn });
+    expect(JSON.parse(env.SST_RESOURCE_OrderEvents ?? "")).toEqual({ name: resources.streams.orderEvents });
+    expect(JSON.parse(env.SST_RESOURCE_Database ?? "")).toMatchObject({ host: "127.0.0.1", database: "cloudcafe" });
+    expect(JSON.parse(env.SST_RESOURCE_App ?? "")).toEqual({ name: "cloudcafe", stage: "local" });
+  });
+
+  it("is idempotent: creating the same resources twice keeps the same queues and settings", async () => {
+    const nameSuffix = `${platform.nameSuffix}-again`;
+    const first = await createResources(endpoints, { nameSuffix });
+    try {
+      const second = await createResources(endpoints, { nameSuffix });
+      expect(second.queues).toEqual(first.queues);
+      expect(second.env).toEqual(first.env);
+    } finally {
+      await deleteResources(endpoints, first);
+    }
+  });
+});
