@@ -1,0 +1,60 @@
+import type { ApiClient } from "./api/client.ts";
+import type { Catalog } from "./api/types.ts";
+import { checkoutPanel } from "./panels/checkout.ts";
+import { orderBoard } from "./panels/order-board.ts";
+import { readinessPanel } from "./panels/readiness-panel.ts";
+import { stressPanel } from "./panels/stress-panel.ts";
+import type { OperatorTokenStore } from "./stress/operator-token.ts";
+import { describeError } from "./views/describe-error.ts";
+import { h, replaceContent } from "./views/dom.ts";
+
+export interface ConsoleDeps {
+  root: HTMLElement;
+  client: ApiClient;
+  tokens: OperatorTokenStore;
+  /** Shown as a hint on the local platform only; a deployed stage's token is never in the bundle. */
+  localDefaultToken?: string | undefined;
+}
+
+function section(id: string, title: string, ...content: HTMLElement[]): HTMLElement {
+  return h("section", { id, class: "panel", "aria-labelledby": `${id}-title` }, h("h2", { id: `${id}-title` }, title), ...content);
+}
+
+/** Lays out the console; the ordering panels wait for the catalog, the ops panel and readiness do not. */
+export function startConsole(deps: ConsoleDeps): void {
+  const announcer = h("div", { class: "visually-hidden", role: "status", "aria-live": "polite" });
+  const announce = (message: string) => {
+    announcer.textContent = message;
+  };
+  const ordering = h("div", { class: "ordering" }, h("p", { class: "muted" }, "Loading the menu…"));
+
+  async function loadCatalog() {
+    try {
+      const { data } = await deps.client.catalog();
+      mountOrdering(data);
+    } catch (error) {
+      replaceContent(
+        ordering,
+        h("div", { class: "alert", role: "alert" }, h("p", {}, `The menu did not load: ${describeError(error)}`), h("button", { type: "button", onclick: () => void loadCatalog() }, "Try again")),
+      );
+    }
+  }
+
+  function mountOrdering(catalog: Catalog) {
+    const board = orderBoard(deps.client, catalog.stores, announce);
+    const { menu, checkout } = checkoutPanel(deps.client, catalog, board);
+    replaceContent(
+      ordering,
+      section("menu", "Menu", menu),
+      h("div", { class: "side" }, section("order", "Your order", checkout), section("orders", "Orders", board.element)),
+    );
+  }
+
+  deps.root.replaceChildren(
+    h("a", { href: "#menu", class: "skip" }, "Skip to the menu"),
+    h("header", { class: "top" }, h("h1", {}, "CloudCafe console"), h("div", { class: "ready-box", "aria-label": "Order service readiness" }, readinessPanel(deps.client))),
+    h("main", {}, ordering, section("ops", "Ops: stress scenarios", stressPanel(deps.client, deps.tokens, deps.localDefaultToken))),
+    announcer,
+  );
+  void loadCatalog();
+}

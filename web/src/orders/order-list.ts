@@ -1,0 +1,29 @@
+import type { Order } from "../api/types.ts";
+import type { TrackOutcome } from "./tracking.ts";
+
+/** An order placed from this console, with the trace that created it (payment logs carry the same trace id). */
+export interface TrackedOrder {
+  order: Order;
+  traceId: string;
+  /** The server returned an order it had already created for this idempotency key. */
+  replayed: boolean;
+  tracking: "polling" | TrackOutcome;
+  lastError?: string;
+}
+
+/** Newest first. An order already listed (a replayed create) is updated in place and keeps its creating trace. */
+export function addOrder(orders: readonly TrackedOrder[], entry: TrackedOrder): TrackedOrder[] {
+  if (orders.some((tracked) => tracked.order.orderId === entry.order.orderId)) return applyOrderRead(orders, entry.order);
+  return [entry, ...orders];
+}
+
+/** Applies a successful read of an order, ignoring reads older than what is shown (polls can overtake each other). */
+export function applyOrderRead(orders: readonly TrackedOrder[], order: Order): TrackedOrder[] {
+  return orders.map((tracked) =>
+    tracked.order.orderId === order.orderId && order.version >= tracked.order.version ? { ...tracked, order, lastError: undefined } : tracked,
+  );
+}
+
+export function setTracking(orders: readonly TrackedOrder[], orderId: string, tracking: TrackedOrder["tracking"], lastError?: string): TrackedOrder[] {
+  return orders.map((tracked) => (tracked.order.orderId === orderId ? { ...tracked, tracking, lastError } : tracked));
+}

@@ -1,0 +1,108 @@
+import type { ApiClient } from "../api/client.ts";
+import { uuidV4 } from "../api/random.ts";
+import { withRetries } from "../api/retry.ts";
+import type { StressRun } from "../api/types.ts";
+import type { OperatorTokenStore } from "../stress/operator-token.ts";
+import { checkStressForm } from "../stress/scenarios.ts";
+import { createStore } from "../store.ts";
+import { sleep } from "../wait.ts";
+import { describeError } from "../views/describe-error.ts";
+import { h, replaceContent } from "../views/dom.ts";
+import { stressFormView, stressRunsView } from "../views/stress.ts";
+
+/** Runs report one CPU sample a second; polling faster would only redraw the same line. */
+const POLL_INTERVAL_MS = 1_000;
+
+interface State {
+  runs: StressRun[];
+  message?: { text: string; error: boolean } | undefined;
+}
+
+const upsertRun = (runs: readonly StressRun[], run: StressRun) => [run, ...runs.filter((existing) => existing.id !== run.id)];
+
+/** The ops panel: operator token, morning-rush runs with live CPU, cancel. Every call here needs the operator token. */
+export function stressPanel(client: ApiClient, tokens: OperatorTokenStore, localDefaultToken: string | undefined): HTMLElement {
+  const state = createStore<State>({ runs: [] });
+  const runsRegion = h("div");
+  const messageRegion = h("div", { role: "status" });
+  let polling = false;
+
+  state.subscribe((current) => {
+    replaceContent(runsRegion, stressRunsView(current.runs, (runId) => void cancel(runId)));
+    replaceContent(messageRegion, current.message && h("p", { class: current.message.error ? "alert" : "muted" }, current.message.text));
+  });
+
+  const fail = (error: unknown) => state.update((current) => ({ ...current, message: { text: describeError(error), error: true } }));
+  const say = (text: string) => state.update((current) => ({ ...current, message: { text, error: false } }));
+
+  async function refresh(): Promise<boolean> {
+    try {
+      const { data } = await client.listStressRuns();
+      state.update((current) => ({ ...current, runs: data }));
+      return true;
+    } catch (error) {
+      fail(error);
+      return false;
+    }
+  }
+
+  /** Polls while any run is running; stops on its own when they all end or when the token stops working. */
+  async function pollWhileRunning() {
+    if (polling) return;
+    polling = true;
+    try {
+      while (state.get().runs.some((run) => run.status === "running")) {
+        await sleep(POLL_INTERVAL_MS);
+        if (!(await refresh())) break;
+      }
+    } finally {
+      polling = false;
+    }
+  }
+
+  async function start(form: Parameters<typeof checkStressForm>[0]) {
+    const checked = checkStressForm(form);
+    if (!checked.ok) return fail(new Error(checked.reason));
+    // The run id is chosen here so a retry after a lost answer returns the same run instead of starting a second one.
+    const body = { targetCpu: checked.targetCpu, durationSeconds: checked.durationSeconds, runId: uuidV4() };
+    try {
+      const { data, traceId } = await withRetries(() => client.startStressRun(form.scenario, body), { attempts: 2 });
+      state.update((current) => ({ ...current, runs: upsertRun(current.runs, data), message: { text: `Run ${data.id} started (trace ${traceId}).`, error: false } }));
+      void pollWhileRunning();
+    } catch (error) {
+      fail(error);
+    }
+  }
+
+  async function cancel(runId: string) {
+    say(`Cancelling ${runId}: waiting for its workers to finish their last slice…`);
+    try {
+      const { data } = await client.cancelStressRun(runId);
+      state.update((current) => ({ ...current, runs: upsertRun(current.runs, data), message: { text: `Run ${runId} ${data.status}.`, error: false } }));
+    } catch (error) {
+      fail(error);
+    }
+  }
+
+  const loadRuns = async () => {
+    if (await refresh()) void pollWhileRunning();
+  };
+
+  const form = stressFormView(
+    {
+      saveToken: (token) => {
+        tokens.set(token);
+        void loadRuns();
+      },
+      forgetToken: () => {
+        tokens.clear();
+        state.update(() => ({ runs: [] }));
+      },
+      start: (values) => void start(values),
+      refresh: () => void loadRuns(),
+    },
+    { tokenSaved: tokens.get() !== undefined, ...(localDefaultToken ? { localDefaultToken } : {}) },
+  );
+  if (tokens.get()) void loadRuns();
+  return h("div", { class: "stress" }, form, messageRegion, h("h3", {}, "Runs"), runsRegion);
+}

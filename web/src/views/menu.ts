@@ -1,0 +1,116 @@
+import type { Catalog, MenuCategory, MenuItem, Size } from "../api/types.ts";
+import type { LineChoice } from "../cart/cart.ts";
+import { MAX_LINE_QUANTITY } from "../cart/cart.ts";
+import { formatCents } from "../money.ts";
+import { h } from "./dom.ts";
+
+const CATEGORY_TITLES: Record<MenuCategory, string> = {
+  espresso: "Espresso",
+  brewed: "Brewed coffee",
+  tea: "Tea",
+  cold: "Cold drinks",
+  bakery: "Bakery",
+  food: "Food",
+};
+
+const SIZE_ORDER: readonly Size[] = ["short", "tall", "grande", "venti", "single"];
+
+/** Returns why the choice was refused, or undefined when it went into the cart. */
+export type AddToCart = (choice: LineChoice) => string | undefined;
+
+function sizesOf(item: MenuItem): Size[] {
+  return SIZE_ORDER.filter((size) => item.prices[size] !== undefined);
+}
+
+function itemCard(item: MenuItem, catalog: Catalog, onAdd: AddToCart): HTMLElement {
+  const id = `item-${item.sku}`;
+  const sizes = sizesOf(item);
+  const defaultSize = sizes.includes("grande") ? "grande" : sizes[0]!;
+  const feedback = h("p", { class: "feedback", role: "status", "aria-live": "polite" });
+
+  const sizePicker =
+    sizes.length > 1
+      ? h(
+          "fieldset",
+          { class: "sizes" },
+          h("legend", {}, "Size"),
+          sizes.map((size) =>
+            h(
+              "label",
+              { class: "chip" },
+              h("input", { type: "radio", name: `${id}-size`, value: size, checked: size === defaultSize }),
+              ` ${size} ${formatCents(item.prices[size]!)}`,
+            ),
+          ),
+        )
+      : h("p", { class: "price" }, formatCents(item.prices[defaultSize]!));
+
+  const options = catalog.options.filter((option) => item.options.includes(option.code));
+  const optionPicker =
+    options.length > 0 &&
+    h(
+      "details",
+      { class: "options" },
+      h("summary", {}, "Options"),
+      h(
+        "fieldset",
+        {},
+        h("legend", { class: "visually-hidden" }, `Options for ${item.name}`),
+        options.map((option) =>
+          h(
+            "label",
+            { class: "option" },
+            h("input", { type: "checkbox", name: `${id}-option`, value: option.code }),
+            ` ${option.name}`,
+            option.priceCents > 0 && h("span", { class: "muted" }, ` +${formatCents(option.priceCents)}`),
+          ),
+        ),
+      ),
+    );
+
+  const form = h(
+    "form",
+    { class: "item", "aria-labelledby": `${id}-name` },
+    h("h3", { id: `${id}-name` }, item.name, h("span", { class: "sku" }, item.sku)),
+    sizePicker,
+    optionPicker,
+    h(
+      "div",
+      { class: "add-row" },
+      h("label", { for: `${id}-qty` }, "Qty"),
+      h("input", { id: `${id}-qty`, name: "quantity", type: "number", min: 1, max: MAX_LINE_QUANTITY, value: "1", inputmode: "numeric", class: "qty" }),
+      h("button", { type: "submit" }, "Add to order"),
+    ),
+    feedback,
+  );
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    const data = new FormData(form);
+    const refused = onAdd({
+      sku: item.sku,
+      size: ((data.get(`${id}-size`) as Size | null) ?? defaultSize),
+      quantity: Number(data.get("quantity")),
+      options: data.getAll(`${id}-option`).map(String),
+    });
+    feedback.textContent = refused ?? `Added ${item.name}.`;
+    feedback.classList.toggle("error", refused !== undefined);
+  });
+  return form;
+}
+
+/** The menu by category; each item is its own small form, so picking a size or options never re-renders the page. */
+export function menuView(catalog: Catalog, onAdd: AddToCart): HTMLElement {
+  const categories = [...new Set(catalog.items.map((item) => item.category))];
+  return h(
+    "div",
+    { class: "menu" },
+    categories.map((category) =>
+      h(
+        "section",
+        { class: "category", "aria-labelledby": `category-${category}` },
+        h("h2", { id: `category-${category}` }, CATEGORY_TITLES[category]),
+        h("div", { class: "items" }, catalog.items.filter((item) => item.category === category).map((item) => itemCard(item, catalog, onAdd))),
+      ),
+    ),
+  );
+}
