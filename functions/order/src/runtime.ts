@@ -43,6 +43,7 @@ export function createOrderRuntime(config: OrderServiceConfig = loadOrderService
     database,
     logger,
     metrics,
+    maxBackoffSeconds: config.outboxMaxBackoffSeconds,
     deliver: orderOutboxDelivery({
       activeOrders,
       cache,

@@ -29,6 +29,7 @@ const linked = z.object({
 const environment = z.object({
   PORT: z.coerce.number().int().min(1).max(65535).default(8080),
   OUTBOX_RELAY_INTERVAL_MS: z.coerce.number().int().min(100).default(1000),
+  OUTBOX_MAX_BACKOFF_SECONDS: z.coerce.number().int().min(1).max(3600).default(300),
   DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(100).default(10),
 });
 
@@ -43,6 +44,7 @@ export interface OrderServiceConfig {
   cache: CacheConnection;
   operatorToken: string | undefined;
   outboxRelayIntervalMs: number;
+  outboxMaxBackoffSeconds: number;
 }
 
 function link(name: string): unknown {
@@ -64,5 +66,6 @@ export function loadOrderServiceConfig(env: NodeJS.ProcessEnv = process.env): Or
     cache: { ...links.Cache, tls: !localHosts.has(links.Cache.host) },
     operatorToken: links.OperatorToken?.value,
     outboxRelayIntervalMs: settings.OUTBOX_RELAY_INTERVAL_MS,
+    outboxMaxBackoffSeconds: settings.OUTBOX_MAX_BACKOFF_SECONDS,
   };
 }
