@@ -7,6 +7,8 @@ export default defineConfig({
     hookTimeout: 180_000,
     globalSetup: ["packages/local/src/testing/global-setup.ts"],
     pool: "forks",
+    // Services log JSON to stdout; show it only for failing tests.
+    silent: "passed-only",
     fileParallelism: false,
   },
 });
