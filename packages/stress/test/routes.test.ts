@@ -1,0 +1,101 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createServiceApp } from "@cloudcafe/http";
+import { createLogger } from "@cloudcafe/observability";
+import { fixedAllowance } from "../src/allowance.ts";
+import { createStressPool, type StressPool } from "../src/pool.ts";
+import { createRunRegistry, type RunRegistry, type StressRunView } from "../src/registry.ts";
+import { stressRoutes } from "../src/routes.ts";
+
+const TOKEN = "test-operator-token";
+const quiet = () => {};
+let pool: StressPool;
+let registry: RunRegistry;
+
+/** A service app as the Order service builds it: health plus the stress routes. */
+function serviceApp() {
+  const app = createServiceApp({ logger: createLogger({ service: "stress-test", write: quiet }) });
+  app.get("/health", (c) => c.json({ status: "ok" }));
+  app.route("/stress", stressRoutes({ scenarios: ["morning-rush"], operatorToken: TOKEN, registry }));
+  return app;
+}
+
+const operator = { authorization: `Bearer ${TOKEN}`, "content-type": "application/json" };
+const post = (body: unknown, headers: Record<string, string> = operator) =>
+  serviceApp().request("/stress/morning-rush", { method: "POST", headers, body: JSON.stringify(body) });
+
+beforeAll(async () => {
+  // The host's real allowance: the /health check below must hold while the pool takes 95% of it.
+  pool = createStressPool();
+  await pool.warm();
+  registry = createRunRegistry({ pool, write: quiet, maxDurationSeconds: 60 });
+});
+afterAll(async () => {
+  await registry.close();
+  await pool.close();
+});
+
+describe("stress routes", () => {
+  it("answers 401 without a token and 403 with a wrong one", async () => {
+    expect((await post({}, { "content-type": "application/json" })).status).toBe(401);
+    expect((await post({}, { ...operator, authorization: "Bearer wrong" })).status).toBe(403);
+    expect((await serviceApp().request("/stress/runs")).status).toBe(401);
+  });
+
+  it("answers 400 for parameters out of bounds or unknown", async () => {
+    for (const body of [{ targetCpu: 1.5 }, { targetCpu: 0 }, { targetCpu: "high" }, { durationSeconds: 61 }, { durationSeconds: -1 }, { cpu: 0.5 }]) {
+      const response = await post(body);
+      expect(response.status, JSON.stringify(body)).toBe(400);
+      expect(await response.json()).toMatchObject({ error: { code: "VALIDATION_FAILED" } });
+    }
+    const malformed = await serviceApp().request("/stress/morning-rush", { method: "POST", headers: operator, body: "{" });
+    expect(malformed.status).toBe(400);
+  });
+
+  it("does not offer scenarios the service did not mount", async () => {
+    expect((await serviceApp().request("/stress/restock", { method: "POST", headers: operator, body: "{}" })).status).toBe(404);
+  });
+
+  it("starts, polls, lists and cancels a run; /health answers during a 95% run", async () => {
+    const started = await post({ targetCpu: 0.95, durationSeconds: 30, runId: "route-run" });
+    expect(started.status).toBe(202);
+    const { run } = (await started.json()) as { run: StressRunView };
+    expect(run).toMatchObject({ id: "route-run", scenario: "morning-rush", status: "running", targetCpu: 0.95 });
+
+    const replay = await post({ targetCpu: 0.95, durationSeconds: 30, runId: "route-run" });
+    expect(replay.status).toBe(200);
+
+    const app = serviceApp();
+    for (let check = 0; check < 10; check += 1) {
+      await new Promise((resolve) => setTimeout(resolve, 150));
+      const health = await app.request("/health");
+      expect(health.status).toBe(200);
+    }
+
+    const polled = await app.request("/stress/runs/route-run", { headers: operator });
+    expect(polled.status).toBe(200);
+    expect(((await polled.json()) as { run: StressRunView }).run.status).toBe("running");
+
+    const listed = (await (await app.request("/stress/runs", { headers: operator })).json()) as { runs: StressRunView[] };
+    expect(listed.runs.map((entry) => entry.id)).toContain("route-run");
+
+    const cancelled = await app.request("/stress/runs/route-run", { method: "DELETE", headers: operator });
+    expect(cancelled.status).toBe(200);
+    expect(((await cancelled.json()) as { run: StressRunView }).run.status).toBe("cancelled");
+  });
+
+  it("answers 404 for an unknown run", async () => {
+    const response = await serviceApp().request("/stress/runs/missing", { headers: operator });
+    expect(response.status).toBe(404);
+    expect(await response.json()).toMatchObject({ error: { code: "NOT_FOUND" } });
+  });
+
+  it("answers 429 beyond the concurrent-run cap", async () => {
+    const capped = createRunRegistry({ pool, write: quiet, maxConcurrentRuns: 1 });
+    const app = createServiceApp({ logger: createLogger({ service: "stress-test", write: quiet }) });
+    app.route("/stress", stressRoutes({ scenarios: ["morning-rush"], operatorToken: TOKEN, registry: capped }));
+    const start = () => app.request("/stress/morning-rush", { method: "POST", headers: operator, body: JSON.stringify({ targetCpu: 0.1, durationSeconds: 20 }) });
+    expect((await start()).status).toBe(202);
+    expect((await start()).status).toBe(429);
+    await capped.close();
+  });
+});
