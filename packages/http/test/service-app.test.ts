@@ -22,6 +22,8 @@ function appWithLog() {
   return { app, lines };
 }
 
+const bodyOf = async (res: Response): Promise<any> => res.json();
+
 const json = (body: unknown, headers: Record<string, string> = {}) => ({
   method: "POST",
   headers: { "content-type": "application/json", ...headers },
@@ -32,26 +34,26 @@ describe("service app error contract", () => {
   it("answers 400 VALIDATION_FAILED naming the bad field", async () => {
     const res = await appWithLog().app.request("/echo", json({ name: "" }));
     expect(res.status).toBe(400);
-    const body = await res.json();
+    const body = await bodyOf(res);
     expect(body.error.code).toBe("VALIDATION_FAILED");
     expect(body.error.details[0].path).toBe("name");
   });
 
   it("answers 400 MALFORMED_JSON, 415 for other media types, 413 past the body limit", async () => {
     const { app } = appWithLog();
-    expect((await (await app.request("/echo", json("{nope"))).json()).error.code).toBe("MALFORMED_JSON");
+    expect((await bodyOf(await app.request("/echo", json("{nope")))).error.code).toBe("MALFORMED_JSON");
     const text = await app.request("/echo", { method: "POST", headers: { "content-type": "text/plain" }, body: "hi" });
     expect(text.status).toBe(415);
     const big = await app.request("/echo", json({ name: "x".repeat(2048) }));
     expect(big.status).toBe(413);
-    expect((await big.json()).error.code).toBe("PAYLOAD_TOO_LARGE");
+    expect((await bodyOf(big)).error.code).toBe("PAYLOAD_TOO_LARGE");
   });
 
   it("answers 404 JSON for unknown routes and maps AppError codes to statuses", async () => {
     const { app } = appWithLog();
     const missing = await app.request("/nowhere");
     expect(missing.status).toBe(404);
-    expect((await missing.json()).error.code).toBe("NOT_FOUND");
+    expect((await bodyOf(missing)).error.code).toBe("NOT_FOUND");
     expect((await app.request("/conflict")).status).toBe(409);
   });
 
@@ -59,7 +61,7 @@ describe("service app error contract", () => {
     const { app, lines } = appWithLog();
     const res = await app.request("/boom", { headers: { traceparent: "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01" } });
     expect(res.status).toBe(500);
-    expect(JSON.stringify(await res.json())).not.toContain("secret");
+    expect(JSON.stringify(await bodyOf(res))).not.toContain("secret");
     const failure = lines.find((l) => l.message === "request failed")!;
     expect(failure.trace_id).toBe("0af7651916cd43dd8448eb211c80319c");
     expect(res.headers.get("traceparent")).toMatch(/^00-0af7651916cd43dd8448eb211c80319c-[0-9a-f]{16}-01$/);
@@ -69,7 +71,7 @@ describe("service app error contract", () => {
     const res = await appWithLog().app.request("/db-down");
     expect(res.status).toBe(503);
     expect(res.headers.get("retry-after")).toBe("1");
-    expect((await res.json()).error.code).toBe("DEPENDENCY_UNAVAILABLE");
+    expect((await bodyOf(res)).error.code).toBe("DEPENDENCY_UNAVAILABLE");
   });
 
   it("guards destructive routes: 401 without a token, 403 with a wrong one, through with the right one", async () => {
