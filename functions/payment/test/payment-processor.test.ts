@@ -16,6 +16,7 @@ import { purgeQueues } from "@cloudcafe/local/testing/purge";
 import { traceIdFrom } from "@cloudcafe/observability";
 import { beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { createPaymentBatchHandler } from "../src/batch-handler.ts";
+import { startPaymentProcessor } from "../src/instance.ts";
 import { deliverOnce, drain, receive, type QueueRef } from "./support/event-source.ts";
 import {
   capturedTelemetry,
@@ -212,33 +213,59 @@ describe("payment processor on DynamoDB Local and fauxqs", () => {
   });
 });
 
+/** Runs `fn` with stdout captured (the entry's logger and metrics write there) and returns the JSON lines. */
+async function jsonLinesWrittenBy(fn: () => Promise<void>): Promise<Record<string, unknown>[]> {
+  const written: string[] = [];
+  const stdout = vi.spyOn(process.stdout, "write").mockImplementation((chunk: string | Uint8Array) => {
+    written.push(String(chunk));
+    return true;
+  });
+  try {
+    await fn();
+  } finally {
+    stdout.mockRestore();
+  }
+  return written.flatMap((chunk) => chunk.split("\n")).filter(Boolean).map((line) => JSON.parse(line) as Record<string, unknown>);
+}
+
+const batchLines = (lines: Record<string, unknown>[]) => lines.filter((line) => line.message === "Payment batch processed");
+const coldStartMetrics = (lines: Record<string, unknown>[]) => lines.filter((line) => "ColdStart" in line);
+
+/** Knobs that make the gateway quick and always approving; the links (SST_RESOURCE_*) come from the global setup. */
+const quickGateway = { PAYMENT_GATEWAY_LATENCY_MS: "0", PAYMENT_DECLINE_RATE: "0" };
+
 describe("Lambda entry", () => {
   it("wires itself from its links and environment, and reports only the first invocation as a cold start", async () => {
-    // The links (SST_RESOURCE_*) come from the global setup; the knobs make the gateway quick and approving.
-    const env = { PAYMENT_GATEWAY_LATENCY_MS: "0", PAYMENT_DECLINE_RATE: "0" };
-    Object.assign(process.env, env);
-    const written: string[] = [];
-    const stdout = vi.spyOn(process.stdout, "write").mockImplementation((chunk: string | Uint8Array) => {
-      written.push(String(chunk));
-      return true;
-    });
-    try {
+    Object.assign(process.env, quickGateway);
+    const lines = await jsonLinesWrittenBy(async () => {
       const { handler } = await import("../src/handler.ts");
       for (const request of [paymentRequest(), paymentRequest()]) {
         await sendPaymentRequest(resources.paymentQueue, request);
         expect((await deliverOnce(resources.paymentQueue, handler))?.failedIds).toEqual([]);
       }
-    } finally {
-      stdout.mockRestore();
-      for (const name of Object.keys(env)) delete process.env[name];
-    }
+    }).finally(() => {
+      for (const name of Object.keys(quickGateway)) delete process.env[name];
+    });
 
-    const lines = written.flatMap((chunk) => chunk.split("\n")).filter(Boolean).map((line) => JSON.parse(line) as Record<string, unknown>);
-    const batches = lines.filter((line) => line.message === "Payment batch processed");
-    expect(batches.map((line) => [line.service, line.cold_start])).toEqual([["payment-processor", true], ["payment-processor", false]]);
-    const coldStarts = lines.filter((line) => "ColdStart" in line);
-    expect(coldStarts).toHaveLength(1);
-    expect(JSON.stringify(coldStarts[0])).toContain(metricNamespaces.payment);
+    expect(batchLines(lines).map((line) => [line.service, line.cold_start])).toEqual([
+      ["payment-processor", true],
+      ["payment-processor", false],
+    ]);
+    expect(coldStartMetrics(lines)).toHaveLength(1);
+    expect(JSON.stringify(coldStartMetrics(lines)[0])).toContain(metricNamespaces.payment);
     expect((await publishedResults()).map((result) => result.outcome)).toEqual(["CAPTURED", "CAPTURED"]);
+  });
+
+  it("starts every new instance cold, as a fresh execution environment is", async () => {
+    const lines = await jsonLinesWrittenBy(async () => {
+      for (const request of [paymentRequest(), paymentRequest()]) {
+        const { handler } = await startPaymentProcessor({ env: { ...process.env, ...quickGateway } });
+        await sendPaymentRequest(resources.paymentQueue, request);
+        await deliverOnce(resources.paymentQueue, handler);
+      }
+    });
+
+    expect(batchLines(lines).map((line) => line.cold_start)).toEqual([true, true]);
+    expect(coldStartMetrics(lines)).toHaveLength(2);
   });
 });
