@@ -100,7 +100,7 @@ export async function ensureAnalyticsFacts(sql: Sql, tableRows: number): Promise
     if (rows >= tableRows) return;
     await tx`insert into ${tx(ANALYTICS_SCHEMA)}.order_facts
       select i, i % 50, (i / 500) % 24, 'product-' || ((i * 7) % 40), 1 + i % 3, 250 + (i * 13) % 600
-      from generate_series(${rows}, ${tableRows - 1}) as i`;
+      from generate_series(${rows}::int, ${tableRows - 1}::int) as i`;
   });
 }
 
