@@ -7,8 +7,8 @@ export default defineConfig({
     hookTimeout: 180_000,
     globalSetup: ["packages/local/src/testing/global-setup.ts"],
     pool: "forks",
-    // Services log JSON to stdout; show it only for failing tests.
-    silent: "passed-only",
+    // Services write JSON logs and EMF documents to stdout: keep warnings and errors, drop the rest.
+    env: { LOG_LEVEL: "WARN", CLOUDCAFE_METRICS_DISABLED: "true" },
     fileParallelism: false,
   },
 });

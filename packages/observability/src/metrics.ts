@@ -20,6 +20,8 @@ export interface Metrics {
  * One document per datapoint keeps concurrent requests from sharing buffered state.
  */
 export function createMetrics(options: MetricsOptions): Metrics {
+  // Like Powertools' POWERTOOLS_METRICS_DISABLED: keeps stdout quiet where no one collects metrics (test runs).
+  if (!options.write && process.env.CLOUDCAFE_METRICS_DISABLED === "true") return { put() {} };
   const write = options.write ?? ((line: string) => process.stdout.write(line + "\n"));
   return {
     put(name, value, unit, dimensions = {}) {

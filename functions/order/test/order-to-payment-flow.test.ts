@@ -1,0 +1,99 @@
+import { GetCommand } from "@aws-sdk/lib-dynamodb";
+import { ReceiveMessageCommand, SendMessageCommand } from "@aws-sdk/client-sqs";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { dynamoDocumentClient, sqsClient } from "@cloudcafe/adapters";
+import { localPlatform } from "@cloudcafe/local/testing/env";
+import { purgeQueues } from "@cloudcafe/local/testing/purge";
+import type { SqsPoller } from "@cloudcafe/local/event-source/sqs-poller";
+import { anOrder, bodyOf, eventsFor, postOrder, waitFor } from "./support.ts";
+import { startFlowPollers } from "./pollers.ts";
+
+// A calm gateway: outcomes here come only from the sandbox inputs (test-decline-* customers).
+Object.assign(process.env, { PAYMENT_DECLINE_RATE: "0", PAYMENT_FAILURE_RATE: "0", PAYMENT_GATEWAY_LATENCY_MS: "5", PAYMENT_GATEWAY_JITTER_MS: "0" });
+
+const platform = localPlatform();
+const { createOrderApp } = await import("../src/app.ts");
+const { sharedOrderRuntime } = await import("../src/runtime.ts");
+const runtime = sharedOrderRuntime();
+const app = createOrderApp({ service: runtime.service, logger: runtime.logger, metrics: runtime.metrics, checks: runtime.checks });
+let pollers: SqsPoller[] = [];
+
+beforeAll(async () => {
+  await purgeQueues(platform);
+  runtime.relay.start(200);
+  const { queues } = platform.resources;
+  pollers = await startFlowPollers(
+    { orderSubmission: queues.orderSubmission.url, paymentProcessing: queues.paymentProcessing.url, paymentResults: queues.paymentResults.url },
+    { failedVisibilityTimeoutSeconds: 1 },
+  );
+});
+
+afterAll(async () => {
+  await Promise.all(pollers.map((p) => p.stop()));
+  await runtime.close();
+});
+
+const statusOf = async (orderId: string) => (await bodyOf(await app.request(`/api/orders/${orderId}`))).status as string;
+const settled = (orderId: string) => waitFor(async () => ((await statusOf(orderId)) === "PENDING" ? undefined : statusOf(orderId)), `order ${orderId} to settle`);
+
+describe("order to payment, end to end on the local engines", () => {
+  it("takes an order from POST to PAID, with one trace id from the HTTP request to the OrderPaid event", async () => {
+    const traceId = "5ca1ab1e5ca1ab1e5ca1ab1e5ca1ab1e";
+    const res = await postOrder(app, anOrder(), { traceparent: `00-${traceId}-00f067aa0ba902b7-01`, "Idempotency-Key": `flow-${Date.now()}` });
+    expect(res.status).toBe(201);
+    const order = await bodyOf(res);
+
+    expect(await settled(order.orderId)).toBe("PAID");
+    const paid = await bodyOf(await app.request(`/api/orders/${order.orderId}`));
+    expect(paid).toMatchObject({ status: "PAID", version: 2, paymentId: expect.any(String) });
+
+    const { Item: transaction } = await dynamoDocumentClient().send(
+      new GetCommand({ TableName: platform.resources.tables.paymentTransactions, Key: { paymentId: paid.paymentId } }),
+    );
+    expect(transaction).toMatchObject({ orderId: order.orderId, amountCents: order.totalCents });
+
+    const events = await waitFor(async () => {
+      const found = await eventsFor(runtime.config.orderEventsStream, order.orderId);
+      return found.length === 2 ? found : undefined;
+    }, "OrderCreated and OrderPaid on order-events");
+    expect(events.map((e) => e.type)).toEqual(["OrderCreated", "OrderPaid"]);
+    for (const event of events) expect(event.traceparent.split("-")[1]).toBe(traceId);
+  });
+
+  it("ends a declined payment in PAYMENT_FAILED with the gateway's reason, without retrying it", async () => {
+    const order = await bodyOf(await postOrder(app, anOrder({ customerId: `test-decline-${Date.now()}` })));
+    expect(await settled(order.orderId)).toBe("PAYMENT_FAILED");
+    const failed = await bodyOf(await app.request(`/api/orders/${order.orderId}`));
+    expect(failed.failureReason).toBe("insufficient_funds");
+    const events = await waitFor(async () => {
+      const found = await eventsFor(runtime.config.orderEventsStream, order.orderId);
+      return found.length === 2 ? found : undefined;
+    }, "OrderPaymentFailed on order-events");
+    expect(events.map((e) => e.type)).toEqual(["OrderCreated", "OrderPaymentFailed"]);
+  });
+
+  it("pays many customers' orders concurrently, each exactly once", async () => {
+    const responses = await Promise.all(Array.from({ length: 12 }, (_, i) => postOrder(app, anOrder({ customerId: `cust-batch-${i % 4}` }))));
+    const orders: { orderId: string }[] = await Promise.all(responses.map(bodyOf));
+    const statuses = await Promise.all(orders.map((o) => settled(o.orderId)));
+    expect(statuses).toEqual(orders.map(() => "PAID"));
+    // Version 2 = exactly one transition (PENDING -> PAID) per order, however often a message was delivered.
+    const finals = await Promise.all(orders.map(async (o) => bodyOf(await app.request(`/api/orders/${o.orderId}`))));
+    expect(finals.map((o) => o.version)).toEqual(orders.map(() => 2));
+  });
+
+  it("moves a poison payment message to the DLQ after three receives", async () => {
+    const { queues } = platform.resources;
+    await sqsClient().send(
+      new SendMessageCommand({ QueueUrl: queues.paymentProcessing.url, MessageBody: `{"not":"a payment ${Date.now()}"}`, MessageGroupId: "poison" }),
+    );
+    const dead = await waitFor(async () => {
+      const out = await sqsClient().send(
+        new ReceiveMessageCommand({ QueueUrl: queues.paymentProcessing.dlq!.url, WaitTimeSeconds: 1, MessageSystemAttributeNames: ["All"] }),
+      );
+      return out.Messages?.[0];
+    }, "the poison message in the DLQ", 60_000);
+    expect(dead.Body).toContain("not");
+    expect(Number(dead.Attributes?.ApproximateReceiveCount)).toBeGreaterThanOrEqual(3);
+  });
+});
