@@ -1,0 +1,149 @@
+/**
+ * `npm start`: the whole platform on this machine. Engines, catalog resources and migrations first, then the
+ * order service (child process), the Lambda queue consumers (in-process pollers) and the ALB-style gateway.
+ * Ctrl-C or SIGTERM stops everything this command started; engines it found already running keep running.
+ */
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import { createLogger } from "@cloudcafe/observability";
+import { sqsClientFor } from "../aws-clients.ts";
+import { readLocalConfig } from "../config.ts";
+import { localEventSourceMappings, type EventSourceMapping } from "../event-source/mappings.ts";
+import { startSqsPoller, type SqsEventHandler, type SqsPoller } from "../event-source/sqs-poller.ts";
+import { albRules, startGateway, type RunningGateway } from "../gateway.ts";
+import { repoRoot } from "../paths.ts";
+import { startPlatform, type LocalPlatform } from "../platform.ts";
+import { spawnChild, stopOwnedChildren, type ManagedChild } from "../process/children.ts";
+import { waitUntil } from "../process/net.ts";
+import { tsxCommand } from "../process/tsx-node.ts";
+
+const orderServerModule = "functions/order/src/server.ts";
+const say = (line: string) => console.log(`[local] ${line}`);
+
+interface Running {
+  platform?: LocalPlatform;
+  orderService?: ManagedChild;
+  pollers: SqsPoller[];
+  gateway?: RunningGateway;
+}
+const running: Running = { pollers: [] };
+
+async function loadHandler(mapping: EventSourceMapping): Promise<SqsEventHandler | undefined> {
+  const path = join(repoRoot, mapping.handlerModule);
+  if (!existsSync(path)) {
+    say(`${mapping.functionName}: ${mapping.handlerModule} does not exist yet; its queue is not consumed`);
+    return undefined;
+  }
+  const module = (await import(pathToFileURL(path).href)) as { handler?: unknown };
+  if (typeof module.handler !== "function") throw new Error(`${mapping.handlerModule} does not export a handler function`);
+  return module.handler as SqsEventHandler;
+}
+
+async function startPollers(platform: LocalPlatform): Promise<string[]> {
+  const sqs = sqsClientFor(platform.endpoints.sqs);
+  const logger = createLogger({ service: "local-event-source" });
+  const started: string[] = [];
+  for (const mapping of localEventSourceMappings) {
+    const handler = await loadHandler(mapping).catch((error: unknown) => {
+      logger.error("handler failed to initialise; its queue is not consumed", { functionName: mapping.functionName, error });
+      return undefined;
+    });
+    if (!handler) continue;
+    running.pollers.push(
+      startSqsPoller({
+        sqs,
+        queueUrl: platform.resources.queues[mapping.queue].url,
+        handler,
+        functionName: mapping.functionName,
+        batchSize: mapping.batchSize,
+        maximumBatchingWindowSeconds: mapping.maximumBatchingWindowSeconds,
+        functionTimeoutSeconds: mapping.functionTimeoutSeconds,
+        memoryLimitMb: mapping.memoryLimitMb,
+        logger,
+      }),
+    );
+    started.push(`${mapping.functionName} <- ${platform.resources.queues[mapping.queue].name}`);
+  }
+  return started;
+}
+
+function startOrderService(env: Record<string, string>, port: number): ManagedChild | undefined {
+  if (!existsSync(join(repoRoot, orderServerModule))) {
+    say(`order service: ${orderServerModule} does not exist yet; the gateway will answer 502 for /api/orders`);
+    return undefined;
+  }
+  const command = tsxCommand(pathToFileURL(join(repoRoot, orderServerModule)));
+  return spawnChild({ name: "order service", ...command, env: { ...process.env, ...env, PORT: String(port), HOST: "127.0.0.1" } });
+}
+
+async function orderServiceReady(url: string): Promise<boolean> {
+  const response = await fetch(`${url}/ready`, { signal: AbortSignal.timeout(3_000) });
+  return response.ok;
+}
+
+function printTable(rows: readonly (readonly string[])[]): void {
+  const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)));
+  for (const row of rows) console.log(`  ${row.map((cell, column) => cell.padEnd(widths[column]!)).join("  ")}`);
+}
+
+async function main(): Promise<void> {
+  const config = readLocalConfig();
+  say("starting engines ...");
+  const platform = await startPlatform({ config });
+  running.platform = platform;
+  if (!platform.migrated) say("@cloudcafe/adapters exports no migrateDatabase yet: database not migrated");
+  // Handlers read SST links and endpoints when first used, so the environment must be in place before they load.
+  Object.assign(process.env, platform.resources.env);
+
+  const orderUrl = `http://${config.host}:${config.ports.orderService}`;
+  running.orderService = startOrderService(platform.resources.env, config.ports.orderService);
+  const consumers = await startPollers(platform);
+  running.gateway = await startGateway({ port: config.ports.gateway, rules: albRules({ order: orderUrl }) });
+
+  let orderStatus = "absent";
+  if (running.orderService) {
+    const exited = running.orderService.exited.then((code) => `exited (${code})`);
+    const ready = waitUntil("order service /ready", () => orderServiceReady(orderUrl), 90_000, 500).then(() => "ready");
+    orderStatus = await Promise.race([ready, exited]).catch((error: Error) => `not ready: ${error.message}`);
+  }
+
+  console.log("\nCloudCafe local platform\n");
+  const rows: string[][] = [["component", "address", "status"]];
+  for (const engine of platform.engines.all) {
+    const healthy = await engine.health().catch(() => false);
+    rows.push([engine.name, engine.url, `${healthy ? "healthy" : "DOWN"}${engine.reused ? " (already running, reused)" : ""}`]);
+  }
+  rows.push(["order service", orderUrl, orderStatus]);
+  rows.push(["gateway (ALB)", running.gateway.url, "listening: /api/orders -> order service"]);
+  printTable(rows);
+  console.log("\nQueue consumers (Lambda event source mappings):");
+  for (const line of consumers) console.log(`  ${line}`);
+  if (consumers.length === 0) console.log("  none");
+  console.log(`\nTry: curl ${running.gateway.url}/api/orders   (Ctrl-C stops everything)\n`);
+}
+
+let stopping = false;
+async function shutdown(reason: string, exitCode: number): Promise<void> {
+  if (stopping) {
+    say("second signal: killing everything now");
+    await stopOwnedChildren();
+    process.exit(exitCode || 130);
+  }
+  stopping = true;
+  say(`${reason}: stopping ...`);
+  await Promise.all(running.pollers.map((poller) => poller.stop()));
+  await running.gateway?.stop();
+  await running.orderService?.stop(10_000);
+  await running.platform?.engines.stop();
+  await stopOwnedChildren();
+  say("stopped");
+  process.exit(exitCode);
+}
+
+process.on("SIGINT", () => void shutdown("SIGINT", 0));
+process.on("SIGTERM", () => void shutdown("SIGTERM", 0));
+main().catch(async (error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  await shutdown("startup failed", 1);
+});
