@@ -91,3 +91,8 @@ export function appSettings(stage: string | undefined) {
     providers: { aws: { version: AWS_PROVIDER_VERSION, region: settings.region as "us-east-1" } },
   };
 }
+
+/** The same retention as SST's component `logging.retention` wording. */
+export function sstLogRetention(settings: StageSettings): "1 week" | "1 month" {
+  return settings.logRetentionDays === 30 ? "1 month" : "1 week";
+}

@@ -24,8 +24,10 @@ export interface MockedResource {
 export interface Synthesis {
   readonly stage: string;
   readonly resources: readonly MockedResource[];
-  /** Handlers the program asked SST to build, as `path/to/file.ts` + export name. */
+  /** Handlers the program asked SST to build, as `path/to/file` + `.export`. */
   readonly builtHandlers: readonly string[];
+  /** Handlers whose source file does not exist (SST would fail the build; here they are reported, not thrown). */
+  readonly missingHandlers: readonly string[];
   readonly outputs: Record<string, unknown>;
 }
 
@@ -60,6 +62,16 @@ function mockState(type: string, name: string, inputs: Record<string, any>): Rec
     domainName: `${name}.cloudfront.net`,
     hostedZoneId: "Z2FDTNDATAQYW2",
     masterUserSecrets: [{ secretArn: `${arn}-secret` }],
+    arnSuffix: `app/${name}/0`,
+    latestVersion: 1,
+    keyId: `${name}-key`,
+    fqdn: `${name}.example.com`,
+    certificateArn: arn,
+    clusterId: inputs.replicationGroupId ?? name,
+    bucketRegionalDomainName: `${name}.s3.${REGION}.amazonaws.com`,
+    domainValidationOptions: [
+      { domainName: inputs.domainName, resourceRecordName: `_x.${inputs.domainName}`, resourceRecordType: "CNAME", resourceRecordValue: "_y.acm-validations.aws" },
+    ],
   };
 }
 
@@ -73,6 +85,8 @@ function mockCall(token: string): Record<string, any> {
       return { partition: "aws", dnsSuffix: "amazonaws.com", id: "aws" };
     case "aws:index/getAvailabilityZones:getAvailabilityZones":
       return { names: ["us-east-1a", "us-east-1b", "us-east-1c"], zoneIds: ["use1-az1", "use1-az2", "use1-az4"] };
+    case "aws:route53/getZone:getZone":
+      return { zoneId: "Z0CLOUDCAFE", name: "cloudcafe.example.com", id: "Z0CLOUDCAFE" };
     case "aws:iam/getPolicyDocument:getPolicyDocument":
       return { json: "{}" };
     default:
@@ -81,10 +95,10 @@ function mockCall(token: string): Record<string, any> {
 }
 
 /**
- * Stands in for the SST CLI's RPC server. `Runtime.Build` is where the CLI would bundle a handler: here it proves the
- * handler's file exists and records it, then returns an empty bundle directory for SST to zip.
+ * Stands in for the SST CLI's RPC server. `Runtime.Build` is where the CLI would bundle a handler: here it records the
+ * handler and whether its file exists, then returns a stub bundle directory for SST to zip.
  */
-async function startCliRpc(workDir: string, builtHandlers: string[]): Promise<Server> {
+async function startCliRpc(workDir: string, builtHandlers: string[], missingHandlers: string[]): Promise<Server> {
   const server = createServer((req, res) => {
     let body = "";
     req.on("data", (chunk) => (body += chunk));
@@ -97,15 +111,11 @@ async function startCliRpc(workDir: string, builtHandlers: string[]): Promise<Se
         const handler: string = input.handler;
         const file = handler.slice(0, handler.lastIndexOf("."));
         const source = [".ts", ".js"].map((ext) => file + ext).find((f) => existsSync(path.join(rootDir, f)));
-        if (!source) {
-          error = `handler file for ${handler} does not exist`;
-        } else {
-          builtHandlers.push(handler);
-          const out = path.join(workDir, "artifacts", input.functionID);
-          mkdirSync(out, { recursive: true });
-          writeFileSync(path.join(out, "index.mjs"), "export const handler = () => {};\n");
-          result = { handler: "index.handler", out, errors: [], sourcemaps: [] };
-        }
+        (source ? builtHandlers : missingHandlers).push(handler);
+        const out = path.join(workDir, "artifacts", input.functionID);
+        mkdirSync(out, { recursive: true });
+        writeFileSync(path.join(out, "index.mjs"), "export const handler = () => {};\n");
+        result = { handler: "index.handler", out, errors: [], sourcemaps: [] };
       } else if (method === "Provider.Aws.Bootstrap") {
         result = {
           asset: "sst-asset-bucket",
@@ -168,9 +178,12 @@ export async function synthesize(stage: string): Promise<Synthesis> {
   const workDir = path.join(rootDir, ".sst", "test-work", stage);
   mkdirSync(workDir, { recursive: true });
   const builtHandlers: string[] = [];
-  const rpc = await startCliRpc(workDir, builtHandlers);
+  const missingHandlers: string[] = [];
+  const rpc = await startCliRpc(workDir, builtHandlers, missingHandlers);
   const rpcUrl = `http://127.0.0.1:${(rpc.address() as AddressInfo).port}`;
   process.env.SST_SERVER = rpcUrl;
+  // `sst secret set OperatorToken ...` in a real stage.
+  process.env.SST_SECRET_OperatorToken = "test-operator-token";
   try {
     const pulumi = await importPlatform("node_modules/@pulumi/pulumi/index.js");
     const resources: MockedResource[] = [];
@@ -193,7 +206,7 @@ export async function synthesize(stage: string): Promise<Synthesis> {
     const outputs = (await pulumi.runtime.runInPulumiStack(cloudCafe)) ?? {};
     // Resources created inside `apply` callbacks register later; wait until the RPC queue has drained.
     await pulumi.runtime.disconnect();
-    return { stage, resources, builtHandlers, outputs };
+    return { stage, resources, builtHandlers, missingHandlers, outputs };
   } finally {
     rpc.close();
   }

@@ -1,0 +1,82 @@
+/**
+ * The order service on ECS Fargate: 1 vCPU / 2 GB, 2-10 tasks on 70% CPU, on-demand base with Fargate Spot for the
+ * burst capacity, `/health` checked by the ALB and by ECS, Container Insights on. `sst dev` runs it locally instead.
+ */
+import { services } from "@cloudcafe/catalog";
+import { ALB_PATH_RULES } from "./edge.ts";
+import type { Network, SecurityGroups } from "./network.ts";
+import { stageName } from "./naming.ts";
+import { sstLogRetention, type StageSettings } from "./stage.ts";
+
+export const ORDER_SERVER_ENTRY = "functions/order/src/server.ts";
+export const CONTAINER_SERVICE_DOCKERFILE = "infra/docker/service.Dockerfile";
+export const ORDER_SCALING = { min: 2, max: 10, cpuUtilization: 70 } as const;
+/** Two tasks always run on regular Fargate; capacity above that is split evenly with Fargate Spot. */
+export const ORDER_CAPACITY = { fargate: { base: 2, weight: 1 }, spot: { weight: 1 } } as const;
+
+export function orderCluster(net: Network, groups: SecurityGroups) {
+  return new sst.aws.Cluster("Cluster", {
+    vpc: {
+      id: net.vpc.id,
+      securityGroups: [groups.ecsTask.id],
+      containerSubnets: net.privateSubnetIds,
+      loadBalancerSubnets: net.publicSubnetIds,
+      cloudmapNamespaceId: net.namespace.id,
+      cloudmapNamespaceName: net.namespace.name,
+    },
+    transform: {
+      cluster: (args) => {
+        args.name = stageName("cluster");
+        args.settings = [{ name: "containerInsights", value: "enhanced" }];
+      },
+    },
+  });
+}
+
+export function orderService(
+  cluster: sst.aws.Cluster,
+  alb: sst.aws.Alb,
+  link: $util.Input<any>[],
+  permissions: $util.Input<any>[],
+  settings: StageSettings,
+) {
+  const port = services.order.port;
+  return new sst.aws.Service("OrderService", {
+    cluster,
+    cpu: "1 vCPU",
+    memory: "2 GB",
+    image: { context: ".", dockerfile: CONTAINER_SERVICE_DOCKERFILE, args: { SERVICE: "order" } },
+    link,
+    permissions,
+    environment: { PORT: String(port), NODE_ENV: "production" },
+    scaling: { ...ORDER_SCALING, memoryUtilization: false },
+    capacity: ORDER_CAPACITY,
+    health: {
+      command: ["CMD-SHELL", `node -e "fetch('http://127.0.0.1:${port}${services.order.healthPath}').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"`],
+      startPeriod: "30 seconds",
+      interval: "30 seconds",
+      timeout: "5 seconds",
+      retries: 3,
+    },
+    logging: { retention: sstLogRetention(settings), name: `/ecs/${stageName("order-service")}` },
+    loadBalancer: {
+      instance: alb,
+      rules: ALB_PATH_RULES.order.paths.map((path, i) => ({
+        listen: "443/https" as const,
+        forward: `${port}/http` as const,
+        conditions: { path },
+        priority: ALB_PATH_RULES.order.priority + i,
+      })),
+      health: {
+        [`${port}/http` as const]: { path: services.order.healthPath, interval: "15 seconds" as const, healthyThreshold: 2 },
+      },
+    },
+    dev: { command: `npx tsx watch ${ORDER_SERVER_ENTRY}` },
+    transform: {
+      service: (args) => {
+        args.name = stageName("order-service");
+        args.enableExecuteCommand = false;
+      },
+    },
+  });
+}

@@ -1,0 +1,275 @@
+/**
+ * The edge: one TLS certificate, the internet-facing ALB (HTTP redirects to HTTPS; path rules to the order, menu and
+ * inventory target groups), API Gateway in front of the order Lambda, CloudFront in front of API Gateway and the web
+ * console, and the VPC Lattice service network for service-to-service calls.
+ */
+import { services } from "@cloudcafe/catalog";
+import { PORTS, SERVICE_PORT, type Network } from "./network.ts";
+import { stageName } from "./naming.ts";
+import { sstLogRetention, type StageSettings } from "./stage.ts";
+
+/** TLS 1.2 or newer on every listener we terminate. */
+export const ALB_TLS_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06";
+export const CLOUDFRONT_TLS_POLICY = "TLSv1.2_2021";
+
+/** A certificate for the stage's domain and its subdomains, validated through the Route 53 zone. */
+export function certificate(settings: StageSettings) {
+  const zone = aws.route53.getZoneOutput({ name: settings.domain });
+  const cert = new aws.acm.Certificate("Certificate", {
+    domainName: settings.domain,
+    subjectAlternativeNames: [`*.${settings.domain}`],
+    validationMethod: "DNS",
+  });
+  // The apex and the wildcard share one validation record.
+  const validation = cert.domainValidationOptions.apply((options) => options[0]!);
+  const record = new aws.route53.Record("CertificateValidationRecord", {
+    zoneId: zone.zoneId,
+    name: validation.resourceRecordName,
+    type: validation.resourceRecordType,
+    records: [validation.resourceRecordValue],
+    ttl: 60,
+    allowOverwrite: true,
+  });
+  const validated = new aws.acm.CertificateValidation("CertificateValidation", {
+    certificateArn: cert.arn,
+    validationRecordFqdns: [record.fqdn],
+  });
+  return { arn: validated.certificateArn, zoneId: zone.zoneId };
+}
+
+export type Certificate = ReturnType<typeof certificate>;
+
+/** The ALB path rules of the architecture. `/api/orders/*` does not match `/api/orders` itself, so each gets both. */
+export const ALB_PATH_RULES = {
+  order: { paths: [services.order.pathPrefix, `${services.order.pathPrefix}/*`], priority: 100 },
+  menu: { paths: [services.menu.pathPrefix, `${services.menu.pathPrefix}/*`], priority: 200 },
+  inventory: { paths: [services.inventory.pathPrefix, `${services.inventory.pathPrefix}/*`], priority: 300 },
+} as const;
+
+export function loadBalancer(net: Network, cert: Certificate, settings: StageSettings) {
+  const alb = new sst.aws.Alb("Alb", {
+    vpc: { id: net.vpc.id, publicSubnets: net.publicSubnetIds, privateSubnets: net.privateSubnetIds },
+    domain: { name: `api.${settings.domain}`, cert: cert.arn, dns: sst.aws.dns({ zone: cert.zoneId }) },
+    listeners: [
+      { port: PORTS.http, protocol: "http" },
+      { port: PORTS.https, protocol: "https" },
+    ],
+    transform: {
+      // This group is the architecture's alb-sg: 80 and 443 from anywhere, nothing else.
+      securityGroup: (args) => {
+        args.name = stageName("alb-sg");
+        args.description = "ALB: HTTP and HTTPS from the internet";
+        args.ingress = [PORTS.http, PORTS.https].map((port) => ({
+          protocol: "tcp",
+          fromPort: port,
+          toPort: port,
+          cidrBlocks: ["0.0.0.0/0"],
+          description: `${port} from anywhere`,
+        }));
+      },
+      loadBalancer: (args) => {
+        args.name = stageName("alb");
+        args.dropInvalidHeaderFields = true;
+        args.enableDeletionProtection = settings.deletionProtection;
+      },
+      listener: (args) => {
+        if (args.protocol === "HTTPS") {
+          args.sslPolicy = ALB_TLS_POLICY;
+          return;
+        }
+        args.defaultActions = [
+          { type: "redirect", redirect: { protocol: "HTTPS", port: String(PORTS.https), statusCode: "HTTP_301" } },
+        ];
+      },
+    },
+  });
+  return alb;
+}
+
+/**
+ * Target groups and rules for the EKS services. Their pods register through the AWS Load Balancer Controller's
+ * TargetGroupBinding when the menu and inventory workloads are deployed.
+ */
+export function eksServiceRoutes(net: Network, alb: sst.aws.Alb) {
+  const httpsListener = alb.nodes.listeners[`HTTPS${PORTS.https}`]!;
+  return (["menu", "inventory"] as const).map((service) => {
+    const targetGroup = new aws.lb.TargetGroup(`${capitalize(service)}TargetGroup`, {
+      name: stageName(`${service}-tg`).slice(0, 32),
+      vpcId: net.vpc.id,
+      port: SERVICE_PORT,
+      protocol: "HTTP",
+      targetType: "ip",
+      healthCheck: { path: services[service].healthPath, matcher: "200" },
+    });
+    new aws.lb.ListenerRule(`${capitalize(service)}ListenerRule`, {
+      listenerArn: httpsListener.arn,
+      priority: ALB_PATH_RULES[service].priority,
+      conditions: [{ pathPattern: { values: [...ALB_PATH_RULES[service].paths] } }],
+      actions: [{ type: "forward", targetGroupArn: targetGroup.arn }],
+    });
+    return targetGroup;
+  });
+}
+
+/** API Gateway (REST) in front of the order Lambda; the app serves under `/api/orders`. */
+export function restApi(orderApi: sst.aws.Function, settings: StageSettings) {
+  const api = new sst.aws.ApiGatewayV1("Api", {
+    endpoint: { type: "regional" },
+    accessLog: { retention: sstLogRetention(settings) },
+    transform: {
+      stage: (args) => {
+        args.xrayTracingEnabled = true;
+      },
+    },
+  });
+  api.route(`ANY ${services.order.pathPrefix}`, orderApi.arn);
+  api.route(`ANY ${services.order.pathPrefix}/{proxy+}`, orderApi.arn);
+  api.deploy();
+  return api;
+}
+
+/** CloudFront: `/api/*` to API Gateway, everything else to the web console's private bucket. */
+export function cdn(api: sst.aws.ApiGatewayV1, cert: Certificate, settings: StageSettings) {
+  const webBucket = new aws.s3.Bucket("WebConsoleBucket", { forceDestroy: !settings.production });
+  new aws.s3.BucketPublicAccessBlock("WebConsoleBucketPrivate", {
+    bucket: webBucket.id,
+    blockPublicAcls: true,
+    blockPublicPolicy: true,
+    ignorePublicAcls: true,
+    restrictPublicBuckets: true,
+  });
+  const accessControl = new aws.cloudfront.OriginAccessControl("WebConsoleAccess", {
+    name: stageName("web"),
+    originAccessControlOriginType: "s3",
+    signingBehavior: "always",
+    signingProtocol: "sigv4",
+  });
+  const apiUrl = api.url.apply((url) => new URL(url));
+  const distribution = new aws.cloudfront.Distribution("Cdn", {
+    enabled: true,
+    aliases: [settings.domain],
+    defaultRootObject: "index.html",
+    priceClass: settings.production ? "PriceClass_All" : "PriceClass_100",
+    origins: [
+      {
+        originId: "web",
+        domainName: webBucket.bucketRegionalDomainName,
+        originAccessControlId: accessControl.id,
+      },
+      {
+        originId: "api",
+        domainName: apiUrl.hostname,
+        originPath: apiUrl.pathname.apply((p) => p.replace(/\/$/, "")),
+        customOriginConfig: {
+          httpPort: PORTS.http,
+          httpsPort: PORTS.https,
+          originProtocolPolicy: "https-only",
+          originSslProtocols: ["TLSv1.2"],
+        },
+      },
+    ],
+    defaultCacheBehavior: {
+      targetOriginId: "web",
+      viewerProtocolPolicy: "redirect-to-https",
+      allowedMethods: ["GET", "HEAD"],
+      cachedMethods: ["GET", "HEAD"],
+      // AWS managed CachingOptimized policy.
+      cachePolicyId: "658327ea-f89d-4fab-a63d-7e88639e58f6",
+      compress: true,
+    },
+    orderedCacheBehaviors: [
+      {
+        pathPattern: "/api/*",
+        targetOriginId: "api",
+        viewerProtocolPolicy: "https-only",
+        allowedMethods: ["GET", "HEAD", "OPTIONS", "PUT", "POST", "PATCH", "DELETE"],
+        cachedMethods: ["GET", "HEAD"],
+        // AWS managed CachingDisabled and AllViewerExceptHostHeader policies.
+        cachePolicyId: "4135ea2d-6df8-44a3-9df3-4b5a84be39ad",
+        originRequestPolicyId: "b689b0a8-53d0-40ab-baf2-68738e2966ac",
+      },
+    ],
+    restrictions: { geoRestriction: { restrictionType: "none" } },
+    viewerCertificate: {
+      acmCertificateArn: cert.arn,
+      sslSupportMethod: "sni-only",
+      minimumProtocolVersion: CLOUDFRONT_TLS_POLICY,
+    },
+  });
+  new aws.s3.BucketPolicy("WebConsoleBucketPolicy", {
+    bucket: webBucket.id,
+    policy: $jsonStringify({
+      Version: "2012-10-17",
+      Statement: [
+        {
+          Sid: "CloudFrontReads",
+          Effect: "Allow",
+          Principal: { Service: "cloudfront.amazonaws.com" },
+          Action: "s3:GetObject",
+          Resource: $interpolate`${webBucket.arn}/*`,
+          Condition: { StringEquals: { "AWS:SourceArn": distribution.arn } },
+        },
+      ],
+    }),
+  });
+  new aws.route53.Record("CdnAlias", {
+    zoneId: cert.zoneId,
+    name: settings.domain,
+    type: "A",
+    aliases: [{ name: distribution.domainName, zoneId: distribution.hostedZoneId, evaluateTargetHealth: false }],
+  });
+  return { distribution, webBucket };
+}
+
+/** VPC Lattice: a service network holding the order and inventory services, associated with the VPC. */
+export function serviceNetwork(net: Network, callers: $util.Input<string>[]) {
+  const network = new aws.vpclattice.ServiceNetwork("ServiceNetwork", {
+    name: stageName("services"),
+    authType: "AWS_IAM",
+  });
+  const latticeSg = new aws.ec2.SecurityGroup("SecurityGroup-lattice-sg", {
+    name: stageName("lattice-sg"),
+    description: "VPC Lattice association: HTTP from compute",
+    vpcId: net.vpc.id,
+    ingress: [{ protocol: "tcp", fromPort: PORTS.http, toPort: PORTS.http, securityGroups: callers, description: "from compute" }],
+    egress: [{ protocol: "-1", fromPort: 0, toPort: 0, cidrBlocks: ["0.0.0.0/0"], description: "outbound" }],
+  });
+  new aws.vpclattice.ServiceNetworkVpcAssociation("ServiceNetworkVpc", {
+    serviceNetworkIdentifier: network.id,
+    vpcIdentifier: net.vpc.id,
+    securityGroupIds: [latticeSg.id],
+  });
+  const latticeServices = (["order", "inventory"] as const).map((service) => {
+    const latticeService = new aws.vpclattice.Service(`Lattice${capitalize(service)}`, {
+      name: stageName(service),
+      authType: "AWS_IAM",
+    });
+    const targetGroup = new aws.vpclattice.TargetGroup(`Lattice${capitalize(service)}Targets`, {
+      name: stageName(`${service}-lattice`),
+      type: "IP",
+      config: {
+        vpcIdentifier: net.vpc.id,
+        port: SERVICE_PORT,
+        protocol: "HTTP",
+        healthCheck: { enabled: true, path: services[service].healthPath },
+      },
+    });
+    new aws.vpclattice.Listener(`Lattice${capitalize(service)}Listener`, {
+      name: "http",
+      serviceIdentifier: latticeService.id,
+      protocol: "HTTP",
+      port: PORTS.http,
+      defaultAction: { forwards: [{ targetGroups: [{ targetGroupIdentifier: targetGroup.id }] }] },
+    });
+    new aws.vpclattice.ServiceNetworkServiceAssociation(`Lattice${capitalize(service)}Association`, {
+      serviceIdentifier: latticeService.id,
+      serviceNetworkIdentifier: network.id,
+    });
+    return { service: latticeService, targetGroup };
+  });
+  return { network, services: latticeServices };
+}
+
+function capitalize(value: string) {
+  return value.charAt(0).toUpperCase() + value.slice(1);
+}

@@ -1,0 +1,136 @@
+/**
+ * The Lambda side: the payment processor on the FIFO queue, the order API behind API Gateway, the order event
+ * handlers and outbox relay, and one function per stress scenario. Each gets only the links it touches.
+ */
+import { paymentProcessorMapping } from "@cloudcafe/catalog";
+import type { Network, SecurityGroups } from "./network.ts";
+import { stageName } from "./naming.ts";
+import { sstLogRetention, type StageSettings } from "./stage.ts";
+
+export const HANDLERS = {
+  paymentProcessor: "functions/payment/src/handler.handler",
+  orderApi: "functions/order/src/lambda.handler",
+  orderSubmission: "functions/order/src/events/submission.handler",
+  orderPaymentResults: "functions/order/src/events/payment-results.handler",
+  outboxRelay: "functions/order/src/events/outbox-relay.handler",
+} as const;
+
+export const STRESS_SCENARIOS = [
+  "morning-rush",
+  "restock-storm",
+  "menu-sync-storm",
+  "batch-calculation",
+  "cold-start-avalanche",
+  "query-storm",
+] as const;
+
+export const stressHandler = (scenario: (typeof STRESS_SCENARIOS)[number]) => `functions/stress/src/${scenario}.handler`;
+
+export const OUTBOX_RELAY_SCHEDULE = "rate(1 minute)";
+
+interface FunctionContext {
+  readonly net: Network;
+  readonly groups: SecurityGroups;
+  readonly settings: StageSettings;
+  /** KMS usage every function needs to read encrypted queues, streams and secrets. */
+  readonly keyUsage: $util.Input<any>;
+}
+
+/** The settings every CloudCafe function shares: Node 20, in the private subnets, stage log retention, tracing. */
+function baseArgs(ctx: FunctionContext, name: string) {
+  return {
+    name: stageName(name),
+    runtime: "nodejs20.x" as const,
+    architecture: "arm64" as const,
+    vpc: { privateSubnets: ctx.net.privateSubnetIds, securityGroups: [ctx.groups.lambda.id] },
+    logging: { retention: sstLogRetention(ctx.settings), format: "json" as const },
+    nodejs: { format: "esm" as const },
+  };
+}
+
+export function paymentProcessor(
+  ctx: FunctionContext,
+  link: $util.Input<any>[],
+  paymentQueue: sst.aws.Queue,
+) {
+  const fn = new sst.aws.Function("PaymentProcessor", {
+    ...baseArgs(ctx, "payment-processor"),
+    handler: HANDLERS.paymentProcessor,
+    memory: `${paymentProcessorMapping.memoryMb} MB`,
+    timeout: `${paymentProcessorMapping.timeoutSeconds} seconds`,
+    concurrency: { reserved: paymentProcessorMapping.reservedConcurrency },
+    link,
+    permissions: [ctx.keyUsage],
+  });
+  // Retries (3 receives, then the DLQ) are the queue's redrive policy, from the catalog.
+  paymentQueue.subscribe(fn.arn, {
+    batch: {
+      size: paymentProcessorMapping.batchSize,
+      window: `${paymentProcessorMapping.maximumBatchingWindowSeconds} seconds`,
+      partialResponses: paymentProcessorMapping.reportBatchItemFailures,
+    },
+  });
+  return fn;
+}
+
+export function orderFunctions(
+  ctx: FunctionContext,
+  link: $util.Input<any>[],
+  submissionQueue: sst.aws.Queue,
+  paymentResultsQueue: sst.aws.Queue,
+) {
+  const api = new sst.aws.Function("OrderApi", {
+    ...baseArgs(ctx, "order-api"),
+    handler: HANDLERS.orderApi,
+    memory: "1024 MB",
+    timeout: "29 seconds",
+    link,
+    permissions: [ctx.keyUsage],
+  });
+  const handlerArgs = (name: string, handler: string, extraLink: $util.Input<any>[] = []) => ({
+    ...baseArgs(ctx, name),
+    handler,
+    memory: "512 MB" as const,
+    timeout: "30 seconds" as const,
+    link: [...link, ...extraLink],
+    permissions: [ctx.keyUsage],
+  });
+  // Visibility timeouts in the catalog are at least six times these timeouts, as AWS recommends.
+  const submission = new sst.aws.Function(
+    "OrderSubmissionHandler",
+    handlerArgs("order-submission", HANDLERS.orderSubmission),
+  );
+  submissionQueue.subscribe(submission.arn, { batch: { size: 10, partialResponses: true } });
+  const paymentResults = new sst.aws.Function(
+    "OrderPaymentResultsHandler",
+    handlerArgs("order-payment-results", HANDLERS.orderPaymentResults, [paymentResultsQueue]),
+  );
+  paymentResultsQueue.subscribe(paymentResults.arn, { batch: { size: 10, partialResponses: true } });
+  const outboxRelay = new sst.aws.Cron("OutboxRelay", {
+    schedule: OUTBOX_RELAY_SCHEDULE,
+    function: handlerArgs("outbox-relay", HANDLERS.outboxRelay),
+  });
+  return { api, submission, paymentResults, outboxRelay };
+}
+
+/** One function per stress scenario; long timeouts because the scenarios hold CPU for minutes. */
+export function stressFunctions(ctx: FunctionContext, link: $util.Input<any>[]) {
+  return Object.fromEntries(
+    STRESS_SCENARIOS.map((scenario) => [
+      scenario,
+      new sst.aws.Function(`Stress${pascalCase(scenario)}`, {
+        ...baseArgs(ctx, `stress-${scenario}`),
+        handler: stressHandler(scenario),
+        // 1769 MB is one full vCPU.
+        memory: "1769 MB",
+        timeout: "15 minutes",
+        link,
+        permissions: [ctx.keyUsage],
+      }),
+    ]),
+  );
+}
+
+function pascalCase(kebab: string) {
+  return kebab.replace(/(^|-)(\w)/g, (_, __, c: string) => c.toUpperCase());
+}

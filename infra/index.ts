@@ -1,0 +1,95 @@
+/**
+ * The whole CloudCafe platform for one stage, in dependency order. sst.config.ts calls this from `run()`; the infra
+ * tests call it under Pulumi mocks.
+ */
+import { chaosExperiments } from "./chaos.ts";
+import { eksPlatform } from "./compute-eks.ts";
+import { ec2Platform } from "./compute-ec2.ts";
+import { orderCluster, orderService } from "./compute-order.ts";
+import { dailyBudget } from "./cost.ts";
+import { data } from "./data.ts";
+import { cdn, certificate, eksServiceRoutes, loadBalancer, restApi, serviceNetwork } from "./edge.ts";
+import { orderFunctions, paymentProcessor, stressFunctions } from "./functions.ts";
+import { messaging } from "./messaging.ts";
+import { network, securityGroups } from "./network.ts";
+import { alarms, alarmTopic, dashboard } from "./observability.ts";
+import { auditTrail, complianceRecorder, keyUsage, operatorTokenSecret, platformKey } from "./security.ts";
+import { stageSettings } from "./stage.ts";
+
+export async function cloudCafe() {
+  const settings = stageSettings($app.stage);
+  const key = platformKey(settings);
+  auditTrail(key, settings);
+  complianceRecorder(settings);
+  const operatorToken = operatorTokenSecret();
+
+  const net = network(settings, key);
+  const cert = certificate(settings);
+  const alb = loadBalancer(net, cert, settings);
+  const groups = securityGroups(net, alb.securityGroupId);
+  eksServiceRoutes(net, alb);
+
+  const store = data(net, groups, key, settings);
+  const bus = messaging(key);
+
+  const orderLinks = [
+    store.activeOrders,
+    store.database.link,
+    store.cache,
+    bus.orderEvents,
+    bus.queues.orderSubmission,
+    bus.queues.paymentProcessing,
+    operatorToken,
+  ];
+  const kms = keyUsage(key);
+  const cluster = orderCluster(net, groups);
+  const order = orderService(cluster, alb, orderLinks, [kms], settings);
+
+  const fnContext = { net, groups, settings, keyUsage: kms };
+  const payment = paymentProcessor(fnContext, [store.paymentTransactions, bus.paymentResultsTopic], bus.queues.paymentProcessing);
+  const orderFns = orderFunctions(fnContext, orderLinks, bus.queues.orderSubmission, bus.queues.paymentResults);
+  stressFunctions(fnContext, [operatorToken]);
+
+  const api = restApi(orderFns.api, settings);
+  const { distribution } = cdn(api, cert, settings);
+  serviceNetwork(net, [groups.ecsTask.id, groups.eksNode.id, groups.ec2.id]);
+
+  const eks = eksPlatform(net, groups, key, settings);
+  const ec2 = ec2Platform(net, groups, key, settings);
+
+  const topic = alarmTopic(key);
+  const alarmSet = alarms(topic, {
+    albArnSuffix: alb.nodes.loadBalancer.arnSuffix,
+    databaseClusterId: store.database.cluster.clusterIdentifier,
+    databaseMaxConnections: settings.aurora.maxConnections,
+    paymentFunctionName: payment.name,
+    ecsClusterName: cluster.nodes.cluster.name,
+    ecsServiceName: order.nodes.service.name,
+    cacheClusterId: $interpolate`${store.cache.clusterId}-001`,
+  });
+  dashboard(settings.region, Object.values(alarmSet).map((alarm) => alarm.arn));
+  chaosExperiments(
+    {
+      ecsClusterName: cluster.nodes.cluster.name,
+      ecsServiceName: order.nodes.service.name,
+      eksNodeGroupArn: eks.nodeGroup.arn,
+      loyaltyGroupName: ec2.loyaltyGroup.name,
+      databaseClusterArn: store.database.cluster.arn,
+      paymentFunctionArn: payment.arn,
+      privateSubnetArns: net.privateSubnetIds.map(
+        (id) => $interpolate`arn:aws:ec2:${settings.region}:${aws.getCallerIdentityOutput().accountId}:subnet/${id}`,
+      ),
+    },
+    alarmSet,
+    key,
+    settings.logRetentionDays,
+  );
+  dailyBudget(settings, topic);
+
+  return {
+    cdn: $interpolate`https://${distribution.domainName}`,
+    api: api.url,
+    alb: alb.url,
+    loyaltyNlb: ec2.nlb.dnsName,
+  };
+}
