@@ -1,6 +1,6 @@
 import { Hono } from "hono";
-import { z } from "zod";
 import { readJson, requireOperator } from "@cloudcafe/http";
+import { cpuRunRequest } from "./events.ts";
 import type { RunRegistry } from "./registry.ts";
 import type { CpuScenario } from "./scenarios.ts";
 
@@ -12,17 +12,6 @@ export interface StressRoutesOptions {
   registry: RunRegistry;
 }
 
-/** Body of `POST /stress/<scenario>`; omitted fields take the scenario's defaults. */
-export function startRunBody(maxDurationSeconds: number) {
-  return z
-    .object({
-      targetCpu: z.number().gt(0).max(1).optional(),
-      durationSeconds: z.number().gt(0).max(maxDurationSeconds).optional(),
-      runId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, "letters, digits, - and _, at most 64").optional(),
-    })
-    .strict();
-}
-
 /**
  * Stress controls, to mount with `app.route("/stress", stressRoutes(...))` on a service app: `POST /<scenario>`
  * (202 with the new run, 200 when `runId` names an existing one), `GET /runs`, `GET /runs/:id`, `DELETE /runs/:id`.
@@ -30,7 +19,7 @@ export function startRunBody(maxDurationSeconds: number) {
  */
 export function stressRoutes(options: StressRoutesOptions) {
   const { registry } = options;
-  const body = startRunBody(registry.limits.maxDurationSeconds);
+  const body = cpuRunRequest(registry.limits.maxDurationSeconds);
   const app = new Hono();
   app.use("*", requireOperator(options.operatorToken));
   for (const scenario of options.scenarios) {

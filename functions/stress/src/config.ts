@@ -1,0 +1,31 @@
+import { z } from "zod";
+import { parseOrThrow } from "@cloudcafe/http";
+
+/** Lambda's own ceiling is 15 minutes; the run stops 30 s before so the report is still returned. */
+export const LAMBDA_MAX_RUN_SECONDS = 15 * 60 - 30;
+
+const environment = z.object({
+  /** Module the avalanche invokes; the payment processor's handler unless a deployment bundles it elsewhere. */
+  PAYMENT_HANDLER_MODULE: z.string().min(1).optional(),
+  /** The analytics store the query storm reads (locally the platform's PostgreSQL). */
+  ANALYTICS_DATABASE_URL: z.string().min(1).default("postgres://postgres@127.0.0.1:5432/cloudcafe"),
+});
+
+export interface StressFunctionConfig {
+  paymentHandlerModule: string;
+  analyticsDatabaseUrl: string;
+}
+
+let config: StressFunctionConfig | undefined;
+
+/** Read once per instance, on first use, so an invalid setting fails the invocation that needs it with a clear message. */
+export function stressFunctionConfig(): StressFunctionConfig {
+  if (!config) {
+    const env = parseOrThrow(environment, process.env, "stress function environment");
+    config = {
+      paymentHandlerModule: env.PAYMENT_HANDLER_MODULE ?? import.meta.resolve("@cloudcafe/payment/handler"),
+      analyticsDatabaseUrl: env.ANALYTICS_DATABASE_URL,
+    };
+  }
+  return config;
+}

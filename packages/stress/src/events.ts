@@ -1,0 +1,43 @@
+import { z } from "zod";
+
+const runId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, "letters, digits, - and _, at most 64");
+
+/** `{targetCpu, durationSeconds}` of a CPU-target run (HTTP body and Lambda event); omitted fields take the scenario's defaults. */
+export function cpuRunRequest(maxDurationSeconds: number) {
+  return z
+    .object({
+      targetCpu: z.number().gt(0).max(1).optional(),
+      durationSeconds: z.number().gt(0).max(maxDurationSeconds).optional(),
+      runId: runId.optional(),
+    })
+    .strict();
+}
+
+/** The architecture's avalanche: 3 s cold starts; the invocation count is scaled to what one process can host. */
+export const coldStartRequest = z
+  .object({
+    invocations: z.number().int().min(1).max(10_000).default(200),
+    concurrency: z.number().int().min(1).max(1_000).default(50),
+    initDelayMs: z.number().int().min(0).max(10_000).default(3_000),
+    fraudRounds: z.number().int().min(0).max(100_000).default(2_000),
+    freshInstances: z.boolean().default(true),
+  })
+  .strict();
+export type ColdStartRequest = z.infer<typeof coldStartRequest>;
+
+/** End-of-quarter reports: many concurrent queries with 100K-row results. */
+export const queryStormRequest = z
+  .object({
+    queries: z.number().int().min(1).max(5_000).default(50),
+    concurrency: z.number().int().min(1).max(500).default(10),
+    rowsPerQuery: z.number().int().min(1).max(1_000_000).default(100_000),
+    tableRows: z.number().int().min(1).max(50_000_000).default(1_000_000),
+  })
+  .strict()
+  .refine((request) => request.rowsPerQuery <= request.tableRows, { message: "rowsPerQuery must not exceed tableRows", path: ["rowsPerQuery"] });
+export type QueryStormRequest = z.infer<typeof queryStormRequest>;
+
+/** Loyalty batch: `records` runs a fixed batch as fast as the threads allow; without it, a CPU-target run. */
+export function batchCalculationRequest(maxDurationSeconds: number) {
+  return cpuRunRequest(maxDurationSeconds).extend({ records: z.number().int().min(1).max(100_000_000).optional() });
+}
