@@ -12,12 +12,15 @@ import {
 import { metricNamespaces } from "@cloudcafe/catalog";
 import { paymentIdFor, paymentResultSchema, type PaymentGateway } from "@cloudcafe/core";
 import { localPlatform, useLocalEnv } from "@cloudcafe/local/testing/env";
+import { sqsClientFor } from "@cloudcafe/local/aws-clients";
+import { startSqsPoller } from "@cloudcafe/local/event-source/sqs-poller";
+import { waitUntil } from "@cloudcafe/local/process/net";
 import { purgeQueues } from "@cloudcafe/local/testing/purge";
 import { traceIdFrom } from "@cloudcafe/observability";
-import { beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { beforeAll, beforeEach, describe, expect, it, onTestFinished, vi } from "vitest";
 import { createPaymentBatchHandler } from "../src/batch-handler.ts";
 import { startPaymentProcessor } from "../src/instance.ts";
-import { deliverOnce, drain, receive, type QueueRef } from "./support/event-source.ts";
+import { deliverOnce, drain, feedAbandonedReceive, receive, type QueueRef } from "./support/event-source.ts";
 import {
   capturedTelemetry,
   countingGateway,
@@ -25,6 +28,7 @@ import {
   newCustomerId,
   paymentRecord,
   paymentRequest,
+  poisonBody,
   sendPaymentRequest,
 } from "./support/factories.ts";
 
@@ -175,7 +179,8 @@ describe("payment processor on DynamoDB Local and fauxqs", () => {
   });
 
   it("moves an unreadable message to the dead-letter queue after three receives", async () => {
-    const { customerId } = await sendPaymentRequest(resources.paymentQueue, "{not json");
+    const poison = poisonBody();
+    const { customerId } = await sendPaymentRequest(resources.paymentQueue, poison);
     const { handler, logs, emitted } = processor();
 
     const deliveries = [];
@@ -186,9 +191,47 @@ describe("payment processor on DynamoDB Local and fauxqs", () => {
 
     expect(deliveries.map((delivery) => delivery.failedIds.length)).toEqual([1, 1, 1]);
     const deadLetters = await drain(resources.deadLetterQueue);
-    expect(deadLetters.map((message) => message.Body)).toEqual(["{not json"]);
+    expect(deadLetters.map((message) => message.Body)).toEqual([poison]);
     expect(metricValues(emitted, "InvalidMessages")).toEqual([1, 1, 1]);
     expect(logs.filter((line) => line.level === "ERROR").map((line) => line.customer_id)).toEqual([customerId, customerId, customerId]);
+  });
+
+  it("runs under the local event-source mapping: captures a payment and dead-letters a poison message", async () => {
+    const request = paymentRequest();
+    await sendPaymentRequest(resources.paymentQueue, request);
+    const poison = poisonBody();
+    await sendPaymentRequest(resources.paymentQueue, poison);
+    const { handler, logger } = processor();
+    // The platform's own client: its request timeout outlasts the poller's 20-second long polls.
+    const sqs = sqsClientFor(localPlatform().endpoints.sqs);
+    const poller = startSqsPoller({
+      sqs,
+      queueUrl: resources.paymentQueue.url,
+      functionName: "payment-processor",
+      handler,
+      reportBatchItemFailures: true,
+      failedVisibilityTimeoutSeconds: 0,
+      logger,
+    });
+    onTestFinished(async () => {
+      await feedAbandonedReceive(resources.paymentQueue);
+      await purgeQueues(localPlatform());
+    });
+    try {
+      await waitUntil(
+        "the payment captured and the poison message dead-lettered",
+        async () => (await storedPayment(request.orderId))?.status === "CAPTURED" && (await messagesLeft(resources.deadLetterQueue.url)) === 1,
+        30_000,
+        100,
+      );
+    } finally {
+      await poller.stop();
+      sqs.destroy();
+    }
+
+    expect((await drain(resources.deadLetterQueue)).map((message) => message.Body)).toEqual([poison]);
+    expect((await publishedResults()).map((result) => [result.orderId, result.outcome])).toEqual([[request.orderId, "CAPTURED"]]);
+    expect(await messagesLeft(resources.paymentQueue.url)).toBe(0);
   });
 
   it("retries a gateway failure under the same payment, and the retry settles it", async () => {
@@ -213,8 +256,14 @@ describe("payment processor on DynamoDB Local and fauxqs", () => {
   });
 });
 
-/** Runs `fn` with stdout captured (the entry's logger and metrics write there) and returns the JSON lines. */
+/**
+ * Runs `fn` with stdout captured and returns the JSON lines written. Instances created inside log at INFO and emit
+ * metrics, which the test configuration otherwise turns off to keep output quiet.
+ */
 async function jsonLinesWrittenBy(fn: () => Promise<void>): Promise<Record<string, unknown>[]> {
+  const quiet = { LOG_LEVEL: process.env.LOG_LEVEL, CLOUDCAFE_METRICS_DISABLED: process.env.CLOUDCAFE_METRICS_DISABLED };
+  process.env.LOG_LEVEL = "INFO";
+  delete process.env.CLOUDCAFE_METRICS_DISABLED;
   const written: string[] = [];
   const stdout = vi.spyOn(process.stdout, "write").mockImplementation((chunk: string | Uint8Array) => {
     written.push(String(chunk));
@@ -224,6 +273,10 @@ async function jsonLinesWrittenBy(fn: () => Promise<void>): Promise<Record<strin
     await fn();
   } finally {
     stdout.mockRestore();
+    for (const [name, value] of Object.entries(quiet)) {
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+    }
   }
   return written.flatMap((chunk) => chunk.split("\n")).filter(Boolean).map((line) => JSON.parse(line) as Record<string, unknown>);
 }

@@ -1,7 +1,9 @@
+import { randomUUID } from "node:crypto";
 import {
   ChangeMessageVisibilityBatchCommand,
   DeleteMessageBatchCommand,
   ReceiveMessageCommand,
+  SendMessageCommand,
   type Message,
 } from "@aws-sdk/client-sqs";
 import { sqsClient } from "@cloudcafe/adapters";
@@ -80,4 +82,14 @@ export async function deliverOnce(
     );
   }
   return { event, response, failedIds };
+}
+
+/**
+ * fauxqs keeps serving a long poll after its client aborted it (a stopped poller's last receive): the next
+ * message to arrive goes to that dead receive and stays hidden for the visibility timeout. A throwaway message
+ * feeds it; purge the queue afterwards to remove the throwaway.
+ */
+export async function feedAbandonedReceive(queue: QueueRef): Promise<void> {
+  const id = randomUUID();
+  await sqsClient().send(new SendMessageCommand({ QueueUrl: queue.url, MessageBody: `throwaway ${id}`, MessageGroupId: `throwaway-${id}` }));
 }

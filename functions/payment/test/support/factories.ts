@@ -13,6 +13,12 @@ const hex = () => randomUUID().replaceAll("-", "");
 
 export const newCustomerId = () => `cust-${hex().slice(0, 12)}`;
 
+/**
+ * A body that is not JSON. Unique per call: the FIFO queue deduplicates by content, so a repeated body sent
+ * within five minutes would never arrive.
+ */
+export const poisonBody = () => `{not json ${hex()}`;
+
 export function paymentRequest(overrides: Partial<PaymentRequested> = {}): PaymentRequested {
   return { type: "PaymentRequested", orderId: `ord_${hex()}`, customerId: newCustomerId(), amountCents: 450, currency: "USD", ...overrides };
 }
