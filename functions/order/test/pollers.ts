@@ -1,5 +1,5 @@
 import { paymentProcessorMapping } from "@cloudcafe/catalog";
-import { sqsClient } from "@cloudcafe/adapters";
+import { sqsClientFor } from "@cloudcafe/local/aws-clients";
 import { type SqsPoller, startSqsPoller } from "@cloudcafe/local/event-source/sqs-poller";
 
 export interface FlowQueues {
@@ -18,7 +18,8 @@ export async function startFlowPollers(queues: FlowQueues, options: { failedVisi
     import("../../payment/src/handler.ts"),
     import("../src/events/payment-results.ts"),
   ]);
-  const sqs = sqsClient();
+  // The poller long-polls for 20 s, so it gets a client with a longer request timeout than the application's.
+  const sqs = sqsClientFor(process.env.AWS_ENDPOINT_URL_SQS!);
   const common = { sqs, reportBatchItemFailures: true, batchSize: 10, ...options };
   return [
     startSqsPoller({ ...common, queueUrl: queues.orderSubmission, functionName: "order-submission", handler: submission.handler, maximumBatchingWindowSeconds: 1 }),

@@ -26,12 +26,25 @@ function toOrder(row: OrderRow): Order {
   };
 }
 
+/** Same kind for the same order: delivered in the order they were written. */
+function orderingKey(message: OutboxMessage): string {
+  switch (message.kind) {
+    case "active-order.project":
+      return `${message.kind}:${message.order.orderId}`;
+    case "order-event.publish":
+      return `${message.kind}:${message.event.order.orderId}`;
+    case "order.submit":
+    case "order-cache.invalidate":
+      return `${message.kind}:${message.orderId}`;
+  }
+}
+
 async function enqueue(tx: Tx, messages: OutboxMessage[]): Promise<string[]> {
   if (messages.length === 0) return [];
   const traceId = currentContext().traceId ?? null;
   const rows = await tx
     .insert(outbox)
-    .values(messages.map((message) => ({ kind: message.kind, message, traceId })))
+    .values(messages.map((message) => ({ kind: message.kind, orderingKey: orderingKey(message), message, traceId })))
     .returning({ id: outbox.id });
   return rows.map((r) => r.id.toString());
 }

@@ -29,7 +29,8 @@ export interface DrainResult {
 }
 
 /**
- * Delivers outbox rows at least once. Rows are claimed with a lease (UPDATE … FOR UPDATE SKIP LOCKED), so
+ * Delivers outbox rows at least once, one row per ordering key at a time (so an order's events reach the stream
+ * in the order they happened, even across an outage). Rows are claimed with a lease (UPDATE … FOR UPDATE SKIP LOCKED), so
  * several relays (the request path, the container loop, the scheduled Lambda) can run at once without
  * holding a transaction open across network calls. A failed row backs off exponentially and is retried forever:
  * it stays visible (OutboxPending, OutboxOldestAgeSeconds) instead of being dropped.
@@ -47,6 +48,10 @@ export function createOutboxRelay(options: OutboxRelayOptions) {
       WHERE id IN (
         SELECT id FROM outbox
         WHERE delivered_at IS NULL AND available_at <= now() AND (leased_until IS NULL OR leased_until < now()) ${onlyIds}
+          AND NOT EXISTS (
+            SELECT 1 FROM outbox earlier
+            WHERE earlier.ordering_key = outbox.ordering_key AND earlier.id < outbox.id AND earlier.delivered_at IS NULL
+          )
         ORDER BY id LIMIT ${batchSize}
         FOR UPDATE SKIP LOCKED
       )
@@ -79,16 +84,19 @@ export function createOutboxRelay(options: OutboxRelayOptions) {
     return { delivered, failed: results.length - delivered };
   }
 
-  /** Delivers everything due now, batch after batch, until nothing is left or a batch fails. */
-  async function drain(): Promise<DrainResult> {
+  /**
+   * Delivers what is due now, batch after batch (a delivered row may unblock the next of its ordering key),
+   * until nothing more can be delivered or the pass has run `maxBatches` batches.
+   */
+  async function drain(maxBatches = 100): Promise<DrainResult> {
     const total = { delivered: 0, failed: 0 };
-    for (;;) {
+    for (let batch = 0; batch < maxBatches; batch++) {
       const rows = await claim();
       if (rows.length === 0) break;
       const result = await deliverAll(rows);
       total.delivered += result.delivered;
       total.failed += result.failed;
-      if (result.failed > 0 || rows.length < batchSize) break;
+      if (result.delivered === 0) break;
     }
     return total;
   }

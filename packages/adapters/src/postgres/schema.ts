@@ -44,6 +44,8 @@ export const outbox = pgTable(
   {
     id: bigserial("id", { mode: "bigint" }).primaryKey(),
     kind: text("kind").notNull(),
+    /** Rows with the same key are delivered one at a time, in id order (e.g. an order's events on the stream). */
+    orderingKey: text("ordering_key").notNull(),
     message: jsonb("message").$type<OutboxMessage>().notNull(),
     traceId: text("trace_id"),
     attempts: integer("attempts").notNull().default(0),
@@ -53,5 +55,8 @@ export const outbox = pgTable(
     createdAt: timestamp("created_at", { withTimezone: true, mode: "string" }).notNull().defaultNow(),
     deliveredAt: timestamp("delivered_at", { withTimezone: true, mode: "string" }),
   },
-  (t) => [index("outbox_pending_idx").on(t.availableAt).where(sql`delivered_at IS NULL`)],
+  (t) => [
+    index("outbox_pending_idx").on(t.availableAt).where(sql`delivered_at IS NULL`),
+    index("outbox_pending_ordering_idx").on(t.orderingKey, t.id).where(sql`delivered_at IS NULL`),
+  ],
 );
