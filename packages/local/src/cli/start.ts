@@ -14,6 +14,7 @@ import { startSqsPoller, type SqsEventHandler, type SqsPoller } from "../event-s
 import { albRules, startGateway, type RunningGateway } from "../gateway.ts";
 import { repoRoot } from "../paths.ts";
 import { startPlatform, type LocalPlatform } from "../platform.ts";
+import { whenAncestorExits } from "../process/ancestors.ts";
 import { spawnChild, stopOwnedChildren, type ManagedChild } from "../process/children.ts";
 import { waitUntil } from "../process/net.ts";
 import { tsxCommand } from "../process/tsx-node.ts";
@@ -143,6 +144,15 @@ async function shutdown(reason: string, exitCode: number): Promise<void> {
 
 process.on("SIGINT", () => void shutdown("SIGINT", 0));
 process.on("SIGTERM", () => void shutdown("SIGTERM", 0));
+whenAncestorExits(() => void shutdown("parent process exited", 0));
+process.on("uncaughtException", (error) => {
+  console.error(error);
+  void shutdown("uncaught error", 1);
+});
+process.on("unhandledRejection", (error) => {
+  console.error(error);
+  void shutdown("unhandled rejection", 1);
+});
 main().catch(async (error: unknown) => {
   console.error(error instanceof Error ? error.message : error);
   await shutdown("startup failed", 1);

@@ -21,8 +21,8 @@ export interface SpawnChildOptions {
   /** Append stdout and stderr here; inherit the terminal when absent. */
   readonly logFile?: string;
   /**
-   * Keep running after this process exits (a shared daemon reused by later runs). Otherwise the child is
-   * stopped on exit, Ctrl-C, SIGTERM and uncaught errors, together with everything it spawned.
+   * Keep running after this process exits (a shared daemon reused by later runs). Otherwise the child and
+   * everything it spawned are killed when this process exits, even without a graceful stop.
    */
   readonly daemon?: boolean;
 }
@@ -103,16 +103,9 @@ let hooksInstalled = false;
 function installExitHooks(): void {
   if (hooksInstalled) return;
   hooksInstalled = true;
-  // Last resort when the process dies without going through a graceful shutdown: SIGKILL is synchronous.
+  // Last resort when the process exits without a graceful stop (uncaught error, process.exit): SIGKILL is
+  // synchronous, so it still runs here. Graceful stops remove children from `owned` first.
   process.once("exit", () => {
     for (const child of owned) signalGroup(child.pid, "SIGKILL");
-  });
-  process.once("uncaughtException", (error) => {
-    console.error(error);
-    void stopOwnedChildren().finally(() => process.exit(1));
-  });
-  process.once("unhandledRejection", (error) => {
-    console.error(error);
-    void stopOwnedChildren().finally(() => process.exit(1));
   });
 }

@@ -2,8 +2,9 @@
  * Vitest global setup: the local platform for every test run.
  *
  * Engines already listening are reused; missing ones are started as shared daemons that outlive the run, so
- * parallel and later runs (and `npm start`) reuse them instead of killing each other's engines. Each run creates
- * its own copy of the catalog resources (names suffixed with `-t<pid>`) and deletes it afterwards.
+ * parallel and later runs (and `npm start`) reuse them instead of killing each other's engines. With CI=true
+ * (one run per machine) the engines this run started are stopped at the end instead. Each run creates its own
+ * copy of the catalog resources (names suffixed with `-t<pid>`) and deletes it afterwards.
  * Test files read the result with `useLocalEnv()` from `@cloudcafe/local/testing/env`.
  */
 import type { TestProject } from "vitest/node";
@@ -14,7 +15,8 @@ import type { LocalTestPlatform } from "./provided.ts";
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const nameSuffix = `-t${process.pid}`;
-  const platform = await startPlatform({ config: readLocalConfig(), daemon: true, nameSuffix });
+  const keepEngines = process.env.CI !== "true";
+  const platform = await startPlatform({ config: readLocalConfig(), daemon: keepEngines, nameSuffix });
   const { env, ...resources } = platform.resources;
   if (!platform.migrated) console.warn("[local] @cloudcafe/adapters has no migrateDatabase yet: database not migrated");
   const provided: LocalTestPlatform = { env, endpoints: platform.endpoints, resources, nameSuffix, migrated: platform.migrated };
@@ -24,5 +26,6 @@ export default async function setup(project: TestProject): Promise<() => Promise
   Object.assign(process.env, env);
   return async () => {
     await deleteResources(platform.endpoints, resources);
+    if (!keepEngines) await platform.engines.stop();
   };
 }
