@@ -1,0 +1,3 @@
+export * from "./batch-handler.ts";
+export * from "./config.ts";
+export * from "./instance.ts";
