@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { fixedAllowance } from "../src/allowance.ts";
 import { runAtCpuTarget } from "../src/controller.ts";
 import { createStressPool, type StressPool } from "../src/pool.ts";
-import { withAvailableCpu } from "./support/host-cpu.ts";
+import { withAvailableCpu } from "../src/host-cpu.ts";
 
 /** One core of allowance: a target of half a core stays reachable while other test runs share the 2-core host. */
 const CORES = 1;
