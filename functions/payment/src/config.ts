@@ -53,6 +53,7 @@ export function loadPaymentConfig(env: NodeJS.ProcessEnv = process.env, links: u
 
 /** Only the two links are read, so a missing one is reported by the schema rather than thrown by SST's proxy. */
 function linkedResources(): Record<string, unknown> {
+  const linked = Resource as unknown as Record<string, unknown>;
   const names = [tables.paymentTransactions.resource, topics.paymentResults.resource];
-  return Object.fromEntries(names.filter((name) => name in Resource).map((name) => [name, Resource[name as keyof typeof Resource]]));
+  return Object.fromEntries(names.filter((name) => name in linked).map((name) => [name, linked[name]]));
 }
