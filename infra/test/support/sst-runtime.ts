@@ -75,7 +75,19 @@ function mockState(type: string, name: string, inputs: Record<string, any>): Rec
   };
 }
 
-function mockCall(token: string): Record<string, any> {
+/** Renders `aws.iam.getPolicyDocument` the way AWS does, so policy assertions see SST's real statements. */
+function policyDocumentJson(inputs: { statements?: any[] }): string {
+  const statements = (inputs.statements ?? []).map((st) => ({
+    Effect: st.effect ?? "Allow",
+    ...(st.actions ? { Action: st.actions } : {}),
+    ...(st.notActions ? { NotAction: st.notActions } : {}),
+    ...(st.resources ? { Resource: st.resources } : {}),
+    ...(st.principals ? { Principal: st.principals } : {}),
+  }));
+  return JSON.stringify({ Version: "2012-10-17", Statement: statements });
+}
+
+function mockCall(token: string, inputs: Record<string, any>): Record<string, any> {
   switch (token) {
     case "aws:index/getRegion:getRegion":
       return { name: REGION, region: REGION, id: REGION };
@@ -88,7 +100,7 @@ function mockCall(token: string): Record<string, any> {
     case "aws:route53/getZone:getZone":
       return { zoneId: "Z0CLOUDCAFE", name: "cloudcafe.example.com", id: "Z0CLOUDCAFE" };
     case "aws:iam/getPolicyDocument:getPolicyDocument":
-      return { json: "{}" };
+      return { json: policyDocumentJson(inputs), statements: inputs.statements };
     default:
       return {};
   }
@@ -193,8 +205,8 @@ export async function synthesize(stage: string): Promise<Synthesis> {
           resources.push({ type: args.type, name: args.name, inputs: args.inputs });
           return { id: `${args.name}-id`, state: mockState(args.type, args.name, args.inputs) };
         },
-        call(args: { token: string }) {
-          return mockCall(args.token);
+        call(args: { token: string; inputs: Record<string, any> }) {
+          return mockCall(args.token, args.inputs);
         },
       },
       "cloudcafe",

@@ -1,0 +1,3 @@
+import { architectureSuite } from "./support/architecture-suite.ts";
+
+architectureSuite("dev");

@@ -1,0 +1,385 @@
+/**
+ * The architecture, asserted on the resources the SST program creates for one stage under Pulumi mocks. Each stage's
+ * test file runs this suite in its own process (Pulumi's runtime is a process-wide singleton).
+ */
+import { existsSync } from "node:fs";
+import path from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import { deadLetterRetentionSeconds, paymentProcessorMapping, queues, streams, tables } from "@cloudcafe/catalog";
+import { ALARMS } from "../../observability.ts";
+import { EXPERIMENTS } from "../../chaos.ts";
+import { HANDLERS, STRESS_SCENARIOS, stressHandler } from "../../functions.ts";
+import { appSettings, stageSettings } from "../../stage.ts";
+import { rootDir } from "./paths.ts";
+import { arnOf, asArray, idOf, named, ofType, policyDocuments, withInput } from "./resources.ts";
+import { synthesize, type Synthesis } from "./sst-runtime.ts";
+
+const physical = (stage: string, name: string) =>
+  name.endsWith(".fifo") ? `cloudcafe-${stage}-${name.slice(0, -5)}.fifo` : `cloudcafe-${stage}-${name}`;
+
+export function architectureSuite(stage: string) {
+  const settings = stageSettings(stage);
+  let s: Synthesis;
+  const sg = (name: string) => withInput(s, "aws:ec2/securityGroup:SecurityGroup", "name", `cloudcafe-${stage}-${name}`);
+
+  beforeAll(async () => {
+    s = await synthesize(stage);
+  });
+
+  describe(`network (${stage})`, () => {
+    it("is one 10.0.0.0/16 VPC with public, private and database subnets in three AZs", () => {
+      expect(ofType(s, "aws:ec2/vpc:Vpc").map((v) => v.inputs.cidrBlock)).toEqual(["10.0.0.0/16"]);
+      const subnets = ofType(s, "aws:ec2/subnet:Subnet").map((r) => [r.inputs.tags["cloudcafe:tier"], r.inputs.cidrBlock, r.inputs.availabilityZone]);
+      const zones = ["us-east-1a", "us-east-1b", "us-east-1c"];
+      expect(subnets.sort()).toEqual(
+        [
+          ...[1, 2, 3].map((o, i) => ["public", `10.0.${o}.0/24`, zones[i]]),
+          ...[11, 12, 13].map((o, i) => ["private", `10.0.${o}.0/24`, zones[i]]),
+          ...[21, 22, 23].map((o, i) => ["database", `10.0.${o}.0/24`, zones[i]]),
+        ].sort(),
+      );
+    });
+
+    it("has a single NAT gateway and flow logs on all traffic", () => {
+      expect(ofType(s, "aws:ec2/natGateway:NatGateway")).toHaveLength(1);
+      const [flowLog] = ofType(s, "aws:ec2/flowLog:FlowLog");
+      expect(flowLog?.inputs.trafficType).toBe("ALL");
+    });
+
+    it("opens each security group exactly as the architecture's table", () => {
+      const rules = (name: string) =>
+        asArray(sg(name).inputs.ingress).map((r: any) => ({
+          port: r.protocol === "-1" ? "all" : r.fromPort,
+          from: [...asArray(r.cidrBlocks), ...asArray(r.securityGroups)].sort(),
+        }));
+      const alb = named(s, "aws:ec2/securityGroup:SecurityGroup", "AlbSecurityGroup");
+      const id = (name: string) => idOf(sg(name));
+      const compute = [id("ecs-task-sg"), id("eks-node-sg"), id("ec2-sg"), id("lambda-sg")].sort();
+      expect(alb.inputs.name).toBe(`cloudcafe-${stage}-alb-sg`);
+      expect(rules("alb-sg")).toEqual([
+        { port: 80, from: ["0.0.0.0/0"] },
+        { port: 443, from: ["0.0.0.0/0"] },
+      ]);
+      expect(rules("ecs-task-sg")).toEqual([{ port: 8080, from: [idOf(alb)] }]);
+      expect(rules("eks-node-sg")).toEqual([
+        { port: 8080, from: [idOf(alb)] },
+        { port: "all", from: ["10.0.0.0/16"] },
+      ]);
+      expect(rules("ec2-sg")).toEqual([
+        { port: 8080, from: [id("nlb-sg")] },
+        { port: 22, from: ["10.0.0.0/16"] },
+      ]);
+      expect(rules("rds-sg")).toEqual([{ port: 5432, from: compute }]);
+      expect(rules("elasticache-sg")).toEqual([{ port: 6379, from: compute }]);
+      expect(rules("redshift-sg")).toEqual([{ port: 5439, from: [id("ec2-sg")] }]);
+    });
+
+    it("lets nothing but the ALB's 80/443 in from 0.0.0.0/0", () => {
+      const open = ofType(s, "aws:ec2/securityGroup:SecurityGroup").flatMap((group) =>
+        asArray(group.inputs.ingress)
+          .filter((r: any) => asArray(r.cidrBlocks).includes("0.0.0.0/0") || asArray(r.ipv6CidrBlocks).includes("::/0"))
+          .map((r: any) => `${group.inputs.name}:${r.fromPort}-${r.toPort}`),
+      );
+      expect(open.sort()).toEqual([`cloudcafe-${stage}-alb-sg:443-443`, `cloudcafe-${stage}-alb-sg:80-80`]);
+      expect(ofType(s, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule")).toEqual([]);
+      expect(ofType(s, "aws:ec2/securityGroupRule:SecurityGroupRule")).toEqual([]);
+    });
+  });
+
+  describe(`edge (${stage})`, () => {
+    it("redirects HTTP to HTTPS and terminates TLS 1.2+ on the internet-facing ALB", () => {
+      const alb = named(s, "aws:lb/loadBalancer:LoadBalancer", "AlbLoadBalancer");
+      expect(alb.inputs.internal).toBe(false);
+      const http = named(s, "aws:lb/listener:Listener", "AlbListenerHTTP80");
+      expect(http.inputs.defaultActions).toEqual([
+        { type: "redirect", redirect: { protocol: "HTTPS", port: "443", statusCode: "HTTP_301" } },
+      ]);
+      expect(named(s, "aws:lb/listener:Listener", "AlbListenerHTTPS443").inputs.sslPolicy).toMatch(/TLS13-1-2|TLS-1-2/);
+    });
+
+    it("routes /api/orders, /api/menu and /api/inventory (with and without a trailing path) to their target groups", () => {
+      const rules = ofType(s, "aws:lb/listenerRule:ListenerRule").map((r) => ({
+        paths: r.inputs.conditions.flatMap((c: any) => c.pathPattern.values),
+        target: r.inputs.actions[0].targetGroupArn,
+      }));
+      const targetOf = (p: string) => rules.filter((r) => r.paths.includes(p)).map((r) => r.target);
+      for (const prefix of ["/api/orders", "/api/menu", "/api/inventory"]) {
+        expect(targetOf(prefix)).toHaveLength(1);
+        expect(targetOf(`${prefix}/*`)).toEqual(targetOf(prefix));
+      }
+      expect(new Set(["/api/orders", "/api/menu", "/api/inventory"].map((p) => targetOf(p)[0])).size).toBe(3);
+    });
+
+    it("puts CloudFront with TLS 1.2 in front of API Gateway and the web console", () => {
+      const [cdn] = ofType(s, "aws:cloudfront/distribution:Distribution");
+      expect(cdn?.inputs.viewerCertificate.minimumProtocolVersion).toBe("TLSv1.2_2021");
+      expect(cdn?.inputs.origins.map((o: any) => o.originId).sort()).toEqual(["api", "web"]);
+      expect(cdn?.inputs.origins.find((o: any) => o.originId === "api").domainName).toMatch(/execute-api/);
+      expect(cdn?.inputs.orderedCacheBehaviors[0].pathPattern).toBe("/api/*");
+    });
+
+    it("has an internal NLB on TCP 8080 for loyalty and a Lattice network with order and inventory", () => {
+      const nlb = named(s, "aws:lb/loadBalancer:LoadBalancer", "LoyaltyNlb");
+      expect([nlb.inputs.internal, nlb.inputs.loadBalancerType]).toEqual([true, "network"]);
+      const listener = named(s, "aws:lb/listener:Listener", "LoyaltyNlbListener");
+      expect([listener.inputs.port, listener.inputs.protocol]).toEqual([8080, "TCP"]);
+      expect(ofType(s, "aws:vpclattice/service:Service").map((r) => r.inputs.name).sort()).toEqual(
+        [`cloudcafe-${stage}-inventory`, `cloudcafe-${stage}-order`],
+      );
+      expect(ofType(s, "aws:vpclattice/serviceNetworkServiceAssociation:ServiceNetworkServiceAssociation")).toHaveLength(2);
+    });
+  });
+
+  describe(`compute (${stage})`, () => {
+    it("runs the order service on Fargate: 1 vCPU, 2 GB, 2-10 tasks on 70% CPU, spot above the base, Container Insights", () => {
+      const task = named(s, "aws:ecs/taskDefinition:TaskDefinition", "OrderServiceTask");
+      expect([task.inputs.cpu, task.inputs.memory]).toEqual(["1024", "2048"]);
+      const target = named(s, "aws:appautoscaling/target:Target", "OrderServiceAutoScalingTarget");
+      expect([target.inputs.minCapacity, target.inputs.maxCapacity]).toEqual([2, 10]);
+      const cpu = named(s, "aws:appautoscaling/policy:Policy", "OrderServiceAutoScalingCpuPolicy");
+      expect(cpu.inputs.targetTrackingScalingPolicyConfiguration.targetValue).toBe(70);
+      const service = named(s, "aws:ecs/service:Service", "OrderServiceService");
+      expect(service.inputs.capacityProviderStrategies).toEqual([
+        { capacityProvider: "FARGATE", base: 2, weight: 1 },
+        { capacityProvider: "FARGATE_SPOT", weight: 1 },
+      ]);
+      expect(service.inputs.networkConfiguration.securityGroups).toEqual([idOf(sg("ecs-task-sg"))]);
+      expect(named(s, "aws:ecs/cluster:Cluster", "ClusterCluster").inputs.settings[0].name).toBe("containerInsights");
+      const tg = named(s, "aws:lb/targetGroup:TargetGroup", "OrderServiceTargetOrderServiceHTTP8080");
+      expect(tg.inputs.healthCheck.path).toBe("/health");
+    });
+
+    it("builds the order image from the repo's container-service Dockerfile", () => {
+      const [image] = ofType(s, "docker-build:index:Image");
+      expect(path.relative(rootDir, image!.inputs.dockerfile.location)).toBe("infra/docker/service.Dockerfile");
+      expect(existsSync(image!.inputs.dockerfile.location)).toBe(true);
+      expect(image!.inputs.buildArgs).toEqual({ SERVICE: "order" });
+    });
+
+    it("has an EKS cluster with a spot node group sized for the stage", () => {
+      expect(ofType(s, "aws:eks/cluster:Cluster")).toHaveLength(1);
+      const [nodes] = ofType(s, "aws:eks/nodeGroup:NodeGroup");
+      expect(nodes?.inputs.capacityType).toBe("SPOT");
+      expect(nodes?.inputs.instanceTypes).toEqual(settings.eks.nodeInstanceTypes);
+      expect(nodes?.inputs.scalingConfig).toEqual({
+        minSize: settings.eks.minNodes,
+        maxSize: settings.eks.maxNodes,
+        desiredSize: settings.eks.desiredNodes,
+      });
+    });
+
+    it("scales loyalty 2-10 on 70% CPU behind the NLB and runs one analytics worker, both with restarting units", () => {
+      const [group] = ofType(s, "aws:autoscaling/group:Group");
+      expect([group?.inputs.minSize, group?.inputs.maxSize]).toEqual([2, 10]);
+      const [policy] = ofType(s, "aws:autoscaling/policy:Policy");
+      expect(policy?.inputs.targetTrackingConfiguration.targetValue).toBe(70);
+      const template = named(s, "aws:ec2/launchTemplate:LaunchTemplate", "LoyaltyLaunchTemplate");
+      expect(template.inputs.instanceType).toBe(settings.ec2InstanceType);
+      expect(Buffer.from(template.inputs.userData, "base64").toString()).toContain("Restart=always");
+      const [worker] = ofType(s, "aws:ec2/instance:Instance");
+      expect(worker?.inputs.instanceType).toBe(settings.ec2InstanceType);
+      expect(worker?.inputs.userData).toContain("amazon-cloudwatch-agent");
+    });
+
+    it("runs the payment processor with 512 MB, 30 s, 100 reserved, batch 10 in a 5 s window with partial failures", () => {
+      const fn = withInput(s, "aws:lambda/function:Function", "name", `cloudcafe-${stage}-payment-processor`);
+      expect([fn.inputs.memorySize, fn.inputs.timeout, fn.inputs.reservedConcurrentExecutions]).toEqual([
+        paymentProcessorMapping.memoryMb,
+        paymentProcessorMapping.timeoutSeconds,
+        paymentProcessorMapping.reservedConcurrency,
+      ]);
+      const mapping = ofType(s, "aws:lambda/eventSourceMapping:EventSourceMapping").find(
+        (m) => m.inputs.functionName === arnOf(fn),
+      );
+      expect(mapping?.inputs).toMatchObject({
+        batchSize: 10,
+        maximumBatchingWindowInSeconds: 5,
+        functionResponseTypes: ["ReportBatchItemFailures"],
+        eventSourceArn: arnOf(named(s, "aws:sqs/queue:Queue", "PaymentProcessingQueueQueue")),
+      });
+    });
+
+    it("builds every handler from a file that exists", () => {
+      expect(s.missingHandlers).toEqual([]);
+      expect([...new Set(s.builtHandlers)].sort()).toEqual(
+        [...Object.values(HANDLERS), ...STRESS_SCENARIOS.map(stressHandler)].sort(),
+      );
+    });
+
+    it("schedules the outbox relay every minute", () => {
+      expect(ofType(s, "aws:cloudwatch/eventRule:EventRule").map((r) => r.inputs.scheduleExpression)).toEqual(["rate(1 minute)"]);
+    });
+  });
+
+  describe(`data (${stage})`, () => {
+    it("creates the catalog's DynamoDB tables on demand with PITR, TTL, streams and KMS", () => {
+      for (const spec of Object.values(tables)) {
+        const table = withInput(s, "aws:dynamodb/table:Table", "name", physical(stage, spec.name));
+        expect(table.inputs).toMatchObject({
+          billingMode: "PAY_PER_REQUEST",
+          hashKey: spec.partitionKey.name,
+          pointInTimeRecovery: { enabled: true },
+          serverSideEncryption: { enabled: true },
+          deletionProtectionEnabled: settings.deletionProtection,
+        });
+        expect(table.inputs.ttl?.attributeName).toBe("ttlAttribute" in spec ? spec.ttlAttribute : undefined);
+        expect(table.inputs.streamViewType).toBe("stream" in spec ? spec.stream : undefined);
+      }
+    });
+
+    it("runs Aurora PostgreSQL on Graviton with 7-day backups, encryption and a 30-day rotated secret", () => {
+      const cluster = named(s, "aws:rds/cluster:Cluster", "DatabaseCluster");
+      expect(cluster.inputs).toMatchObject({
+        engine: "aurora-postgresql",
+        backupRetentionPeriod: 7,
+        storageEncrypted: true,
+        manageMasterUserPassword: true,
+        deletionProtection: settings.deletionProtection,
+      });
+      const instances = ofType(s, "aws:rds/clusterInstance:ClusterInstance").filter((i) => i.name.startsWith("DatabaseInstance"));
+      expect(instances.map((i) => i.inputs.instanceClass)).toEqual(Array(settings.aurora.instances).fill(settings.aurora.instanceClass));
+      expect(settings.aurora.instanceClass).toMatch(/^db\.[a-z]\d+g\./);
+      const rotations = ofType(s, "aws:secretsmanager/secretRotation:SecretRotation");
+      expect(rotations.map((r) => [r.name, r.inputs.rotationRules.automaticallyAfterDays]).sort()).toEqual([
+        ["DatabaseSecretRotation", 30],
+        ["DocumentDbSecretRotation", 30],
+      ]);
+    });
+
+    it("has a cross-region Aurora replica only in production", () => {
+      const replicas = ofType(s, "aws:rds/cluster:Cluster").filter((c) => c.inputs.globalClusterIdentifier);
+      expect(replicas).toHaveLength(settings.production ? 1 : 0);
+    });
+
+    it("encrypts Redis in transit with LRU eviction, MemoryDB with TLS, and every store at rest with KMS", () => {
+      const [redis] = ofType(s, "aws:elasticache/replicationGroup:ReplicationGroup");
+      expect(redis?.inputs).toMatchObject({ transitEncryptionEnabled: true, atRestEncryptionEnabled: true });
+      expect(redis?.inputs.kmsKeyId).toBeTruthy();
+      const [parameters] = ofType(s, "aws:elasticache/parameterGroup:ParameterGroup");
+      expect(parameters?.inputs.parameters).toContainEqual({ name: "maxmemory-policy", value: "allkeys-lru" });
+      const [memoryDb] = ofType(s, "aws:memorydb/cluster:Cluster");
+      expect(memoryDb?.inputs.tlsEnabled).toBe(true);
+      expect(memoryDb?.inputs.kmsKeyArn).toBeTruthy();
+      expect(named(s, "aws:docdb/cluster:Cluster", "DocumentDbCluster").inputs.storageEncrypted).toBe(true);
+      expect(ofType(s, "aws:redshiftserverless/namespace:Namespace")[0]?.inputs.kmsKeyId).toBeTruthy();
+    });
+  });
+
+  describe(`messaging (${stage})`, () => {
+    it("creates the catalog's queues with their FIFO, visibility, long polling, retention and DLQ settings", () => {
+      for (const spec of Object.values(queues)) {
+        const queue = withInput(s, "aws:sqs/queue:Queue", "name", physical(stage, spec.name));
+        expect(queue.inputs).toMatchObject({
+          fifoQueue: spec.fifo,
+          visibilityTimeoutSeconds: spec.visibilityTimeoutSeconds,
+          receiveWaitTimeSeconds: spec.receiveWaitSeconds,
+          messageRetentionSeconds: spec.retentionSeconds,
+        });
+        expect(queue.inputs.kmsMasterKeyId).toBeTruthy();
+        const dlq = withInput(s, "aws:sqs/queue:Queue", "name", physical(stage, spec.deadLetter.queueName));
+        expect(dlq.inputs.messageRetentionSeconds).toBe(deadLetterRetentionSeconds);
+        expect(JSON.parse(queue.inputs.redrivePolicy)).toEqual({
+          deadLetterTargetArn: arnOf(dlq),
+          maxReceiveCount: spec.deadLetter.maxReceiveCount,
+        });
+      }
+      const payment = withInput(s, "aws:sqs/queue:Queue", "name", physical(stage, queues.paymentProcessing.name));
+      expect(payment.inputs.contentBasedDeduplication).toBe(true);
+    });
+
+    it("fans payment results out to the order and notification queues with raw delivery", () => {
+      const subscriptions = ofType(s, "aws:sns/topicSubscription:TopicSubscription");
+      expect(subscriptions.map((x) => [x.inputs.protocol, x.inputs.rawMessageDelivery, x.inputs.endpoint]).sort()).toEqual(
+        [
+          ["sqs", true, arnOf(named(s, "aws:sqs/queue:Queue", "NotificationQueueQueue"))],
+          ["sqs", true, arnOf(named(s, "aws:sqs/queue:Queue", "PaymentResultsQueueQueue"))],
+        ].sort(),
+      );
+    });
+
+    it("creates the Kinesis streams with the catalog's shard counts and 24 h retention", () => {
+      for (const spec of Object.values(streams)) {
+        const stream = withInput(s, "aws:kinesis/stream:Stream", "name", physical(stage, spec.name));
+        expect(stream.inputs).toMatchObject({ shardCount: spec.shards, retentionPeriod: 24, encryptionType: "KMS" });
+      }
+    });
+  });
+
+  describe(`security (${stage})`, () => {
+    it("grants no IAM policy * on *", () => {
+      const wildcards = policyDocuments(s).flatMap(({ owner, document }) =>
+        asArray(document.Statement)
+          .filter((st: any) => st.Effect === "Allow" && asArray(st.Action).includes("*") && asArray(st.Resource).includes("*"))
+          .map(() => owner),
+      );
+      expect(policyDocuments(s).length).toBeGreaterThan(10);
+      expect(wildcards).toEqual([]);
+    });
+
+    it("audits with a multi-region CloudTrail and records AWS Config", () => {
+      const [trail] = ofType(s, "aws:cloudtrail/trail:Trail");
+      expect(trail?.inputs).toMatchObject({ isMultiRegionTrail: true, enableLogFileValidation: true });
+      expect(ofType(s, "aws:cfg/recorder:Recorder")).toHaveLength(1);
+      expect(ofType(s, "aws:cfg/rule:Rule").length).toBeGreaterThan(0);
+    });
+  });
+
+  describe(`observability (${stage})`, () => {
+    it(`keeps every log group ${settings.logRetentionDays} days`, () => {
+      const retention = ofType(s, "aws:cloudwatch/logGroup:LogGroup").map((g) => [g.name, g.inputs.retentionInDays]);
+      expect(retention.length).toBeGreaterThan(10);
+      expect(retention.filter(([, days]) => days !== settings.logRetentionDays)).toEqual([]);
+    });
+
+    it("raises the six alarms with the architecture's thresholds and durations, to the alarm topic", () => {
+      const alarms = ofType(s, "aws:cloudwatch/metricAlarm:MetricAlarm");
+      const summary = Object.fromEntries(alarms.map((a) => [a.name, [a.inputs.threshold, a.inputs.comparisonOperator, a.inputs.evaluationPeriods]]));
+      expect(summary).toEqual({
+        AlarmAlb5xxRate: [5, "GreaterThanThreshold", 5],
+        AlarmDatabaseConnections: [Math.floor(settings.aurora.maxConnections * 0.8), "GreaterThanThreshold", 10],
+        AlarmDynamoUserErrors: [100, "GreaterThanThreshold", 5],
+        AlarmLambdaErrorRate: [2, "GreaterThanThreshold", 5],
+        AlarmEcsRunningBelowDesired: [0, "GreaterThanThreshold", 3],
+        AlarmCacheHitRate: [70, "LessThanThreshold", 15],
+      });
+      expect(Object.keys(ALARMS)).toHaveLength(6);
+      const topic = withInput(s, "aws:sns/topic:Topic", "name", `cloudcafe-${stage}-alarms`);
+      for (const alarm of alarms) expect(alarm.inputs.alarmActions).toEqual([arnOf(topic)]);
+    });
+
+    it("has a dashboard of the custom metrics", () => {
+      const [dashboard] = ofType(s, "aws:cloudwatch/dashboard:Dashboard");
+      const body = JSON.parse(dashboard!.inputs.dashboardBody);
+      expect(JSON.stringify(body)).toContain("CloudCafe/OrderService");
+    });
+  });
+
+  describe(`chaos and cost (${stage})`, () => {
+    it("defines the FIS experiments, each stopped by its alarm", () => {
+      const templates = ofType(s, "aws:fis/experimentTemplate:ExperimentTemplate");
+      const alarmArns = new Map(ofType(s, "aws:cloudwatch/metricAlarm:MetricAlarm").map((a) => [arnOf(a), a.name]));
+      expect(templates.map((t) => t.inputs.actions[0].actionId).sort()).toEqual(
+        Object.values(EXPERIMENTS).map((e) => e.action).sort(),
+      );
+      for (const template of templates) {
+        expect(template.inputs.stopConditions).toHaveLength(1);
+        expect(template.inputs.stopConditions[0].source).toBe("aws:cloudwatch:alarm");
+        expect(alarmArns.has(template.inputs.stopConditions[0].value)).toBe(true);
+      }
+      const ecs = templates.find((t) => t.inputs.actions[0].actionId === "aws:ecs:stop-task");
+      expect(ecs?.inputs.targets[0].selectionMode).toBe("PERCENT(50)");
+    });
+
+    it("watches a daily budget at the architecture's $40", () => {
+      const [budget] = ofType(s, "aws:budgets/budget:Budget");
+      expect([budget?.inputs.timeUnit, budget?.inputs.limitAmount]).toEqual(["DAILY", "40.00"]);
+    });
+
+    it(`uses removal "${settings.removal}" and ${settings.production ? "protects" : "does not protect"} the stage`, () => {
+      expect(appSettings(stage)).toMatchObject({ removal: settings.removal, protect: settings.production });
+      expect(named(s, "aws:lb/loadBalancer:LoadBalancer", "AlbLoadBalancer").inputs.enableDeletionProtection).toBe(
+        settings.deletionProtection,
+      );
+    });
+  });
+}
