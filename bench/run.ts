@@ -1,0 +1,140 @@
+/**
+ * `npm run bench`: numbers, not assertions. Starts the local platform (engines reused when running), then measures
+ *   1. POST /api/orders and GET /api/orders/:id through the gateway: throughput, p50, p99;
+ *   2. a bare Hono endpoint on this machine through the same kind of client, and the ratio;
+ *   3. end-to-end time from POST to PAID over 200+ orders (server timestamps: created_at -> updated_at);
+ *   4. the stress engine's numbers (bench/stress.ts).
+ */
+import { spawn } from "node:child_process";
+import { once } from "node:events";
+import { serve } from "@hono/node-server";
+import { Hono } from "hono";
+import postgres from "postgres";
+import { percentile, runLoad, type LoadResult } from "./load.ts";
+
+const GATEWAY_PORT = Number(process.env.BENCH_GATEWAY_PORT ?? 3100);
+const ORDER_PORT = Number(process.env.BENCH_ORDER_PORT ?? 8180);
+const BARE_PORT = Number(process.env.BENCH_BARE_PORT ?? 3199);
+const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 2000);
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
+const E2E_ORDERS = Math.max(200, Number(process.env.BENCH_E2E_ORDERS ?? 200));
+const gateway = `http://127.0.0.1:${GATEWAY_PORT}`;
+
+const orderBody = (i: number) =>
+  JSON.stringify({
+    customerId: `bench-${i % 50}`,
+    storeId: "store-sea-001",
+    items: [
+      { sku: "ESP-003", quantity: 1 + (i % 3), size: "grande", options: ["oat-milk"] },
+      { sku: "BAK-002", quantity: 1, size: "single", options: [] },
+    ],
+  });
+const post = (i: number) => fetch(`${gateway}/api/orders`, { method: "POST", headers: { "content-type": "application/json" }, body: orderBody(i) });
+
+async function waitForUrl(url: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const ok = await fetch(url, { signal: AbortSignal.timeout(2000) }).then((r) => r.ok, () => false);
+    if (ok) return;
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  throw new Error(`${url} not ready within ${timeoutMs} ms`);
+}
+
+async function startPlatform() {
+  const child = spawn(process.execPath, ["--import", "tsx", "packages/local/src/cli/start.ts"], {
+    env: {
+      ...process.env,
+      CLOUDCAFE_GATEWAY_PORT: String(GATEWAY_PORT),
+      CLOUDCAFE_ORDER_PORT: String(ORDER_PORT),
+      LOG_LEVEL: "WARN",
+      CLOUDCAFE_METRICS_DISABLED: "true",
+      PAYMENT_DECLINE_RATE: "0",
+      PAYMENT_FAILURE_RATE: "0",
+    },
+    stdio: ["ignore", "inherit", "inherit"],
+  });
+  await waitForUrl(`http://127.0.0.1:${ORDER_PORT}/ready`, 180_000);
+  await waitForUrl(`${gateway}/api/orders/catalog`, 30_000);
+  return {
+    async stop() {
+      child.kill("SIGTERM");
+      await once(child, "exit");
+    },
+  };
+}
+
+async function endToEnd(databaseUrl: string): Promise<{ orders: number; p50Ms: number; p99Ms: number; maxMs: number; settledIn: number }> {
+  const started = Date.now();
+  const ids: string[] = [];
+  // Submit at a steady pace (8 in flight), like a busy store rather than a single burst.
+  await runLoad(
+    async (i) => {
+      const res = await post(i + 100_000);
+      const body = (await res.clone().json()) as { orderId: string };
+      ids.push(body.orderId);
+      return res;
+    },
+    { requests: E2E_ORDERS, concurrency: 8, expectStatus: 201 },
+  );
+  const sql = postgres(databaseUrl, { max: 2 });
+  try {
+    const deadline = Date.now() + 180_000;
+    let rows: { status: string; ms: number }[] = [];
+    while (Date.now() < deadline) {
+      rows = await sql<{ status: string; ms: number }[]>`
+        SELECT status, EXTRACT(EPOCH FROM updated_at - created_at)::float * 1000 AS ms FROM orders WHERE order_id = ANY(${sql.array(ids)})`;
+      if (rows.every((r) => r.status !== "PENDING")) break;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    const paid = rows.filter((r) => r.status === "PAID").map((r) => r.ms).sort((a, b) => a - b);
+    return { orders: paid.length, p50Ms: percentile(paid, 50), p99Ms: percentile(paid, 99), maxMs: paid.at(-1) ?? Number.NaN, settledIn: (Date.now() - started) / 1000 };
+  } finally {
+    await sql.end();
+  }
+}
+
+const fmt = (n: number, digits = 1) => (Number.isFinite(n) ? n.toFixed(digits) : "n/a");
+const row = (name: string, r: LoadResult) => ({ endpoint: name, requests: r.requests, errors: r.errors, "req/s": fmt(r.rps, 0), "p50 ms": fmt(r.p50Ms, 2), "p99 ms": fmt(r.p99Ms, 2) });
+
+async function main() {
+  console.log(`bench: ${REQUESTS} requests per endpoint at concurrency ${CONCURRENCY}; ${E2E_ORDERS} orders end to end`);
+  const bare = new Hono().get("/ping", (c) => c.json({ ok: true }));
+  const bareServer = serve({ fetch: bare.fetch, port: BARE_PORT, hostname: "127.0.0.1" });
+  const platform = await startPlatform();
+  try {
+    const bareResult = await runLoad(() => fetch(`http://127.0.0.1:${BARE_PORT}/ping`), { requests: REQUESTS, concurrency: CONCURRENCY, expectStatus: 200 });
+    const created: string[] = [];
+    const postResult = await runLoad(
+      async (i) => {
+        const res = await post(i);
+        if (res.status === 201) created.push(((await res.clone().json()) as { orderId: string }).orderId);
+        return res;
+      },
+      { requests: REQUESTS, concurrency: CONCURRENCY, expectStatus: 201 },
+    );
+    const getResult = await runLoad((i) => fetch(`${gateway}/api/orders/${created[i % created.length]}`), {
+      requests: REQUESTS,
+      concurrency: CONCURRENCY,
+      expectStatus: 200,
+    });
+    console.table([row("bare Hono GET /ping", bareResult), row("POST /api/orders (gateway)", postResult), row("GET /api/orders/:id (gateway)", getResult)]);
+    console.log(
+      `ratio to bare Hono (throughput): POST ${fmt(postResult.rps / bareResult.rps, 3)}x, GET ${fmt(getResult.rps / bareResult.rps, 3)}x; ` +
+        `p50 latency: POST ${fmt(postResult.p50Ms / bareResult.p50Ms, 1)}x, GET ${fmt(getResult.p50Ms / bareResult.p50Ms, 1)}x`,
+    );
+
+    const databaseUrl = process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/cloudcafe";
+    const e2e = await endToEnd(databaseUrl);
+    console.table([{ "POST -> PAID": `${e2e.orders}/${E2E_ORDERS} paid`, "p50 ms": fmt(e2e.p50Ms, 0), "p99 ms": fmt(e2e.p99Ms, 0), "max ms": fmt(e2e.maxMs, 0), "all settled after s": fmt(e2e.settledIn, 1) }]);
+    console.log("note: the payment queue's 5 s batching window (batch 10) and the 100 ms mock gateway dominate POST -> PAID.");
+  } finally {
+    await platform.stop();
+    bareServer.close();
+  }
+
+  const stress = await import("./stress.ts").catch(() => undefined);
+  if (stress && "runStressBench" in stress) await (stress as { runStressBench: () => Promise<void> }).runStressBench();
+}
+
+await main();
