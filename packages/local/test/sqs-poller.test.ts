@@ -167,6 +167,30 @@ describe("SQS event-source poller", () => {
     expect(processed.filter((body) => body.startsWith("g2"))).toEqual(["g2-1", "g2-2", "g2-3", "g2-4"]);
   });
 
+  it("gathers messages arriving within the batching window into one invocation", async () => {
+    const { url } = await queueWithDlq();
+    const events: SQSEvent[] = [];
+    poll(url, async (event) => void events.push(event), { maximumBatchingWindowSeconds: 5 });
+    await sqs.send(new SendMessageCommand({ QueueUrl: url, MessageBody: "first" }));
+    await sqs.send(new SendMessageCommand({ QueueUrl: url, MessageBody: "second" }));
+
+    await waitUntil("the batch", async () => events.length > 0, 30_000);
+
+    expect(bodies(events[0]!).sort()).toEqual(["first", "second"]);
+  });
+
+  it("never puts more than batchSize messages in one invocation", async () => {
+    const { url } = await queueWithDlq();
+    await sqs.send(new SendMessageBatchCommand({ QueueUrl: url, Entries: ["1", "2", "3", "4", "5"].map((body) => ({ Id: body, MessageBody: body })) }));
+    const events: SQSEvent[] = [];
+    poll(url, async (event) => void events.push(event), { batchSize: 2, maximumBatchingWindowSeconds: 1 });
+
+    await waitUntil("all five messages", async () => events.flatMap(bodies).length >= 5, 30_000);
+
+    expect(events.map((event) => event.Records.length).every((size) => size <= 2)).toBe(true);
+    expect(events.flatMap(bodies).sort()).toEqual(["1", "2", "3", "4", "5"]);
+  });
+
   it("builds Lambda-shaped records and context", async () => {
     const { url } = await queueWithDlq({ fifo: true });
     await sqs.send(
