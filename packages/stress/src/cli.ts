@@ -17,13 +17,11 @@
 import { parseArgs } from "node:util";
 import { z } from "zod";
 import { calculateBatch } from "./batch-run.ts";
-import { coldStartAvalanche } from "./cores/cold-start.ts";
-import { paymentRequestedEvent } from "./cores/payment-event.ts";
 import { coldStartRequest, cpuRunRequest, queryStormRequest } from "./events.ts";
 import { createStressPool, type StressPool } from "./pool.ts";
 import { createRunRegistry, DEFAULT_MAX_DURATION_SECONDS, type StressRunView } from "./registry.ts";
 import { isCpuScenario, scenarioNames, type CpuScenario } from "./scenarios.ts";
-import { runWorkload } from "./workload.ts";
+import { runColdStartScenario, runQueryStormScenario } from "./workload-scenarios.ts";
 
 const environment = z.object({
   OPERATOR_TOKEN: z.string().min(1).default("local-operator-token"),
@@ -118,7 +116,7 @@ async function main(argv: string[]): Promise<unknown> {
   try {
     await pool.warm();
     if (scenario === "cold-start-avalanche") {
-      const parameters = coldStartRequest.parse(
+      const request = coldStartRequest.parse(
         defined({
           invocations: number(values.invocations),
           concurrency: number(values.concurrency),
@@ -126,15 +124,9 @@ async function main(argv: string[]): Promise<unknown> {
           fraudRounds: number(values["fraud-rounds"]),
         }),
       );
-      return await runWorkload({
-        scenario,
-        allowance: pool.allowance,
-        parameters,
-        run: () => coldStartAvalanche({ handlerModule: env.PAYMENT_HANDLER_MODULE, event: (index) => paymentRequestedEvent(index), ...parameters }),
-        summarise: (report) => ({ durations: report.durationMs, count: report.cold }),
-      });
+      return await runColdStartScenario(pool, env.PAYMENT_HANDLER_MODULE, request);
     }
-    const parameters = queryStormRequest.parse(
+    const request = queryStormRequest.parse(
       defined({
         queries: number(values.queries),
         concurrency: number(values.concurrency),
@@ -142,13 +134,7 @@ async function main(argv: string[]): Promise<unknown> {
         tableRows: number(values["table-rows"]),
       }),
     );
-    return await runWorkload({
-      scenario: "query-storm",
-      allowance: pool.allowance,
-      parameters,
-      run: () => pool.run({ kind: "query-storm", options: { databaseUrl: env.ANALYTICS_DATABASE_URL, ...parameters } }),
-      summarise: (report) => ({ durations: report.queryMs, count: report.queries }),
-    });
+    return await runQueryStormScenario(pool, env.ANALYTICS_DATABASE_URL, request);
   } finally {
     await pool.close();
   }

@@ -16,3 +16,4 @@ export * from "./routes.ts";
 export * from "./scenarios.ts";
 export * from "./telemetry.ts";
 export * from "./workload.ts";
+export * from "./workload-scenarios.ts";

@@ -1,0 +1,28 @@
+import { coldStartAvalanche, type ColdStartReport } from "./cores/cold-start.ts";
+import { paymentRequestedEvent } from "./cores/payment-event.ts";
+import type { QueryStormReport } from "./cores/query-storm.ts";
+import type { ColdStartRequest, QueryStormRequest } from "./events.ts";
+import type { StressPool } from "./pool.ts";
+import { runWorkload, type WorkloadReport } from "./workload.ts";
+
+/** The payment avalanche with its telemetry, as the Lambda entry and the CLI run it. */
+export function runColdStartScenario(pool: StressPool, handlerModule: string, request: ColdStartRequest): Promise<WorkloadReport<ColdStartReport>> {
+  return runWorkload({
+    scenario: "cold-start-avalanche",
+    allowance: pool.allowance,
+    parameters: request,
+    run: () => coldStartAvalanche({ handlerModule, event: (index) => paymentRequestedEvent(index), ...request }),
+    summarise: (report) => ({ durations: report.durationMs, count: report.cold }),
+  });
+}
+
+/** The analytics query storm with its telemetry; queries and row processing run in a pool thread. */
+export function runQueryStormScenario(pool: StressPool, databaseUrl: string, request: QueryStormRequest): Promise<WorkloadReport<QueryStormReport>> {
+  return runWorkload({
+    scenario: "query-storm",
+    allowance: pool.allowance,
+    parameters: request,
+    run: () => pool.run({ kind: "query-storm", options: { databaseUrl, ...request } }),
+    summarise: (report) => ({ durations: report.queryMs, count: report.queries }),
+  });
+}
