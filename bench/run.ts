@@ -12,9 +12,9 @@ import { Hono } from "hono";
 import postgres from "postgres";
 import { percentile, runLoad, type LoadResult } from "./load.ts";
 
-const GATEWAY_PORT = Number(process.env.BENCH_GATEWAY_PORT ?? 3100);
-const ORDER_PORT = Number(process.env.BENCH_ORDER_PORT ?? 8180);
-const BARE_PORT = Number(process.env.BENCH_BARE_PORT ?? 3199);
+const GATEWAY_PORT = Number(process.env.BENCH_GATEWAY_PORT ?? 3400);
+const ORDER_PORT = Number(process.env.BENCH_ORDER_PORT ?? 8480);
+const BARE_PORT = Number(process.env.BENCH_BARE_PORT ?? 3499);
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 2000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
 const E2E_ORDERS = Math.max(200, Number(process.env.BENCH_E2E_ORDERS ?? 200));
@@ -54,7 +54,12 @@ async function startPlatform() {
     },
     stdio: ["ignore", "inherit", "inherit"],
   });
-  await waitForUrl(`http://127.0.0.1:${ORDER_PORT}/ready`, 180_000);
+  let ready = false;
+  const exited = once(child, "exit").then(([code]) => {
+    if (!ready) throw new Error(`the local platform exited (${code}) before it was ready`);
+  });
+  await Promise.race([waitForUrl(`http://127.0.0.1:${ORDER_PORT}/ready`, 180_000), exited]);
+  ready = true;
   await waitForUrl(`${gateway}/api/orders/catalog`, 30_000);
   return {
     async stop() {
