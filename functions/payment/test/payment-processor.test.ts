@@ -196,6 +196,22 @@ describe("payment processor on DynamoDB Local and fauxqs", () => {
     expect(logs.filter((line) => line.level === "ERROR").map((line) => line.customer_id)).toEqual([customerId, customerId, customerId]);
   });
 
+  it("refuses a different request for an already paid order, without charging again", async () => {
+    const { gateway, charges } = countingGateway();
+    const { handler, logs } = processor(gateway);
+    const original = paymentRequest();
+    const altered = { ...original, amountCents: original.amountCents + 100 };
+
+    await handler({ Records: [paymentRecord(original)] });
+    const record = paymentRecord(altered);
+    const response = await handler({ Records: [record] });
+
+    expect(response.batchItemFailures).toEqual([{ itemIdentifier: record.messageId }]);
+    expect(charges).toHaveLength(1);
+    expect(await storedPayment(original.orderId)).toMatchObject({ status: "CAPTURED", amountCents: original.amountCents });
+    expect(logs.find((line) => line.level === "WARN")).toMatchObject({ error: expect.objectContaining({ code: "CONFLICT" }) });
+  });
+
   it("runs under the local event-source mapping: captures a payment and dead-letters a poison message", async () => {
     const request = paymentRequest();
     await sendPaymentRequest(resources.paymentQueue, request);
