@@ -63,7 +63,7 @@ async function healthLatency(pool: StressPool) {
   const registry = createRunRegistry({ pool, write: () => {} });
   const app = createServiceApp({ logger: createLogger({ service: "bench", write: () => {} }) });
   app.get("/health", (c) => c.json({ status: "ok" }));
-  app.route("/stress", stressRoutes({ scenarios: ["morning-rush"], operatorToken: BENCH_TOKEN, registry }));
+  app.route("/", stressRoutes({ scenarios: ["morning-rush"], operatorToken: BENCH_TOKEN, registry }));
   const sample = async () => {
     const latencies: number[] = [];
     const until = performance.now() + HEALTH_SAMPLE_MS;

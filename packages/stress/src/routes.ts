@@ -13,14 +13,16 @@ export interface StressRoutesOptions {
 }
 
 /**
- * Stress controls, to mount with `app.route("/stress", stressRoutes(...))` on a service app: `POST /<scenario>`
- * (202 with the new run, 200 when `runId` names an existing one), `GET /runs`, `GET /runs/:id`, `DELETE /runs/:id`.
- * Every route is destructive or reveals one, so all of them need the operator token.
+ * Stress controls under `/stress`, to mount with `app.route("/", stressRoutes(...))` (and again under a gateway
+ * prefix such as `/api/orders`): `POST /stress/<scenario>` (202 with the new run, 200 when `runId` names an
+ * existing one), `GET /stress/runs`, `GET /stress/runs/:id`, `DELETE /stress/runs/:id`. Every route is destructive
+ * or reveals one, so all need the operator token; the guard is scoped to `/stress/*` so it never covers the
+ * host app's other routes (`/health` stays open).
  */
 export function stressRoutes(options: StressRoutesOptions) {
   const { registry } = options;
   const body = cpuRunRequest(registry.limits.maxDurationSeconds);
-  const app = new Hono();
+  const app = new Hono().basePath("/stress");
   app.use("*", requireOperator(options.operatorToken));
   for (const scenario of options.scenarios) {
     app.post(`/${scenario}`, async (c) => {

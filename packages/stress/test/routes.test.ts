@@ -14,8 +14,9 @@ let registry: RunRegistry;
 /** A service app as the Order service builds it: health plus the stress routes. */
 function serviceApp() {
   const app = createServiceApp({ logger: createLogger({ service: "stress-test", write: quiet }) });
+  // Mounted before /health on purpose: the operator guard must not reach the host app's own routes.
+  app.route("/", stressRoutes({ scenarios: ["morning-rush"], operatorToken: TOKEN, registry }));
   app.get("/health", (c) => c.json({ status: "ok" }));
-  app.route("/stress", stressRoutes({ scenarios: ["morning-rush"], operatorToken: TOKEN, registry }));
   return app;
 }
 
@@ -35,6 +36,10 @@ afterAll(async () => {
 });
 
 describe("stress routes", () => {
+  it("leaves the host app's routes open", async () => {
+    expect((await serviceApp().request("/health")).status).toBe(200);
+  });
+
   it("answers 401 without a token and 403 with a wrong one", async () => {
     expect((await post({}, { "content-type": "application/json" })).status).toBe(401);
     expect((await post({}, { ...operator, authorization: "Bearer wrong" })).status).toBe(403);
@@ -92,8 +97,8 @@ describe("stress routes", () => {
   it("answers 429 beyond the concurrent-run cap", async () => {
     const capped = createRunRegistry({ pool, write: quiet, maxConcurrentRuns: 1 });
     const app = createServiceApp({ logger: createLogger({ service: "stress-test", write: quiet }) });
-    app.route("/stress", stressRoutes({ scenarios: ["morning-rush"], operatorToken: TOKEN, registry: capped }));
-    const start = () => app.request("/stress/morning-rush", { method: "POST", headers: operator, body: JSON.stringify({ targetCpu: 0.1, durationSeconds: 20 }) });
+    app.route("/api/orders", stressRoutes({ scenarios: ["morning-rush"], operatorToken: TOKEN, registry: capped }));
+    const start = () => app.request("/api/orders/stress/morning-rush", { method: "POST", headers: operator, body: JSON.stringify({ targetCpu: 0.1, durationSeconds: 20 }) });
     expect((await start()).status).toBe(202);
     expect((await start()).status).toBe(429);
     await capped.close();
