@@ -88,7 +88,7 @@ async function endToEnd(databaseUrl: string): Promise<{ orders: number; p50Ms: n
     let rows: { status: string; ms: number }[] = [];
     while (Date.now() < deadline) {
       rows = await sql<{ status: string; ms: number }[]>`
-        SELECT status, EXTRACT(EPOCH FROM updated_at - created_at)::float * 1000 AS ms FROM orders WHERE order_id = ANY(${sql.array(ids)})`;
+        SELECT status, EXTRACT(EPOCH FROM updated_at - created_at)::float * 1000 AS ms FROM orders WHERE order_id IN ${sql(ids)}`;
       if (rows.every((r) => r.status !== "PENDING")) break;
       await new Promise((r) => setTimeout(r, 250));
     }
