@@ -6,7 +6,7 @@ export interface CpuSample {
   second: number;
   /** Process CPU over that second, as a fraction of the process allowance. */
   cpu: number;
-  /** Share of each period the worker threads were asked to be busy. */
+  /** Share of each period the worker threads were asked to be busy (above 1 while catching up a CPU debt). */
   duty: number;
 }
 
