@@ -52,7 +52,13 @@ export function startConsole(deps: ConsoleDeps): void {
 
   deps.root.replaceChildren(
     h("a", { href: "#menu", class: "skip" }, "Skip to the menu"),
-    h("header", { class: "top" }, h("h1", {}, "CloudCafe console"), h("div", { class: "ready-box", "aria-label": "Order service readiness" }, readinessPanel(deps.client))),
+    h(
+      "header",
+      { class: "top" },
+      h("h1", {}, "CloudCafe console"),
+      h("nav", { "aria-label": "Sections" }, [["#menu", "Menu"], ["#order", "Your order"], ["#orders", "Orders"], ["#ops", "Ops"]].map(([href, label]) => h("a", { href }, label))),
+      h("div", { class: "ready-box", role: "group", "aria-label": "Order service readiness" }, readinessPanel(deps.client)),
+    ),
     h("main", {}, ordering, section("ops", "Ops: stress scenarios", stressPanel(deps.client, deps.tokens, deps.localDefaultToken))),
     announcer,
   );

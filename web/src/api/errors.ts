@@ -55,7 +55,7 @@ export function errorFromResponse(response: Response, body: unknown, traceId: st
   const after = retryAfter(response.headers);
   if (isErrorContract(body)) {
     const { code, message, details } = body.error;
-    return new ApiError(code as ApiErrorCode, message, response.status, traceId, detailsOf(details), after);
+    return new ApiError(code, message, response.status, traceId, detailsOf(details), after);
   }
   const reason = response.statusText ? ` ${response.statusText}` : "";
   return new ApiError("UNEXPECTED_RESPONSE", `HTTP ${response.status}${reason} without the JSON error contract`, response.status, traceId, [], after);

@@ -21,7 +21,8 @@ export interface Catalog {
 
 /** Codes the client adds to the server's: the request never got an answer, or the answer was not the contract. */
 export type ClientErrorCode = "NETWORK_ERROR" | "UNEXPECTED_RESPONSE";
-export type ApiErrorCode = ErrorCode | ClientErrorCode;
+/** The services' codes and the client's; a proxy in between may add its own (the local gateway's BAD_GATEWAY). */
+export type ApiErrorCode = ErrorCode | ClientErrorCode | (string & {});
 
 export type StressRunStatus = "running" | "completed" | "cancelled" | "failed";
 

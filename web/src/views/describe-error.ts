@@ -8,8 +8,6 @@ export function describeError(error: unknown): string {
       return "Operator token required: enter it in the ops panel.";
     case "FORBIDDEN":
       return "Operator token rejected: check the token configured for this stage.";
-    case "NETWORK_ERROR":
-      return `No answer from the service (${error.message}).`;
     case "RATE_LIMITED":
       return `Rate limited: ${error.message}`;
     default:

@@ -79,7 +79,7 @@ function itemCard(item: MenuItem, catalog: Catalog, onAdd: AddToCart): HTMLEleme
       { class: "add-row" },
       h("label", { for: `${id}-qty` }, "Qty"),
       h("input", { id: `${id}-qty`, name: "quantity", type: "number", min: 1, max: MAX_LINE_QUANTITY, value: "1", inputmode: "numeric", class: "qty" }),
-      h("button", { type: "submit" }, "Add to order"),
+      h("button", { type: "submit", "aria-label": `Add ${item.name} to the order` }, "Add"),
     ),
     feedback,
   );
