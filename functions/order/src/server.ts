@@ -1,10 +1,18 @@
 import { serve } from "@hono/node-server";
 import { createOrderApp } from "./app.ts";
 import { createOrderRuntime } from "./runtime.ts";
+import { createOrderStress } from "./stress.ts";
 
-/** Container entry (ECS Fargate): HTTP on PORT plus the outbox relay loop; drains on SIGTERM. */
+/** Container entry (ECS Fargate): HTTP on PORT, the outbox relay loop and the stress control; drains on SIGTERM. */
 const runtime = createOrderRuntime();
-const app = createOrderApp({ service: runtime.service, logger: runtime.logger, metrics: runtime.metrics, checks: runtime.checks });
+const stress = createOrderStress(runtime.config.operatorToken);
+const app = createOrderApp({
+  service: runtime.service,
+  logger: runtime.logger,
+  metrics: runtime.metrics,
+  checks: runtime.checks,
+  extraRoutes: stress.routes,
+});
 runtime.relay.start(runtime.config.outboxRelayIntervalMs);
 
 const server = serve({ fetch: app.fetch, port: runtime.config.port, hostname: process.env.HOST ?? "0.0.0.0" }, (info) =>
@@ -17,6 +25,7 @@ async function shutdown(signal: string) {
   stopping = true;
   runtime.logger.info("order service stopping", { signal });
   server.close();
+  await stress.close();
   await runtime.close();
   process.exit(0);
 }
