@@ -6,10 +6,10 @@
 import type { AddressInfo } from "node:net";
 import { type ServerType, serve } from "@hono/node-server";
 import { Hono } from "hono";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, expectTypeOf, it } from "vitest";
 import { createOrderApp } from "@cloudcafe/order/app";
 import { sharedOrderRuntime } from "@cloudcafe/order/runtime";
-import { createRunRegistry, createStressPool, fixedAllowance, stressRoutes } from "@cloudcafe/stress";
+import { type StressRunView, createRunRegistry, createStressPool, fixedAllowance, stressRoutes } from "@cloudcafe/stress";
 import { type ApiClient, createApiClient } from "../src/api/client.ts";
 import { ApiError } from "../src/api/errors.ts";
 import type { Catalog, StressRun } from "../src/api/types.ts";
@@ -116,6 +116,10 @@ describe("console client against the Order service", () => {
     expect(await failure(client().listStressRuns())).toMatchObject({ code: "UNAUTHORIZED", status: 401 });
     token = "not-the-token";
     expect(await failure(client().listStressRuns())).toMatchObject({ code: "FORBIDDEN", status: 403 });
+  });
+
+  it("declares the stress run as the registry serves it (checked by the type-check)", () => {
+    expectTypeOf<StressRunView>().toExtend<StressRun>();
   });
 
   it("starts, follows, lists and cancels a morning-rush run with the operator token", async () => {
