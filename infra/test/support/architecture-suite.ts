@@ -10,9 +10,9 @@ import { ALARMS } from "../../observability.ts";
 import { EXPERIMENTS } from "../../chaos.ts";
 import { HANDLERS, STRESS_SCENARIOS, stressHandler } from "../../functions.ts";
 import { appSettings, stageSettings } from "../../stage.ts";
-import { rootDir } from "./paths.ts";
+import { rootDir } from "../../offline/paths.ts";
 import { arnOf, asArray, idOf, named, ofType, policyDocuments, withInput } from "./resources.ts";
-import { synthesize, type Synthesis } from "./sst-runtime.ts";
+import { synthesize, type Synthesis } from "../../offline/sst-runtime.ts";
 
 const physical = (stage: string, name: string) =>
   name.endsWith(".fifo") ? `cloudcafe-${stage}-${name.slice(0, -5)}.fifo` : `cloudcafe-${stage}-${name}`;

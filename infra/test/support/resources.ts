@@ -1,5 +1,5 @@
 /** Small queries over the resources a synthesis recorded, so the architecture tests read as assertions. */
-import type { MockedResource, Synthesis } from "./sst-runtime.ts";
+import type { MockedResource, Synthesis } from "../../offline/sst-runtime.ts";
 
 /** Pulumi's marker for a secret value in serialized inputs. */
 const SECRET_SIG = "4dabf18193072939515e22adb298388d";

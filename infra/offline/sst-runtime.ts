@@ -13,7 +13,7 @@ import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { rootDir, platformDir } from "./paths.ts";
-import { appSettings } from "../../stage.ts";
+import { appSettings } from "../stage.ts";
 
 export interface MockedResource {
   readonly type: string;
@@ -214,7 +214,7 @@ export async function synthesize(stage: string): Promise<Synthesis> {
       false,
     );
     await installGlobals(stage, workDir, rpcUrl);
-    const { cloudCafe } = await import("../../index.ts");
+    const { cloudCafe } = await import("../index.ts");
     const outputs = (await pulumi.runtime.runInPulumiStack(cloudCafe)) ?? {};
     // Resources created inside `apply` callbacks register later; wait until the RPC queue has drained.
     await pulumi.runtime.disconnect();

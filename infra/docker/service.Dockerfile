@@ -1,0 +1,24 @@
+# syntax=docker/dockerfile:1
+# HTTP services on ECS Fargate and EKS. Build from the repository root:
+#   docker build -f infra/docker/service.Dockerfile --build-arg SERVICE=order .
+# Bundles functions/<SERVICE>/src/server.ts (listens on PORT, serves /health and /ready) into one ESM file.
+FROM node:20-bookworm-slim AS build
+WORKDIR /repo
+COPY package.json package-lock.json tsconfig.json ./
+COPY packages ./packages
+COPY functions ./functions
+COPY web/package.json ./web/package.json
+# Install scripts are skipped: the native engines (DynamoDB Local, leveldown) are for the laptop platform only.
+RUN npm ci --no-audit --no-fund --ignore-scripts
+ARG SERVICE
+RUN test -n "$SERVICE" && npx esbuild "functions/${SERVICE}/src/server.ts" \
+      --bundle --platform=node --target=node20 --format=esm --outfile=/out/server.mjs \
+      --banner:js="import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);"
+
+FROM node:20-bookworm-slim
+ENV NODE_ENV=production PORT=8080
+WORKDIR /app
+COPY --from=build /out/server.mjs ./server.mjs
+USER node
+EXPOSE 8080
+CMD ["node", "server.mjs"]
