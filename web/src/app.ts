@@ -4,6 +4,7 @@ import { checkoutPanel } from "./panels/checkout.ts";
 import { orderBoard } from "./panels/order-board.ts";
 import { readinessPanel } from "./panels/readiness-panel.ts";
 import { stressPanel } from "./panels/stress-panel.ts";
+import type { OrderStorage } from "./orders/saved-orders.ts";
 import type { OperatorTokenStore } from "./stress/operator-token.ts";
 import { describeError } from "./views/describe-error.ts";
 import { h, replaceContent } from "./views/dom.ts";
@@ -12,6 +13,8 @@ export interface ConsoleDeps {
   root: HTMLElement;
   client: ApiClient;
   tokens: OperatorTokenStore;
+  /** Where this tab keeps its orders across reloads (sessionStorage in the browser). */
+  orderStorage: OrderStorage;
   /** Shown as a hint on the local platform only; a deployed stage's token is never in the bundle. */
   localDefaultToken?: string | undefined;
 }
@@ -41,7 +44,7 @@ export function startConsole(deps: ConsoleDeps): void {
   }
 
   function mountOrdering(catalog: Catalog) {
-    const board = orderBoard(deps.client, catalog.stores, announce);
+    const board = orderBoard(deps.client, catalog.stores, deps.orderStorage, announce);
     const { menu, checkout } = checkoutPanel(deps.client, catalog, board);
     replaceContent(
       ordering,

@@ -15,5 +15,6 @@ startConsole({
   root,
   client: createApiClient({ operatorToken: tokens.get }),
   tokens,
+  orderStorage: sessionStorage,
   localDefaultToken: isLocal ? LOCAL_OPERATOR_TOKEN : undefined,
 });

@@ -1,6 +1,7 @@
 import type { ApiClient } from "../api/client.ts";
 import type { Order, StoreSummary } from "../api/types.ts";
 import { type TrackedOrder, addOrder, applyOrderRead, setTracking } from "../orders/order-list.ts";
+import { type OrderStorage, loadOrders, saveOrders } from "../orders/saved-orders.ts";
 import { isSettled, trackOrder } from "../orders/tracking.ts";
 import { createStore } from "../store.ts";
 import { describeError } from "../views/describe-error.ts";
@@ -16,11 +17,14 @@ export interface OrderBoard {
 const STATUS_WORDS: Record<Order["status"], string> = { PENDING: "pending", PAID: "paid", PAYMENT_FAILED: "payment failed", REJECTED: "rejected" };
 
 /** The orders placed from this tab; `announce` tells screen readers when one settles (the list itself re-renders). */
-export function orderBoard(client: ApiClient, stores: readonly StoreSummary[], announce: (message: string) => void): OrderBoard {
-  const orders = createStore<TrackedOrder[]>([]);
+export function orderBoard(client: ApiClient, stores: readonly StoreSummary[], storage: OrderStorage, announce: (message: string) => void): OrderBoard {
+  const orders = createStore<TrackedOrder[]>(loadOrders(storage));
   const element = h("div");
-  orders.subscribe((current) => replaceContent(element, ordersView(current, stores)));
-  replaceContent(element, ordersView([], stores));
+  orders.subscribe((current) => {
+    replaceContent(element, ordersView(current, stores));
+    saveOrders(storage, current);
+  });
+  replaceContent(element, ordersView(orders.get(), stores));
 
   async function follow(orderId: string) {
     const outcome = await trackOrder(client, orderId, {
@@ -31,6 +35,11 @@ export function orderBoard(client: ApiClient, stores: readonly StoreSummary[], a
       onError: (error) => orders.update((current) => setTracking(current, orderId, "polling", describeError(error))),
     });
     orders.update((current) => setTracking(current, orderId, outcome));
+  }
+
+  // Orders restored from before a reload that were still being followed are followed again.
+  for (const tracked of orders.get()) {
+    if (!isSettled(tracked.order.status) && tracked.tracking === "polling") void follow(tracked.order.orderId);
   }
 
   return {
