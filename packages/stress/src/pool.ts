@@ -8,6 +8,8 @@ export interface StressPoolOptions {
   allowance?: CpuAllowance;
   /** Tasks allowed to wait for a thread; beyond it `run` fails with OVERLOADED (503) instead of queueing. */
   maxQueue?: number;
+  /** The worker entry; defaults to `worker.ts` beside this file. A bundled deployment points it at its built copy. */
+  workerFile?: URL;
 }
 
 export interface StressPool {
@@ -29,9 +31,10 @@ export function createStressPool(options: StressPoolOptions = {}): StressPool {
   const allowance = options.allowance ?? cpuAllowance();
   const threads = allowance.threads;
   const maxQueue = options.maxQueue ?? threads * QUEUED_TASKS_PER_THREAD;
+  const workerFile = options.workerFile ?? WORKER_FILE;
   const piscina = new Piscina({
-    filename: WORKER_FILE.href,
-    execArgv: workerExecArgv(WORKER_FILE),
+    filename: workerFile.href,
+    execArgv: workerExecArgv(workerFile),
     minThreads: threads,
     maxThreads: threads,
     maxQueue,
