@@ -3,6 +3,7 @@
  * handlers and outbox relay, and one function per stress scenario. Each gets only the links it touches.
  */
 import { paymentProcessorMapping } from "@cloudcafe/catalog";
+import { scenarioNames, type ScenarioName } from "@cloudcafe/stress/scenarios";
 import type { Network, SecurityGroups } from "./network.ts";
 import { stageName } from "./naming.ts";
 import { sstLogRetention, type StageSettings } from "./stage.ts";
@@ -15,16 +16,10 @@ export const HANDLERS = {
   outboxRelay: "functions/order/src/events/outbox-relay.handler",
 } as const;
 
-export const STRESS_SCENARIOS = [
-  "morning-rush",
-  "restock-storm",
-  "menu-sync-storm",
-  "batch-calculation",
-  "cold-start-avalanche",
-  "query-storm",
-] as const;
+/** The stress package owns the scenario names; each has its Lambda entry at functions/stress/src/<scenario>.ts. */
+export const STRESS_SCENARIOS: readonly ScenarioName[] = scenarioNames;
 
-export const stressHandler = (scenario: (typeof STRESS_SCENARIOS)[number]) => `functions/stress/src/${scenario}.handler`;
+export const stressHandler = (scenario: ScenarioName) => `functions/stress/src/${scenario}.handler`;
 
 export const OUTBOX_RELAY_SCHEDULE = "rate(1 minute)";
 
@@ -113,8 +108,16 @@ export function orderFunctions(
   return { api, submission, paymentResults, outboxRelay };
 }
 
-/** One function per stress scenario; long timeouts because the scenarios hold CPU for minutes. */
-export function stressFunctions(ctx: FunctionContext, link: $util.Input<any>[]) {
+/**
+ * One function per stress scenario; long timeouts because the scenarios hold CPU for minutes. Every one is guarded
+ * by the operator token; `extraLinks` adds what a scenario touches beyond CPU (the avalanche runs the real payment
+ * handler in-process).
+ */
+export function stressFunctions(
+  ctx: FunctionContext,
+  link: $util.Input<any>[],
+  extraLinks: Partial<Record<ScenarioName, $util.Input<any>[]>>,
+) {
   return Object.fromEntries(
     STRESS_SCENARIOS.map((scenario) => [
       scenario,
@@ -124,7 +127,7 @@ export function stressFunctions(ctx: FunctionContext, link: $util.Input<any>[]) 
         // 1769 MB is one full vCPU.
         memory: "1769 MB",
         timeout: "15 minutes",
-        link,
+        link: [...link, ...(extraLinks[scenario] ?? [])],
         permissions: [ctx.keyUsage],
       }),
     ]),

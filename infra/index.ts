@@ -46,9 +46,10 @@ export async function cloudCafe() {
   const order = orderService(cluster, alb, orderLinks, [kms], settings);
 
   const fnContext = { net, groups, settings, keyUsage: kms };
-  const payment = paymentProcessor(fnContext, [store.paymentTransactions, bus.paymentResultsTopic], bus.queues.paymentProcessing);
+  const paymentLinks = [store.paymentTransactions, bus.paymentResultsTopic];
+  const payment = paymentProcessor(fnContext, paymentLinks, bus.queues.paymentProcessing);
   const orderFns = orderFunctions(fnContext, orderLinks, bus.queues.orderSubmission, bus.queues.paymentResults);
-  stressFunctions(fnContext, [operatorToken]);
+  stressFunctions(fnContext, [operatorToken], { "cold-start-avalanche": paymentLinks });
 
   const api = restApi(orderFns.api, settings);
   const { distribution } = cdn(api, cert, settings);
