@@ -1,9 +1,9 @@
 import type { ErrorCode, ErrorDetail } from "@cloudcafe/core/errors";
 import type { MenuCategory, MenuItem, MenuOption, Size } from "@cloudcafe/core/menu/catalog";
-import type { CreateOrderInput, Order, OrderStatus, PricedLine } from "@cloudcafe/core/order/schema";
+import type { CreateOrderInput, Order, OrderStatus } from "@cloudcafe/core/order/schema";
 
 // Type-only imports: the console is checked against the domain's own shapes, and none of the server code is bundled.
-export type { ErrorDetail, MenuCategory, MenuItem, MenuOption, Order, OrderStatus, PricedLine, Size };
+export type { ErrorDetail, MenuCategory, MenuItem, Order, OrderStatus, Size };
 
 export type PlaceOrderRequest = CreateOrderInput;
 

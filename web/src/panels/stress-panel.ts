@@ -27,8 +27,12 @@ export function stressPanel(client: ApiClient, tokens: OperatorTokenStore, local
   const messageRegion = h("div", { role: "status" });
   let polling = false;
 
+  let shownMessage: State["message"];
   state.subscribe((current) => {
     replaceContent(runsRegion, stressRunsView(current.runs, (runId) => void cancel(runId)));
+    // Only a new message touches the live region; redrawing it on every poll would re-announce it every second.
+    if (current.message === shownMessage) return;
+    shownMessage = current.message;
     replaceContent(messageRegion, current.message && h("p", { class: current.message.error ? "alert" : "muted" }, current.message.text));
   });
 
@@ -104,5 +108,13 @@ export function stressPanel(client: ApiClient, tokens: OperatorTokenStore, local
     { tokenSaved: tokens.get() !== undefined, ...(localDefaultToken ? { localDefaultToken } : {}) },
   );
   if (tokens.get()) void loadRuns();
-  return h("div", { class: "stress" }, form, messageRegion, h("h3", {}, "Runs"), runsRegion);
+  return h(
+    "div",
+    { class: "stress" },
+    form,
+    messageRegion,
+    h("h3", {}, "Runs"),
+    h("p", { class: "muted" }, "Each sparkline spans the run's duration: process CPU per second as a share of the service's allowance; the dashed line is the target."),
+    runsRegion,
+  );
 }
