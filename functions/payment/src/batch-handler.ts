@@ -6,15 +6,7 @@ import {
   type PaymentGateway,
   type PaymentProcessorDependencies,
 } from "@cloudcafe/core";
-import {
-  addToContext,
-  newTraceId,
-  traceIdFrom,
-  TRACEPARENT_ATTRIBUTE,
-  withContext,
-  type Logger,
-  type Metrics,
-} from "@cloudcafe/observability";
+import { addToContext, traceIdOfRecord, withContext, type Logger, type Metrics } from "@cloudcafe/observability";
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from "aws-lambda";
 
 export interface PaymentBatchHandlerOptions extends PaymentProcessorDependencies {
@@ -34,7 +26,7 @@ export function createPaymentBatchHandler(options: PaymentBatchHandlerOptions): 
   const dependencies: PaymentProcessorDependencies = { ...options, gateway: countingGatewayErrors(options.gateway, metrics) };
 
   async function handleRecord(record: SQSRecord): Promise<void> {
-    const traceId = traceIdFrom(record.messageAttributes[TRACEPARENT_ATTRIBUTE]?.stringValue) ?? newTraceId();
+    const traceId = traceIdOfRecord(record);
     // The FIFO group is the customer, so even an unreadable body is logged against its customer.
     const customerId = record.attributes.MessageGroupId;
     await withContext({ traceId, customerId, messageId: record.messageId }, async () => {
