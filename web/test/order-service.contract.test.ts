@@ -5,7 +5,6 @@
  */
 import type { AddressInfo } from "node:net";
 import { type ServerType, serve } from "@hono/node-server";
-import { Hono } from "hono";
 import { afterAll, beforeAll, describe, expect, expectTypeOf, it } from "vitest";
 import { createOrderApp } from "@cloudcafe/order/app";
 import { sharedOrderRuntime } from "@cloudcafe/order/runtime";
@@ -55,7 +54,7 @@ function cartFrom(catalog: Catalog): Cart {
 }
 
 beforeAll(async () => {
-  const extraRoutes = new Hono().route("/stress", stressRoutes({ scenarios: ["morning-rush"], operatorToken: OPERATOR_TOKEN, registry }));
+  const extraRoutes = stressRoutes({ scenarios: ["morning-rush"], operatorToken: OPERATOR_TOKEN, registry });
   const app = createOrderApp({ service: runtime.service, logger: runtime.logger, metrics: runtime.metrics, checks: runtime.checks, extraRoutes });
   server = await new Promise<ServerType>((resolve) => {
     const started = serve({ fetch: app.fetch, port: 0, hostname: "127.0.0.1" }, () => resolve(started));
