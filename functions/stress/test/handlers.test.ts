@@ -9,6 +9,9 @@ const stdoutWrite = process.stdout.write.bind(process.stdout);
 let output: string[] = [];
 
 beforeAll(() => {
+  // These tests read what CloudWatch would: the root test config turns EMF off and logs down to WARN.
+  process.env.CLOUDCAFE_METRICS_DISABLED = "false";
+  process.env.LOG_LEVEL = "INFO";
   process.env.PAYMENT_HANDLER_MODULE = new URL("./fixtures/payment-handler.ts", import.meta.url).href;
   // Lambda's log and EMF channel is stdout; capture it to check what CloudWatch would receive.
   process.stdout.write = ((chunk: string | Uint8Array) => {

@@ -16,7 +16,9 @@ const TOKEN = "cli-test-token";
 
 function runCli(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(TSX, [CLI, ...args], { env: { ...process.env, ...env }, timeout: 60_000 }, (error, stdout, stderr) => {
+    // As an operator runs it: telemetry on, whatever the test runner's quiet settings.
+    const operatorEnv = { ...process.env, CLOUDCAFE_METRICS_DISABLED: "false", LOG_LEVEL: "INFO", ...env };
+    execFile(TSX, [CLI, ...args], { env: operatorEnv, timeout: 60_000 }, (error, stdout, stderr) => {
       resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr });
     });
   });

@@ -5,6 +5,8 @@ import { createRunRegistry, type RunRegistry } from "../src/registry.ts";
 
 let pool: StressPool;
 beforeAll(async () => {
+  // The start/stop lines are INFO; the root test config quiets services to WARN.
+  process.env.LOG_LEVEL = "INFO";
   pool = createStressPool({ allowance: fixedAllowance(1) });
   await pool.warm();
 });
