@@ -6,6 +6,7 @@ import { services } from "@cloudcafe/catalog";
 import { ALB_PATH_RULES } from "./edge.ts";
 import type { Network, SecurityGroups } from "./network.ts";
 import { stageName } from "./naming.ts";
+import { encryptedLogGroup, keyUsage, type PlatformKey } from "./security.ts";
 import { sstLogRetention, type StageSettings } from "./stage.ts";
 
 export const ORDER_SERVER_ENTRY = "functions/order/src/server.ts";
@@ -37,7 +38,7 @@ export function orderService(
   cluster: sst.aws.Cluster,
   alb: sst.aws.Alb,
   link: $util.Input<any>[],
-  permissions: $util.Input<any>[],
+  key: PlatformKey,
   settings: StageSettings,
 ) {
   const port = services.order.port;
@@ -47,7 +48,7 @@ export function orderService(
     memory: "2 GB",
     image: { context: ".", dockerfile: CONTAINER_SERVICE_DOCKERFILE, args: { SERVICE: "order" } },
     link,
-    permissions,
+    permissions: [keyUsage(key)],
     environment: { PORT: String(port), NODE_ENV: "production" },
     scaling: { ...ORDER_SCALING, memoryUtilization: false },
     capacity: ORDER_CAPACITY,
@@ -73,6 +74,7 @@ export function orderService(
     },
     dev: { command: `npx tsx watch ${ORDER_SERVER_ENTRY}` },
     transform: {
+      logGroup: encryptedLogGroup(key),
       service: (args) => {
         args.name = stageName("order-service");
         args.enableExecuteCommand = false;

@@ -6,6 +6,7 @@
 import { services } from "@cloudcafe/catalog";
 import { PORTS, SERVICE_PORT, type Network } from "./network.ts";
 import { stageName } from "./naming.ts";
+import { encryptedLogGroup, privateBucket, type PlatformKey } from "./security.ts";
 import { sstLogRetention, type StageSettings } from "./stage.ts";
 
 /** TLS 1.2 or newer on every listener we terminate. */
@@ -112,11 +113,12 @@ export function eksServiceRoutes(net: Network, alb: sst.aws.Alb) {
 }
 
 /** API Gateway (REST) in front of the order Lambda; the app serves under `/api/orders`. */
-export function restApi(orderApi: sst.aws.Function, settings: StageSettings) {
+export function restApi(orderApi: sst.aws.Function, key: PlatformKey, settings: StageSettings) {
   const api = new sst.aws.ApiGatewayV1("Api", {
     endpoint: { type: "regional" },
     accessLog: { retention: sstLogRetention(settings) },
     transform: {
+      accessLog: encryptedLogGroup(key),
       stage: (args) => {
         args.xrayTracingEnabled = true;
       },
@@ -129,15 +131,8 @@ export function restApi(orderApi: sst.aws.Function, settings: StageSettings) {
 }
 
 /** CloudFront: `/api/*` to API Gateway, everything else to the web console's private bucket. */
-export function cdn(api: sst.aws.ApiGatewayV1, cert: Certificate, settings: StageSettings) {
-  const webBucket = new aws.s3.Bucket("WebConsoleBucket", { forceDestroy: !settings.production });
-  new aws.s3.BucketPublicAccessBlock("WebConsoleBucketPrivate", {
-    bucket: webBucket.id,
-    blockPublicAcls: true,
-    blockPublicPolicy: true,
-    ignorePublicAcls: true,
-    restrictPublicBuckets: true,
-  });
+export function cdn(api: sst.aws.ApiGatewayV1, cert: Certificate, key: PlatformKey, settings: StageSettings) {
+  const webBucket = privateBucket("WebConsoleBucket", key, settings);
   const accessControl = new aws.cloudfront.OriginAccessControl("WebConsoleAccess", {
     name: stageName("web"),
     originAccessControlOriginType: "s3",

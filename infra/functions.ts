@@ -6,6 +6,7 @@ import { paymentProcessorMapping } from "@cloudcafe/catalog";
 import { scenarioNames, type ScenarioName } from "@cloudcafe/stress/scenarios";
 import type { Network, SecurityGroups } from "./network.ts";
 import { stageName } from "./naming.ts";
+import { encryptedLogGroup, type PlatformKey } from "./security.ts";
 import { sstLogRetention, type StageSettings } from "./stage.ts";
 
 export const HANDLERS = {
@@ -27,6 +28,7 @@ interface FunctionContext {
   readonly net: Network;
   readonly groups: SecurityGroups;
   readonly settings: StageSettings;
+  readonly key: PlatformKey;
   /** KMS usage every function needs to read encrypted queues, streams and secrets. */
   readonly keyUsage: $util.Input<any>;
 }
@@ -40,6 +42,7 @@ function baseArgs(ctx: FunctionContext, name: string) {
     vpc: { privateSubnets: ctx.net.privateSubnetIds, securityGroups: [ctx.groups.lambda.id] },
     logging: { retention: sstLogRetention(ctx.settings), format: "json" as const },
     nodejs: { format: "esm" as const },
+    transform: { logGroup: encryptedLogGroup(ctx.key) },
   };
 }
 

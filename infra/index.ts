@@ -20,7 +20,7 @@ export async function cloudCafe() {
   const settings = stageSettings($app.stage);
   const key = platformKey(settings);
   auditTrail(key, settings);
-  complianceRecorder(settings);
+  complianceRecorder(key, settings);
   const operatorToken = operatorTokenSecret();
 
   const net = network(settings, key);
@@ -43,16 +43,16 @@ export async function cloudCafe() {
   ];
   const kms = keyUsage(key);
   const cluster = orderCluster(net, groups);
-  const order = orderService(cluster, alb, orderLinks, [kms], settings);
+  const order = orderService(cluster, alb, orderLinks, key, settings);
 
-  const fnContext = { net, groups, settings, keyUsage: kms };
+  const fnContext = { net, groups, settings, key, keyUsage: kms };
   const paymentLinks = [store.paymentTransactions, bus.paymentResultsTopic];
   const payment = paymentProcessor(fnContext, paymentLinks, bus.queues.paymentProcessing);
   const orderFns = orderFunctions(fnContext, orderLinks, bus.queues.orderSubmission, bus.queues.paymentResults);
   stressFunctions(fnContext, [operatorToken], { "cold-start-avalanche": paymentLinks });
 
-  const api = restApi(orderFns.api, settings);
-  const { distribution } = cdn(api, cert, settings);
+  const api = restApi(orderFns.api, key, settings);
+  const { distribution } = cdn(api, cert, key, settings);
   serviceNetwork(net, [groups.ecsTask.id, groups.eksNode.id, groups.ec2.id]);
 
   const eks = eksPlatform(net, groups, key, settings);

@@ -17,6 +17,8 @@ const KEY_SERVICE_PRINCIPALS = [
   "budgets.amazonaws.com",
   "cloudtrail.amazonaws.com",
   "events.amazonaws.com",
+  // CloudFront reads the web console's objects through origin access control.
+  "cloudfront.amazonaws.com",
 ];
 
 export function platformKey(settings: StageSettings) {
@@ -72,6 +74,13 @@ export function keyUsage(key: PlatformKey) {
   });
 }
 
+/** Transform for the log groups SST components create, so they are encrypted like ours. */
+export function encryptedLogGroup(key: PlatformKey) {
+  return (args: aws.cloudwatch.LogGroupArgs): undefined => {
+    args.kmsKeyId = key.arn;
+  };
+}
+
 /** Guards the destructive controls (stress, chaos). Set with `npx sst secret set OperatorToken <value> --stage <stage>`. */
 export function operatorTokenSecret() {
   return new sst.Secret(operatorToken.resource);
@@ -88,21 +97,27 @@ export function rotateEvery30Days(name: string, secretArn: $util.Input<string>) 
   });
 }
 
-/** Multi-region CloudTrail with log file validation, encrypted with the platform key. */
-export function auditTrail(key: PlatformKey, settings: StageSettings) {
-  const identity = aws.getCallerIdentityOutput();
-  const bucket = new aws.s3.Bucket("AuditTrailBucket", { forceDestroy: !settings.production });
-  new aws.s3.BucketPublicAccessBlock("AuditTrailBucketPrivate", {
+/** A bucket nobody reaches publicly, encrypted with the platform key; emptied on removal outside production. */
+export function privateBucket(name: string, key: PlatformKey, settings: StageSettings) {
+  const bucket = new aws.s3.Bucket(name, { forceDestroy: !settings.production });
+  new aws.s3.BucketPublicAccessBlock(`${name}Private`, {
     bucket: bucket.id,
     blockPublicAcls: true,
     blockPublicPolicy: true,
     ignorePublicAcls: true,
     restrictPublicBuckets: true,
   });
-  new aws.s3.BucketServerSideEncryptionConfiguration("AuditTrailBucketEncryption", {
+  new aws.s3.BucketServerSideEncryptionConfiguration(`${name}Encryption`, {
     bucket: bucket.id,
-    rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: key.arn } }],
+    rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: key.arn }, bucketKeyEnabled: true }],
   });
+  return bucket;
+}
+
+/** Multi-region CloudTrail with log file validation, encrypted with the platform key. */
+export function auditTrail(key: PlatformKey, settings: StageSettings) {
+  const identity = aws.getCallerIdentityOutput();
+  const bucket = privateBucket("AuditTrailBucket", key, settings);
   const trailName = stageName("audit");
   const trailArn = $interpolate`arn:aws:cloudtrail:${settings.region}:${identity.accountId}:trail/${trailName}`;
   const policy = new aws.s3.BucketPolicy("AuditTrailBucketPolicy", {
@@ -163,16 +178,9 @@ export const CONFIG_RULES = {
   "elb-tls-https-listeners-only": "ELB_TLS_HTTPS_LISTENERS_ONLY",
 } as const;
 
-export function complianceRecorder(settings: StageSettings) {
+export function complianceRecorder(key: PlatformKey, settings: StageSettings) {
   const role = serviceRole("ConfigRole", "config.amazonaws.com", [managedPolicy("service-role/AWS_ConfigRole")]);
-  const bucket = new aws.s3.Bucket("ConfigBucket", { forceDestroy: !settings.production });
-  new aws.s3.BucketPublicAccessBlock("ConfigBucketPrivate", {
-    bucket: bucket.id,
-    blockPublicAcls: true,
-    blockPublicPolicy: true,
-    ignorePublicAcls: true,
-    restrictPublicBuckets: true,
-  });
+  const bucket = privateBucket("ConfigBucket", key, settings);
   new aws.iam.RolePolicy("ConfigRoleDelivers", {
     role: role.id,
     policy: $jsonStringify({
@@ -180,6 +188,7 @@ export function complianceRecorder(settings: StageSettings) {
       Statement: [
         { Effect: "Allow", Action: ["s3:PutObject", "s3:PutObjectAcl"], Resource: $interpolate`${bucket.arn}/*` },
         { Effect: "Allow", Action: "s3:GetBucketAcl", Resource: bucket.arn },
+        { Effect: "Allow", Action: ["kms:Decrypt", "kms:GenerateDataKey"], Resource: key.arn },
       ],
     }),
   });

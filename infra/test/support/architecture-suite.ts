@@ -316,6 +316,26 @@ export function architectureSuite(stage: string) {
       expect(wildcards).toEqual([]);
     });
 
+    it("encrypts every log group, bucket, queue, topic, stream and table with the platform key", () => {
+      const key = arnOf(named(s, "aws:kms/key:Key", "PlatformKey"));
+      const keyOf: Record<string, (inputs: any) => unknown> = {
+        "aws:cloudwatch/logGroup:LogGroup": (i) => i.kmsKeyId,
+        "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration": (i) =>
+          i.rules[0].applyServerSideEncryptionByDefault.kmsMasterKeyId,
+        "aws:sqs/queue:Queue": (i) => i.kmsMasterKeyId,
+        "aws:sns/topic:Topic": (i) => i.kmsMasterKeyId,
+        "aws:kinesis/stream:Stream": (i) => i.kmsKeyId,
+        "aws:dynamodb/table:Table": (i) => i.serverSideEncryption.kmsKeyArn,
+      };
+      const unencrypted = Object.entries(keyOf).flatMap(([type, keyIn]) =>
+        ofType(s, type).filter((r) => keyIn(r.inputs) !== key).map((r) => r.name),
+      );
+      expect(ofType(s, "aws:s3/bucket:Bucket")).toHaveLength(
+        ofType(s, "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration").length,
+      );
+      expect(unencrypted).toEqual([]);
+    });
+
     it("audits with a multi-region CloudTrail and records AWS Config", () => {
       const [trail] = ofType(s, "aws:cloudtrail/trail:Trail");
       expect(trail?.inputs).toMatchObject({ isMultiRegionTrail: true, enableLogFileValidation: true });
