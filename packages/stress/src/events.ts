@@ -13,11 +13,14 @@ export function cpuRunRequest(maxDurationSeconds: number) {
     .strict();
 }
 
-/** The architecture's avalanche: 3 s cold starts; the invocation count is scaled to what one process can host. */
+/**
+ * The architecture's avalanche: 3 s cold starts. Each concurrent invocation is a worker thread holding its own copy
+ * of the handler's modules, so the defaults are scaled to what one process can host (about 50 MB per instance).
+ */
 export const coldStartRequest = z
   .object({
     invocations: z.number().int().min(1).max(10_000).default(200),
-    concurrency: z.number().int().min(1).max(1_000).default(50),
+    concurrency: z.number().int().min(1).max(1_000).default(20),
     initDelayMs: z.number().int().min(0).max(10_000).default(3_000),
     fraudRounds: z.number().int().min(0).max(100_000).default(2_000),
     freshInstances: z.boolean().default(true),

@@ -39,7 +39,7 @@ export function createStressPool(options: StressPoolOptions = {}): StressPool {
     maxThreads: threads,
     maxQueue,
     // Threads stay up for the life of the process: a stress run must not pay thread start-up mid-run.
-    idleTimeout: Number.MAX_SAFE_INTEGER,
+    idleTimeout: Infinity,
   });
   const saturated = () => piscina.queueSize >= maxQueue;
   return {
