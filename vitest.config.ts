@@ -2,7 +2,7 @@ import { defineConfig } from "vitest/config";
 
 export default defineConfig({
   test: {
-    include: ["packages/*/test/**/*.test.ts", "functions/*/test/**/*.test.ts", "infra/test/**/*.test.ts", "tests/**/*.test.ts"],
+    include: ["packages/*/test/**/*.test.ts", "functions/*/test/**/*.test.ts", "infra/test/**/*.test.ts", "tests/**/*.test.ts", "web/test/**/*.test.ts"],
     testTimeout: 60_000,
     hookTimeout: 180_000,
     globalSetup: ["packages/local/src/testing/global-setup.ts"],
