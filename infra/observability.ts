@@ -36,93 +36,78 @@ const metric = (namespace: string, metricName: string, stat: string, dimensions?
   metric: { namespace, metricName, stat, period: MINUTE, dimensions },
 });
 
+type AlarmKey = keyof typeof ALARMS;
+type AlarmMetric =
+  | Pick<aws.cloudwatch.MetricAlarmArgs, "metricQueries">
+  | Pick<aws.cloudwatch.MetricAlarmArgs, "namespace" | "metricName" | "statistic" | "dimensions">;
+
 export function alarms(topic: aws.sns.Topic, targets: AlarmTargets) {
-  const common = (minutes: number) => ({
-    evaluationPeriods: minutes,
-    datapointsToAlarm: minutes,
-    alarmActions: [topic.arn],
-    okActions: [topic.arn],
-  });
-  const alb5xxRate = new aws.cloudwatch.MetricAlarm("AlarmAlb5xxRate", {
-    name: stageName("alb-5xx-rate"),
-    alarmDescription: "ALB 5XX responses above 5% of requests for 5 minutes",
-    comparisonOperator: ALARMS.alb5xxRate.comparison,
-    threshold: ALARMS.alb5xxRate.threshold,
-    treatMissingData: "notBreaching",
+  const alarm = (
+    key: AlarmKey,
+    description: string,
+    threshold: number,
+    treatMissingData: "notBreaching" | "breaching" | "missing",
+    measured: AlarmMetric,
+  ) => {
+    const { comparison, minutes } = ALARMS[key];
+    return new aws.cloudwatch.MetricAlarm(`Alarm${key.charAt(0).toUpperCase()}${key.slice(1)}`, {
+      name: stageName(key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)),
+      alarmDescription: description,
+      comparisonOperator: comparison,
+      threshold,
+      treatMissingData,
+      // "for N minutes": N consecutive one-minute periods breaching.
+      ...("metricQueries" in measured ? measured : { ...measured, period: MINUTE }),
+      evaluationPeriods: minutes,
+      datapointsToAlarm: minutes,
+      alarmActions: [topic.arn],
+      okActions: [topic.arn],
+    });
+  };
+  const computed = (expression: string, parts: Record<string, ReturnType<typeof metric>>) => ({
     metricQueries: [
-      { id: "errors", ...metric("AWS/ApplicationELB", "HTTPCode_ELB_5XX_Count", "Sum", { LoadBalancer: targets.albArnSuffix }) },
-      { id: "targetErrors", ...metric("AWS/ApplicationELB", "HTTPCode_Target_5XX_Count", "Sum", { LoadBalancer: targets.albArnSuffix }) },
-      { id: "requests", ...metric("AWS/ApplicationELB", "RequestCount", "Sum", { LoadBalancer: targets.albArnSuffix }) },
-      { id: "rate", expression: "100 * (FILL(errors, 0) + FILL(targetErrors, 0)) / requests", label: "5XX %", returnData: true },
+      ...Object.entries(parts).map(([id, query]) => ({ id, ...query })),
+      { id: "value", expression, returnData: true },
     ],
-    ...common(ALARMS.alb5xxRate.minutes),
   });
-  const databaseConnections = new aws.cloudwatch.MetricAlarm("AlarmDatabaseConnections", {
-    name: stageName("database-connections"),
-    alarmDescription: "Aurora connections above 80% of max_connections for 10 minutes",
-    comparisonOperator: ALARMS.databaseConnections.comparison,
-    threshold: Math.floor(targets.databaseMaxConnections * ALARMS.databaseConnections.thresholdShare),
-    namespace: "AWS/RDS",
-    metricName: "DatabaseConnections",
-    statistic: "Maximum",
-    period: MINUTE,
-    dimensions: { DBClusterIdentifier: targets.databaseClusterId },
-    treatMissingData: "missing",
-    ...common(ALARMS.databaseConnections.minutes),
-  });
-  const dynamoUserErrors = new aws.cloudwatch.MetricAlarm("AlarmDynamoUserErrors", {
-    name: stageName("dynamodb-user-errors"),
-    alarmDescription: "DynamoDB UserErrors above 100 a minute for 5 minutes",
-    comparisonOperator: ALARMS.dynamoUserErrors.comparison,
-    threshold: ALARMS.dynamoUserErrors.threshold,
-    namespace: "AWS/DynamoDB",
-    metricName: "UserErrors",
-    statistic: "Sum",
-    period: MINUTE,
-    treatMissingData: "notBreaching",
-    ...common(ALARMS.dynamoUserErrors.minutes),
-  });
-  const lambdaErrorRate = new aws.cloudwatch.MetricAlarm("AlarmLambdaErrorRate", {
-    name: stageName("payment-lambda-error-rate"),
-    alarmDescription: "Payment processor errors above 2% of invocations for 5 minutes",
-    comparisonOperator: ALARMS.lambdaErrorRate.comparison,
-    threshold: ALARMS.lambdaErrorRate.threshold,
-    treatMissingData: "notBreaching",
-    metricQueries: [
-      { id: "errors", ...metric("AWS/Lambda", "Errors", "Sum", { FunctionName: targets.paymentFunctionName }) },
-      { id: "invocations", ...metric("AWS/Lambda", "Invocations", "Sum", { FunctionName: targets.paymentFunctionName }) },
-      { id: "rate", expression: "100 * errors / invocations", label: "error %", returnData: true },
-    ],
-    ...common(ALARMS.lambdaErrorRate.minutes),
-  });
-  const ecsDimensions = { ClusterName: targets.ecsClusterName, ServiceName: targets.ecsServiceName };
-  const ecsRunningBelowDesired = new aws.cloudwatch.MetricAlarm("AlarmEcsRunningBelowDesired", {
-    name: stageName("ecs-running-below-desired"),
-    alarmDescription: "Order service running tasks below desired for 3 minutes",
-    comparisonOperator: ALARMS.ecsRunningBelowDesired.comparison,
-    threshold: ALARMS.ecsRunningBelowDesired.threshold,
-    treatMissingData: "breaching",
-    metricQueries: [
-      { id: "desired", ...metric("ECS/ContainerInsights", "DesiredTaskCount", "Average", ecsDimensions) },
-      { id: "running", ...metric("ECS/ContainerInsights", "RunningTaskCount", "Average", ecsDimensions) },
-      { id: "missing", expression: "desired - running", label: "tasks missing", returnData: true },
-    ],
-    ...common(ALARMS.ecsRunningBelowDesired.minutes),
-  });
-  const cacheHitRate = new aws.cloudwatch.MetricAlarm("AlarmCacheHitRate", {
-    name: stageName("cache-hit-rate"),
-    alarmDescription: "ElastiCache hit rate below 70% for 15 minutes",
-    comparisonOperator: ALARMS.cacheHitRate.comparison,
-    threshold: ALARMS.cacheHitRate.threshold,
-    namespace: "AWS/ElastiCache",
-    metricName: "CacheHitRate",
-    statistic: "Average",
-    period: MINUTE,
-    dimensions: { CacheClusterId: targets.cacheClusterId },
-    treatMissingData: "notBreaching",
-    ...common(ALARMS.cacheHitRate.minutes),
-  });
-  return { alb5xxRate, databaseConnections, dynamoUserErrors, lambdaErrorRate, ecsRunningBelowDesired, cacheHitRate };
+  const alb = { LoadBalancer: targets.albArnSuffix };
+  const lambda = { FunctionName: targets.paymentFunctionName };
+  const ecs = { ClusterName: targets.ecsClusterName, ServiceName: targets.ecsServiceName };
+  return {
+    alb5xxRate: alarm("alb5xxRate", "ALB 5XX responses above 5% of requests for 5 minutes", ALARMS.alb5xxRate.threshold, "notBreaching",
+      computed("100 * (FILL(errors, 0) + FILL(targetErrors, 0)) / requests", {
+        errors: metric("AWS/ApplicationELB", "HTTPCode_ELB_5XX_Count", "Sum", alb),
+        targetErrors: metric("AWS/ApplicationELB", "HTTPCode_Target_5XX_Count", "Sum", alb),
+        requests: metric("AWS/ApplicationELB", "RequestCount", "Sum", alb),
+      }),
+    ),
+    databaseConnections: alarm(
+      "databaseConnections",
+      "Aurora connections above 80% of max_connections for 10 minutes",
+      Math.floor(targets.databaseMaxConnections * ALARMS.databaseConnections.thresholdShare),
+      "missing",
+      { namespace: "AWS/RDS", metricName: "DatabaseConnections", statistic: "Maximum", dimensions: { DBClusterIdentifier: targets.databaseClusterId } },
+    ),
+    dynamoUserErrors: alarm("dynamoUserErrors", "DynamoDB UserErrors above 100 a minute for 5 minutes", ALARMS.dynamoUserErrors.threshold, "notBreaching",
+      { namespace: "AWS/DynamoDB", metricName: "UserErrors", statistic: "Sum" },
+    ),
+    lambdaErrorRate: alarm("lambdaErrorRate", "Payment processor errors above 2% of invocations for 5 minutes", ALARMS.lambdaErrorRate.threshold, "notBreaching",
+      computed("100 * errors / invocations", {
+        errors: metric("AWS/Lambda", "Errors", "Sum", lambda),
+        invocations: metric("AWS/Lambda", "Invocations", "Sum", lambda),
+      }),
+    ),
+    // Missing Container Insights data means no tasks report: that is the failure this alarm is for.
+    ecsRunningBelowDesired: alarm("ecsRunningBelowDesired", "Order service running tasks below desired for 3 minutes", ALARMS.ecsRunningBelowDesired.threshold, "breaching",
+      computed("desired - running", {
+        desired: metric("ECS/ContainerInsights", "DesiredTaskCount", "Average", ecs),
+        running: metric("ECS/ContainerInsights", "RunningTaskCount", "Average", ecs),
+      }),
+    ),
+    cacheHitRate: alarm("cacheHitRate", "ElastiCache hit rate below 70% for 15 minutes", ALARMS.cacheHitRate.threshold, "notBreaching",
+      { namespace: "AWS/ElastiCache", metricName: "CacheHitRate", statistic: "Average", dimensions: { CacheClusterId: targets.cacheClusterId } },
+    ),
+  };
 }
 
 export type Alarms = ReturnType<typeof alarms>;
