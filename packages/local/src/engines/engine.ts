@@ -2,6 +2,7 @@ import { join } from "node:path";
 import type { LocalConfig } from "../config.ts";
 import { spawnChild, type ManagedChild, type SpawnChildOptions } from "../process/children.ts";
 import { isPortOpen, sleep } from "../process/net.ts";
+import { tsxCommand } from "../process/tsx-node.ts";
 
 /** A running engine: either started here, or found already running and reused as is. */
 export interface Engine {
@@ -51,6 +52,24 @@ export async function ensureServerEngine(spec: ServerEngineSpec, options: Engine
   }
   if (await spec.health().catch(() => false)) return reused;
   throw new Error(`${spec.name} did not become healthy (${outcome}); see ${logFile}`);
+}
+
+/** An engine whose server is a TypeScript entry in ./servers taking its port as the only argument. */
+export function ensureTsxServerEngine(
+  spec: { readonly name: string; readonly entry: string; readonly port: number; readonly health: () => Promise<boolean> },
+  options: EngineStartOptions,
+): Promise<Engine> {
+  return ensureServerEngine(
+    {
+      name: spec.name,
+      url: `http://${options.config.host}:${spec.port}`,
+      port: spec.port,
+      health: spec.health,
+      spawn: tsxCommand(new URL(`./servers/${spec.entry}`, import.meta.url), [String(spec.port)]),
+      startTimeoutMs: 30_000,
+    },
+    options,
+  );
 }
 
 async function waitForHealthOrExit(spec: ServerEngineSpec, child: ManagedChild): Promise<"healthy" | string> {
