@@ -17,7 +17,7 @@
 import { parseArgs } from "node:util";
 import { z } from "zod";
 import { calculateBatch } from "./batch-run.ts";
-import { coldStartRequest, cpuRunRequest, queryStormRequest } from "./events.ts";
+import { batchCalculationRequest, coldStartRequest, cpuRunRequest, queryStormRequest } from "./events.ts";
 import { createStressPool, type StressPool } from "./pool.ts";
 import { createRunRegistry, DEFAULT_MAX_DURATION_SECONDS, type StressRunView } from "./registry.ts";
 import { isCpuScenario, scenarioNames, type CpuScenario } from "./scenarios.ts";
@@ -32,10 +32,7 @@ const environment = z.object({
 type Environment = z.infer<typeof environment>;
 
 const POLL_INTERVAL_MS = 2000;
-const number = (value: string | undefined) => (value === undefined ? undefined : Number(value));
 const progress = (line: string) => process.stderr.write(`${line}\n`);
-const defined = <T extends Record<string, unknown>>(value: T) =>
-  Object.fromEntries(Object.entries(value).filter(([, entry]) => entry !== undefined)) as Partial<T>;
 
 function printSample(run: StressRunView) {
   const last = run.samples.at(-1);
@@ -77,73 +74,69 @@ async function cpuRunInProcess(pool: StressPool, scenario: CpuScenario, body: Re
   }
 }
 
-async function main(argv: string[]): Promise<unknown> {
-  const { positionals, values } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: {
-      target: { type: "string" },
-      duration: { type: "string" },
-      records: { type: "string" },
-      invocations: { type: "string" },
-      concurrency: { type: "string" },
-      "init-delay-ms": { type: "string" },
-      "fraud-rounds": { type: "string" },
-      queries: { type: "string" },
-      "rows-per-query": { type: "string" },
-      "table-rows": { type: "string" },
-      "in-process": { type: "boolean", default: false },
-    },
-  });
-  const scenario = positionals[0] ?? "";
-  if (!(scenarioNames as string[]).includes(scenario)) throw new Error(`Usage: npm run stress -- <${scenarioNames.join("|")}> [options]`);
-  const env = environment.parse(process.env);
+/** Numeric flags and the request field each one sets. */
+const numericFlags = {
+  target: "targetCpu",
+  duration: "durationSeconds",
+  records: "records",
+  invocations: "invocations",
+  concurrency: "concurrency",
+  "init-delay-ms": "initDelayMs",
+  "fraud-rounds": "fraudRounds",
+  queries: "queries",
+  "rows-per-query": "rowsPerQuery",
+  "table-rows": "tableRows",
+} as const;
+type NumericFlag = keyof typeof numericFlags;
 
-  if (isCpuScenario(scenario)) {
-    const body = cpuRunRequest(DEFAULT_MAX_DURATION_SECONDS).parse(defined({ targetCpu: number(values.target), durationSeconds: number(values.duration) }));
-    if (scenario === "morning-rush" && !values["in-process"]) return viaGateway(env, body);
-    const pool = createStressPool();
-    try {
-      await pool.warm();
-      if (scenario === "batch-calculation" && values.records !== undefined) return await calculateBatch({ pool, records: Number(values.records) });
-      return await cpuRunInProcess(pool, scenario, body);
-    } finally {
-      await pool.close();
-    }
-  }
+/** The request fields set by `flags` on the command line, as numbers; the scenario's schema validates them. */
+function requestFrom(values: Partial<Record<NumericFlag, string>>, flags: NumericFlag[]): Record<string, number> {
+  return Object.fromEntries(flags.filter((flag) => values[flag] !== undefined).map((flag) => [numericFlags[flag], Number(values[flag])]));
+}
 
+async function withPool<T>(work: (pool: StressPool) => Promise<T>): Promise<T> {
   const pool = createStressPool();
   try {
     await pool.warm();
-    if (scenario === "cold-start-avalanche") {
-      const request = coldStartRequest.parse(
-        defined({
-          invocations: number(values.invocations),
-          concurrency: number(values.concurrency),
-          initDelayMs: number(values["init-delay-ms"]),
-          fraudRounds: number(values["fraud-rounds"]),
-        }),
-      );
-      return await runColdStartScenario(pool, env.PAYMENT_HANDLER_MODULE, request);
-    }
-    const request = queryStormRequest.parse(
-      defined({
-        queries: number(values.queries),
-        concurrency: number(values.concurrency),
-        rowsPerQuery: number(values["rows-per-query"]),
-        tableRows: number(values["table-rows"]),
-      }),
-    );
-    return await runQueryStormScenario(pool, env.ANALYTICS_DATABASE_URL, request);
+    return await work(pool);
   } finally {
     await pool.close();
   }
 }
 
+async function main(argv: string[]): Promise<unknown> {
+  const flagOptions = Object.fromEntries(Object.keys(numericFlags).map((flag) => [flag, { type: "string" as const }]));
+  const { positionals, values } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: { ...flagOptions, "in-process": { type: "boolean", default: false } },
+  });
+  const flags = values as Partial<Record<NumericFlag, string>> & { "in-process"?: boolean };
+  const scenario = positionals[0] ?? "";
+  if (!(scenarioNames as string[]).includes(scenario)) throw new Error(`Usage: npm run stress -- <${scenarioNames.join("|")}> [options]`);
+  const env = environment.parse(process.env);
+
+  if (scenario === "batch-calculation") {
+    const { records, ...body } = batchCalculationRequest(DEFAULT_MAX_DURATION_SECONDS).parse(requestFrom(flags, ["target", "duration", "records"]));
+    return withPool<unknown>((pool) => (records === undefined ? cpuRunInProcess(pool, scenario, body) : calculateBatch({ pool, records })));
+  }
+  if (isCpuScenario(scenario)) {
+    const body = cpuRunRequest(DEFAULT_MAX_DURATION_SECONDS).parse(requestFrom(flags, ["target", "duration"]));
+    if (scenario === "morning-rush" && !flags["in-process"]) return viaGateway(env, body);
+    return withPool((pool) => cpuRunInProcess(pool, scenario, body));
+  }
+  if (scenario === "cold-start-avalanche") {
+    const request = coldStartRequest.parse(requestFrom(flags, ["invocations", "concurrency", "init-delay-ms", "fraud-rounds"]));
+    return withPool((pool) => runColdStartScenario(pool, env.PAYMENT_HANDLER_MODULE, request));
+  }
+  const request = queryStormRequest.parse(requestFrom(flags, ["queries", "concurrency", "rows-per-query", "table-rows"]));
+  return withPool((pool) => runQueryStormScenario(pool, env.ANALYTICS_DATABASE_URL, request));
+}
+
 main(process.argv.slice(2)).then(
   (report) => process.stdout.write(`${JSON.stringify(report, null, 2)}\n`),
   (error: unknown) => {
-    progress(error instanceof Error ? error.message : String(error));
+    progress(error instanceof z.ZodError ? z.prettifyError(error) : error instanceof Error ? error.message : String(error));
     process.exitCode = 1;
   },
 );
