@@ -2,12 +2,15 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { rmSync } from "node:fs";
+import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { readLocalConfig } from "../src/config.ts";
 import { ensureServerEngine, type ServerEngineSpec } from "../src/engines/engine.ts";
+import { recordDaemon, stopRecordedDaemons } from "../src/process/daemons.ts";
 
 const options = { config: { ...readLocalConfig(), stateDir: join(tmpdir(), `cloudcafe-engine-test-${process.pid}`) }, daemon: false };
 const servers: Server[] = [];
+afterAll(() => rmSync(options.config.stateDir, { recursive: true, force: true }));
 
 afterEach(async () => {
   await Promise.all(servers.splice(0).map((server) => new Promise((resolve) => server.close(resolve))));
@@ -68,5 +71,22 @@ describe("engine lifecycle", () => {
     expect(engine.reused).toBe(false);
     expect(healthyWhileRunning).toBe(true);
     expect(await engine.health().catch(() => false)).toBe(false);
+  });
+
+  it("leaves a daemon engine running for later runs, and stop-engines stops exactly that process", async () => {
+    const port = await freePort();
+    const server = `require("node:http").createServer((_, res) => res.end("ok")).listen(${port}, "127.0.0.1")`;
+    const daemonOptions = { ...options, daemon: true };
+
+    const engine = await ensureServerEngine(spec(port, { command: process.execPath, args: ["-e", server] }), daemonOptions);
+    // A record whose pid now runs something else (this test process) must not be touched.
+    recordDaemon(options.config.stateDir, "recycled-pid", { name: "recycled", pid: process.pid, command: ["java", "-jar", "x.jar"] });
+    const healthyBeforeStop = await engine.health();
+    const stopped = await stopRecordedDaemons(options.config.stateDir);
+
+    expect(healthyBeforeStop).toBe(true);
+    expect(stopped).toEqual(["probe engine"]);
+    expect(await engine.health().catch(() => false)).toBe(false);
+    expect(await stopRecordedDaemons(options.config.stateDir)).toEqual([]);
   });
 });

@@ -1,6 +1,7 @@
 import { join } from "node:path";
 import type { LocalConfig } from "../config.ts";
 import { spawnChild, type ManagedChild, type SpawnChildOptions } from "../process/children.ts";
+import { recordDaemon } from "../process/daemons.ts";
 import { isPortOpen, sleep } from "../process/net.ts";
 import { tsxCommand } from "../process/tsx-node.ts";
 
@@ -44,8 +45,12 @@ export async function ensureServerEngine(spec: ServerEngineSpec, options: Engine
   if (await isPortOpen(options.config.host, spec.port)) {
     throw new Error(`${spec.name}: port ${spec.port} is taken by something that does not answer like ${spec.name}. Free it or set another port.`);
   }
-  const logFile = logFileFor(options.config, spec.name.toLowerCase().replaceAll(/[^a-z0-9]+/g, "-").replaceAll(/^-|-$/g, ""));
+  const slug = spec.name.toLowerCase().replaceAll(/[^a-z0-9]+/g, "-").replaceAll(/^-|-$/g, "");
+  const logFile = logFileFor(options.config, slug);
   const child = spawnChild({ ...spec.spawn, name: spec.name, logFile, daemon: options.daemon });
+  if (options.daemon) {
+    recordDaemon(options.config.stateDir, slug, { name: spec.name, pid: child.pid, command: [spec.spawn.command, ...spec.spawn.args] });
+  }
   const outcome = await waitForHealthOrExit(spec, child);
   if (outcome === "healthy") {
     return { name: spec.name, url: spec.url, reused: false, health: spec.health, stop: () => child.stop() };

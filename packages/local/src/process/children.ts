@@ -46,6 +46,15 @@ function signalGroup(pid: number, signal: NodeJS.Signals): void {
   }
 }
 
+/** SIGTERM to the whole group led by `pid`, SIGKILL after `graceMs`; resolves once every member is gone. */
+export async function stopProcessGroup(pid: number, graceMs = 5_000): Promise<void> {
+  signalGroup(pid, "SIGTERM");
+  const deadline = Date.now() + graceMs;
+  while (groupAlive(pid) && Date.now() < deadline) await sleep(50);
+  if (groupAlive(pid)) signalGroup(pid, "SIGKILL");
+  while (groupAlive(pid)) await sleep(20);
+}
+
 /**
  * Spawns a child as the leader of its own process group, so stopping it also stops its children
  * (tsx workers, the JVM's helpers) and nothing is orphaned.
@@ -78,11 +87,7 @@ export function spawnChild(options: SpawnChildOptions): ManagedChild {
     exited,
     async stop(graceMs = 5_000) {
       owned.delete(managed);
-      signalGroup(pid, "SIGTERM");
-      const deadline = Date.now() + graceMs;
-      while (groupAlive(pid) && Date.now() < deadline) await sleep(50);
-      if (groupAlive(pid)) signalGroup(pid, "SIGKILL");
-      while (groupAlive(pid)) await sleep(20);
+      await stopProcessGroup(pid, graceMs);
     },
   };
   if (options.daemon) {
