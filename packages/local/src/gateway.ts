@@ -1,5 +1,6 @@
 import type { AddressInfo } from "node:net";
 import { serve, type ServerType } from "@hono/node-server";
+import { serveStatic } from "@hono/node-server/serve-static";
 import { Hono, type Context } from "hono";
 import { proxy } from "hono/proxy";
 import { services } from "@cloudcafe/catalog";
@@ -11,9 +12,15 @@ export interface GatewayRule {
   readonly target: string;
 }
 
-/** The architecture's ALB rules; a service joins the local gateway with one more line here. */
+/**
+ * The architecture's ALB rules; a service joins the local gateway with one more line here. `/ready` is local only:
+ * it lets the console show the order service's readiness (in AWS the ALB health checks call the targets directly).
+ */
 export function albRules(targets: { readonly order: string }): GatewayRule[] {
-  return [{ service: "order", pathPrefix: services.order.pathPrefix, target: targets.order }];
+  return [
+    { service: "order", pathPrefix: services.order.pathPrefix, target: targets.order },
+    { service: "order", pathPrefix: "/ready", target: targets.order },
+  ];
 }
 
 const matches = (rule: GatewayRule, path: string) => path === rule.pathPrefix || path.startsWith(`${rule.pathPrefix}/`);
@@ -24,11 +31,11 @@ const errorJson = (c: Context, status: 404 | 502, code: string, message: string)
  * A stand-in for the ALB: path-prefix routing to the services, headers (traceparent, Idempotency-Key,
  * Authorization) and bodies passed through, X-Forwarded-* added, JSON 404 and 502 in the platform's error shape.
  */
-export function createGatewayApp(rules: readonly GatewayRule[]): Hono {
+export function createGatewayApp(rules: readonly GatewayRule[], options: { readonly webRoot?: string } = {}): Hono {
   const app = new Hono();
-  app.all("*", async (c) => {
+  app.all("*", async (c, next) => {
     const rule = rules.find((candidate) => matches(candidate, c.req.path));
-    if (!rule) return errorJson(c, 404, "NOT_FOUND", `No route for ${c.req.method} ${c.req.path}`);
+    if (!rule) return next();
     const incoming = new URL(c.req.url);
     try {
       return await proxy(`${rule.target}${incoming.pathname}${incoming.search}`, {
@@ -45,6 +52,13 @@ export function createGatewayApp(rules: readonly GatewayRule[]): Hono {
       return errorJson(c, 502, "BAD_GATEWAY", `${rule.service} service is not reachable at ${rule.target}: ${(error as Error).message}`);
     }
   });
+  if (options.webRoot) {
+    // The console, as CloudFront serves it: hashed assets cached for good, index.html revalidated on every load.
+    const root = options.webRoot;
+    app.get("/assets/*", serveStatic({ root, onFound: (_path, c) => c.header("Cache-Control", "public, max-age=31536000, immutable") }));
+    app.get("*", serveStatic({ root, onFound: (_path, c) => c.header("Cache-Control", "no-cache") }));
+  }
+  app.all("*", (c) => errorJson(c, 404, "NOT_FOUND", `No route for ${c.req.method} ${c.req.path}`));
   return app;
 }
 
@@ -54,8 +68,12 @@ export interface RunningGateway {
   stop(): Promise<void>;
 }
 
-export async function startGateway(options: { readonly port: number; readonly rules: readonly GatewayRule[] }): Promise<RunningGateway> {
-  const app = createGatewayApp(options.rules);
+export async function startGateway(options: {
+  readonly port: number;
+  readonly rules: readonly GatewayRule[];
+  readonly webRoot?: string;
+}): Promise<RunningGateway> {
+  const app = createGatewayApp(options.rules, options.webRoot ? { webRoot: options.webRoot } : {});
   const server = await new Promise<ServerType>((resolve, reject) => {
     const started = serve({ fetch: app.fetch, port: options.port, hostname: "127.0.0.1" }, () => resolve(started));
     started.once("error", reject);

@@ -1,4 +1,7 @@
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { createServer, type IncomingMessage, type Server } from "node:http";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { albRules, startGateway, type RunningGateway } from "../src/gateway.ts";
@@ -97,5 +100,44 @@ describe("local gateway (ALB stand-in)", () => {
     } finally {
       await down.stop();
     }
+  });
+});
+
+describe("local gateway serving the web console", () => {
+  let upstream: Awaited<ReturnType<typeof startRecordingService>>;
+  let gateway: RunningGateway;
+  let webRoot: string;
+
+  beforeAll(async () => {
+    webRoot = await mkdtemp(join(tmpdir(), "cloudcafe-web-"));
+    await mkdir(join(webRoot, "assets"));
+    await writeFile(join(webRoot, "index.html"), "<!doctype html><title>CloudCafe</title>");
+    await writeFile(join(webRoot, "assets", "app-1a2b3c.js"), "console.log('hi')");
+    upstream = await startRecordingService();
+    gateway = await startGateway({ port: 0, rules: albRules({ order: upstream.url }), webRoot });
+  });
+
+  afterAll(async () => {
+    await gateway.stop();
+    upstream.server.close();
+    await rm(webRoot, { recursive: true, force: true });
+  });
+
+  it("serves index.html at / for revalidation and hashed assets as immutable", async () => {
+    const index = await fetch(`${gateway.url}/`);
+    expect(index.status).toBe(200);
+    expect(await index.text()).toContain("<title>CloudCafe</title>");
+    expect(index.headers.get("cache-control")).toBe("no-cache");
+    const asset = await fetch(`${gateway.url}/assets/app-1a2b3c.js`);
+    expect(asset.status).toBe(200);
+    expect(asset.headers.get("cache-control")).toBe("public, max-age=31536000, immutable");
+  });
+
+  it("still routes the API and /ready to the order service, and answers 404 JSON for missing files", async () => {
+    expect((await fetch(`${gateway.url}/ready`)).status).toBe(201);
+    expect(upstream.seen.at(-1)?.url).toBe("/ready");
+    const missing = await fetch(`${gateway.url}/nothing-here.js`);
+    expect(missing.status).toBe(404);
+    expect(((await missing.json()) as { error: { code: string } }).error.code).toBe("NOT_FOUND");
   });
 });

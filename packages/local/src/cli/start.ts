@@ -3,6 +3,7 @@
  * order service (child process), the Lambda queue consumers (in-process pollers) and the ALB-style gateway.
  * Ctrl-C or SIGTERM stops everything this command started; engines it found already running keep running.
  */
+import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -78,6 +79,20 @@ function startOrderService(env: Record<string, string>, port: number): ManagedCh
   return spawnChild({ name: "order service", ...command, env: { ...process.env, ...env, PORT: String(port), HOST: "127.0.0.1" } });
 }
 
+/** The console's built files, building them first (offline, a few seconds) when web/dist is missing. */
+function builtConsole(): string | undefined {
+  const dist = join(repoRoot, "web", "dist");
+  if (!existsSync(join(dist, "index.html"))) {
+    say("building the web console (npm run build -w web) ...");
+    const build = spawnSync("npm", ["run", "build", "-w", "web"], { cwd: repoRoot, stdio: "ignore" });
+    if (build.status !== 0) {
+      say("web console build failed; run `npm run build -w web` to see why. The API works without it.");
+      return undefined;
+    }
+  }
+  return dist;
+}
+
 async function orderServiceReady(url: string): Promise<boolean> {
   const response = await fetch(`${url}/ready`, { signal: AbortSignal.timeout(3_000) });
   return response.ok;
@@ -100,7 +115,8 @@ async function main(): Promise<void> {
   const orderUrl = `http://${config.host}:${config.ports.orderService}`;
   running.orderService = startOrderService(platform.resources.env, config.ports.orderService);
   const consumers = await startPollers(platform);
-  running.gateway = await startGateway({ port: config.ports.gateway, rules: albRules({ order: orderUrl }) });
+  const webRoot = builtConsole();
+  running.gateway = await startGateway({ port: config.ports.gateway, rules: albRules({ order: orderUrl }), ...(webRoot ? { webRoot } : {}) });
 
   let orderStatus = "absent";
   if (running.orderService) {
@@ -117,6 +133,7 @@ async function main(): Promise<void> {
   }
   rows.push(["order service", orderUrl, orderStatus]);
   rows.push(["gateway (ALB)", running.gateway.url, "listening: /api/orders -> order service"]);
+  rows.push(["web console", `${running.gateway.url}/`, webRoot ? "served from web/dist" : "not built (npm run build -w web)"]);
   printTable(rows);
   console.log("\nQueue consumers (Lambda event source mappings):");
   for (const line of consumers) console.log(`  ${line}`);
