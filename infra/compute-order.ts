@@ -15,6 +15,14 @@ export const ORDER_SCALING = { min: 2, max: 10, cpuUtilization: 70 } as const;
 /** Two tasks always run on regular Fargate; capacity above that is split evenly with Fargate Spot. */
 export const ORDER_CAPACITY = { fargate: { base: 2, weight: 1 }, spot: { weight: 1 } } as const;
 
+/**
+ * The ECS names, fixed here rather than read from the components: alarms and chaos targets need them, and SST does
+ * not expose the ECS service in `sst dev` (the service runs locally then).
+ */
+export function orderEcsNames() {
+  return { cluster: stageName("cluster"), service: stageName("order-service") };
+}
+
 export function orderCluster(net: Network, groups: SecurityGroups) {
   return new sst.aws.Cluster("Cluster", {
     vpc: {
@@ -27,7 +35,7 @@ export function orderCluster(net: Network, groups: SecurityGroups) {
     },
     transform: {
       cluster: (args) => {
-        args.name = stageName("cluster");
+        args.name = orderEcsNames().cluster;
         args.settings = [{ name: "containerInsights", value: "enhanced" }];
       },
     },
@@ -76,7 +84,7 @@ export function orderService(
     transform: {
       logGroup: encryptedLogGroup(key),
       service: (args) => {
-        args.name = stageName("order-service");
+        args.name = orderEcsNames().service;
         args.enableExecuteCommand = false;
       },
     },

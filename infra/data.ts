@@ -6,7 +6,7 @@ import { postgres, redis, tables, type TableSpec } from "@cloudcafe/catalog";
 import { physicalName, stageName } from "./naming.ts";
 import type { Network, SecurityGroups } from "./network.ts";
 import { keyUsage, rotateEvery30Days, type PlatformKey } from "./security.ts";
-import type { StageSettings } from "./stage.ts";
+import { SST_DEV_ENGINES, type StageSettings } from "./stage.ts";
 
 export const AURORA_POSTGRES_VERSION = "16.6";
 export const DATABASE_USERNAME = "cloudcafe";
@@ -36,6 +36,7 @@ export function dynamoTable(spec: TableSpec, key: PlatformKey, settings: StageSe
 /**
  * Aurora PostgreSQL on Graviton with an RDS-managed master secret rotated every 30 days. The link carries where the
  * database is and which secret holds the current credentials; the password itself is never baked into a function.
+ * In `sst dev` the link points at the local platform's PostgreSQL instead.
  */
 function aurora(net: Network, groups: SecurityGroups, key: PlatformKey, settings: StageSettings) {
   const subnetGroup = new aws.rds.SubnetGroup("DatabaseSubnetGroup", { subnetIds: net.databaseSubnetIds });
@@ -94,14 +95,16 @@ function aurora(net: Network, groups: SecurityGroups, key: PlatformKey, settings
   if (settings.replicaRegion) crossRegionReplica(cluster, settings, settings.replicaRegion);
 
   const link = new sst.Linkable(postgres.resource, {
-    properties: {
-      host: cluster.endpoint,
-      readerHost: cluster.readerEndpoint,
-      port: postgres.port,
-      database: postgres.database,
-      username: DATABASE_USERNAME,
-      secretArn,
-    },
+    properties: $dev
+      ? { host: SST_DEV_ENGINES.host, port: postgres.port, database: postgres.database, username: SST_DEV_ENGINES.postgresUser }
+      : {
+          host: cluster.endpoint,
+          readerHost: cluster.readerEndpoint,
+          port: postgres.port,
+          database: postgres.database,
+          username: DATABASE_USERNAME,
+          secretArn,
+        },
     include: [
       sst.aws.permission({ actions: ["secretsmanager:GetSecretValue"], resources: [secretArn] }),
       keyUsage(key),
@@ -197,6 +200,7 @@ function cache(net: Network, groups: SecurityGroups, key: PlatformKey, settings:
     instance: settings.cache.nodeType.replace(/^cache\./, ""),
     cluster: false,
     parameters: { "maxmemory-policy": redis.evictionPolicy },
+    dev: { host: SST_DEV_ENGINES.host, port: redis.port },
     vpc: { subnets: net.databaseSubnetIds, securityGroups: [groups.elasticache.id] },
     transform: {
       cluster: (args) => {

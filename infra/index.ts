@@ -5,7 +5,7 @@
 import { chaosExperiments } from "./chaos.ts";
 import { eksPlatform } from "./compute-eks.ts";
 import { ec2Platform } from "./compute-ec2.ts";
-import { orderCluster, orderService } from "./compute-order.ts";
+import { orderCluster, orderEcsNames, orderService } from "./compute-order.ts";
 import { dailyBudget } from "./cost.ts";
 import { data } from "./data.ts";
 import { cdn, certificate, eksServiceRoutes, loadBalancer, restApi, serviceNetwork } from "./edge.ts";
@@ -43,7 +43,8 @@ export async function cloudCafe() {
   ];
   const kms = keyUsage(key);
   const cluster = orderCluster(net, groups);
-  const order = orderService(cluster, alb, orderLinks, key, settings);
+  orderService(cluster, alb, orderLinks, key, settings);
+  const ecsNames = orderEcsNames();
 
   const fnContext = { net, groups, settings, key, keyUsage: kms };
   const paymentLinks = [store.paymentTransactions, bus.paymentResultsTopic];
@@ -64,15 +65,15 @@ export async function cloudCafe() {
     databaseClusterId: store.database.cluster.clusterIdentifier,
     databaseMaxConnections: settings.aurora.maxConnections,
     paymentFunctionName: payment.name,
-    ecsClusterName: cluster.nodes.cluster.name,
-    ecsServiceName: order.nodes.service.name,
+    ecsClusterName: ecsNames.cluster,
+    ecsServiceName: ecsNames.service,
     cacheClusterId: $interpolate`${store.cache.clusterId}-001`,
   });
   dashboard(settings.region, Object.values(alarmSet).map((alarm) => alarm.arn));
   chaosExperiments(
     {
-      ecsClusterName: cluster.nodes.cluster.name,
-      ecsServiceName: order.nodes.service.name,
+      ecsClusterName: ecsNames.cluster,
+      ecsServiceName: ecsNames.service,
       eksNodeGroupArn: eks.nodeGroup.arn,
       loyaltyGroupName: ec2.loyaltyGroup.name,
       databaseClusterArn: store.database.cluster.arn,

@@ -96,3 +96,9 @@ export function appSettings(stage: string | undefined) {
 export function sstLogRetention(settings: StageSettings): "1 week" | "1 month" {
   return settings.logRetentionDays === 30 ? "1 month" : "1 week";
 }
+
+/**
+ * In `sst dev` the functions and the order service run on the laptop, outside the VPC, so they use the local
+ * platform's PostgreSQL and Redis (`npm start`) instead of Aurora and ElastiCache; everything else is the stage's AWS.
+ */
+export const SST_DEV_ENGINES = { host: "127.0.0.1", postgresUser: "postgres" } as const;

@@ -128,6 +128,12 @@ async function startCliRpc(workDir: string, builtHandlers: string[], missingHand
         mkdirSync(out, { recursive: true });
         writeFileSync(path.join(out, "index.mjs"), "export const handler = () => {};\n");
         result = { handler: "index.handler", out, errors: [], sourcemaps: [] };
+      } else if (method === "Runtime.AddTarget") {
+        // `sst dev` registers each function to run locally; nothing to build.
+        result = {};
+      } else if (method === "Provider.Aws.Appsync") {
+        // The live-Lambda bridge's endpoints in `sst dev`.
+        result = { http: "appsync.example.com", realtime: "appsync-realtime.example.com" };
       } else if (method === "Provider.Aws.Bootstrap") {
         result = {
           asset: "sst-asset-bucket",
@@ -148,7 +154,7 @@ async function startCliRpc(workDir: string, builtHandlers: string[], missingHand
   return server;
 }
 
-async function installGlobals(stage: string, workDir: string, rpcUrl: string): Promise<void> {
+async function installGlobals(stage: string, dev: boolean, workDir: string, rpcUrl: string): Promise<void> {
   const pulumi = await importPlatform("node_modules/@pulumi/pulumi/index.js");
   const aws = await importPlatform("node_modules/@pulumi/aws/index.js");
   const settings = appSettings(stage);
@@ -160,9 +166,9 @@ async function installGlobals(stage: string, workDir: string, rpcUrl: string): P
     protect: settings.protect,
     providers: settings.providers,
   };
-  g.$dev = false;
+  g.$dev = dev;
   g.$cli = {
-    command: "deploy",
+    command: dev ? "dev" : "deploy",
     rpc: rpcUrl,
     paths: { home: workDir, root: rootDir, work: workDir, platform: platformDir },
     state: { version: {} },
@@ -185,8 +191,11 @@ async function installGlobals(stage: string, workDir: string, rpcUrl: string): P
   g.sst = await importPlatform("src/components/index.ts");
 }
 
-/** Instantiates the whole CloudCafe program for `stage` and returns every resource it registered. */
-export async function synthesize(stage: string): Promise<Synthesis> {
+/**
+ * Instantiates the whole CloudCafe program for `stage` (as `sst deploy` would, or as `sst dev` would with `dev`) and
+ * returns every resource it registered.
+ */
+export async function synthesize(stage: string, { dev = false } = {}): Promise<Synthesis> {
   const workDir = path.join(rootDir, ".sst", "test-work", stage);
   mkdirSync(workDir, { recursive: true });
   const builtHandlers: string[] = [];
@@ -213,7 +222,7 @@ export async function synthesize(stage: string): Promise<Synthesis> {
       stage,
       false,
     );
-    await installGlobals(stage, workDir, rpcUrl);
+    await installGlobals(stage, dev, workDir, rpcUrl);
     const { cloudCafe } = await import("../index.ts");
     const outputs = (await pulumi.runtime.runInPulumiStack(cloudCafe)) ?? {};
     // Resources created inside `apply` callbacks register later; wait until the RPC queue has drained.

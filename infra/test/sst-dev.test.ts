@@ -1,0 +1,26 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import { synthesize, type Synthesis } from "../offline/sst-runtime.ts";
+import { ofType } from "./support/resources.ts";
+
+/** `sst dev`: the same program with `$dev` on, as the SST CLI runs it for a live stage. */
+describe("sst dev (dev stage)", () => {
+  let s: Synthesis;
+  beforeAll(async () => {
+    s = await synthesize("dev", { dev: true });
+  });
+
+  it("runs the order service locally instead of on ECS, and uses the local Redis", () => {
+    expect(s.resources.filter((r) => r.type === "sst:sst:DevCommand").map((r) => r.name).sort()).toEqual([
+      "CacheDev",
+      "OrderServiceDev",
+    ]);
+    expect(ofType(s, "aws:ecs/service:Service")).toEqual([]);
+    expect(ofType(s, "aws:elasticache/replicationGroup:ReplicationGroup")).toEqual([]);
+  });
+
+  it("still deploys the functions (as live bridges), alarms and chaos templates", () => {
+    expect(ofType(s, "aws:lambda/function:Function").length).toBeGreaterThan(0);
+    expect(ofType(s, "aws:cloudwatch/metricAlarm:MetricAlarm")).toHaveLength(6);
+    expect(ofType(s, "aws:fis/experimentTemplate:ExperimentTemplate")).toHaveLength(6);
+  });
+});
