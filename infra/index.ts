@@ -2,6 +2,7 @@
  * The whole CloudCafe platform for one stage, in dependency order. sst.config.ts calls this from `run()`; the infra
  * tests call it under Pulumi mocks.
  */
+import { backupPlan } from "./backup.ts";
 import { chaosExperiments } from "./chaos.ts";
 import { eksPlatform } from "./compute-eks.ts";
 import { ec2Platform } from "./compute-ec2.ts";
@@ -31,6 +32,17 @@ export async function cloudCafe() {
 
   const store = data(net, groups, key, settings);
   const bus = messaging(key);
+  backupPlan(
+    [
+      store.database.cluster.arn,
+      store.documentDb.cluster.arn,
+      store.activeOrders.nodes.table.arn,
+      store.paymentTransactions.nodes.table.arn,
+      store.storeInventory.nodes.table.arn,
+    ],
+    key,
+    settings,
+  );
 
   const orderLinks = [
     store.activeOrders,

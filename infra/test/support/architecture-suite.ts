@@ -246,6 +246,20 @@ export function architectureSuite(stage: string) {
       ]);
     });
 
+    it("backs up Aurora, DocumentDB and the DynamoDB tables daily into an encrypted vault", () => {
+      const [selection] = ofType(s, "aws:backup/selection:Selection");
+      expect(selection?.inputs.resources.sort()).toEqual(
+        [
+          arnOf(named(s, "aws:rds/cluster:Cluster", "DatabaseCluster")),
+          arnOf(named(s, "aws:docdb/cluster:Cluster", "DocumentDbCluster")),
+          ...Object.values(tables).map((t) => arnOf(withInput(s, "aws:dynamodb/table:Table", "name", physical(stage, t.name)))),
+        ].sort(),
+      );
+      const [plan] = ofType(s, "aws:backup/plan:Plan");
+      expect(plan?.inputs.rules[0].lifecycle.deleteAfter).toBe(settings.production ? 35 : 7);
+      expect(ofType(s, "aws:backup/vault:Vault")[0]?.inputs.kmsKeyArn).toBe(arnOf(named(s, "aws:kms/key:Key", "PlatformKey")));
+    });
+
     it("has a cross-region Aurora replica only in production", () => {
       const replicas = ofType(s, "aws:rds/cluster:Cluster").filter((c) => c.inputs.globalClusterIdentifier);
       expect(replicas).toHaveLength(settings.production ? 1 : 0);
