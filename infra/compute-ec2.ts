@@ -7,7 +7,7 @@ import { metricNamespaces, services } from "@cloudcafe/catalog";
 import { userData } from "./ec2-user-data.ts";
 import { managedPolicy, serviceRole } from "./iam.ts";
 import { SERVICE_PORT, type Network, type SecurityGroups } from "./network.ts";
-import { stageName } from "./naming.ts";
+import { pascalCase, stageName } from "./naming.ts";
 import type { PlatformKey } from "./security.ts";
 import type { StageSettings } from "./stage.ts";
 
@@ -42,7 +42,7 @@ function instanceRole(name: string, key: PlatformKey, repository: aws.ecr.Reposi
 }
 
 function serviceLogGroup(service: string, key: PlatformKey, settings: StageSettings) {
-  return new aws.cloudwatch.LogGroup(`${service.charAt(0).toUpperCase()}${service.slice(1)}LogGroup`, {
+  return new aws.cloudwatch.LogGroup(`${pascalCase(service)}LogGroup`, {
     name: `/ec2/${stageName(service)}`,
     retentionInDays: settings.logRetentionDays,
     kmsKeyId: key.arn,

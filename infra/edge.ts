@@ -5,7 +5,7 @@
  */
 import { services } from "@cloudcafe/catalog";
 import { PORTS, SERVICE_PORT, type Network } from "./network.ts";
-import { stageName } from "./naming.ts";
+import { pascalCase, stageName } from "./naming.ts";
 import { encryptedLogGroup, privateBucket, type PlatformKey } from "./security.ts";
 import { sstLogRetention, type StageSettings } from "./stage.ts";
 
@@ -94,7 +94,7 @@ export function loadBalancer(net: Network, cert: Certificate, settings: StageSet
 export function eksServiceRoutes(net: Network, alb: sst.aws.Alb) {
   const httpsListener = alb.nodes.listeners[`HTTPS${PORTS.https}`]!;
   return (["menu", "inventory"] as const).map((service) => {
-    const targetGroup = new aws.lb.TargetGroup(`${capitalize(service)}TargetGroup`, {
+    const targetGroup = new aws.lb.TargetGroup(`${pascalCase(service)}TargetGroup`, {
       name: stageName(`${service}-tg`).slice(0, 32),
       vpcId: net.vpc.id,
       port: SERVICE_PORT,
@@ -102,7 +102,7 @@ export function eksServiceRoutes(net: Network, alb: sst.aws.Alb) {
       targetType: "ip",
       healthCheck: { path: services[service].healthPath, matcher: "200" },
     });
-    new aws.lb.ListenerRule(`${capitalize(service)}ListenerRule`, {
+    new aws.lb.ListenerRule(`${pascalCase(service)}ListenerRule`, {
       listenerArn: httpsListener.arn,
       priority: ALB_PATH_RULES[service].priority,
       conditions: [{ pathPattern: { values: [...ALB_PATH_RULES[service].paths] } }],
@@ -235,11 +235,11 @@ export function serviceNetwork(net: Network, callers: $util.Input<string>[]) {
     securityGroupIds: [latticeSg.id],
   });
   const latticeServices = (["order", "inventory"] as const).map((service) => {
-    const latticeService = new aws.vpclattice.Service(`Lattice${capitalize(service)}`, {
+    const latticeService = new aws.vpclattice.Service(`Lattice${pascalCase(service)}`, {
       name: stageName(service),
       authType: "AWS_IAM",
     });
-    const targetGroup = new aws.vpclattice.TargetGroup(`Lattice${capitalize(service)}Targets`, {
+    const targetGroup = new aws.vpclattice.TargetGroup(`Lattice${pascalCase(service)}Targets`, {
       name: stageName(`${service}-lattice`),
       type: "IP",
       config: {
@@ -249,22 +249,18 @@ export function serviceNetwork(net: Network, callers: $util.Input<string>[]) {
         healthCheck: { enabled: true, path: services[service].healthPath },
       },
     });
-    new aws.vpclattice.Listener(`Lattice${capitalize(service)}Listener`, {
+    new aws.vpclattice.Listener(`Lattice${pascalCase(service)}Listener`, {
       name: "http",
       serviceIdentifier: latticeService.id,
       protocol: "HTTP",
       port: PORTS.http,
       defaultAction: { forwards: [{ targetGroups: [{ targetGroupIdentifier: targetGroup.id }] }] },
     });
-    new aws.vpclattice.ServiceNetworkServiceAssociation(`Lattice${capitalize(service)}Association`, {
+    new aws.vpclattice.ServiceNetworkServiceAssociation(`Lattice${pascalCase(service)}Association`, {
       serviceIdentifier: latticeService.id,
       serviceNetworkIdentifier: network.id,
     });
     return { service: latticeService, targetGroup };
   });
   return { network, services: latticeServices };
-}
-
-function capitalize(value: string) {
-  return value.charAt(0).toUpperCase() + value.slice(1);
 }

@@ -5,7 +5,7 @@
 import { paymentProcessorMapping } from "@cloudcafe/catalog";
 import { scenarioNames, type ScenarioName } from "@cloudcafe/stress/scenarios";
 import type { Network, SecurityGroups } from "./network.ts";
-import { stageName } from "./naming.ts";
+import { pascalCase, stageName } from "./naming.ts";
 import { encryptedLogGroup, type PlatformKey } from "./security.ts";
 import { sstLogRetention, type StageSettings } from "./stage.ts";
 
@@ -135,8 +135,4 @@ export function stressFunctions(
       }),
     ]),
   );
-}
-
-function pascalCase(kebab: string) {
-  return kebab.replace(/(^|-)(\w)/g, (_, __, c: string) => c.toUpperCase());
 }

@@ -12,3 +12,8 @@ export function physicalName(catalogName: string): string {
 export function stageName(suffix: string): string {
   return `${$app.name}-${$app.stage}-${suffix}`;
 }
+
+/** `menu-sync` → `MenuSync`: logical (Pulumi) names are PascalCase. */
+export function pascalCase(name: string): string {
+  return name.replace(/(^|-)(\w)/g, (_, __, c: string) => c.toUpperCase());
+}

@@ -4,7 +4,7 @@
  */
 import { services } from "@cloudcafe/catalog";
 import { serviceRole } from "./iam.ts";
-import { stageName } from "./naming.ts";
+import { pascalCase, stageName } from "./naming.ts";
 import type { PlatformKey } from "./security.ts";
 import type { StageSettings } from "./stage.ts";
 
@@ -32,7 +32,7 @@ export function network(settings: StageSettings, key: PlatformKey) {
   const subnets = (tier: Tier) =>
     SUBNET_TIERS[tier].map(
       (octet, i) =>
-        new aws.ec2.Subnet(`${capitalize(tier)}Subnet${i + 1}`, {
+        new aws.ec2.Subnet(`${pascalCase(tier)}Subnet${i + 1}`, {
           vpcId: vpc.id,
           cidrBlock: `10.0.${octet}.0/24`,
           availabilityZone: zones[i],
@@ -174,7 +174,3 @@ export function securityGroups(net: Network, albSecurityGroupId: $util.Input<str
 }
 
 export type SecurityGroups = ReturnType<typeof securityGroups>;
-
-function capitalize(value: string) {
-  return value.charAt(0).toUpperCase() + value.slice(1);
-}

@@ -3,7 +3,7 @@
  * the SNS topic they notify, and a dashboard of the custom metrics.
  */
 import { metricNamespaces } from "@cloudcafe/catalog";
-import { stageName } from "./naming.ts";
+import { pascalCase, stageName } from "./naming.ts";
 import type { PlatformKey } from "./security.ts";
 
 const MINUTE = 60;
@@ -50,7 +50,7 @@ export function alarms(topic: aws.sns.Topic, targets: AlarmTargets) {
     measured: AlarmMetric,
   ) => {
     const { comparison, minutes } = ALARMS[key];
-    return new aws.cloudwatch.MetricAlarm(`Alarm${key.charAt(0).toUpperCase()}${key.slice(1)}`, {
+    return new aws.cloudwatch.MetricAlarm(`Alarm${pascalCase(key)}`, {
       name: stageName(key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)),
       alarmDescription: description,
       comparisonOperator: comparison,

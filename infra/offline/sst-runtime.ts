@@ -196,6 +196,9 @@ async function installGlobals(stage: string, dev: boolean, workDir: string, rpcU
  * returns every resource it registered.
  */
 export async function synthesize(stage: string, { dev = false } = {}): Promise<Synthesis> {
+  if (!existsSync(path.join(platformDir, "version"))) {
+    throw new Error("The SST platform is not unpacked: run infra/scripts/prepare-platform.sh first.");
+  }
   const workDir = path.join(rootDir, ".sst", "test-work", stage);
   mkdirSync(workDir, { recursive: true });
   const builtHandlers: string[] = [];
