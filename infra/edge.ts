@@ -6,7 +6,7 @@
 import { services } from "@cloudcafe/catalog";
 import { PORTS, SERVICE_PORT, type Network } from "./network.ts";
 import { pascalCase, stageName } from "./naming.ts";
-import { encryptedLogGroup, privateBucket, type PlatformKey } from "./security.ts";
+import { encryptedLogGroup, type PlatformKey } from "./security.ts";
 import { sstLogRetention, type StageSettings } from "./stage.ts";
 
 /** TLS 1.2 or newer on every listener we terminate. */
@@ -130,9 +130,8 @@ export function restApi(orderApi: sst.aws.Function, key: PlatformKey, settings: 
   return api;
 }
 
-/** CloudFront: `/api/*` to API Gateway, everything else to the web console's private bucket. */
-export function cdn(api: sst.aws.ApiGatewayV1, cert: Certificate, key: PlatformKey, settings: StageSettings) {
-  const webBucket = privateBucket("WebConsoleBucket", key, settings);
+/** CloudFront: `/api/*` to API Gateway, everything else to the web console's private bucket (web.ts). */
+export function cdn(api: sst.aws.ApiGatewayV1, webBucket: aws.s3.Bucket, cert: Certificate, settings: StageSettings) {
   const accessControl = new aws.cloudfront.OriginAccessControl("WebConsoleAccess", {
     name: stageName("web"),
     originAccessControlOriginType: "s3",

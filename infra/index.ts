@@ -16,6 +16,7 @@ import { network, securityGroups } from "./network.ts";
 import { alarms, alarmTopic, dashboard } from "./observability.ts";
 import { auditTrail, complianceRecorder, keyUsage, operatorTokenSecret, platformKey } from "./security.ts";
 import { stageSettings } from "./stage.ts";
+import { webConsole } from "./web.ts";
 
 export async function cloudCafe() {
   const settings = stageSettings($app.stage);
@@ -65,7 +66,7 @@ export async function cloudCafe() {
   stressFunctions(fnContext, [operatorToken], { "cold-start-avalanche": paymentLinks });
 
   const api = restApi(orderFns.api, key, settings);
-  const { distribution } = cdn(api, cert, key, settings);
+  const { distribution } = cdn(api, webConsole(key, settings), cert, settings);
   serviceNetwork(net, [groups.ecsTask.id, groups.eksNode.id, groups.ec2.id]);
 
   const eks = eksPlatform(net, groups, key, settings);

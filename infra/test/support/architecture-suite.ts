@@ -10,6 +10,7 @@ import { ALARMS } from "../../observability.ts";
 import { EXPERIMENTS } from "../../chaos.ts";
 import { HANDLERS, STRESS_SCENARIOS, stressHandler } from "../../functions.ts";
 import { appSettings, stageSettings } from "../../stage.ts";
+import { buildFiles, WEB_BUILD_DIR } from "../../web.ts";
 import { rootDir } from "../../offline/paths.ts";
 import { arnOf, asArray, idOf, named, ofType, policyDocuments, withInput } from "./resources.ts";
 import { synthesize, type Synthesis } from "../../offline/sst-runtime.ts";
@@ -116,6 +117,14 @@ export function architectureSuite(stage: string) {
       expect(cdn?.inputs.origins.map((o: any) => o.originId).sort()).toEqual(["api", "web"]);
       expect(cdn?.inputs.origins.find((o: any) => o.originId === "api").domainName).toMatch(/execute-api/);
       expect(cdn?.inputs.orderedCacheBehaviors[0].pathPattern).toBe("/api/*");
+    });
+
+    it("uploads every file of the web console's build to its bucket, the entry page never cached", () => {
+      const bucket = named(s, "aws:s3/bucket:Bucket", "WebConsoleBucket");
+      const uploaded = ofType(s, "aws:s3/bucketObjectv2:BucketObjectv2").filter((o) => o.inputs.bucket === idOf(bucket));
+      expect(uploaded.map((o) => o.inputs.key).sort()).toEqual(buildFiles(path.join(rootDir, WEB_BUILD_DIR)));
+      const entry = uploaded.find((o) => o.inputs.key === "index.html");
+      if (entry) expect([entry.inputs.contentType, entry.inputs.cacheControl]).toEqual(["text/html; charset=utf-8", "no-cache"]);
     });
 
     it("has an internal NLB on TCP 8080 for loyalty and a Lattice network with order and inventory", () => {
