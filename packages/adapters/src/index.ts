@@ -12,3 +12,4 @@ export * from "./postgres/migrate.ts";
 export * from "./postgres/schema.ts";
 export * from "./redis/client.ts";
 export * from "./payment/index.ts";
+export * from "./postgres/rotating-password.ts";

@@ -172,7 +172,7 @@ export const cacheTtlSeconds = {
   orderReadThrough: 5 * 60,
 } as const;
 
-/** Aurora PostgreSQL (`Resource.Database`: host, port, username, password, database). */
+/** Aurora PostgreSQL (`Resource.Database`: host, port, username, database, and `password` locally or the managed `secretArn` when deployed). */
 export const postgres = { resource: "Database", port: 5432, database: "cloudcafe" } as const;
 /** ElastiCache Redis (`Resource.Cache`: host, port, username, password). */
 export const redis = { resource: "Cache", port: 6379, evictionPolicy: "allkeys-lru" } as const;

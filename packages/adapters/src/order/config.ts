@@ -2,6 +2,7 @@ import { Resource } from "sst";
 import { z } from "zod";
 import type { CacheConnection } from "../redis/client.ts";
 import type { DatabaseConnection } from "../postgres/client.ts";
+import { passwordFromSecret } from "../postgres/rotating-password.ts";
 
 const localHosts = new Set(["127.0.0.1", "localhost", "::1"]);
 
@@ -10,13 +11,17 @@ const linked = z.object({
   OrderEvents: z.object({ name: z.string().min(1) }),
   OrderSubmissionQueue: z.object({ url: z.string().url() }),
   PaymentProcessingQueue: z.object({ url: z.string().url() }),
-  Database: z.object({
-    host: z.string().min(1),
-    port: z.coerce.number().int(),
-    username: z.string().min(1),
-    password: z.string(),
-    database: z.string().min(1),
-  }),
+  // Deployed, the password lives in the RDS-managed secret (`secretArn`); locally and in `sst dev` it is inline.
+  Database: z
+    .object({
+      host: z.string().min(1),
+      port: z.coerce.number().int(),
+      username: z.string().min(1),
+      password: z.string().optional(),
+      secretArn: z.string().min(1).optional(),
+      database: z.string().min(1),
+    })
+    .refine((d) => d.password !== undefined || d.secretArn !== undefined, "Database link needs a password or a secretArn"),
   Cache: z.object({
     host: z.string().min(1),
     port: z.coerce.number().int(),
@@ -47,13 +52,17 @@ export interface OrderServiceConfig {
   outboxMaxBackoffSeconds: number;
 }
 
-function link(name: string): unknown {
-  return name in Resource ? (Resource as unknown as Record<string, unknown>)[name] : undefined;
+/** Only the links this service uses are read, so a missing one is named by the schema, not thrown by SST's proxy. */
+function linkedResources(): Record<string, unknown> {
+  const resources = Resource as unknown as Record<string, unknown>;
+  return Object.fromEntries(Object.keys(linked.shape).filter((name) => name in resources).map((name) => [name, resources[name]]));
 }
 
 /** The Order service's configuration: SST links (`Resource`, i.e. SST_RESOURCE_* locally) plus a few env settings. */
-export function loadOrderServiceConfig(env: NodeJS.ProcessEnv = process.env): OrderServiceConfig {
-  const links = linked.parse(Object.fromEntries(Object.keys(linked.shape).map((name) => [name, link(name)])));
+export function loadOrderServiceConfig(env: NodeJS.ProcessEnv = process.env, resources: Record<string, unknown> = linkedResources()): OrderServiceConfig {
+  const parsed = linked.safeParse(resources);
+  if (!parsed.success) throw new Error(`Order service links are missing or malformed:\n${z.prettifyError(parsed.error)}`);
+  const links = parsed.data;
   const settings = environment.parse(env);
   return {
     port: settings.PORT,
@@ -61,7 +70,14 @@ export function loadOrderServiceConfig(env: NodeJS.ProcessEnv = process.env): Or
     orderEventsStream: links.OrderEvents.name,
     orderSubmissionQueueUrl: links.OrderSubmissionQueue.url,
     paymentQueueUrl: links.PaymentProcessingQueue.url,
-    database: { ...links.Database, ssl: !localHosts.has(links.Database.host) },
+    database: {
+      host: links.Database.host,
+      port: links.Database.port,
+      username: links.Database.username,
+      database: links.Database.database,
+      password: links.Database.secretArn ? passwordFromSecret(links.Database.secretArn) : (links.Database.password ?? ""),
+      ssl: !localHosts.has(links.Database.host),
+    },
     databasePoolMax: settings.DATABASE_POOL_MAX,
     cache: { ...links.Cache, tls: !localHosts.has(links.Cache.host) },
     operatorToken: links.OperatorToken?.value,

@@ -6,27 +6,27 @@ export interface DatabaseConnection {
   host: string;
   port: number;
   username: string;
-  password: string;
+  /** A fixed password, or a source read on each new connection (a rotated secret). */
+  password: string | (() => Promise<string>);
   database: string;
   /** Aurora requires TLS; local PostgreSQL does not offer it. */
   ssl?: boolean;
 }
 
-export function databaseUrl(c: DatabaseConnection): string {
-  const auth = c.password ? `${encodeURIComponent(c.username)}:${encodeURIComponent(c.password)}` : encodeURIComponent(c.username);
-  return `postgres://${auth}@${c.host}:${c.port}/${encodeURIComponent(c.database)}`;
-}
-
 export function createDatabase(connection: DatabaseConnection | string, options: { max?: number } = {}) {
-  const url = typeof connection === "string" ? connection : databaseUrl(connection);
-  const ssl = typeof connection === "string" ? undefined : connection.ssl ? "require" : undefined;
-  const sql = postgres(url, {
-    max: options.max ?? 10,
-    idle_timeout: 30,
-    connect_timeout: 5,
-    onnotice: () => {},
-    ...(ssl ? { ssl } : {}),
-  });
+  const common = { max: options.max ?? 10, idle_timeout: 30, connect_timeout: 5, onnotice: () => {} };
+  const sql =
+    typeof connection === "string"
+      ? postgres(connection, common)
+      : postgres({
+          ...common,
+          host: connection.host,
+          port: connection.port,
+          username: connection.username,
+          password: connection.password,
+          database: connection.database,
+          ...(connection.ssl ? { ssl: "require" as const } : {}),
+        });
   return { sql, db: drizzle(sql, { schema }) };
 }
 

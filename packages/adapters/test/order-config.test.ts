@@ -1,0 +1,44 @@
+import { describe, expect, it } from "vitest";
+import { loadOrderServiceConfig } from "../src/order/config.ts";
+import { passwordFromSecret } from "../src/postgres/rotating-password.ts";
+
+const links = (database: Record<string, unknown>) => ({
+  ActiveOrders: { name: "active-orders" },
+  OrderEvents: { name: "order-events" },
+  OrderSubmissionQueue: { url: "https://sqs.us-east-1.amazonaws.com/1/order-submission-queue" },
+  PaymentProcessingQueue: { url: "https://sqs.us-east-1.amazonaws.com/1/payment-processing-queue.fifo" },
+  Cache: { host: "cache.example.internal", port: 6379 },
+  Database: { host: "aurora.example.internal", port: 5432, username: "cloudcafe", database: "cloudcafe", ...database },
+});
+
+describe("order service config", () => {
+  it("uses TLS towards deployed hosts and reads the Aurora password from its managed secret", () => {
+    const config = loadOrderServiceConfig({}, links({ secretArn: "arn:aws:secretsmanager:us-east-1:1:secret:rds" }));
+    expect(config.database.ssl).toBe(true);
+    expect(config.cache.tls).toBe(true);
+    expect(typeof config.database.password).toBe("function");
+    expect(config.port).toBe(8080);
+  });
+
+  it("names what is wrong when a link is missing or the database has no credentials", () => {
+    const { ActiveOrders: _gone, ...withoutTable } = links({ password: "x" });
+    expect(() => loadOrderServiceConfig({}, withoutTable)).toThrow(/ActiveOrders/);
+    expect(() => loadOrderServiceConfig({}, links({}))).toThrow(/password or a secretArn/);
+    expect(() => loadOrderServiceConfig({ PORT: "99999" }, links({ password: "x" }))).toThrow();
+  });
+});
+
+describe("rotating database password", () => {
+  it("reads the secret once per cache period and picks up a rotated value after it", async () => {
+    let calls = 0;
+    let current = "first";
+    const client = { send: async () => (calls++, { SecretString: JSON.stringify({ username: "cloudcafe", password: current }) }) };
+    const password = passwordFromSecret("arn:secret", 50, client as never);
+    expect(await password()).toBe("first");
+    current = "rotated";
+    expect(await password()).toBe("first");
+    await new Promise((r) => setTimeout(r, 60));
+    expect(await password()).toBe("rotated");
+    expect(calls).toBe(2);
+  });
+});
