@@ -167,6 +167,38 @@ describe("SQS event-source poller", () => {
     expect(processed.filter((body) => body.startsWith("g2"))).toEqual(["g2-1", "g2-2", "g2-3", "g2-4"]);
   });
 
+  it("runs concurrent batches without ever putting one group in two batches or out of order", async () => {
+    const { url } = await queueWithDlq({ fifo: true, maxReceiveCount: 5 });
+    const groups = ["a", "b", "c", "d"];
+    for (const n of [1, 2, 3]) {
+      for (const group of groups) await sqs.send(new SendMessageCommand({ QueueUrl: url, MessageBody: `${group}-${n}`, MessageGroupId: group }));
+    }
+    const processed: string[] = [];
+    const inFlight = new Set<string>();
+    let overlaps = 0;
+    let concurrentBatches = 0;
+    let maxConcurrentBatches = 0;
+    poll(
+      url,
+      async (event) => {
+        concurrentBatches++;
+        maxConcurrentBatches = Math.max(maxConcurrentBatches, concurrentBatches);
+        const batchGroups = new Set(event.Records.map((r) => r.attributes.MessageGroupId!));
+        for (const group of batchGroups) (inFlight.has(group) ? overlaps++ : inFlight.add(group));
+        await new Promise((r) => setTimeout(r, 300));
+        processed.push(...bodies(event));
+        for (const group of batchGroups) inFlight.delete(group);
+        concurrentBatches--;
+      },
+      { concurrency: 3, batchSize: 1 },
+    );
+
+    await waitUntil("every message processed", async () => processed.length >= 12, 45_000);
+    expect(overlaps).toBe(0);
+    expect(maxConcurrentBatches).toBeGreaterThan(1);
+    for (const group of groups) expect(processed.filter((b) => b.startsWith(group))).toEqual([1, 2, 3].map((n) => `${group}-${n}`));
+  });
+
   it("gathers messages arriving within the batching window into one invocation", async () => {
     const { url } = await queueWithDlq();
     const events: SQSEvent[] = [];

@@ -1,4 +1,4 @@
-import { and, eq, inArray, sql as raw } from "drizzle-orm";
+import { TransactionRollbackError, and, eq, inArray, sql as raw } from "drizzle-orm";
 import type { CreateResult, IdempotencyClaim, Order, OrderRepository, OrderStatus, OutboxMessage } from "@cloudcafe/core";
 import { currentContext } from "@cloudcafe/observability";
 import { type Database, toIso } from "../postgres/client.ts";
@@ -56,20 +56,22 @@ export function postgresOrderRepository({ db }: Database): OrderRepository {
     return row ? toOrder(row) : undefined;
   }
 
-  async function replay(customerId: string, key: string): Promise<CreateResult> {
+  async function replay(customerId: string, key: string): Promise<CreateResult | undefined> {
     const [existing] = await db
       .select({ order: orders, fingerprint: idempotencyKeys.fingerprint })
       .from(idempotencyKeys)
       .innerJoin(orders, eq(orders.orderId, idempotencyKeys.orderId))
       .where(and(eq(idempotencyKeys.customerId, customerId), eq(idempotencyKeys.key, key)));
-    if (!existing) throw new Error("idempotency key vanished between conflict and read");
-    return { order: toOrder(existing.order), created: false, storedFingerprint: existing.fingerprint, outboxIds: [] };
+    return existing && { order: toOrder(existing.order), created: false, storedFingerprint: existing.fingerprint, outboxIds: [] };
   }
 
   return {
     get,
 
     async create(order: Order, idempotency: IdempotencyClaim | undefined, messages: OutboxMessage[]) {
+      // A retry usually finds its key already stored: answer it without opening a write transaction.
+      const earlier = idempotency && (await replay(order.customerId, idempotency.key));
+      if (earlier) return earlier;
       const created = await db.transaction(async (tx) => {
         await tx.insert(orders).values(order);
         if (idempotency) {
@@ -78,18 +80,18 @@ export function postgresOrderRepository({ db }: Database): OrderRepository {
             .values({ customerId: order.customerId, key: idempotency.key, fingerprint: idempotency.fingerprint, orderId: order.orderId })
             .onConflictDoNothing()
             .returning({ key: idempotencyKeys.key });
-          // Someone else holds the key: undo this order and answer with theirs.
-          if (claimed.length === 0) {
-            tx.rollback();
-          }
+          // A concurrent request claimed the key first: undo this order and answer with theirs.
+          if (claimed.length === 0) tx.rollback();
         }
         return enqueue(tx, messages);
       }).catch((error: unknown) => {
-        if (error instanceof Error && error.constructor.name === "TransactionRollbackError") return undefined;
+        if (error instanceof TransactionRollbackError) return undefined;
         throw error;
       });
-      if (!created) return replay(order.customerId, idempotency!.key);
-      return { order, created: true, outboxIds: created };
+      if (created) return { order, created: true, outboxIds: created };
+      const winner = await replay(order.customerId, idempotency!.key);
+      if (!winner) throw new Error("idempotency key claimed by a transaction that is not visible");
+      return winner;
     },
 
     async transition(orderId, from, patch, buildOutbox) {

@@ -62,6 +62,7 @@ async function startPollers(platform: LocalPlatform): Promise<string[]> {
         maximumBatchingWindowSeconds: mapping.maximumBatchingWindowSeconds,
         functionTimeoutSeconds: mapping.functionTimeoutSeconds,
         memoryLimitMb: mapping.memoryLimitMb,
+        concurrency: mapping.concurrency,
         logger,
       }),
     );

@@ -10,6 +10,8 @@ export interface EventSourceMapping {
   readonly maximumBatchingWindowSeconds: number;
   readonly functionTimeoutSeconds: number;
   readonly memoryLimitMb: number;
+  /** Concurrent batches (Lambda scales pollers out; four keeps a 2-core laptop responsive). */
+  readonly concurrency: number;
 }
 
 /** The mappings `npm start` runs in-process; a new queue consumer joins with one more entry. */
@@ -22,6 +24,7 @@ export const localEventSourceMappings: readonly EventSourceMapping[] = [
     maximumBatchingWindowSeconds: paymentProcessorMapping.maximumBatchingWindowSeconds,
     functionTimeoutSeconds: paymentProcessorMapping.timeoutSeconds,
     memoryLimitMb: paymentProcessorMapping.memoryMb,
+    concurrency: 4,
   },
   {
     functionName: "order-submission",
@@ -31,6 +34,7 @@ export const localEventSourceMappings: readonly EventSourceMapping[] = [
     maximumBatchingWindowSeconds: 1,
     functionTimeoutSeconds: 30,
     memoryLimitMb: 512,
+    concurrency: 2,
   },
   {
     functionName: "order-payment-results",
@@ -40,5 +44,6 @@ export const localEventSourceMappings: readonly EventSourceMapping[] = [
     maximumBatchingWindowSeconds: 1,
     functionTimeoutSeconds: 30,
     memoryLimitMb: 512,
+    concurrency: 2,
   },
 ];

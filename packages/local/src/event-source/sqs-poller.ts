@@ -37,6 +37,11 @@ export interface SqsPollerOptions {
    * short function timeout would. Lets tests watch retries and redrive in seconds rather than minutes.
    */
   readonly failedVisibilityTimeoutSeconds?: number;
+  /**
+   * Batches in flight at once, like Lambda's concurrent pollers (it starts with five). Safe for FIFO queues: SQS
+   * hands out no further message of a group while one of it is in flight, so a group is never in two batches.
+   */
+  readonly concurrency?: number;
   readonly region?: string;
   readonly logger?: Logger;
 }
@@ -57,8 +62,8 @@ interface Invocation {
 /**
  * Lambda's SQS event source mapping, locally: long-polls the queue, gathers a batch within the batching window,
  * invokes the handler with a real `SQSEvent`, deletes what succeeded and leaves the rest to the queue's
- * visibility timeout and redrive policy. One batch at a time, so a FIFO message group is never processed by two
- * invocations at once and its order holds.
+ * visibility timeout and redrive policy. `concurrency` batches run at once; a FIFO group's order holds because
+ * the queue never hands out a group's next message while an earlier one is in flight.
  */
 export function startSqsPoller(options: SqsPollerOptions): SqsPoller {
   const batchSize = options.batchSize ?? 10;
@@ -68,10 +73,9 @@ export function startSqsPoller(options: SqsPollerOptions): SqsPoller {
   const logger = options.logger ?? createLogger({ service: "local-event-source" });
   const { sqs, queueUrl, functionName } = options;
   let stopping = false;
-  let receiving: AbortController | undefined;
+  const stopReceiving = new AbortController();
 
   async function receive(max: number, waitSeconds: number): Promise<Message[]> {
-    receiving = new AbortController();
     try {
       const { Messages } = await sqs.send(
         new ReceiveMessageCommand({
@@ -81,14 +85,12 @@ export function startSqsPoller(options: SqsPollerOptions): SqsPoller {
           MessageSystemAttributeNames: ["All"],
           MessageAttributeNames: ["All"],
         }),
-        { abortSignal: receiving.signal },
+        { abortSignal: stopReceiving.signal },
       );
       return Messages ?? [];
     } catch (error) {
       if (stopping) return [];
       throw error;
-    } finally {
-      receiving = undefined;
     }
   }
 
@@ -171,11 +173,11 @@ export function startSqsPoller(options: SqsPollerOptions): SqsPoller {
     }
   }
 
-  const running = run();
+  const running = Promise.all(Array.from({ length: Math.max(1, options.concurrency ?? 1) }, run));
   return {
     async stop() {
       stopping = true;
-      receiving?.abort();
+      stopReceiving.abort();
       await running;
     },
   };
