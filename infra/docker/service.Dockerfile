@@ -11,14 +11,19 @@ COPY web/package.json ./web/package.json
 # Install scripts are skipped: the native engines (DynamoDB Local, leveldown) are for the laptop platform only.
 RUN npm ci --no-audit --no-fund --ignore-scripts
 ARG SERVICE
-RUN test -n "$SERVICE" && npx esbuild "functions/${SERVICE}/src/server.ts" \
+# piscina stays external: it starts its threads from its own worker file, which a bundle would lose.
+RUN test -n "$SERVICE" && npx esbuild "functions/${SERVICE}/src/server.ts" --external:piscina \
       --bundle --platform=node --target=node20 --format=esm --outfile=/out/server.mjs \
+      --banner:js="import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);"
+# The stress pool's threads load their worker from a file of its own.
+RUN npx esbuild packages/stress/src/worker.ts --bundle --platform=node --target=node20 --format=esm --outfile=/out/stress-worker.mjs \
       --banner:js="import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);"
 
 FROM node:20-bookworm-slim
-ENV NODE_ENV=production PORT=8080
+ENV NODE_ENV=production PORT=8080 STRESS_WORKER_FILE=/app/stress-worker.mjs
 WORKDIR /app
-COPY --from=build /out/server.mjs ./server.mjs
+COPY --from=build /out/server.mjs /out/stress-worker.mjs ./
+COPY --from=build /repo/node_modules/piscina ./node_modules/piscina
 USER node
 EXPOSE 8080
 CMD ["node", "server.mjs"]

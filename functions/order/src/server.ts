@@ -5,7 +5,7 @@ import { createOrderStress } from "./stress.ts";
 
 /** Container entry (ECS Fargate): HTTP on PORT, the outbox relay loop and the stress control; drains on SIGTERM. */
 const runtime = createOrderRuntime();
-const stress = createOrderStress(runtime.config.operatorToken);
+const stress = createOrderStress(runtime.config.operatorToken, runtime.config.stressWorkerFile);
 const app = createOrderApp({
   service: runtime.service,
   logger: runtime.logger,

@@ -36,6 +36,8 @@ const environment = z.object({
   OUTBOX_RELAY_INTERVAL_MS: z.coerce.number().int().min(100).default(1000),
   OUTBOX_MAX_BACKOFF_SECONDS: z.coerce.number().int().min(1).max(3600).default(300),
   DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(100).default(10),
+  /** The stress pool's worker as a built file (the container image bundles it next to the server). */
+  STRESS_WORKER_FILE: z.string().min(1).optional(),
 });
 
 export interface OrderServiceConfig {
@@ -50,6 +52,7 @@ export interface OrderServiceConfig {
   operatorToken: string | undefined;
   outboxRelayIntervalMs: number;
   outboxMaxBackoffSeconds: number;
+  stressWorkerFile: string | undefined;
 }
 
 /** Only the links this service uses are read, so a missing one is named by the schema, not thrown by SST's proxy. */
@@ -83,5 +86,6 @@ export function loadOrderServiceConfig(env: NodeJS.ProcessEnv = process.env, res
     operatorToken: links.OperatorToken?.value,
     outboxRelayIntervalMs: settings.OUTBOX_RELAY_INTERVAL_MS,
     outboxMaxBackoffSeconds: settings.OUTBOX_MAX_BACKOFF_SECONDS,
+    stressWorkerFile: settings.STRESS_WORKER_FILE,
   };
 }
