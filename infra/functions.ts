@@ -127,9 +127,10 @@ export function stressFunctions(
       new sst.aws.Function(`Stress${pascalCase(scenario)}`, {
         ...baseArgs(ctx, `stress-${scenario}`),
         handler: stressHandler(scenario),
-        // 1769 MB is one full vCPU.
+        // 1769 MB is one full vCPU, which the in-thread pool drives (piscina's thread files do not survive bundling).
         memory: "1769 MB",
         timeout: "15 minutes",
+        environment: { STRESS_POOL: "in-thread" },
         link: [...link, ...(extraLinks[scenario] ?? [])],
         permissions: [ctx.keyUsage],
       }),

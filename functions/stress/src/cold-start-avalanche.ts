@@ -7,5 +7,5 @@ import { stressRuntime } from "./runtime.ts";
 export async function handler(event: unknown): Promise<WorkloadReport<ColdStartReport>> {
   const request = parseOrThrow(coldStartRequest, event ?? {}, "cold-start-avalanche event");
   const { pool } = await stressRuntime();
-  return runColdStartScenario(pool, stressFunctionConfig().paymentHandlerModule, request);
+  return runColdStartScenario(pool, stressFunctionConfig().paymentHandlerModule(), request);
 }

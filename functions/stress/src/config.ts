@@ -9,11 +9,15 @@ const environment = z.object({
   PAYMENT_HANDLER_MODULE: z.string().min(1).optional(),
   /** The analytics store the query storm reads (locally the platform's PostgreSQL). */
   ANALYTICS_DATABASE_URL: z.string().min(1).default("postgres://postgres@127.0.0.1:5432/cloudcafe"),
+  /** `in-thread` in the deployed (bundled) functions; worker threads when run from sources. */
+  STRESS_POOL: z.enum(["threads", "in-thread"]).default("threads"),
 });
 
 export interface StressFunctionConfig {
-  paymentHandlerModule: string;
+  /** Resolved when the avalanche asks for it: other scenarios' bundles do not contain the payment package. */
+  paymentHandlerModule: () => string;
   analyticsDatabaseUrl: string;
+  pool: "threads" | "in-thread";
 }
 
 let config: StressFunctionConfig | undefined;
@@ -23,8 +27,9 @@ export function stressFunctionConfig(): StressFunctionConfig {
   if (!config) {
     const env = parseOrThrow(environment, process.env, "stress function environment");
     config = {
-      paymentHandlerModule: env.PAYMENT_HANDLER_MODULE ?? import.meta.resolve("@cloudcafe/payment/handler"),
+      paymentHandlerModule: () => env.PAYMENT_HANDLER_MODULE ?? import.meta.resolve("@cloudcafe/payment/handler"),
       analyticsDatabaseUrl: env.ANALYTICS_DATABASE_URL,
+      pool: env.STRESS_POOL,
     };
   }
   return config;

@@ -1,5 +1,5 @@
-import { createRunRegistry, createStressPool, type RunRegistry, type StressPool } from "@cloudcafe/stress";
-import { LAMBDA_MAX_RUN_SECONDS } from "./config.ts";
+import { createInThreadStressPool, createRunRegistry, createStressPool, type RunRegistry, type StressPool } from "@cloudcafe/stress";
+import { LAMBDA_MAX_RUN_SECONDS, stressFunctionConfig } from "./config.ts";
 
 interface StressRuntime {
   pool: StressPool;
@@ -11,7 +11,7 @@ let runtime: StressRuntime | undefined;
 /** One pool per Lambda instance, sized from the vCPUs its memory setting buys; kept warm across invocations. */
 export async function stressRuntime(): Promise<StressRuntime> {
   if (!runtime) {
-    const pool = createStressPool();
+    const pool = stressFunctionConfig().pool === "in-thread" ? createInThreadStressPool() : createStressPool();
     runtime = { pool, registry: createRunRegistry({ pool, maxDurationSeconds: LAMBDA_MAX_RUN_SECONDS, maxConcurrentRuns: 1 }) };
   }
   await runtime.pool.warm();

@@ -215,6 +215,14 @@ export function architectureSuite(stage: string) {
       );
     });
 
+    it("runs each stress function on one vCPU with the in-thread pool its bundle can use", () => {
+      for (const scenario of STRESS_SCENARIOS) {
+        const fn = withInput(s, "aws:lambda/function:Function", "name", physical(stage, `stress-${scenario}`));
+        expect(fn.inputs.memorySize).toBe(1769);
+        expect(fn.inputs.environment?.variables?.STRESS_POOL).toBe("in-thread");
+      }
+    });
+
     it("schedules the outbox relay every minute", () => {
       expect(ofType(s, "aws:cloudwatch/eventRule:EventRule").map((r) => r.inputs.scheduleExpression)).toEqual(["rate(1 minute)"]);
     });

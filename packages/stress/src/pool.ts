@@ -2,7 +2,7 @@ import { Piscina } from "piscina";
 import { AppError } from "@cloudcafe/core";
 import { cpuAllowance, type CpuAllowance } from "./allowance.ts";
 import { workerExecArgv } from "./worker-loader.ts";
-import type { TaskOf, WorkerResults, WorkerTask } from "./worker.ts";
+import runTask, { type TaskOf, type WorkerResults, type WorkerTask } from "./worker.ts";
 
 export interface StressPoolOptions {
   allowance?: CpuAllowance;
@@ -63,5 +63,24 @@ export function createStressPool(options: StressPoolOptions = {}): StressPool {
       await Promise.all(Array.from({ length: threads }, () => piscina.run({ kind: "warm" } satisfies WorkerTask)));
     },
     close: () => piscina.destroy(),
+  };
+}
+
+/**
+ * A pool without threads, for a stress Lambda function: the slices run on the invocation's own thread, which
+ * nothing else needs there (no /health to keep answering), on the one vCPU the function is sized for. It also
+ * survives bundling, where piscina's thread entry files do not.
+ */
+export function createInThreadStressPool(allowance: CpuAllowance = cpuAllowance()): StressPool {
+  const oneCore: CpuAllowance = { ...allowance, cores: Math.min(allowance.cores, 1), threads: 1 };
+  return {
+    allowance: oneCore,
+    threads: 1,
+    saturated: false,
+    async run<K extends WorkerTask["kind"]>(task: TaskOf<K>): Promise<WorkerResults[K]> {
+      return (await runTask(task)) as WorkerResults[K];
+    },
+    async warm() {},
+    async close() {},
   };
 }
