@@ -55,8 +55,10 @@ export function createPaymentBatchHandler(options: PaymentBatchHandlerOptions): 
     const fields = { error, receiveCount: Number(record.attributes.ApproximateReceiveCount) };
     if (isAppError(error) && (error.code === "MALFORMED_JSON" || error.code === "VALIDATION_FAILED")) {
       metrics.put("InvalidMessages", 1, "Count");
+      // What is wrong with the message is the news here; a stack trace of the parser would only bury it.
       logger.error("Unreadable payment request; it will reach the dead-letter queue after its last receive", {
-        ...fields,
+        receiveCount: fields.receiveCount,
+        error: { code: error.code, message: error.message },
         details: error.details,
       });
       return;
