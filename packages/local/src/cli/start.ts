@@ -142,14 +142,19 @@ async function main(): Promise<void> {
   console.log(`\nTry: curl ${running.gateway.url}/api/orders   (Ctrl-C stops everything)\n`);
 }
 
+/** Ctrl-C reaches this process twice (from the terminal and forwarded by npm): only a later one means "hurry". */
+const DUPLICATE_SIGNAL_MS = 2_000;
 let stopping = false;
+let stoppingSince = 0;
 async function shutdown(reason: string, exitCode: number): Promise<void> {
   if (stopping) {
+    if (Date.now() - stoppingSince < DUPLICATE_SIGNAL_MS) return;
     say("second signal: killing everything now");
     await stopOwnedChildren();
     process.exit(exitCode || 130);
   }
   stopping = true;
+  stoppingSince = Date.now();
   say(`${reason}: stopping ...`);
   await Promise.all(running.pollers.map((poller) => poller.stop()));
   await running.gateway?.stop();
