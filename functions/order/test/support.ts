@@ -29,7 +29,6 @@ export function postOrder(app: AppLike, body: unknown, headers: Record<string, s
 }
 
 // Responses are JSON; tests assert on their shape.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export const bodyOf = async (res: Response): Promise<any> => res.json();
 
 export async function waitFor<T>(probe: () => Promise<T | undefined>, what: string, timeoutMs = 45_000): Promise<T> {

@@ -2,6 +2,7 @@ export * from "./errors.ts";
 export * from "./menu/catalog.ts";
 export * from "./order/events.ts";
 export * from "./order/ids.ts";
+export * from "./order/messages.ts";
 export * from "./order/ports.ts";
 export * from "./order/pricing.ts";
 export * from "./order/schema.ts";

@@ -1,10 +1,8 @@
 import { BatchProcessor, EventType, processPartialResponse } from "@aws-lambda-powertools/batch";
 import type { SQSEvent, SQSRecord, Context } from "aws-lambda";
-import { z } from "zod";
+import { orderSubmittedSchema } from "@cloudcafe/core";
 import { traceIdOfRecord, withContext } from "@cloudcafe/observability";
 import { sharedOrderRuntime } from "../runtime.ts";
-
-const orderSubmittedSchema = z.object({ type: z.literal("OrderSubmitted"), orderId: z.string().min(1), customerId: z.string().min(1) });
 
 const processor = new BatchProcessor(EventType.SQS);
 

@@ -1,14 +1,7 @@
 import { PutRecordCommand, type KinesisClient } from "@aws-sdk/client-kinesis";
 import { SendMessageCommand, type SQSClient } from "@aws-sdk/client-sqs";
-import type { OrderEvent, PaymentRequestSender } from "@cloudcafe/core";
+import type { OrderEvent, OrderSubmitted, PaymentRequestSender } from "@cloudcafe/core";
 import { traceAttributes, traceparentNow } from "../aws/trace-attributes.ts";
-
-/** Body of a message on `order-submission-queue`. */
-export interface OrderSubmitted {
-  type: "OrderSubmitted";
-  orderId: string;
-  customerId: string;
-}
 
 export function sqsOrderSubmissions(client: SQSClient, queueUrl: string) {
   return {

@@ -1,5 +1,4 @@
-import type { ActiveOrderView, OrderCache, OrderEvent, OutboxMessage } from "@cloudcafe/core";
-import type { OrderSubmitted } from "./messaging.ts";
+import type { ActiveOrderView, OrderCache, OrderEvent, OrderSubmitted, OutboxMessage } from "@cloudcafe/core";
 import type { DeliverOutboxMessage } from "./outbox-relay.ts";
 
 export interface OrderOutboxTargets {
