@@ -18,7 +18,7 @@ export async function startFlowPollers(queues: FlowQueues, options: { failedVisi
     import("../../payment/src/handler.ts"),
     import("../src/events/payment-results.ts"),
   ]);
-  // The poller long-polls for 20 s, so it gets a client with a longer request timeout than the application's.
+  // The poller's client: long polls and a longer request timeout than the application's.
   const sqs = sqsClientFor(process.env.AWS_ENDPOINT_URL_SQS!);
   const common = { sqs, reportBatchItemFailures: true, batchSize: 10, ...options };
   return [

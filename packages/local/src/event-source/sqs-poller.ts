@@ -52,7 +52,12 @@ export interface SqsPoller {
 }
 
 const maxMessagesPerReceive = 10;
-const longPollSeconds = 20;
+/**
+ * Short long-polls, and `stop()` waits for the one in flight instead of aborting it: fauxqs keeps serving a long
+ * poll whose client went away, and would hand the next message sent to the queue to that dead receive, hidden for
+ * the whole visibility timeout. Lambda's own pollers are not stopped mid-receive, so nothing is lost by waiting.
+ */
+const longPollSeconds = 2;
 
 interface Invocation {
   readonly failed: readonly Message[];
@@ -73,7 +78,6 @@ export function startSqsPoller(options: SqsPollerOptions): SqsPoller {
   const logger = options.logger ?? createLogger({ service: "local-event-source" });
   const { sqs, queueUrl, functionName } = options;
   let stopping = false;
-  const stopReceiving = new AbortController();
 
   async function receive(max: number, waitSeconds: number): Promise<Message[]> {
     try {
@@ -85,7 +89,6 @@ export function startSqsPoller(options: SqsPollerOptions): SqsPoller {
           MessageSystemAttributeNames: ["All"],
           MessageAttributeNames: ["All"],
         }),
-        { abortSignal: stopReceiving.signal },
       );
       return Messages ?? [];
     } catch (error) {
@@ -177,7 +180,6 @@ export function startSqsPoller(options: SqsPollerOptions): SqsPoller {
   return {
     async stop() {
       stopping = true;
-      stopReceiving.abort();
       await running;
     },
   };
