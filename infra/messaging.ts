@@ -53,8 +53,9 @@ function topic(spec: TopicSpec, subscribers: Record<QueueKey, sst.aws.Queue>, ke
       },
     },
   });
-  for (const queueKey of spec.subscribers) {
-    snsTopic.subscribeQueue(`${spec.resource}To${queues[queueKey].resource}`, subscribers[queueKey].arn, {
+  for (const subscriber of spec.subscribers) {
+    snsTopic.subscribeQueue(`${spec.resource}To${queues[subscriber.queue].resource}`, subscribers[subscriber.queue].arn, {
+      ...(subscriber.filterPolicy ? { filter: subscriber.filterPolicy } : {}),
       transform: { subscription: (args) => void (args.rawMessageDelivery = true) },
     });
   }

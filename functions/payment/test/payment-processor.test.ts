@@ -9,8 +9,8 @@ import {
   snsClient,
   sqsClient,
 } from "@cloudcafe/adapters";
-import { metricNamespaces } from "@cloudcafe/catalog";
-import { paymentIdFor, paymentResultSchema, type PaymentGateway } from "@cloudcafe/core";
+import { metricNamespaces, tables, trafficAttribute } from "@cloudcafe/catalog";
+import { paymentIdFor, paymentResultSchema, SYNTHETIC_ORDER_PREFIX, type PaymentGateway } from "@cloudcafe/core";
 import { localPlatform, useLocalEnv } from "@cloudcafe/local/testing/env";
 import { sqsClientFor } from "@cloudcafe/local/aws-clients";
 import { startSqsPoller } from "@cloudcafe/local/event-source/sqs-poller";
@@ -176,6 +176,30 @@ describe("payment processor on DynamoDB Local and fauxqs", () => {
     expect(parseResult(message!)).toMatchObject({ orderId: request.orderId, paymentId: paymentIdFor(request.orderId) });
     const processed = logs.find((line) => line.message === "Payment processed");
     expect(processed).toMatchObject({ trace_id: traceId, customer_id: request.customerId, orderId: request.orderId });
+  });
+
+  it("settles a synthetic (stress) order like any other, but its result reaches neither subscriber that acts on orders", async () => {
+    const notifications = localPlatform().resources.queues.notification;
+    const synthetic = paymentRequest({ orderId: `${SYNTHETIC_ORDER_PREFIX}${newCustomerId()}` });
+    const live = paymentRequest();
+    await sendPaymentRequest(resources.paymentQueue, synthetic);
+    await sendPaymentRequest(resources.paymentQueue, live);
+    const { handler, logs } = processor();
+
+    while ((await deliverOnce(resources.paymentQueue, handler)) !== undefined);
+
+    expect(logs.filter((line) => line.message === "Payment processed").map((line) => line.orderId).sort()).toEqual(
+      [synthetic.orderId, live.orderId].sort(),
+    );
+    const stored = await dynamoDocumentClient().send(
+      new GetCommand({ TableName: resources.tableName, Key: { [tables.paymentTransactions.partitionKey.name]: paymentIdFor(synthetic.orderId) } }),
+    );
+    expect(stored.Item).toMatchObject({ orderId: synthetic.orderId });
+    for (const queue of [resources.resultsQueue, notifications]) {
+      const delivered = await drain(queue);
+      expect(delivered.map((message) => parseResult(message).orderId)).toEqual([live.orderId]);
+      expect(delivered[0]?.MessageAttributes?.[trafficAttribute]?.StringValue).toBe("live");
+    }
   });
 
   it("moves an unreadable message to the dead-letter queue after three receives", async () => {

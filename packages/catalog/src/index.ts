@@ -117,18 +117,37 @@ export const queues = {
 /** Dead-letter queues keep messages for the SQS maximum so an operator has time to redrive them. */
 export const deadLetterRetentionSeconds = FOURTEEN_DAYS;
 
+/**
+ * Every payment result carries the message attribute `traffic`: `live` for customers' orders, `synthetic` for load
+ * the stress scenarios generate (the cold-start avalanche). Subscribers that act on results for real orders take
+ * `live` only, so a Black Friday rehearsal exercises the whole publish path without filling their dead-letter queues.
+ */
+export const trafficAttribute = "traffic";
+export type Traffic = "live" | "synthetic";
+/** SNS subscription filter policy (message-attribute scope) that passes live traffic only. */
+export const liveTrafficOnly: Readonly<Record<string, readonly string[]>> = { [trafficAttribute]: ["live"] };
+
+export interface TopicSubscriberSpec {
+  /** Queue (by catalog key) subscribed with raw delivery. */
+  readonly queue: keyof typeof queues;
+  /** SNS filter policy on message attributes; absent: every message. */
+  readonly filterPolicy?: Readonly<Record<string, readonly string[]>>;
+}
+
 export interface TopicSpec {
   readonly name: string;
   readonly resource: string;
-  /** Queues (by catalog key) subscribed to the topic, with raw delivery. */
-  readonly subscribers: readonly (keyof typeof queues)[];
+  readonly subscribers: readonly TopicSubscriberSpec[];
 }
 
 export const topics = {
   paymentResults: {
     name: "payment-results",
     resource: "PaymentResultsTopic",
-    subscribers: ["paymentResults", "notification"],
+    subscribers: [
+      { queue: "paymentResults", filterPolicy: liveTrafficOnly },
+      { queue: "notification", filterPolicy: liveTrafficOnly },
+    ],
   },
 } as const satisfies Record<string, TopicSpec>;
 

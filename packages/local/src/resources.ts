@@ -98,9 +98,12 @@ export async function createResources(endpoints: LocalEndpoints, options: Create
           new SubscribeCommand({
             TopicArn,
             Protocol: "sqs",
-            Endpoint: createdQueues[subscriber].arn,
+            Endpoint: createdQueues[subscriber.queue].arn,
             // Subscribers read the publisher's message and attributes as sent, without the SNS envelope.
-            Attributes: { RawMessageDelivery: "true" },
+            Attributes: {
+              RawMessageDelivery: "true",
+              ...(subscriber.filterPolicy ? { FilterPolicy: JSON.stringify(subscriber.filterPolicy), FilterPolicyScope: "MessageAttributes" } : {}),
+            },
             ReturnSubscriptionArn: true,
           }),
         );

@@ -1,5 +1,6 @@
 import { PublishCommand, type SNSClient } from "@aws-sdk/client-sns";
-import type { PaymentResult, PaymentResultPublisher } from "@cloudcafe/core";
+import { trafficAttribute, type Traffic } from "@cloudcafe/catalog";
+import { isSyntheticOrder, type PaymentResult, type PaymentResultPublisher } from "@cloudcafe/core";
 import { traceAttributes } from "../aws/trace-attributes.ts";
 
 export interface SnsPaymentResultPublisherOptions {
@@ -10,11 +11,13 @@ export interface SnsPaymentResultPublisherOptions {
 
 /**
  * Publishes results to the `payment-results` topic. The trace continues from the current context as a new
- * span, and `customerId` rides as an attribute so subscribers can filter and log before parsing the body.
+ * span, and `customerId` rides as an attribute so subscribers can filter and log before parsing the body. `traffic`
+ * marks stress-scenario results `synthetic`, which the subscriptions acting on real orders filter out.
  */
 export function createSnsPaymentResultPublisher({ client, topicArn }: SnsPaymentResultPublisherOptions): PaymentResultPublisher {
   return {
     async publish(result: PaymentResult) {
+      const traffic: Traffic = isSyntheticOrder(result.orderId) ? "synthetic" : "live";
       await client.send(
         new PublishCommand({
           TopicArn: topicArn,
@@ -22,6 +25,7 @@ export function createSnsPaymentResultPublisher({ client, topicArn }: SnsPayment
           MessageAttributes: {
             ...traceAttributes(),
             customerId: { DataType: "String", StringValue: result.customerId },
+            [trafficAttribute]: { DataType: "String", StringValue: traffic },
           },
         }),
       );

@@ -2,3 +2,4 @@ export * from "./gateway.ts";
 export * from "./parse-request.ts";
 export * from "./process-payment.ts";
 export * from "./transactions.ts";
+export * from "./synthetic.ts";

@@ -2,10 +2,12 @@ import { createHash } from "node:crypto";
 import type { SQSEvent } from "aws-lambda";
 import type { PaymentRequested } from "@cloudcafe/core";
 import { queues } from "@cloudcafe/catalog";
+import { SYNTHETIC_ORDER_PREFIX } from "@cloudcafe/core";
 
 /**
  * The SQS event the payment processor receives from `payment-processing-queue.fifo`: one PaymentRequested per
- * record, grouped by customer as the FIFO queue requires.
+ * record, grouped by customer as the FIFO queue requires. The orders are synthetic: their results reach the
+ * payment-results topic marked so, and the order and notification subscriptions leave them out.
  */
 export function paymentRequestedEvent(index: number, recordsPerEvent = 1): SQSEvent {
   return {
@@ -14,7 +16,7 @@ export function paymentRequestedEvent(index: number, recordsPerEvent = 1): SQSEv
       const customerId = `avalanche-customer-${orderNumber % 1000}`;
       const message: PaymentRequested = {
         type: "PaymentRequested",
-        orderId: `avalanche-order-${orderNumber}`,
+        orderId: `${SYNTHETIC_ORDER_PREFIX}avalanche-order-${orderNumber}`,
         customerId,
         amountCents: 350 + (orderNumber % 2000),
         currency: "USD",
