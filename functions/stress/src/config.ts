@@ -7,6 +7,8 @@ export const LAMBDA_MAX_RUN_SECONDS = 15 * 60 - 30;
 const environment = z.object({
   /** Module the avalanche invokes; the payment processor's handler unless a deployment bundles it elsewhere. */
   PAYMENT_HANDLER_MODULE: z.string().min(1).optional(),
+  /** Set by infra on the deployed avalanche function: it then invokes that function through the Lambda API. */
+  PAYMENT_FUNCTION_NAME: z.string().min(1).optional(),
   /** The analytics store the query storm reads (locally the platform's PostgreSQL). */
   ANALYTICS_DATABASE_URL: z.string().min(1).default("postgres://postgres@127.0.0.1:5432/cloudcafe"),
   /** `in-thread` in the deployed (bundled) functions; worker threads when run from sources. */
@@ -16,6 +18,8 @@ const environment = z.object({
 export interface StressFunctionConfig {
   /** Resolved when the avalanche asks for it: other scenarios' bundles do not contain the payment package. */
   paymentHandlerModule: () => string;
+  /** The deployed payment processor the avalanche invokes; absent when it runs handlers in-process. */
+  paymentFunctionName?: string;
   analyticsDatabaseUrl: string;
   pool: "threads" | "in-thread";
 }
@@ -28,6 +32,7 @@ export function stressFunctionConfig(): StressFunctionConfig {
     const env = parseOrThrow(environment, process.env, "stress function environment");
     config = {
       paymentHandlerModule: () => env.PAYMENT_HANDLER_MODULE ?? import.meta.resolve("@cloudcafe/payment/handler"),
+      ...(env.PAYMENT_FUNCTION_NAME ? { paymentFunctionName: env.PAYMENT_FUNCTION_NAME } : {}),
       analyticsDatabaseUrl: env.ANALYTICS_DATABASE_URL,
       pool: env.STRESS_POOL,
     };

@@ -28,6 +28,24 @@ export const coldStartRequest = z
   .strict();
 export type ColdStartRequest = z.infer<typeof coldStartRequest>;
 
+/**
+ * The avalanche against the deployed payment function: only the load is the caller's to choose. The init delay is
+ * the function's configuration and its fraud validation its own code, so fields for them are refused by name.
+ */
+const functionSetting = (setting: string) =>
+  z.never({ error: `set by the deployed payment function itself (${setting}), not by the event` }).optional();
+
+export const deployedColdStartRequest = z
+  .object({
+    invocations: z.number().int().min(1).max(10_000).default(1_000),
+    concurrency: z.number().int().min(1).max(1_000).default(200),
+    initDelayMs: functionSetting("PAYMENT_INIT_DELAY_MS, a stage setting"),
+    fraudRounds: functionSetting("its fraud validation"),
+    freshInstances: functionSetting("Lambda decides which invocations run cold; the report counts them"),
+  })
+  .strict();
+export type DeployedColdStartRequest = z.infer<typeof deployedColdStartRequest>;
+
 /** End-of-quarter reports: many concurrent queries with 100K-row results. */
 export const queryStormRequest = z
   .object({

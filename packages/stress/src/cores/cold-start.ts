@@ -1,10 +1,9 @@
 import { isAbsolute } from "node:path";
 import { pathToFileURL } from "node:url";
-import type { Worker } from "node:worker_threads";
 import { boundedParallel } from "../concurrency.ts";
 import { percentiles, type Percentiles } from "../percentiles.ts";
-import { startModuleWorker } from "../worker-loader.ts";
 import type { EnvironmentConfig, InvocationOutcome } from "./cold-start-environment.ts";
+import { ExecutionEnvironment as Environment } from "./execution-environment.ts";
 
 /**
  * Cold start avalanche (Payment): Black Friday. Many concurrent invocations of the payment handler, each in a fresh
@@ -43,45 +42,6 @@ export interface ColdStartReport {
   p99TargetMs: number;
   elapsedMs: number;
   firstError?: string;
-}
-
-const ENVIRONMENT_FILE = new URL("./cold-start-environment.ts", import.meta.url);
-
-class Environment {
-  private readonly worker: Worker;
-  private pending: { resolve: (outcome: InvocationOutcome) => void; reject: (error: Error) => void } | undefined;
-  /** Set once the thread has died, so a later invocation fails at once instead of waiting for an answer. */
-  private failure: Error | undefined;
-
-  constructor(config: EnvironmentConfig) {
-    this.worker = startModuleWorker(ENVIRONMENT_FILE, { workerData: config });
-    this.worker.on("message", (outcome: InvocationOutcome) => this.settle((pending) => pending.resolve(outcome)));
-    this.worker.on("error", (error) => this.fail(error));
-    this.worker.on("exit", (code) => this.fail(new Error(`environment exited with code ${code}`)));
-  }
-
-  private fail(error: Error) {
-    this.failure ??= error;
-    this.settle((pending) => pending.reject(error));
-  }
-
-  private settle(action: (pending: NonNullable<Environment["pending"]>) => void) {
-    const pending = this.pending;
-    this.pending = undefined;
-    if (pending) action(pending);
-  }
-
-  invoke(event: unknown): Promise<InvocationOutcome> {
-    return new Promise((resolve, reject) => {
-      if (this.failure) return reject(this.failure);
-      this.pending = { resolve, reject };
-      this.worker.postMessage(event);
-    });
-  }
-
-  async dispose(): Promise<void> {
-    await this.worker.terminate();
-  }
 }
 
 export async function coldStartAvalanche(options: ColdStartOptions): Promise<ColdStartReport> {
