@@ -1,15 +1,19 @@
 import { processPartialResponse, SqsFifoPartialProcessorAsync } from "@aws-lambda-powertools/batch";
 import {
+  fraudScreenScore,
   isAppError,
   parsePaymentRequested,
   processPayment,
   type PaymentGateway,
+  type PaymentRequested,
   type PaymentProcessorDependencies,
 } from "@cloudcafe/core";
 import { addToContext, traceIdOfRecord, withContext, type Logger, type Metrics } from "@cloudcafe/observability";
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from "aws-lambda";
 
 export interface PaymentBatchHandlerOptions extends PaymentProcessorDependencies {
+  /** SHA-256 rounds of the fraud screen run on every request before it is charged; 0 or absent skips it. */
+  fraudRounds?: number;
   logger: Logger;
   metrics: Metrics;
 }
@@ -25,6 +29,14 @@ export function createPaymentBatchHandler(options: PaymentBatchHandlerOptions): 
   const { logger, metrics } = options;
   const dependencies: PaymentProcessorDependencies = { ...options, gateway: countingGatewayErrors(options.gateway, metrics) };
 
+  function screen(request: PaymentRequested): number | undefined {
+    if (!options.fraudRounds) return undefined;
+    const started = performance.now();
+    const score = fraudScreenScore(request, options.fraudRounds);
+    metrics.put("FraudScreenDuration", performance.now() - started, "Milliseconds");
+    return score;
+  }
+
   async function handleRecord(record: SQSRecord): Promise<void> {
     const traceId = traceIdOfRecord(record);
     // The FIFO group is the customer, so even an unreadable body is logged against its customer.
@@ -34,8 +46,9 @@ export function createPaymentBatchHandler(options: PaymentBatchHandlerOptions): 
       try {
         const request = parsePaymentRequested(record.body);
         addToContext({ customerId: request.customerId, orderId: request.orderId });
+        const fraudScore = screen(request);
         const { result, delivery } = await processPayment(request, dependencies);
-        const fields = { paymentId: result.paymentId, outcome: result.outcome, declineReason: result.declineReason, delivery };
+        const fields = { paymentId: result.paymentId, outcome: result.outcome, declineReason: result.declineReason, delivery, fraudScore };
         if (delivery === "duplicate") {
           metrics.put("DuplicateDeliveries", 1, "Count");
           logger.info("Payment already settled; result re-published without charging", fields);

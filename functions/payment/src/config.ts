@@ -14,6 +14,8 @@ const envSchema = z.object({
   PAYMENT_FAILURE_RATE: rate.default(0),
   /** Extra module-init time, to reproduce heavy cold starts (the cold-start avalanche scenario). */
   PAYMENT_INIT_DELAY_MS: milliseconds.default(0),
+  /** SHA-256 rounds of the fraud screen per payment (its CPU cost); 0 skips it. */
+  PAYMENT_FRAUD_ROUNDS: z.coerce.number().int().min(0).max(1_000_000).default(0),
 });
 
 /** The SST links the function needs (infra links `PaymentTransactions` and `PaymentResultsTopic`). */
@@ -25,6 +27,7 @@ const linksSchema = z.object({
 export interface PaymentConfig {
   gateway: MockGatewayConfig;
   initDelayMs: number;
+  fraudRounds: number;
   transactionsTable: string;
   resultsTopicArn: string;
 }
@@ -46,6 +49,7 @@ export function loadPaymentConfig(env: NodeJS.ProcessEnv = process.env, links: u
       failureRate: vars.data.PAYMENT_FAILURE_RATE,
     },
     initDelayMs: vars.data.PAYMENT_INIT_DELAY_MS,
+    fraudRounds: vars.data.PAYMENT_FRAUD_ROUNDS,
     transactionsTable: linked.data[tables.paymentTransactions.resource].name,
     resultsTopicArn: linked.data[topics.paymentResults.resource].arn,
   };

@@ -42,6 +42,7 @@ export async function startPaymentProcessor(options: PaymentProcessorInstanceOpt
     transactions: createDynamoPaymentTransactionLog({ client: dynamoDocumentClient(), tableName: config.transactionsTable }),
     results: createSnsPaymentResultPublisher({ client: snsClient(), topicArn: config.resultsTopicArn }),
     now: () => new Date(),
+    fraudRounds: config.fraudRounds,
     logger,
     metrics,
   });

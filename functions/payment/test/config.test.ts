@@ -11,6 +11,7 @@ describe("payment processor configuration", () => {
     expect(loadPaymentConfig({}, links)).toEqual({
       gateway: { latencyMs: 100, jitterMs: 50, declineRate: 0.02, failureRate: 0 },
       initDelayMs: 0,
+      fraudRounds: 0,
       transactionsTable: "payment-transactions",
       resultsTopicArn: links.PaymentResultsTopic.arn,
     });
@@ -23,10 +24,12 @@ describe("payment processor configuration", () => {
       PAYMENT_DECLINE_RATE: "0.3",
       PAYMENT_FAILURE_RATE: "0.1",
       PAYMENT_INIT_DELAY_MS: "3000",
+      PAYMENT_FRAUD_ROUNDS: "2000",
     };
     expect(loadPaymentConfig(env, links)).toMatchObject({
       gateway: { latencyMs: 250, jitterMs: 0, declineRate: 0.3, failureRate: 0.1 },
       initDelayMs: 3000,
+      fraudRounds: 2000,
     });
   });
 

@@ -10,7 +10,7 @@ import {
   sqsClient,
 } from "@cloudcafe/adapters";
 import { metricNamespaces, tables, trafficAttribute } from "@cloudcafe/catalog";
-import { paymentIdFor, paymentResultSchema, SYNTHETIC_ORDER_PREFIX, type PaymentGateway } from "@cloudcafe/core";
+import { fraudScreenScore, paymentIdFor, paymentResultSchema, SYNTHETIC_ORDER_PREFIX, type PaymentGateway } from "@cloudcafe/core";
 import { localPlatform, useLocalEnv } from "@cloudcafe/local/testing/env";
 import { sqsClientFor } from "@cloudcafe/local/aws-clients";
 import { startSqsPoller } from "@cloudcafe/local/event-source/sqs-poller";
@@ -347,6 +347,20 @@ describe("Lambda entry", () => {
     expect(coldStartMetrics(lines)).toHaveLength(1);
     expect(JSON.stringify(coldStartMetrics(lines)[0])).toContain(metricNamespaces.payment);
     expect((await publishedResults()).map((result) => result.outcome)).toEqual(["CAPTURED", "CAPTURED"]);
+  });
+
+  it("screens each payment for fraud with the configured rounds, logging the score and timing the screen", async () => {
+    const request = paymentRequest();
+    const lines = await jsonLinesWrittenBy(async () => {
+      const { handler } = await startPaymentProcessor({ env: { ...process.env, ...quickGateway, PAYMENT_FRAUD_ROUNDS: "3" } });
+      await sendPaymentRequest(resources.paymentQueue, request);
+      expect((await deliverOnce(resources.paymentQueue, handler))?.failedIds).toEqual([]);
+    });
+
+    const processed = lines.find((line) => line.message === "Payment processed");
+    expect(processed?.fraudScore).toBe(fraudScreenScore(request, 3));
+    expect(lines.filter((line) => "FraudScreenDuration" in line)).toHaveLength(1);
+    await expect(startPaymentProcessor({ env: { ...process.env, PAYMENT_FRAUD_ROUNDS: "-1" } })).rejects.toThrow(/PAYMENT_FRAUD_ROUNDS/);
   });
 
   it("starts every new instance cold, as a fresh execution environment is", async () => {
