@@ -151,7 +151,8 @@ describe("payment results", () => {
     const response = await handler(event, {} as never);
     expect(response.batchItemFailures).toEqual([]);
 
-    expect(await redisKeyExists(order.orderId)).toBe(false);
+    // The cached PENDING copy is gone: what is left is the invalidation's marker for version 2.
+    expect(JSON.parse((await redis.get(orderCacheKey(order.orderId))) ?? "{}")).toEqual({ tombstone: true, version: 2 });
     const paid = await bodyOf(await app.request(`/api/orders/${order.orderId}`));
     expect(paid).toMatchObject({ status: "PAID", version: 2, paymentId: `pay_${order.orderId}` });
     const events = await eventsFor(config.orderEventsStream, order.orderId);

@@ -15,7 +15,7 @@ export function orderOutboxDelivery(targets: OrderOutboxTargets): DeliverOutboxM
       case "active-order.project":
         return targets.activeOrders.project(message.order);
       case "order-cache.invalidate":
-        return targets.cache.invalidate(message.orderId);
+        return targets.cache.invalidate(message.orderId, message.version);
       case "order-event.publish":
         return targets.events.publish(message.event);
       case "order.submit":

@@ -10,7 +10,8 @@ export type OutboxMessage =
   | { kind: "active-order.project"; order: Order }
   | { kind: "order-event.publish"; event: OrderEvent }
   | { kind: "order.submit"; orderId: string; customerId: string }
-  | { kind: "order-cache.invalidate"; orderId: string };
+  /** `version`: the order's version after the change; cached copies older than it are stale. */
+  | { kind: "order-cache.invalidate"; orderId: string; version: number };
 
 export interface IdempotencyClaim {
   key: string;
@@ -52,10 +53,15 @@ export interface ActiveOrderView {
 }
 
 /** Read-through cache (Redis). Failures degrade to a miss; they never fail a request. */
+/**
+ * Read-through cache of orders, version-checked: `set` never replaces a newer copy, and `invalidate(orderId, version)`
+ * keeps any copy older than `version` out, so a reader that fetched the order just before a change cannot re-cache
+ * the old version after the invalidation.
+ */
 export interface OrderCache {
   get(orderId: string): Promise<Order | undefined>;
   set(order: Order): Promise<void>;
-  invalidate(orderId: string): Promise<void>;
+  invalidate(orderId: string, version: number): Promise<void>;
 }
 
 /** Delivers the given outbox rows now; whatever fails stays in the outbox for the background relay. */

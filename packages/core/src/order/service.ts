@@ -33,7 +33,7 @@ export function createOrderService(deps: OrderServiceDeps) {
   /** Side effects of any state change: refresh the hot copy, drop the cached copy, tell the stream. */
   const changed = (order: Order, event: Parameters<typeof orderEvent>[0]): OutboxMessage[] => [
     { kind: "active-order.project", order },
-    { kind: "order-cache.invalidate", orderId: order.orderId },
+    { kind: "order-cache.invalidate", orderId: order.orderId, version: order.version },
     { kind: "order-event.publish", event: orderEvent(event, order) },
   ];
 
