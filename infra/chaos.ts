@@ -1,11 +1,14 @@
 /**
  * AWS FIS experiment templates for the architecture's failure scenarios that FIS can perform. Every template stops
- * itself when the alarm watching the blast radius fires.
+ * itself when the alarm watching the blast radius fires. The Lambda faults need FIS's Lambda extension on the target
+ * function and an S3 location FIS writes the active faults to and the extension reads them from.
  */
+import { LAMBDA_ARCHITECTURE } from "./functions.ts";
 import { serviceRole, managedPolicy } from "./iam.ts";
-import type { Alarms } from "./observability.ts";
+import type { StopAlarms } from "./observability.ts";
 import { stageName } from "./naming.ts";
-import type { PlatformKey } from "./security.ts";
+import { privateBucket, tlsOnly, type PlatformKey } from "./security.ts";
+import type { StageSettings } from "./stage.ts";
 
 interface ChaosTargets {
   readonly ecsClusterName: $util.Input<string>;
@@ -17,19 +20,66 @@ interface ChaosTargets {
   readonly privateSubnetArns: $util.Input<string>[];
 }
 
-/** FIS action id per experiment, and the alarm (by key of `alarms()`) that stops it. */
+/** Folder of the FIS config bucket the experiments write active Lambda faults to. */
+export const FIS_CONFIG_PREFIX = "fis-configs/";
+/** AWS publishes the FIS Lambda extension's layer ARN per region and architecture as an SSM public parameter. */
+export const fisExtensionParameter = (architecture: "arm64" | "x86_64") =>
+  `/aws/service/fis/lambda-extension/AWS-FIS-extension-${architecture}/1.x.x`;
+/** The extension's wrapper script, which puts its proxy between the Lambda runtime and the handler. */
+export const FIS_EXEC_WRAPPER = "/opt/aws-fis/bootstrap";
+
+/**
+ * The FIS config bucket (private, encrypted with the platform key, TLS only) and what a target function needs: the
+ * extension layer, the two variables the extension reads, and read access to the config folder. FIS finds the folder
+ * in the function's `AWS_FIS_CONFIGURATION_LOCATION`, so the experiment templates carry no S3 setting.
+ */
+export function fisLambdaExtension(key: PlatformKey, settings: StageSettings) {
+  const bucket = privateBucket("FisConfigBucket", key, settings);
+  new aws.s3.BucketPolicy("FisConfigBucketPolicy", {
+    bucket: bucket.id,
+    policy: $jsonStringify({ Version: "2012-10-17", Statement: [tlsOnly(bucket)] }),
+  });
+  const location = $interpolate`${bucket.arn}/${FIS_CONFIG_PREFIX}`;
+  // A public String parameter: its value is not secret.
+  const layer = aws.ssm.getParameterOutput({ name: fisExtensionParameter(LAMBDA_ARCHITECTURE) });
+  return {
+    bucket,
+    location,
+    layerArn: layer.insecureValue,
+    environment: { AWS_FIS_CONFIGURATION_LOCATION: location, AWS_LAMBDA_EXEC_WRAPPER: FIS_EXEC_WRAPPER },
+    readPermissions: [
+      {
+        actions: ["s3:ListBucket"],
+        resources: [bucket.arn],
+        conditions: [{ test: "StringLike", variable: "s3:prefix", values: [`${FIS_CONFIG_PREFIX}*`] }],
+      },
+      { actions: ["s3:GetObject"], resources: [$interpolate`${location}*`] },
+    ],
+  };
+}
+
+export type FisLambdaExtension = ReturnType<typeof fisLambdaExtension>;
+
+/** FIS action id per experiment, and the alarm (by key of `StopAlarms`) that stops it. */
 export const EXPERIMENTS = {
   "ecs-task-stop": { action: "aws:ecs:stop-task", stopAlarm: "ecsRunningBelowDesired" },
   "eks-node-terminate": { action: "aws:eks:terminate-nodegroup-instances", stopAlarm: "alb5xxRate" },
   "ec2-terminate": { action: "aws:ec2:terminate-instances", stopAlarm: "alb5xxRate" },
   "aurora-failover": { action: "aws:rds:failover-db-cluster", stopAlarm: "databaseConnections" },
   "lambda-invocation-error": { action: "aws:lambda:invocation-error", stopAlarm: "lambdaErrorRate" },
+  "lambda-invocation-delay": { action: "aws:lambda:invocation-add-delay", stopAlarm: "paymentDurationGuard" },
   "network-disrupt": { action: "aws:network:disrupt-connectivity", stopAlarm: "alb5xxRate" },
-} as const satisfies Record<string, { action: string; stopAlarm: keyof Alarms }>;
+} as const satisfies Record<string, { action: string; stopAlarm: keyof StopAlarms }>;
 
 type ExperimentName = keyof typeof EXPERIMENTS;
 
-export function chaosExperiments(targets: ChaosTargets, alarms: Alarms, key: PlatformKey, logRetentionDays: number) {
+export function chaosExperiments(
+  targets: ChaosTargets,
+  alarms: StopAlarms,
+  key: PlatformKey,
+  fis: FisLambdaExtension,
+  logRetentionDays: number,
+) {
   const role = serviceRole("FisRole", "fis.amazonaws.com", [
     managedPolicy("service-role/AWSFaultInjectionSimulatorECSAccess"),
     managedPolicy("service-role/AWSFaultInjectionSimulatorEKSAccess"),
@@ -52,6 +102,16 @@ export function chaosExperiments(targets: ChaosTargets, alarms: Alarms, key: Pla
           Action: ["lambda:GetFunction", "lambda:ListTags"],
           Resource: targets.paymentFunctionArn,
         },
+        {
+          Sid: "WriteLambdaFaultConfigs",
+          Effect: "Allow",
+          Action: ["s3:PutObject", "s3:DeleteObject"],
+          Resource: $interpolate`${fis.location}*`,
+        },
+        // The config bucket is encrypted with the platform key.
+        { Effect: "Allow", Action: "kms:GenerateDataKey", Resource: key.arn },
+        // Lambda actions resolve their targets through the tagging API, which has no resource-level permissions.
+        { Effect: "Allow", Action: "tag:GetResources", Resource: "*" },
         {
           Effect: "Allow",
           Action: ["logs:CreateLogDelivery", "logs:PutResourcePolicy", "logs:DescribeResourcePolicies", "logs:DescribeLogGroups"],
@@ -122,6 +182,12 @@ export function chaosExperiments(targets: ChaosTargets, alarms: Alarms, key: Pla
       "Fail a quarter of payment processor invocations for five minutes",
       { resourceType: "aws:lambda:function", selectionMode: "ALL", resourceArns: [targets.paymentFunctionArn] },
       { duration: "PT5M", invocationPercentage: "25", preventExecution: "true" },
+    ),
+    lambdaInvocationDelay: template(
+      "lambda-invocation-delay",
+      "Delay half of payment processor invocations by 3 s for five minutes",
+      { resourceType: "aws:lambda:function", selectionMode: "ALL", resourceArns: [targets.paymentFunctionArn] },
+      { duration: "PT5M", invocationPercentage: "50", startupDelayMilliseconds: "3000" },
     ),
     networkDisrupt: template(
       "network-disrupt",

@@ -1,9 +1,11 @@
 /**
  * The order service on ECS Fargate: 1 vCPU / 2 GB, 2-10 tasks on 70% CPU, on-demand base with Fargate Spot for the
- * burst capacity, `/health` checked by the ALB and by ECS, Container Insights on. `sst dev` runs it locally instead.
+ * burst capacity, `/health` checked by the ALB and by ECS, Container Insights on, tasks registered in the order VPC
+ * Lattice target group by ECS itself. `sst dev` runs it locally instead.
  */
 import { services } from "@cloudcafe/catalog";
 import { ALB_PATH_RULES } from "./edge.ts";
+import { managedPolicy, serviceRoleWithAttachments } from "./iam.ts";
 import type { Network, SecurityGroups } from "./network.ts";
 import { stageName } from "./naming.ts";
 import { encryptedLogGroup, keyUsage, type PlatformKey } from "./security.ts";
@@ -14,6 +16,20 @@ export const CONTAINER_SERVICE_DOCKERFILE = "infra/docker/service.Dockerfile";
 export const ORDER_SCALING = { min: 2, max: 10, cpuUtilization: 70 } as const;
 /** Two tasks always run on regular Fargate; capacity above that is split evenly with Fargate Spot. */
 export const ORDER_CAPACITY = { fargate: { base: 2, weight: 1 }, spot: { weight: 1 } } as const;
+/** The container's named port mapping, which ECS registers in the VPC Lattice target group. */
+export const ORDER_PORT_NAME = "order-http";
+export const ECS_LATTICE_POLICY = managedPolicy("AmazonECSInfrastructureRolePolicyForVpcLattice");
+
+/**
+ * SST maps the whole port range without a name; VPC Lattice registration needs a named mapping, and the service
+ * listens on one port only, so the container gets exactly that one (the ALB target group forwards to it too).
+ */
+function withNamedServicePort(containerDefinitions: string, port: number): string {
+  const containers = JSON.parse(containerDefinitions) as Record<string, unknown>[];
+  return JSON.stringify(
+    containers.map((container) => ({ ...container, portMappings: [{ name: ORDER_PORT_NAME, containerPort: port, protocol: "tcp" }] })),
+  );
+}
 
 /**
  * The ECS names, fixed here rather than read from the components: alarms and chaos targets need them, and SST does
@@ -45,11 +61,14 @@ export function orderCluster(net: Network, groups: SecurityGroups) {
 export function orderService(
   cluster: sst.aws.Cluster,
   alb: sst.aws.Alb,
+  latticeTargetGroupArn: $util.Input<string>,
   link: $util.Input<any>[],
   key: PlatformKey,
   settings: StageSettings,
 ) {
   const port = services.order.port;
+  // The ECS infrastructure role ECS assumes to register and deregister the tasks in the Lattice target group.
+  const lattice = serviceRoleWithAttachments("OrderLatticeRole", "ecs.amazonaws.com", [ECS_LATTICE_POLICY]);
   return new sst.aws.Service("OrderService", {
     cluster,
     cpu: "1 vCPU",
@@ -83,9 +102,16 @@ export function orderService(
     dev: { command: `npx tsx watch ${ORDER_SERVER_ENTRY}` },
     transform: {
       logGroup: encryptedLogGroup(key),
-      service: (args) => {
+      taskDefinition: (args) => {
+        args.containerDefinitions = $output(args.containerDefinitions).apply((json) => withNamedServicePort(json, port));
+      },
+      service: (args, opts) => {
         args.name = orderEcsNames().service;
         args.enableExecuteCommand = false;
+        args.vpcLatticeConfigurations = [
+          { roleArn: lattice.role.arn, targetGroupArn: latticeTargetGroupArn, portName: ORDER_PORT_NAME },
+        ];
+        opts.dependsOn = lattice.attachments;
       },
     },
   });

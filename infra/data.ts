@@ -4,12 +4,14 @@
  */
 import { postgres, redis, tables, type TableSpec } from "@cloudcafe/catalog";
 import { physicalName, stageName } from "./naming.ts";
-import type { Network, SecurityGroups } from "./network.ts";
+import { replicaDatabaseNetwork, type Network, type SecurityGroups } from "./network.ts";
 import { keyUsage, rotateEvery30Days, type PlatformKey } from "./security.ts";
 import { SST_DEV_ENGINES, type StageSettings } from "./stage.ts";
 
 export const AURORA_POSTGRES_VERSION = "16.6";
 export const DATABASE_USERNAME = "cloudcafe";
+/** The Redshift Serverless namespace's database, which the query storm reads through the Data API. */
+export const ANALYTICS_DATABASE = "analytics";
 const DYNAMO_STREAM_VIEW = { NEW_IMAGE: "new-image", NEW_AND_OLD_IMAGES: "new-and-old-images" } as const;
 
 export function dynamoTable(spec: TableSpec, key: PlatformKey, settings: StageSettings) {
@@ -113,9 +115,13 @@ function aurora(net: Network, groups: SecurityGroups, key: PlatformKey, settings
   return { cluster, instances, link, secretArn };
 }
 
-/** Production only: an Aurora Global Database secondary in the replica region for regional disaster recovery. */
+/**
+ * Production only: an Aurora Global Database secondary in the replica region for regional disaster recovery, in its
+ * own database-only VPC there (network.ts).
+ */
 function crossRegionReplica(primary: aws.rds.Cluster, settings: StageSettings, region: string) {
   const provider = new aws.Provider("ReplicaRegion", { region: region as aws.Region });
+  const replicaNet = replicaDatabaseNetwork(region, provider);
   const global = new aws.rds.GlobalCluster("DatabaseGlobal", {
     globalClusterIdentifier: stageName("aurora-global"),
     sourceDbClusterIdentifier: primary.arn,
@@ -137,6 +143,8 @@ function crossRegionReplica(primary: aws.rds.Cluster, settings: StageSettings, r
       sourceRegion: settings.region,
       storageEncrypted: true,
       kmsKeyId: replicaKey.arn,
+      dbSubnetGroupName: replicaNet.subnetGroup.name,
+      vpcSecurityGroupIds: [replicaNet.securityGroup.id],
       backupRetentionPeriod: settings.aurora.backupRetentionDays,
       deletionProtection: settings.deletionProtection,
       skipFinalSnapshot: true,
@@ -150,6 +158,7 @@ function crossRegionReplica(primary: aws.rds.Cluster, settings: StageSettings, r
       engine: "aurora-postgresql",
       engineVersion: AURORA_POSTGRES_VERSION,
       instanceClass: settings.aurora.instanceClass,
+      dbSubnetGroupName: replicaNet.subnetGroup.name,
     },
     { provider },
   );
@@ -246,7 +255,7 @@ function memoryDb(net: Network, groups: SecurityGroups, key: PlatformKey, settin
 function redshift(net: Network, groups: SecurityGroups, key: PlatformKey, settings: StageSettings) {
   const namespace = new aws.redshiftserverless.Namespace("AnalyticsNamespace", {
     namespaceName: stageName("analytics"),
-    dbName: "analytics",
+    dbName: ANALYTICS_DATABASE,
     adminUsername: "cloudcafe",
     manageAdminPassword: true,
     adminPasswordSecretKmsKeyId: key.arn,
@@ -264,8 +273,10 @@ function redshift(net: Network, groups: SecurityGroups, key: PlatformKey, settin
     port: 5439,
     configParameters: [{ parameterKey: "require_ssl", parameterValue: "true" }],
   });
-  return { namespace, workgroup };
+  return { namespace, workgroup, databaseName: namespace.dbName };
 }
+
+export type Analytics = ReturnType<typeof redshift>;
 
 export function data(net: Network, groups: SecurityGroups, key: PlatformKey, settings: StageSettings) {
   return {

@@ -13,12 +13,12 @@ import { sstLogRetention, type StageSettings } from "./stage.ts";
 export const ALB_TLS_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06";
 export const CLOUDFRONT_TLS_POLICY = "TLSv1.2_2021";
 
-/** A certificate for the stage's domain and its subdomains, validated through the Route 53 zone. */
+/** A certificate for the stage's name and its subdomains, validated through the operator's Route 53 zone. */
 export function certificate(settings: StageSettings) {
-  const zone = aws.route53.getZoneOutput({ name: settings.domain });
+  const zone = aws.route53.getZoneOutput({ name: settings.domain.zone });
   const cert = new aws.acm.Certificate("Certificate", {
-    domainName: settings.domain,
-    subjectAlternativeNames: [`*.${settings.domain}`],
+    domainName: settings.domain.name,
+    subjectAlternativeNames: [`*.${settings.domain.name}`],
     validationMethod: "DNS",
   });
   // The apex and the wildcard share one validation record.
@@ -50,7 +50,7 @@ export const ALB_PATH_RULES = {
 export function loadBalancer(net: Network, cert: Certificate, settings: StageSettings) {
   const alb = new sst.aws.Alb("Alb", {
     vpc: { id: net.vpc.id, publicSubnets: net.publicSubnetIds, privateSubnets: net.privateSubnetIds },
-    domain: { name: `api.${settings.domain}`, cert: cert.arn, dns: sst.aws.dns({ zone: cert.zoneId }) },
+    domain: { name: `api.${settings.domain.name}`, cert: cert.arn, dns: sst.aws.dns({ zone: cert.zoneId }) },
     listeners: [
       { port: PORTS.http, protocol: "http" },
       { port: PORTS.https, protocol: "https" },
@@ -141,7 +141,7 @@ export function cdn(api: sst.aws.ApiGatewayV1, webBucket: aws.s3.Bucket, cert: C
   const apiUrl = api.url.apply((url) => new URL(url));
   const distribution = new aws.cloudfront.Distribution("Cdn", {
     enabled: true,
-    aliases: [settings.domain],
+    aliases: [settings.domain.name],
     defaultRootObject: "index.html",
     priceClass: settings.production ? "PriceClass_All" : "PriceClass_100",
     origins: [
@@ -208,14 +208,18 @@ export function cdn(api: sst.aws.ApiGatewayV1, webBucket: aws.s3.Bucket, cert: C
   });
   new aws.route53.Record("CdnAlias", {
     zoneId: cert.zoneId,
-    name: settings.domain,
+    name: settings.domain.name,
     type: "A",
     aliases: [{ name: distribution.domainName, zoneId: distribution.hostedZoneId, evaluateTargetHealth: false }],
   });
   return { distribution, webBucket };
 }
 
-/** VPC Lattice: a service network holding the order and inventory services, associated with the VPC. */
+/**
+ * VPC Lattice: a service network holding the order and inventory services, associated with the VPC. Targets register
+ * themselves: the order service's ECS tasks through the service's `vpcLatticeConfigurations` (compute-order.ts); the
+ * inventory pods when the inventory workload lands on EKS (its own issue), until then its target group stays empty.
+ */
 export function serviceNetwork(net: Network, callers: $util.Input<string>[]) {
   const network = new aws.vpclattice.ServiceNetwork("ServiceNetwork", {
     name: stageName("services"),
@@ -233,7 +237,7 @@ export function serviceNetwork(net: Network, callers: $util.Input<string>[]) {
     vpcIdentifier: net.vpc.id,
     securityGroupIds: [latticeSg.id],
   });
-  const latticeServices = (["order", "inventory"] as const).map((service) => {
+  const latticeService = (service: "order" | "inventory") => {
     const latticeService = new aws.vpclattice.Service(`Lattice${pascalCase(service)}`, {
       name: stageName(service),
       authType: "AWS_IAM",
@@ -260,6 +264,8 @@ export function serviceNetwork(net: Network, callers: $util.Input<string>[]) {
       serviceNetworkIdentifier: network.id,
     });
     return { service: latticeService, targetGroup };
-  });
-  return { network, services: latticeServices };
+  };
+  return { network, order: latticeService("order"), inventory: latticeService("inventory") };
 }
+
+export type ServiceNetwork = ReturnType<typeof serviceNetwork>;

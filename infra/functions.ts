@@ -4,6 +4,8 @@
  */
 import { paymentProcessorMapping } from "@cloudcafe/catalog";
 import { scenarioNames, type ScenarioName } from "@cloudcafe/stress/scenarios";
+import type { FisLambdaExtension } from "./chaos.ts";
+import type { Analytics } from "./data.ts";
 import type { Network, SecurityGroups } from "./network.ts";
 import { pascalCase, stageName } from "./naming.ts";
 import { encryptedLogGroup, type PlatformKey } from "./security.ts";
@@ -23,6 +25,11 @@ export const STRESS_SCENARIOS: readonly ScenarioName[] = scenarioNames;
 export const stressHandler = (scenario: ScenarioName) => `functions/stress/src/${scenario}.handler`;
 
 export const OUTBOX_RELAY_SCHEDULE = "rate(1 minute)";
+/** Graviton for every function; the FIS Lambda extension layer must match it (chaos.ts). */
+export const LAMBDA_ARCHITECTURE = "arm64" as const;
+
+/** A function's IAM statement, as SST's `permissions` takes it. */
+type Permission = sst.aws.FunctionArgs["permissions"] extends $util.Input<(infer P)[]> | undefined ? P : never;
 
 interface FunctionContext {
   readonly net: Network;
@@ -38,7 +45,7 @@ function baseArgs(ctx: FunctionContext, name: string) {
   return {
     name: stageName(name),
     runtime: "nodejs20.x" as const,
-    architecture: "arm64" as const,
+    architecture: LAMBDA_ARCHITECTURE,
     vpc: { privateSubnets: ctx.net.privateSubnetIds, securityGroups: [ctx.groups.lambda.id] },
     logging: { retention: sstLogRetention(ctx.settings), format: "json" as const },
     nodejs: { format: "esm" as const },
@@ -46,19 +53,28 @@ function baseArgs(ctx: FunctionContext, name: string) {
   };
 }
 
+/**
+ * The payment processor, with FIS's Lambda extension when deployed (the invocation-fault experiments target it; in
+ * `sst dev` the handler runs on the laptop, where the extension cannot). `PAYMENT_INIT_DELAY_MS` is the stage setting
+ * that rehearses the cold-start avalanche.
+ */
 export function paymentProcessor(
   ctx: FunctionContext,
   link: $util.Input<any>[],
   paymentQueue: sst.aws.Queue,
+  fis: FisLambdaExtension,
 ) {
+  const faults = $dev ? undefined : fis;
   const fn = new sst.aws.Function("PaymentProcessor", {
     ...baseArgs(ctx, "payment-processor"),
     handler: HANDLERS.paymentProcessor,
     memory: `${paymentProcessorMapping.memoryMb} MB`,
     timeout: `${paymentProcessorMapping.timeoutSeconds} seconds`,
     concurrency: { reserved: paymentProcessorMapping.reservedConcurrency },
+    environment: { PAYMENT_INIT_DELAY_MS: String(ctx.settings.paymentInitDelayMs), ...faults?.environment },
+    layers: faults ? [faults.layerArn] : undefined,
     link,
-    permissions: [ctx.keyUsage],
+    permissions: [ctx.keyUsage, ...(faults?.readPermissions ?? [])],
   });
   // Retries (3 receives, then the DLQ) are the queue's redrive policy, from the catalog.
   paymentQueue.subscribe(fn.arn, {
@@ -111,15 +127,52 @@ export function orderFunctions(
   return { api, submission, paymentResults, outboxRelay };
 }
 
+/** What a stress scenario touches beyond CPU: its settings and the IAM statements for them. */
+export interface ScenarioWiring {
+  readonly environment?: Record<string, $util.Input<string>>;
+  readonly permissions?: Permission[];
+}
+
+/** The cold-start avalanche invokes the deployed payment processor through the Lambda API, and nothing else. */
+export function paymentInvoker(payment: sst.aws.Function): ScenarioWiring {
+  return {
+    environment: { PAYMENT_FUNCTION_NAME: payment.name },
+    permissions: [{ actions: ["lambda:InvokeFunction"], resources: [payment.arn] }],
+  };
+}
+
+/**
+ * The query storm reads the analytics store through the Redshift Data API with temporary IAM credentials: statements
+ * run on the workgroup only, and reading, describing or cancelling a statement is limited to the ones this function's
+ * own role session submitted (those actions take no resource ARN).
+ */
+export function analyticsReader(analytics: Analytics): ScenarioWiring {
+  const workgroup = analytics.workgroup.arn;
+  return {
+    environment: {
+      ANALYTICS_WORKGROUP_NAME: analytics.workgroup.workgroupName,
+      ANALYTICS_DATABASE_NAME: analytics.databaseName,
+    },
+    permissions: [
+      { actions: ["redshift-data:ExecuteStatement", "redshift-data:BatchExecuteStatement"], resources: [workgroup] },
+      {
+        actions: ["redshift-data:DescribeStatement", "redshift-data:GetStatementResult", "redshift-data:CancelStatement"],
+        resources: ["*"],
+        conditions: [{ test: "StringEquals", variable: "redshift-data:statement-owner-iam-userid", values: ["${aws:userid}"] }],
+      },
+      { actions: ["redshift-serverless:GetCredentials"], resources: [workgroup] },
+    ],
+  };
+}
+
 /**
  * One function per stress scenario; long timeouts because the scenarios hold CPU for minutes. Every one is guarded
- * by the operator token; `extraLinks` adds what a scenario touches beyond CPU (the avalanche runs the real payment
- * handler in-process).
+ * by the operator token; `wiring` adds what a scenario touches beyond CPU.
  */
 export function stressFunctions(
   ctx: FunctionContext,
   link: $util.Input<any>[],
-  extraLinks: Partial<Record<ScenarioName, $util.Input<any>[]>>,
+  wiring: Partial<Record<ScenarioName, ScenarioWiring>>,
 ) {
   return Object.fromEntries(
     STRESS_SCENARIOS.map((scenario) => [
@@ -130,9 +183,9 @@ export function stressFunctions(
         // 1769 MB is one full vCPU, which the in-thread pool drives (piscina's thread files do not survive bundling).
         memory: "1769 MB",
         timeout: "15 minutes",
-        environment: { STRESS_POOL: "in-thread" },
-        link: [...link, ...(extraLinks[scenario] ?? [])],
-        permissions: [ctx.keyUsage],
+        environment: { STRESS_POOL: "in-thread", ...wiring[scenario]?.environment },
+        link,
+        permissions: [ctx.keyUsage, ...(wiring[scenario]?.permissions ?? [])],
       }),
     ]),
   );

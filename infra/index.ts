@@ -2,18 +2,19 @@
  * The whole CloudCafe platform for one stage, in dependency order. sst.config.ts calls this from `run()`; the infra
  * tests call it under Pulumi mocks.
  */
+import { paymentProcessorMapping } from "@cloudcafe/catalog";
 import { backupPlan } from "./backup.ts";
-import { chaosExperiments } from "./chaos.ts";
+import { chaosExperiments, fisLambdaExtension } from "./chaos.ts";
 import { eksPlatform } from "./compute-eks.ts";
 import { ec2Platform } from "./compute-ec2.ts";
 import { orderCluster, orderEcsNames, orderService } from "./compute-order.ts";
 import { dailyBudget } from "./cost.ts";
 import { data } from "./data.ts";
 import { cdn, certificate, eksServiceRoutes, loadBalancer, restApi, serviceNetwork } from "./edge.ts";
-import { orderFunctions, paymentProcessor, stressFunctions } from "./functions.ts";
+import { analyticsReader, orderFunctions, paymentInvoker, paymentProcessor, stressFunctions } from "./functions.ts";
 import { messaging } from "./messaging.ts";
 import { network, securityGroups } from "./network.ts";
-import { alarms, alarmTopic, dashboard } from "./observability.ts";
+import { alarms, alarmTopic, dashboard, paymentDurationGuard } from "./observability.ts";
 import { auditTrail, complianceRecorder, keyUsage, operatorTokenSecret, platformKey } from "./security.ts";
 import { stageSettings } from "./stage.ts";
 import { webConsole } from "./web.ts";
@@ -55,19 +56,23 @@ export async function cloudCafe() {
     operatorToken,
   ];
   const kms = keyUsage(key);
+  const lattice = serviceNetwork(net, [groups.ecsTask.id, groups.eksNode.id, groups.ec2.id]);
   const cluster = orderCluster(net, groups);
-  orderService(cluster, alb, orderLinks, key, settings);
+  orderService(cluster, alb, lattice.order.targetGroup.arn, orderLinks, key, settings);
   const ecsNames = orderEcsNames();
 
   const fnContext = { net, groups, settings, key, keyUsage: kms };
+  const fis = fisLambdaExtension(key, settings);
   const paymentLinks = [store.paymentTransactions, bus.paymentResultsTopic];
-  const payment = paymentProcessor(fnContext, paymentLinks, bus.queues.paymentProcessing);
+  const payment = paymentProcessor(fnContext, paymentLinks, bus.queues.paymentProcessing, fis);
   const orderFns = orderFunctions(fnContext, orderLinks, bus.queues.orderSubmission, bus.queues.paymentResults);
-  stressFunctions(fnContext, [operatorToken], { "cold-start-avalanche": paymentLinks });
+  stressFunctions(fnContext, [operatorToken], {
+    "cold-start-avalanche": paymentInvoker(payment),
+    "query-storm": analyticsReader(store.redshift),
+  });
 
   const api = restApi(orderFns.api, key, settings);
   const { distribution } = cdn(api, webConsole(key, settings), cert, settings);
-  serviceNetwork(net, [groups.ecsTask.id, groups.eksNode.id, groups.ec2.id]);
 
   const eks = eksPlatform(net, groups, key, settings);
   const ec2 = ec2Platform(net, groups, key, settings);
@@ -82,7 +87,11 @@ export async function cloudCafe() {
     ecsServiceName: ecsNames.service,
     cacheClusterId: $interpolate`${store.cache.clusterId}-001`,
   });
-  dashboard(settings.region, Object.values(alarmSet).map((alarm) => alarm.arn));
+  const stopAlarms = {
+    ...alarmSet,
+    paymentDurationGuard: paymentDurationGuard(topic, payment.name, paymentProcessorMapping.timeoutSeconds),
+  };
+  dashboard(settings.region, Object.values(stopAlarms).map((alarm) => alarm.arn));
   chaosExperiments(
     {
       ecsClusterName: ecsNames.cluster,
@@ -95,8 +104,9 @@ export async function cloudCafe() {
         (id) => $interpolate`arn:aws:ec2:${settings.region}:${aws.getCallerIdentityOutput().accountId}:subnet/${id}`,
       ),
     },
-    alarmSet,
+    stopAlarms,
     key,
+    fis,
     settings.logRetentionDays,
   );
   dailyBudget(settings, topic);

@@ -1,6 +1,7 @@
 /**
  * VPC 10.0.0.0/16 over three AZs: public (ALB, NAT), private (compute) and database subnets, one NAT gateway to keep
- * the bill down, flow logs, and the security groups of the architecture's table.
+ * the bill down, flow logs, and the security groups of the architecture's table (plus the VPC Lattice ingress the
+ * order service's Lattice targets need). Production's replica region gets a small database-only VPC of its own.
  */
 import { services } from "@cloudcafe/catalog";
 import { serviceRole } from "./iam.ts";
@@ -9,6 +10,8 @@ import type { PlatformKey } from "./security.ts";
 import type { StageSettings } from "./stage.ts";
 
 export const VPC_CIDR = "10.0.0.0/16";
+/** The replica region's VPC; must not overlap the primary's, so the two can be peered if DR ever needs it. */
+export const REPLICA_VPC_CIDR = "10.1.0.0/16";
 export const SUBNET_TIERS = {
   public: [1, 2, 3],
   private: [11, 12, 13],
@@ -18,6 +21,9 @@ export const SERVICE_PORT = services.order.port;
 export const PORTS = { http: 80, https: 443, ssh: 22, postgres: 5432, redis: 6379, redshift: 5439, documentDb: 27017 };
 
 type Tier = keyof typeof SUBNET_TIERS;
+
+/** AWS-managed prefix list of the addresses VPC Lattice reaches its targets from (health checks included). */
+export const latticePrefixListName = (region: string) => `com.amazonaws.${region}.vpc-lattice`;
 
 export function network(settings: StageSettings, key: PlatformKey) {
   const zones = ["a", "b", "c"].map((letter) => `${settings.region}${letter}`);
@@ -62,6 +68,7 @@ export function network(settings: StageSettings, key: PlatformKey) {
     name: `${$app.stage}.${$app.name}.internal`,
     vpc: vpc.id,
   });
+  const latticePrefixList = aws.ec2.getManagedPrefixListOutput({ name: latticePrefixListName(settings.region) });
 
   return {
     vpc,
@@ -70,6 +77,7 @@ export function network(settings: StageSettings, key: PlatformKey) {
     privateSubnetIds: privateSubnets.map((s) => s.id),
     databaseSubnetIds: databaseSubnets.map((s) => s.id),
     namespace,
+    latticePrefixListId: latticePrefixList.id,
   };
 }
 
@@ -136,7 +144,8 @@ export function securityGroups(net: Network, albSecurityGroupId: $util.Input<str
       ingress,
       egress: [{ protocol: "-1", fromPort: 0, toPort: 0, cidrBlocks: ["0.0.0.0/0"], description: "outbound" }],
     });
-  const tcp = (port: number, source: { securityGroups?: $util.Input<string>[]; cidrBlocks?: string[] }, description: string) => ({
+  type Source = { securityGroups?: $util.Input<string>[]; cidrBlocks?: string[]; prefixListIds?: $util.Input<string>[] };
+  const tcp = (port: number, source: Source, description: string) => ({
     protocol: "tcp",
     fromPort: port,
     toPort: port,
@@ -144,7 +153,12 @@ export function securityGroups(net: Network, albSecurityGroupId: $util.Input<str
     ...source,
   });
 
-  const ecsTask = group("ecs-task-sg", "ECS tasks", [tcp(SERVICE_PORT, { securityGroups: [albSecurityGroupId] }, "from ALB")]);
+  // Beyond the architecture's table: the order service's tasks are VPC Lattice targets (edge.ts), and Lattice traffic,
+  // health checks included, arrives from its managed prefix list rather than from a security group.
+  const ecsTask = group("ecs-task-sg", "ECS tasks", [
+    tcp(SERVICE_PORT, { securityGroups: [albSecurityGroupId] }, "from ALB"),
+    tcp(SERVICE_PORT, { prefixListIds: [net.latticePrefixListId] }, "from VPC Lattice"),
+  ]);
   const eksNode = group("eks-node-sg", "EKS nodes", [
     tcp(SERVICE_PORT, { securityGroups: [albSecurityGroupId] }, "from ALB"),
     { protocol: "-1", fromPort: 0, toPort: 0, cidrBlocks: [VPC_CIDR], description: "all from VPC" },
@@ -174,3 +188,48 @@ export function securityGroups(net: Network, albSecurityGroupId: $util.Input<str
 }
 
 export type SecurityGroups = ReturnType<typeof securityGroups>;
+
+/**
+ * Production's replica region: a VPC with only database subnets over three AZs (no internet gateway, no NAT: Aurora
+ * replicates through its storage layer, not through the VPC), the replica's subnet group and a security group that
+ * admits PostgreSQL from inside that VPC only.
+ */
+export function replicaDatabaseNetwork(region: string, provider: aws.Provider) {
+  const zones = ["a", "b", "c"].map((letter) => `${region}${letter}`);
+  const vpc = new aws.ec2.Vpc(
+    "ReplicaVpc",
+    { cidrBlock: REPLICA_VPC_CIDR, enableDnsHostnames: true, enableDnsSupport: true, tags: { Name: stageName("replica-vpc") } },
+    { provider },
+  );
+  const subnets = SUBNET_TIERS.database.map(
+    (octet, i) =>
+      new aws.ec2.Subnet(
+        `ReplicaDatabaseSubnet${i + 1}`,
+        {
+          vpcId: vpc.id,
+          cidrBlock: `10.1.${octet}.0/24`,
+          availabilityZone: zones[i],
+          mapPublicIpOnLaunch: false,
+          tags: { Name: stageName(`replica-database-${zones[i]}`), "cloudcafe:tier": "database" },
+        },
+        { provider },
+      ),
+  );
+  const subnetGroup = new aws.rds.SubnetGroup(
+    "ReplicaDatabaseSubnetGroup",
+    { name: stageName("replica-database"), subnetIds: subnets.map((s) => s.id) },
+    { provider },
+  );
+  const securityGroup = new aws.ec2.SecurityGroup(
+    "SecurityGroup-replica-rds-sg",
+    {
+      name: stageName("replica-rds-sg"),
+      description: "Aurora replica: PostgreSQL from the replica VPC",
+      vpcId: vpc.id,
+      ingress: [{ protocol: "tcp", fromPort: PORTS.postgres, toPort: PORTS.postgres, cidrBlocks: [REPLICA_VPC_CIDR], description: "from the replica VPC" }],
+      egress: [{ protocol: "-1", fromPort: 0, toPort: 0, cidrBlocks: [REPLICA_VPC_CIDR], description: "within the replica VPC" }],
+    },
+    { provider },
+  );
+  return { vpc, subnets, subnetGroup, securityGroup };
+}

@@ -112,6 +112,38 @@ export function alarms(topic: aws.sns.Topic, targets: AlarmTargets) {
 
 export type Alarms = ReturnType<typeof alarms>;
 
+/**
+ * Not one of the architecture's six: the stop condition of the Lambda invocation-delay experiment (chaos.ts). A delay
+ * slows the payment processor without failing it, so its error-rate alarm would only fire once the delay had already
+ * turned into timeouts (then SQS retries, then the DLQ: failed payments). Lambda's Duration includes the injected
+ * delay, so p99 above half the 30 s timeout for 3 minutes stops the experiment while invocations still succeed: the
+ * 3 s delay alone keeps p99 far below it, and crossing it means the delay compounds with something else.
+ */
+export const PAYMENT_DURATION_GUARD = { extendedStatistic: "p99", shareOfTimeout: 0.5, minutes: 3 } as const;
+
+export function paymentDurationGuard(topic: aws.sns.Topic, paymentFunctionName: $util.Input<string>, timeoutSeconds: number) {
+  const { extendedStatistic, shareOfTimeout, minutes } = PAYMENT_DURATION_GUARD;
+  return new aws.cloudwatch.MetricAlarm("AlarmPaymentDurationGuard", {
+    name: stageName("payment-duration-guard"),
+    alarmDescription: `Payment processor p99 duration above ${shareOfTimeout * 100}% of its timeout for ${minutes} minutes (chaos guard)`,
+    namespace: "AWS/Lambda",
+    metricName: "Duration",
+    extendedStatistic,
+    dimensions: { FunctionName: paymentFunctionName },
+    period: MINUTE,
+    comparisonOperator: "GreaterThanThreshold",
+    threshold: timeoutSeconds * 1000 * shareOfTimeout,
+    evaluationPeriods: minutes,
+    datapointsToAlarm: minutes,
+    treatMissingData: "notBreaching",
+    alarmActions: [topic.arn],
+    okActions: [topic.arn],
+  });
+}
+
+/** The alarms chaos experiments can stop on: the architecture's six and the chaos guard. */
+export type StopAlarms = Alarms & { readonly paymentDurationGuard: aws.cloudwatch.MetricAlarm };
+
 /** The custom metrics the services publish through EMF (architecture, "Custom Application Metrics"). */
 export const DASHBOARD_METRICS = [
   [metricNamespaces.order, "CPUStressLevel"],

@@ -114,6 +114,18 @@ export function privateBucket(name: string, key: PlatformKey, settings: StageSet
   return bucket;
 }
 
+/** Bucket policy statement refusing every request that does not come over TLS. */
+export function tlsOnly(bucket: aws.s3.Bucket) {
+  return {
+    Sid: "TlsOnly",
+    Effect: "Deny",
+    Principal: "*",
+    Action: "s3:*",
+    Resource: [bucket.arn, $interpolate`${bucket.arn}/*`],
+    Condition: { Bool: { "aws:SecureTransport": "false" } },
+  };
+}
+
 /** Multi-region CloudTrail with log file validation, encrypted with the platform key. */
 export function auditTrail(key: PlatformKey, settings: StageSettings) {
   const identity = aws.getCallerIdentityOutput();
@@ -143,14 +155,7 @@ export function auditTrail(key: PlatformKey, settings: StageSettings) {
             StringEquals: { "s3:x-amz-acl": "bucket-owner-full-control", "aws:SourceArn": trailArn },
           },
         },
-        {
-          Sid: "TlsOnly",
-          Effect: "Deny",
-          Principal: "*",
-          Action: "s3:*",
-          Resource: [bucket.arn, $interpolate`${bucket.arn}/*`],
-          Condition: { Bool: { "aws:SecureTransport": "false" } },
-        },
+        tlsOnly(bucket),
       ],
     }),
   });

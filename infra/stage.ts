@@ -7,8 +7,21 @@ export const APP_NAME = "cloudcafe";
 export const PRODUCTION_STAGE = "production";
 /** The AWS provider version the SST platform of `sst@4.17.1` requires. */
 export const AWS_PROVIDER_VERSION = "7.20.0";
+/**
+ * The Route 53 hosted zone the operator owns, read when the program runs (`sst deploy`, `sst dev`, `sst diff`), never
+ * committed: production serves at its apex, every other stage at `<stage>.<zone>`.
+ */
+export const DOMAIN_VARIABLE = "CLOUDCAFE_DOMAIN";
 
-export interface StageSettings {
+export interface StageDomain {
+  /** The hosted zone (`CLOUDCAFE_DOMAIN`): certificate validation and the ALB/CloudFront records are written there. */
+  readonly zone: string;
+  /** The stage's own name under the zone; the ALB is `api.<name>`, CloudFront `<name>`. */
+  readonly name: string;
+}
+
+/** Everything about a stage that does not depend on the deploying operator's environment. */
+interface StageProfile {
   readonly production: boolean;
   readonly region: string;
   /** Region of the Aurora cross-region replica; production only. */
@@ -16,8 +29,6 @@ export interface StageSettings {
   readonly removal: "remove" | "retain";
   readonly deletionProtection: boolean;
   readonly logRetentionDays: 7 | 30;
-  /** The hosted zone (Route 53) the ALB and CloudFront names live under. */
-  readonly domain: string;
   readonly aurora: {
     /** Graviton classes only. */
     readonly instanceClass: string;
@@ -39,16 +50,24 @@ export interface StageSettings {
   /** Loyalty Auto Scaling group and the analytics worker. */
   readonly ec2InstanceType: string;
   readonly dailyBudgetUsd: number;
+  /**
+   * `PAYMENT_INIT_DELAY_MS` of the payment processor: extra initialisation per cold start. 0 serves real traffic; 3000
+   * rehearses the architecture's "all cold starts (3 s delay)" avalanche (infra/README.md).
+   */
+  readonly paymentInitDelayMs: number;
 }
 
-const production: StageSettings = {
+export interface StageSettings extends StageProfile {
+  readonly domain: StageDomain;
+}
+
+const production: StageProfile = {
   production: true,
   region: "us-east-1",
   replicaRegion: "us-west-2",
   removal: "retain",
   deletionProtection: true,
   logRetentionDays: 30,
-  domain: "cloudcafe.example.com",
   aurora: { instanceClass: "db.r6g.large", instances: 2, maxConnections: 1802, backupRetentionDays: 7 },
   cache: { nodeType: "cache.r6g.large", nodes: 2 },
   memoryDb: { nodeType: "db.r6g.large", replicasPerShard: 1 },
@@ -57,15 +76,15 @@ const production: StageSettings = {
   eks: { nodeInstanceTypes: ["m6i.large", "m5.large", "m6a.large"], minNodes: 3, maxNodes: 10, desiredNodes: 3 },
   ec2InstanceType: "t3.large",
   dailyBudgetUsd: 40,
+  paymentInitDelayMs: 0,
 };
 
-const development: StageSettings = {
+const development: StageProfile = {
   production: false,
   region: "us-east-1",
   removal: "remove",
   deletionProtection: false,
   logRetentionDays: 7,
-  domain: "dev.cloudcafe.example.com",
   aurora: { instanceClass: "db.t4g.medium", instances: 1, maxConnections: 405, backupRetentionDays: 7 },
   cache: { nodeType: "cache.t4g.micro", nodes: 1 },
   memoryDb: { nodeType: "db.t4g.small", replicasPerShard: 0 },
@@ -74,15 +93,46 @@ const development: StageSettings = {
   eks: { nodeInstanceTypes: ["t3.large", "t3a.large"], minNodes: 2, maxNodes: 4, desiredNodes: 2 },
   ec2InstanceType: "t3.medium",
   dailyBudgetUsd: 40,
+  paymentInitDelayMs: 0,
 };
 
-export function stageSettings(stage: string): StageSettings {
+function stageProfile(stage: string): StageProfile {
   return stage === PRODUCTION_STAGE ? production : development;
 }
 
-/** The `app()` block of sst.config.ts. */
+type Environment = Readonly<Record<string, string | undefined>>;
+
+/** The settings the program builds a stage from; throws, naming the variable, when the domain is missing or invalid. */
+export function stageSettings(stage: string, env: Environment = process.env): StageSettings {
+  return { ...stageProfile(stage), domain: stageDomain(stage, env) };
+}
+
+const DNS_LABEL = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
+
+export function stageDomain(stage: string, env: Environment = process.env): StageDomain {
+  const given = env[DOMAIN_VARIABLE]?.trim();
+  if (!given) {
+    throw new Error(
+      `${DOMAIN_VARIABLE} is not set: set it to the Route 53 hosted zone you own before deploying, ` +
+        `e.g. ${DOMAIN_VARIABLE}=cafe.example.org npx sst deploy --stage ${stage}`,
+    );
+  }
+  const zone = given.toLowerCase().replace(/\.$/, "");
+  const labels = zone.split(".");
+  if (labels.length < 2 || zone.length > 253 || !labels.every((label) => DNS_LABEL.test(label))) {
+    throw new Error(`${DOMAIN_VARIABLE}="${given}" is not a domain name (a Route 53 hosted zone such as cafe.example.org)`);
+  }
+  if (stage === PRODUCTION_STAGE) return { zone, name: zone };
+  const label = stage.toLowerCase();
+  if (!DNS_LABEL.test(label)) {
+    throw new Error(`stage "${stage}" cannot be a DNS label under ${DOMAIN_VARIABLE}=${zone}: use letters, digits and hyphens`);
+  }
+  return { zone, name: `${label}.${zone}` };
+}
+
+/** The `app()` block of sst.config.ts: runs for every CLI command (secrets too), so it needs no domain. */
 export function appSettings(stage: string | undefined) {
-  const settings = stageSettings(stage ?? "dev");
+  const settings = stageProfile(stage ?? "dev");
   return {
     name: APP_NAME,
     removal: settings.removal,
@@ -93,7 +143,7 @@ export function appSettings(stage: string | undefined) {
 }
 
 /** The same retention as SST's component `logging.retention` wording. */
-export function sstLogRetention(settings: StageSettings): "1 week" | "1 month" {
+export function sstLogRetention(settings: StageProfile): "1 week" | "1 month" {
   return settings.logRetentionDays === 30 ? "1 month" : "1 week";
 }
 

@@ -13,11 +13,19 @@ import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { rootDir, platformDir } from "./paths.ts";
-import { appSettings } from "../stage.ts";
+import { appSettings, DOMAIN_VARIABLE } from "../stage.ts";
 
 export interface MockedResource {
   readonly type: string;
   readonly name: string;
+  readonly inputs: Record<string, any>;
+  /** The provider reference (`urn:...::<provider name>::<id>`) when the resource names one (the replica region). */
+  readonly provider?: string;
+}
+
+/** A data-source lookup the program made (`aws.ssm.getParameter`, `aws.ec2.getManagedPrefixList`, ...). */
+export interface MockedCall {
+  readonly token: string;
   readonly inputs: Record<string, any>;
 }
 
@@ -28,11 +36,21 @@ export interface Synthesis {
   readonly builtHandlers: readonly string[];
   /** Handlers whose source file does not exist (SST would fail the build; here they are reported, not thrown). */
   readonly missingHandlers: readonly string[];
+  /** The names of the links each function was built with, by SST function name (`PaymentProcessor`). */
+  readonly linksByFunction: Readonly<Record<string, readonly string[]>>;
+  readonly calls: readonly MockedCall[];
   readonly outputs: Record<string, unknown>;
 }
 
 const ACCOUNT_ID = "123456789012";
 const REGION = "us-east-1";
+/** The hosted zone the offline runs deploy under (`CLOUDCAFE_DOMAIN` of a real deploy). */
+export const OFFLINE_DOMAIN = "cloudcafe.example.com";
+
+/** What the mocked lookups answer, so tests can tell which prefix list or parameter a value came from. */
+export const mockPrefixListId = (name: string) => `pl-${name.replace(/[^a-z0-9]/gi, "")}`;
+export const mockParameterValue = (name: string) =>
+  `arn:aws:lambda:${REGION}:000000000000:layer:${name.split("/").filter(Boolean).join("-")}:1`;
 
 function importPlatform<T = any>(relativePath: string): Promise<T> {
   return import(pathToFileURL(path.join(platformDir, relativePath)).href);
@@ -83,8 +101,15 @@ function policyDocumentJson(inputs: { statements?: any[] }): string {
     ...(st.notActions ? { NotAction: st.notActions } : {}),
     ...(st.resources ? { Resource: st.resources } : {}),
     ...(st.principals ? { Principal: st.principals } : {}),
+    ...(st.conditions?.length ? { Condition: policyConditions(st.conditions) } : {}),
   }));
   return JSON.stringify({ Version: "2012-10-17", Statement: statements });
+}
+
+function policyConditions(conditions: { test: string; variable: string; values: string[] }[]) {
+  const rendered: Record<string, Record<string, string[]>> = {};
+  for (const { test, variable, values } of conditions) (rendered[test] ??= {})[variable] = values;
+  return rendered;
 }
 
 function mockCall(token: string, inputs: Record<string, any>): Record<string, any> {
@@ -98,7 +123,13 @@ function mockCall(token: string, inputs: Record<string, any>): Record<string, an
     case "aws:index/getAvailabilityZones:getAvailabilityZones":
       return { names: ["us-east-1a", "us-east-1b", "us-east-1c"], zoneIds: ["use1-az1", "use1-az2", "use1-az4"] };
     case "aws:route53/getZone:getZone":
-      return { zoneId: "Z0CLOUDCAFE", name: "cloudcafe.example.com", id: "Z0CLOUDCAFE" };
+      // The account holds one hosted zone, the operator's; a lookup of any other name fails as it would in AWS.
+      if (inputs.name !== undefined && inputs.name !== OFFLINE_DOMAIN) throw new Error(`no Route 53 hosted zone named ${inputs.name}`);
+      return { zoneId: "Z0CLOUDCAFE", name: OFFLINE_DOMAIN, id: "Z0CLOUDCAFE" };
+    case "aws:ec2/getManagedPrefixList:getManagedPrefixList":
+      return { id: mockPrefixListId(inputs.name), name: inputs.name, addressFamily: "IPv4" };
+    case "aws:ssm/getParameter:getParameter":
+      return { name: inputs.name, type: "String", value: mockParameterValue(inputs.name), insecureValue: mockParameterValue(inputs.name) };
     case "aws:iam/getPolicyDocument:getPolicyDocument":
       return { json: policyDocumentJson(inputs), statements: inputs.statements };
     default:
@@ -110,7 +141,12 @@ function mockCall(token: string, inputs: Record<string, any>): Record<string, an
  * Stands in for the SST CLI's RPC server. `Runtime.Build` is where the CLI would bundle a handler: here it records the
  * handler and whether its file exists, then returns a stub bundle directory for SST to zip.
  */
-async function startCliRpc(workDir: string, builtHandlers: string[], missingHandlers: string[]): Promise<Server> {
+async function startCliRpc(
+  workDir: string,
+  builtHandlers: string[],
+  missingHandlers: string[],
+  linksByFunction: Record<string, string[]>,
+): Promise<Server> {
   const server = createServer((req, res) => {
     let body = "";
     req.on("data", (chunk) => (body += chunk));
@@ -124,6 +160,7 @@ async function startCliRpc(workDir: string, builtHandlers: string[], missingHand
         const file = handler.slice(0, handler.lastIndexOf("."));
         const source = [".ts", ".js"].map((ext) => file + ext).find((f) => existsSync(path.join(rootDir, f)));
         (source ? builtHandlers : missingHandlers).push(handler);
+        linksByFunction[input.functionID] = Object.keys(input.links ?? {}).sort();
         const out = path.join(workDir, "artifacts", input.functionID);
         mkdirSync(out, { recursive: true });
         writeFileSync(path.join(out, "index.mjs"), "export const handler = () => {};\n");
@@ -203,21 +240,26 @@ export async function synthesize(stage: string, { dev = false } = {}): Promise<S
   mkdirSync(workDir, { recursive: true });
   const builtHandlers: string[] = [];
   const missingHandlers: string[] = [];
-  const rpc = await startCliRpc(workDir, builtHandlers, missingHandlers);
+  const linksByFunction: Record<string, string[]> = {};
+  const rpc = await startCliRpc(workDir, builtHandlers, missingHandlers, linksByFunction);
   const rpcUrl = `http://127.0.0.1:${(rpc.address() as AddressInfo).port}`;
   process.env.SST_SERVER = rpcUrl;
   // `sst secret set OperatorToken ...` in a real stage.
   process.env.SST_SECRET_OperatorToken = "test-operator-token";
+  // The operator's hosted zone, `CLOUDCAFE_DOMAIN=... npx sst deploy` in a real stage.
+  process.env[DOMAIN_VARIABLE] = OFFLINE_DOMAIN;
   try {
     const pulumi = await importPlatform("node_modules/@pulumi/pulumi/index.js");
     const resources: MockedResource[] = [];
+    const calls: MockedCall[] = [];
     await pulumi.runtime.setMocks(
       {
-        newResource(args: { type: string; name: string; inputs: Record<string, any> }) {
-          resources.push({ type: args.type, name: args.name, inputs: args.inputs });
+        newResource(args: { type: string; name: string; inputs: Record<string, any>; provider?: string }) {
+          resources.push({ type: args.type, name: args.name, inputs: args.inputs, provider: args.provider });
           return { id: `${args.name}-id`, state: mockState(args.type, args.name, args.inputs) };
         },
         call(args: { token: string; inputs: Record<string, any> }) {
+          calls.push({ token: args.token, inputs: args.inputs });
           return mockCall(args.token, args.inputs);
         },
       },
@@ -230,7 +272,7 @@ export async function synthesize(stage: string, { dev = false } = {}): Promise<S
     const outputs = (await pulumi.runtime.runInPulumiStack(cloudCafe)) ?? {};
     // Resources created inside `apply` callbacks register later; wait until the RPC queue has drained.
     await pulumi.runtime.disconnect();
-    return { stage, resources, builtHandlers, missingHandlers, outputs };
+    return { stage, resources, builtHandlers, missingHandlers, linksByFunction, calls, outputs };
   } finally {
     rpc.close();
   }

@@ -20,7 +20,15 @@ describe("sst dev (dev stage)", () => {
 
   it("still deploys the functions (as live bridges), alarms and chaos templates", () => {
     expect(ofType(s, "aws:lambda/function:Function").length).toBeGreaterThan(0);
-    expect(ofType(s, "aws:cloudwatch/metricAlarm:MetricAlarm")).toHaveLength(6);
-    expect(ofType(s, "aws:fis/experimentTemplate:ExperimentTemplate")).toHaveLength(6);
+    // The architecture's six and the guard of the Lambda delay experiment.
+    expect(ofType(s, "aws:cloudwatch/metricAlarm:MetricAlarm")).toHaveLength(7);
+    expect(ofType(s, "aws:fis/experimentTemplate:ExperimentTemplate")).toHaveLength(7);
+  });
+
+  it("leaves FIS's Lambda extension off the payment processor, whose handler runs on the laptop", () => {
+    const payment = ofType(s, "aws:lambda/function:Function").find((f) => f.inputs.name === "cloudcafe-dev-payment-processor");
+    expect(payment?.inputs.layers).toBeUndefined();
+    expect(Object.keys(payment?.inputs.environment?.variables ?? {}).filter((k) => k.startsWith("AWS_"))).toEqual([]);
+    expect(payment?.inputs.environment?.variables?.PAYMENT_INIT_DELAY_MS).toBe("0");
   });
 });

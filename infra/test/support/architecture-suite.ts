@@ -5,23 +5,48 @@
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { deadLetterRetentionSeconds, paymentProcessorMapping, queues, streams, tables } from "@cloudcafe/catalog";
-import { ALARMS } from "../../observability.ts";
-import { EXPERIMENTS } from "../../chaos.ts";
+import {
+  deadLetterRetentionSeconds,
+  paymentProcessorMapping,
+  queues,
+  streams,
+  tables,
+  topics,
+} from "@cloudcafe/catalog";
+import { ALARMS, PAYMENT_DURATION_GUARD } from "../../observability.ts";
+import { EXPERIMENTS, FIS_CONFIG_PREFIX, FIS_EXEC_WRAPPER, fisExtensionParameter } from "../../chaos.ts";
+import { ECS_LATTICE_POLICY, ORDER_PORT_NAME } from "../../compute-order.ts";
+import { ANALYTICS_DATABASE } from "../../data.ts";
 import { HANDLERS, STRESS_SCENARIOS, stressHandler } from "../../functions.ts";
-import { appSettings, stageSettings } from "../../stage.ts";
+import { appSettings, DOMAIN_VARIABLE, stageSettings } from "../../stage.ts";
 import { buildFiles, WEB_BUILD_DIR } from "../../web.ts";
 import { rootDir } from "../../offline/paths.ts";
-import { arnOf, asArray, idOf, named, ofType, policyDocuments, withInput } from "./resources.ts";
-import { synthesize, type Synthesis } from "../../offline/sst-runtime.ts";
+import { arnOf, asArray, idOf, named, ofType, policyDocuments, roleStatements, withInput } from "./resources.ts";
+import {
+  mockParameterValue,
+  mockPrefixListId,
+  OFFLINE_DOMAIN,
+  synthesize,
+  type Synthesis,
+} from "../../offline/sst-runtime.ts";
 
 const physical = (stage: string, name: string) =>
   name.endsWith(".fifo") ? `cloudcafe-${stage}-${name.slice(0, -5)}.fifo` : `cloudcafe-${stage}-${name}`;
 
 export function architectureSuite(stage: string) {
-  const settings = stageSettings(stage);
+  const settings = stageSettings(stage, { [DOMAIN_VARIABLE]: OFFLINE_DOMAIN });
   let s: Synthesis;
   const sg = (name: string) => withInput(s, "aws:ec2/securityGroup:SecurityGroup", "name", `cloudcafe-${stage}-${name}`);
+  /** A group's ingress rules as port and sources (groups, CIDRs, prefix lists). */
+  const rules = (name: string) =>
+    asArray(sg(name).inputs.ingress).map((r: any) => ({
+      port: r.protocol === "-1" ? "all" : r.fromPort,
+      from: [...asArray(r.cidrBlocks), ...asArray(r.securityGroups), ...asArray(r.prefixListIds)].sort(),
+    }));
+  const fn = (name: string) => withInput(s, "aws:lambda/function:Function", "name", `cloudcafe-${stage}-${name}`);
+  const env = (name: string) => fn(name).inputs.environment?.variables ?? {};
+  const inReplicaRegion = (r: { provider?: string }) => r.provider?.includes("::ReplicaRegion::") ?? false;
+  const lookups = (token: string) => s.calls.filter((c) => c.token === token).map((c) => c.inputs.name);
 
   beforeAll(async () => {
     s = await synthesize(stage);
@@ -29,8 +54,11 @@ export function architectureSuite(stage: string) {
 
   describe(`network (${stage})`, () => {
     it("is one 10.0.0.0/16 VPC with public, private and database subnets in three AZs", () => {
-      expect(ofType(s, "aws:ec2/vpc:Vpc").map((v) => v.inputs.cidrBlock)).toEqual(["10.0.0.0/16"]);
-      const subnets = ofType(s, "aws:ec2/subnet:Subnet").map((r) => [r.inputs.tags["cloudcafe:tier"], r.inputs.cidrBlock, r.inputs.availabilityZone]);
+      const primary = ofType(s, "aws:ec2/vpc:Vpc").filter((v) => !inReplicaRegion(v));
+      expect(primary.map((v) => v.inputs.cidrBlock)).toEqual(["10.0.0.0/16"]);
+      const subnets = ofType(s, "aws:ec2/subnet:Subnet")
+        .filter((r) => r.inputs.vpcId === idOf(primary[0]!))
+        .map((r) => [r.inputs.tags["cloudcafe:tier"], r.inputs.cidrBlock, r.inputs.availabilityZone]);
       const zones = ["us-east-1a", "us-east-1b", "us-east-1c"];
       expect(subnets.sort()).toEqual(
         [
@@ -47,12 +75,7 @@ export function architectureSuite(stage: string) {
       expect(flowLog?.inputs.trafficType).toBe("ALL");
     });
 
-    it("opens each security group exactly as the architecture's table", () => {
-      const rules = (name: string) =>
-        asArray(sg(name).inputs.ingress).map((r: any) => ({
-          port: r.protocol === "-1" ? "all" : r.fromPort,
-          from: [...asArray(r.cidrBlocks), ...asArray(r.securityGroups)].sort(),
-        }));
+    it("opens each security group exactly as the architecture's table (plus VPC Lattice to the order tasks)", () => {
       const alb = named(s, "aws:ec2/securityGroup:SecurityGroup", "AlbSecurityGroup");
       const id = (name: string) => idOf(sg(name));
       const compute = [id("ecs-task-sg"), id("eks-node-sg"), id("ec2-sg"), id("lambda-sg")].sort();
@@ -61,7 +84,10 @@ export function architectureSuite(stage: string) {
         { port: 80, from: ["0.0.0.0/0"] },
         { port: 443, from: ["0.0.0.0/0"] },
       ]);
-      expect(rules("ecs-task-sg")).toEqual([{ port: 8080, from: [idOf(alb)] }]);
+      expect(rules("ecs-task-sg")).toEqual([
+        { port: 8080, from: [idOf(alb)] },
+        { port: 8080, from: [mockPrefixListId(`com.amazonaws.${settings.region}.vpc-lattice`)] },
+      ]);
       expect(rules("eks-node-sg")).toEqual([
         { port: 8080, from: [idOf(alb)] },
         { port: "all", from: ["10.0.0.0/16"] },
@@ -73,6 +99,24 @@ export function architectureSuite(stage: string) {
       expect(rules("rds-sg")).toEqual([{ port: 5432, from: compute }]);
       expect(rules("elasticache-sg")).toEqual([{ port: 6379, from: compute }]);
       expect(rules("redshift-sg")).toEqual([{ port: 5439, from: [id("ec2-sg")] }]);
+    });
+
+    it("admits VPC Lattice to the order tasks on 8080/TCP only, from the region's Lattice prefix list only", () => {
+      expect(lookups("aws:ec2/getManagedPrefixList:getManagedPrefixList")).toEqual([`com.amazonaws.${settings.region}.vpc-lattice`]);
+      const fromLattice = asArray(sg("ecs-task-sg").inputs.ingress).filter((r: any) => r.prefixListIds);
+      expect(fromLattice).toEqual([
+        {
+          protocol: "tcp",
+          fromPort: 8080,
+          toPort: 8080,
+          prefixListIds: [mockPrefixListId(`com.amazonaws.${settings.region}.vpc-lattice`)],
+          description: "from VPC Lattice",
+        },
+      ]);
+      const elsewhere = ofType(s, "aws:ec2/securityGroup:SecurityGroup")
+        .filter((group) => group.inputs.name !== `cloudcafe-${stage}-ecs-task-sg`)
+        .flatMap((group) => asArray(group.inputs.ingress).filter((r: any) => asArray(r.prefixListIds).length > 0));
+      expect(elsewhere).toEqual([]);
     });
 
     it("lets nothing but the ALB's 80/443 in from 0.0.0.0/0", () => {
@@ -88,6 +132,22 @@ export function architectureSuite(stage: string) {
   });
 
   describe(`edge (${stage})`, () => {
+    it("serves the stage under the operator's hosted zone: the apex in production, <stage>.<zone> elsewhere", () => {
+      const name = settings.production ? OFFLINE_DOMAIN : `${stage}.${OFFLINE_DOMAIN}`;
+      expect(settings.domain).toEqual({ zone: OFFLINE_DOMAIN, name });
+      expect(lookups("aws:route53/getZone:getZone").filter(Boolean)).toEqual([OFFLINE_DOMAIN]);
+      const [cert] = ofType(s, "aws:acm/certificate:Certificate");
+      expect([cert?.inputs.domainName, cert?.inputs.subjectAlternativeNames]).toEqual([name, [`*.${name}`]]);
+      expect(ofType(s, "aws:cloudfront/distribution:Distribution")[0]?.inputs.aliases).toEqual([name]);
+      const records = ofType(s, "aws:route53/record:Record").filter((r) => r.inputs.type === "A");
+      expect(records.map((r) => [r.inputs.name, r.inputs.zoneId]).sort()).toEqual(
+        [
+          [name, "Z0CLOUDCAFE"],
+          [`api.${name}`, "Z0CLOUDCAFE"],
+        ].sort(),
+      );
+    });
+
     it("redirects HTTP to HTTPS and terminates TLS 1.2+ on the internet-facing ALB", () => {
       const alb = named(s, "aws:lb/loadBalancer:LoadBalancer", "AlbLoadBalancer");
       expect(alb.inputs.internal).toBe(false);
@@ -136,6 +196,33 @@ export function architectureSuite(stage: string) {
         [`cloudcafe-${stage}-inventory`, `cloudcafe-${stage}-order`],
       );
       expect(ofType(s, "aws:vpclattice/serviceNetworkServiceAssociation:ServiceNetworkServiceAssociation")).toHaveLength(2);
+    });
+
+    it("registers the order service's tasks in the order Lattice target group through ECS, on the named container port", () => {
+      const service = named(s, "aws:ecs/service:Service", "OrderServiceService");
+      const role = named(s, "aws:iam/role:Role", "OrderLatticeRole");
+      const targets = named(s, "aws:vpclattice/targetGroup:TargetGroup", "LatticeOrderTargets");
+      expect([targets.inputs.type, targets.inputs.config.port, targets.inputs.config.protocol]).toEqual(["IP", 8080, "HTTP"]);
+      expect(service.inputs.vpcLatticeConfigurations).toEqual([
+        { roleArn: arnOf(role), targetGroupArn: arnOf(targets), portName: ORDER_PORT_NAME },
+      ]);
+      expect(role.inputs.assumeRolePolicy.Statement.map((st: any) => [st.Action, st.Principal])).toEqual([
+        ["sts:AssumeRole", { Service: "ecs.amazonaws.com" }],
+      ]);
+      const attached = ofType(s, "aws:iam/rolePolicyAttachment:RolePolicyAttachment").filter((a) => a.inputs.role === role.name);
+      expect(attached.map((a) => a.inputs.policyArn)).toEqual([ECS_LATTICE_POLICY]);
+      const [container, ...others] = JSON.parse(named(s, "aws:ecs/taskDefinition:TaskDefinition", "OrderServiceTask").inputs.containerDefinitions);
+      expect(others).toEqual([]);
+      expect(container.portMappings).toEqual([{ name: ORDER_PORT_NAME, containerPort: 8080, protocol: "tcp" }]);
+    });
+
+    it("leaves the inventory Lattice target group to the inventory workload on EKS", () => {
+      const inventory = named(s, "aws:vpclattice/targetGroup:TargetGroup", "LatticeInventoryTargets");
+      const registered = ofType(s, "aws:ecs/service:Service").flatMap((svc) =>
+        asArray(svc.inputs.vpcLatticeConfigurations).map((c: any) => c.targetGroupArn),
+      );
+      expect(registered).not.toContain(arnOf(inventory));
+      expect(ofType(s, "aws:vpclattice/targetGroupAttachment:TargetGroupAttachment")).toEqual([]);
     });
   });
 
@@ -191,14 +278,14 @@ export function architectureSuite(stage: string) {
     });
 
     it("runs the payment processor with 512 MB, 30 s, 100 reserved, batch 10 in a 5 s window with partial failures", () => {
-      const fn = withInput(s, "aws:lambda/function:Function", "name", `cloudcafe-${stage}-payment-processor`);
-      expect([fn.inputs.memorySize, fn.inputs.timeout, fn.inputs.reservedConcurrentExecutions]).toEqual([
+      const payment = fn("payment-processor");
+      expect([payment.inputs.memorySize, payment.inputs.timeout, payment.inputs.reservedConcurrentExecutions]).toEqual([
         paymentProcessorMapping.memoryMb,
         paymentProcessorMapping.timeoutSeconds,
         paymentProcessorMapping.reservedConcurrency,
       ]);
       const mapping = ofType(s, "aws:lambda/eventSourceMapping:EventSourceMapping").find(
-        (m) => m.inputs.functionName === arnOf(fn),
+        (m) => m.inputs.functionName === arnOf(payment),
       );
       expect(mapping?.inputs).toMatchObject({
         batchSize: 10,
@@ -215,12 +302,54 @@ export function architectureSuite(stage: string) {
       );
     });
 
+    it(`gives the payment processor PAYMENT_INIT_DELAY_MS=${settings.paymentInitDelayMs} from the stage settings`, () => {
+      expect(settings.paymentInitDelayMs).toBe(0);
+      expect(env("payment-processor").PAYMENT_INIT_DELAY_MS).toBe(String(settings.paymentInitDelayMs));
+    });
+
     it("runs each stress function on one vCPU with the in-thread pool its bundle can use", () => {
       for (const scenario of STRESS_SCENARIOS) {
-        const fn = withInput(s, "aws:lambda/function:Function", "name", physical(stage, `stress-${scenario}`));
-        expect(fn.inputs.memorySize).toBe(1769);
-        expect(fn.inputs.environment?.variables?.STRESS_POOL).toBe("in-thread");
+        const stress = fn(`stress-${scenario}`);
+        expect(stress.inputs.memorySize).toBe(1769);
+        expect(stress.inputs.environment?.variables?.STRESS_POOL).toBe("in-thread");
       }
+    });
+
+    it("lets the cold-start avalanche invoke the deployed payment processor, and only that", () => {
+      const avalanche = "stress-cold-start-avalanche";
+      expect(env(avalanche)).toMatchObject({ PAYMENT_FUNCTION_NAME: `cloudcafe-${stage}-payment-processor`, STRESS_POOL: "in-thread" });
+      // No payment links any more: it calls the Lambda API instead of importing the handler.
+      expect(s.linksByFunction.StressColdStartAvalanche).toEqual(["OperatorToken"]);
+      expect(s.linksByFunction.PaymentProcessor).toEqual(["PaymentResultsTopic", "PaymentTransactions"]);
+      // Beyond the platform key, its role may invoke the payment processor and nothing else.
+      const statements = roleStatements(s, fn(avalanche)).filter((st) => !asArray(st.Action).some((a: string) => a.startsWith("kms:")));
+      expect(statements).toEqual([{ Effect: "Allow", Action: ["lambda:InvokeFunction"], Resource: [arnOf(fn("payment-processor"))] }]);
+    });
+
+    it("points the query storm at the analytics workgroup with Data API access scoped to it and its own statements", () => {
+      const workgroup = named(s, "aws:redshiftserverless/workgroup:Workgroup", "AnalyticsWorkgroup");
+      expect(env("stress-query-storm")).toMatchObject({
+        ANALYTICS_WORKGROUP_NAME: `cloudcafe-${stage}-analytics`,
+        ANALYTICS_DATABASE_NAME: ANALYTICS_DATABASE,
+      });
+      expect(env("stress-query-storm")).not.toHaveProperty("ANALYTICS_DATABASE_URL");
+      expect(s.linksByFunction.StressQueryStorm).toEqual(["OperatorToken"]);
+      expect(named(s, "aws:redshiftserverless/namespace:Namespace", "AnalyticsNamespace").inputs.dbName).toBe(ANALYTICS_DATABASE);
+      const statements = roleStatements(s, fn("stress-query-storm")).filter((st) => !asArray(st.Action).some((a: string) => a.startsWith("kms:")));
+      expect(statements).toEqual([
+        {
+          Effect: "Allow",
+          Action: ["redshift-data:ExecuteStatement", "redshift-data:BatchExecuteStatement"],
+          Resource: [arnOf(workgroup)],
+        },
+        {
+          Effect: "Allow",
+          Action: ["redshift-data:DescribeStatement", "redshift-data:GetStatementResult", "redshift-data:CancelStatement"],
+          Resource: ["*"],
+          Condition: { StringEquals: { "redshift-data:statement-owner-iam-userid": ["${aws:userid}"] } },
+        },
+        { Effect: "Allow", Action: ["redshift-serverless:GetCredentials"], Resource: [arnOf(workgroup)] },
+      ]);
     });
 
     it("schedules the outbox relay every minute", () => {
@@ -280,6 +409,43 @@ export function architectureSuite(stage: string) {
     it("has a cross-region Aurora replica only in production", () => {
       const replicas = ofType(s, "aws:rds/cluster:Cluster").filter((c) => c.inputs.globalClusterIdentifier);
       expect(replicas).toHaveLength(settings.production ? 1 : 0);
+      expect(replicas.every(inReplicaRegion)).toBe(true);
+    });
+
+    it(`puts the replica in its own database-only VPC in the replica region (${settings.production ? "production" : "none here"})`, () => {
+      const replicaSide = s.resources.filter(inReplicaRegion).map((r) => r.type);
+      if (!settings.production) {
+        expect(replicaSide).toEqual([]);
+        return;
+      }
+      const provider = ofType(s, "pulumi:providers:aws").find((p) => p.name === "ReplicaRegion");
+      expect(provider?.inputs.region).toBe(settings.replicaRegion);
+      const [vpc, ...moreVpcs] = ofType(s, "aws:ec2/vpc:Vpc").filter(inReplicaRegion);
+      expect(moreVpcs).toEqual([]);
+      expect(vpc?.inputs.cidrBlock).toBe("10.1.0.0/16");
+      const subnets = ofType(s, "aws:ec2/subnet:Subnet").filter(inReplicaRegion);
+      expect(subnets.every((subnet) => subnet.inputs.vpcId === idOf(vpc!))).toBe(true);
+      expect(subnets.map((r) => [r.inputs.cidrBlock, r.inputs.availabilityZone, r.inputs.mapPublicIpOnLaunch])).toEqual(
+        [21, 22, 23].map((o, i) => [`10.1.${o}.0/24`, `${settings.replicaRegion}${"abc"[i]}`, false]),
+      );
+      // No way out: no internet gateway, NAT gateway or route of its own.
+      expect(replicaSide.filter((type) => /internetGateway|natGateway|eip|route/i.test(type))).toEqual([]);
+      const subnetGroup = named(s, "aws:rds/subnetGroup:SubnetGroup", "ReplicaDatabaseSubnetGroup");
+      expect(inReplicaRegion(subnetGroup)).toBe(true);
+      expect(subnetGroup.inputs.subnetIds).toEqual(subnets.map(idOf));
+      const group = sg("replica-rds-sg");
+      expect(inReplicaRegion(group)).toBe(true);
+      expect(group.inputs.vpcId).toBe(idOf(vpc!));
+      expect(rules("replica-rds-sg")).toEqual([{ port: 5432, from: ["10.1.0.0/16"] }]);
+      expect(asArray(group.inputs.egress).flatMap((r: any) => r.cidrBlocks)).toEqual(["10.1.0.0/16"]);
+      const replica = named(s, "aws:rds/cluster:Cluster", "DatabaseReplica");
+      expect([replica.inputs.dbSubnetGroupName, replica.inputs.vpcSecurityGroupIds]).toEqual([
+        subnetGroup.inputs.name,
+        [idOf(group)],
+      ]);
+      expect(named(s, "aws:rds/clusterInstance:ClusterInstance", "DatabaseReplicaInstance").inputs.dbSubnetGroupName).toBe(
+        subnetGroup.inputs.name,
+      );
     });
 
     it("encrypts Redis in transit with LRU eviction, MemoryDB with TLS, and every store at rest with KMS", () => {
@@ -316,6 +482,19 @@ export function architectureSuite(stage: string) {
       }
       const payment = withInput(s, "aws:sqs/queue:Queue", "name", physical(stage, queues.paymentProcessing.name));
       expect(payment.inputs.contentBasedDeduplication).toBe(true);
+    });
+
+    it("delivers only live payment results (raw) to the order and notification queues", () => {
+      const subscriptions = ofType(s, "aws:sns/topicSubscription:TopicSubscription");
+      const queueArn = (resource: string) => arnOf(named(s, "aws:sqs/queue:Queue", `${resource}Queue`));
+      expect(topics.paymentResults.subscribers.map((x) => x.queue).sort()).toEqual(["notification", "paymentResults"]);
+      for (const subscriber of topics.paymentResults.subscribers) {
+        const subscription = subscriptions.find((x) => x.inputs.endpoint === queueArn(queues[subscriber.queue].resource));
+        expect(subscription?.inputs.rawMessageDelivery).toBe(true);
+        expect(JSON.parse(subscription?.inputs.filterPolicy)).toEqual({ traffic: ["live"] });
+        // The traffic mark is a message attribute, SNS's default filter scope.
+        expect(subscription?.inputs.filterPolicyScope ?? "MessageAttributes").toBe("MessageAttributes");
+      }
     });
 
     it("fans payment results out to the order and notification queues with raw delivery", () => {
@@ -384,7 +563,11 @@ export function architectureSuite(stage: string) {
 
     it("raises the six alarms with the architecture's thresholds and durations, to the alarm topic", () => {
       const alarms = ofType(s, "aws:cloudwatch/metricAlarm:MetricAlarm");
-      const summary = Object.fromEntries(alarms.map((a) => [a.name, [a.inputs.threshold, a.inputs.comparisonOperator, a.inputs.evaluationPeriods]]));
+      const summary = Object.fromEntries(
+        alarms
+          .filter((a) => a.name !== "AlarmPaymentDurationGuard")
+          .map((a) => [a.name, [a.inputs.threshold, a.inputs.comparisonOperator, a.inputs.evaluationPeriods]]),
+      );
       expect(summary).toEqual({
         AlarmAlb5xxRate: [5, "GreaterThanThreshold", 5],
         AlarmDatabaseConnections: [Math.floor(settings.aurora.maxConnections * 0.8), "GreaterThanThreshold", 10],
@@ -396,6 +579,23 @@ export function architectureSuite(stage: string) {
       expect(Object.keys(ALARMS)).toHaveLength(6);
       const topic = withInput(s, "aws:sns/topic:Topic", "name", `cloudcafe-${stage}-alarms`);
       for (const alarm of alarms) expect(alarm.inputs.alarmActions).toEqual([arnOf(topic)]);
+    });
+
+    it("guards the Lambda delay experiment with the payment processor's p99 duration above half its timeout for 3 minutes", () => {
+      const guard = named(s, "aws:cloudwatch/metricAlarm:MetricAlarm", "AlarmPaymentDurationGuard");
+      expect(guard.inputs).toMatchObject({
+        namespace: "AWS/Lambda",
+        metricName: "Duration",
+        extendedStatistic: PAYMENT_DURATION_GUARD.extendedStatistic,
+        dimensions: { FunctionName: `cloudcafe-${stage}-payment-processor` },
+        period: 60,
+        comparisonOperator: "GreaterThanThreshold",
+        threshold: 15_000,
+        evaluationPeriods: 3,
+        datapointsToAlarm: 3,
+        treatMissingData: "notBreaching",
+      });
+      expect(guard.inputs.threshold).toBe(paymentProcessorMapping.timeoutSeconds * 1000 * PAYMENT_DURATION_GUARD.shareOfTimeout);
     });
 
     it("has a dashboard of the custom metrics", () => {
@@ -419,6 +619,104 @@ export function architectureSuite(stage: string) {
       }
       const ecs = templates.find((t) => t.inputs.actions[0].actionId === "aws:ecs:stop-task");
       expect(ecs?.inputs.targets[0].selectionMode).toBe("PERCENT(50)");
+    });
+
+    const template = (name: string) => withInput(s, "aws:fis/experimentTemplate:ExperimentTemplate", "description", name);
+    const parameters = (t: ReturnType<typeof template>) =>
+      Object.fromEntries(t.inputs.actions[0].parameters.map((p: any) => [p.key, p.value]));
+    const stopAlarmOf = (t: ReturnType<typeof template>) =>
+      ofType(s, "aws:cloudwatch/metricAlarm:MetricAlarm").find((a) => arnOf(a) === t.inputs.stopConditions[0].value)?.name;
+
+    it("fails and delays payment processor invocations, stopped by its error-rate alarm and its duration guard", () => {
+      const payment = arnOf(fn("payment-processor"));
+      const error = template("Fail a quarter of payment processor invocations for five minutes");
+      const delay = template("Delay half of payment processor invocations by 3 s for five minutes");
+      for (const t of [error, delay]) {
+        expect(t.inputs.targets).toEqual([
+          { name: "targets", resourceType: "aws:lambda:function", selectionMode: "ALL", resourceArns: [payment] },
+        ]);
+        expect(t.inputs.actions[0].target).toEqual({ key: "Functions", value: "targets" });
+      }
+      expect([error.inputs.actions[0].actionId, parameters(error), stopAlarmOf(error)]).toEqual([
+        "aws:lambda:invocation-error",
+        { duration: "PT5M", invocationPercentage: "25", preventExecution: "true" },
+        "AlarmLambdaErrorRate",
+      ]);
+      expect([delay.inputs.actions[0].actionId, parameters(delay), stopAlarmOf(delay)]).toEqual([
+        "aws:lambda:invocation-add-delay",
+        { duration: "PT5M", invocationPercentage: "50", startupDelayMilliseconds: "3000" },
+        "AlarmPaymentDurationGuard",
+      ]);
+    });
+
+    it("keeps the FIS Lambda fault configs in a private, KMS-encrypted, TLS-only bucket", () => {
+      const bucket = named(s, "aws:s3/bucket:Bucket", "FisConfigBucket");
+      const block = named(s, "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", "FisConfigBucketPrivate");
+      expect(block.inputs).toMatchObject({
+        bucket: idOf(bucket),
+        blockPublicAcls: true,
+        blockPublicPolicy: true,
+        ignorePublicAcls: true,
+        restrictPublicBuckets: true,
+      });
+      const encryption = named(
+        s,
+        "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
+        "FisConfigBucketEncryption",
+      );
+      expect(encryption.inputs.rules[0].applyServerSideEncryptionByDefault).toEqual({
+        sseAlgorithm: "aws:kms",
+        kmsMasterKeyId: arnOf(named(s, "aws:kms/key:Key", "PlatformKey")),
+      });
+      const policy = JSON.parse(named(s, "aws:s3/bucketPolicy:BucketPolicy", "FisConfigBucketPolicy").inputs.policy);
+      expect(policy.Statement).toEqual([
+        expect.objectContaining({ Effect: "Deny", Action: "s3:*", Condition: { Bool: { "aws:SecureTransport": "false" } } }),
+      ]);
+    });
+
+    it("loads FIS's Lambda extension into the payment processor with the config location and read access to it", () => {
+      const bucket = arnOf(named(s, "aws:s3/bucket:Bucket", "FisConfigBucket"));
+      const payment = fn("payment-processor");
+      const parameter = fisExtensionParameter("arm64");
+      expect(payment.inputs.architectures).toEqual(["arm64"]);
+      expect(lookups("aws:ssm/getParameter:getParameter")).toEqual([parameter]);
+      expect(payment.inputs.layers).toEqual([mockParameterValue(parameter)]);
+      expect(env("payment-processor")).toMatchObject({
+        AWS_FIS_CONFIGURATION_LOCATION: `${bucket}/${FIS_CONFIG_PREFIX}`,
+        AWS_LAMBDA_EXEC_WRAPPER: FIS_EXEC_WRAPPER,
+      });
+      const s3 = roleStatements(s, payment).filter((st) => asArray(st.Action).some((a: string) => a.startsWith("s3:")));
+      expect(s3).toEqual([
+        {
+          Effect: "Allow",
+          Action: ["s3:ListBucket"],
+          Resource: [bucket],
+          Condition: { StringLike: { "s3:prefix": [`${FIS_CONFIG_PREFIX}*`] } },
+        },
+        { Effect: "Allow", Action: ["s3:GetObject"], Resource: [`${bucket}/${FIS_CONFIG_PREFIX}*`] },
+      ]);
+      // The objects are encrypted with the platform key, which the function may already decrypt with.
+      expect(roleStatements(s, payment)).toContainEqual({
+        Effect: "Allow",
+        Action: ["kms:Decrypt", "kms:GenerateDataKey"],
+        Resource: [arnOf(named(s, "aws:kms/key:Key", "PlatformKey"))],
+      });
+    });
+
+    it("lets the FIS role write and delete fault configs in that folder only, and inspect the payment processor", () => {
+      const bucket = arnOf(named(s, "aws:s3/bucket:Bucket", "FisConfigBucket"));
+      const { Statement } = JSON.parse(named(s, "aws:iam/rolePolicy:RolePolicy", "FisRoleExtras").inputs.policy);
+      const forActions = (prefix: string) => Statement.filter((st: any) => asArray(st.Action).some((a: string) => a.startsWith(prefix)));
+      expect(forActions("s3:")).toEqual([
+        { Sid: "WriteLambdaFaultConfigs", Effect: "Allow", Action: ["s3:PutObject", "s3:DeleteObject"], Resource: `${bucket}/${FIS_CONFIG_PREFIX}*` },
+      ]);
+      expect(forActions("kms:")).toEqual([
+        { Effect: "Allow", Action: "kms:GenerateDataKey", Resource: arnOf(named(s, "aws:kms/key:Key", "PlatformKey")) },
+      ]);
+      expect(forActions("lambda:")).toEqual([
+        { Effect: "Allow", Action: ["lambda:GetFunction", "lambda:ListTags"], Resource: arnOf(fn("payment-processor")) },
+      ]);
+      expect(forActions("tag:")).toEqual([{ Effect: "Allow", Action: "tag:GetResources", Resource: "*" }]);
     });
 
     it("watches a daily budget at the architecture's $40", () => {

@@ -50,4 +50,11 @@ export function policyDocuments(s: Synthesis): { owner: string; document: any }[
   return docs;
 }
 
+/** The statements of a function's role (SST puts them inline), found through the function's `role` ARN. */
+export function roleStatements(s: Synthesis, fn: MockedResource): any[] {
+  const role = ofType(s, "aws:iam/role:Role").find((r) => arnOf(r) === fn.inputs.role);
+  if (!role) throw new Error(`no role for ${fn.name}`);
+  return (role.inputs.inlinePolicies ?? []).flatMap((inline: any) => JSON.parse(inline.policy).Statement);
+}
+
 export const asArray = <T>(value: T | T[] | undefined): T[] => (value === undefined ? [] : Array.isArray(value) ? value : [value]);
