@@ -55,8 +55,8 @@ function baseArgs(ctx: FunctionContext, name: string) {
 
 /**
  * The payment processor, with FIS's Lambda extension when deployed (the invocation-fault experiments target it; in
- * `sst dev` the handler runs on the laptop, where the extension cannot). `PAYMENT_INIT_DELAY_MS` is the stage setting
- * that rehearses the cold-start avalanche.
+ * `sst dev` the handler runs on the laptop, where the extension cannot). `PAYMENT_INIT_DELAY_MS` and
+ * `PAYMENT_FRAUD_ROUNDS` are the stage settings that rehearse the cold-start avalanche.
  */
 export function paymentProcessor(
   ctx: FunctionContext,
@@ -71,7 +71,11 @@ export function paymentProcessor(
     memory: `${paymentProcessorMapping.memoryMb} MB`,
     timeout: `${paymentProcessorMapping.timeoutSeconds} seconds`,
     concurrency: { reserved: paymentProcessorMapping.reservedConcurrency },
-    environment: { PAYMENT_INIT_DELAY_MS: String(ctx.settings.paymentInitDelayMs), ...faults?.environment },
+    environment: {
+      PAYMENT_INIT_DELAY_MS: String(ctx.settings.paymentInitDelayMs),
+      PAYMENT_FRAUD_ROUNDS: String(ctx.settings.paymentFraudRounds),
+      ...faults?.environment,
+    },
     layers: faults ? [faults.layerArn] : undefined,
     link,
     permissions: [ctx.keyUsage, ...(faults?.readPermissions ?? [])],

@@ -55,6 +55,11 @@ interface StageProfile {
    * rehearses the architecture's "all cold starts (3 s delay)" avalanche (infra/README.md).
    */
   readonly paymentInitDelayMs: number;
+  /**
+   * `PAYMENT_FRAUD_ROUNDS`: SHA-256 rounds of the payment processor's fraud screen per payment, the avalanche's
+   * CPU-intensive fraud validation. 0 skips the screen.
+   */
+  readonly paymentFraudRounds: number;
 }
 
 export interface StageSettings extends StageProfile {
@@ -77,6 +82,7 @@ const production: StageProfile = {
   ec2InstanceType: "t3.large",
   dailyBudgetUsd: 40,
   paymentInitDelayMs: 0,
+  paymentFraudRounds: 0,
 };
 
 const development: StageProfile = {
@@ -94,6 +100,7 @@ const development: StageProfile = {
   ec2InstanceType: "t3.medium",
   dailyBudgetUsd: 40,
   paymentInitDelayMs: 0,
+  paymentFraudRounds: 0,
 };
 
 function stageProfile(stage: string): StageProfile {

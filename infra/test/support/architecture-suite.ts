@@ -302,9 +302,11 @@ export function architectureSuite(stage: string) {
       );
     });
 
-    it(`gives the payment processor PAYMENT_INIT_DELAY_MS=${settings.paymentInitDelayMs} from the stage settings`, () => {
+    it(`gives the payment processor its avalanche knobs from the stage settings (init delay ${settings.paymentInitDelayMs} ms, fraud rounds ${settings.paymentFraudRounds})`, () => {
       expect(settings.paymentInitDelayMs).toBe(0);
+      expect(settings.paymentFraudRounds).toBe(0);
       expect(env("payment-processor").PAYMENT_INIT_DELAY_MS).toBe(String(settings.paymentInitDelayMs));
+      expect(env("payment-processor").PAYMENT_FRAUD_ROUNDS).toBe(String(settings.paymentFraudRounds));
     });
 
     it("runs each stress function on one vCPU with the in-thread pool its bundle can use", () => {
