@@ -197,6 +197,16 @@ export const postgres = { resource: "Database", port: 5432, database: "cloudcafe
 export const redis = { resource: "Cache", port: 6379, evictionPolicy: "allkeys-lru" } as const;
 /** Secret guarding destructive controls (stress, chaos): `Resource.OperatorToken.value`. */
 export const operatorToken = { resource: "OperatorToken" } as const;
+/**
+ * Redshift Serverless for analytics, read and written through the Redshift Data API (IAM, no VPC path): the
+ * namespace's database and the workgroup's name suffix (`<app>-<stage>-analytics`). Locally the Data API is a
+ * stand-in over PostgreSQL serving the local stage's workgroup.
+ */
+export const analyticsWarehouse = {
+  workgroupSuffix: "analytics",
+  database: "analytics",
+  local: { workgroupName: "cloudcafe-local-analytics", dataApiPort: 4568 },
+} as const;
 
 /** Metric namespaces (CloudWatch EMF). */
 export const metricNamespaces = {

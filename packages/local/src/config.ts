@@ -1,5 +1,5 @@
 import { join } from "node:path";
-import { services } from "@cloudcafe/catalog";
+import { analyticsWarehouse, services } from "@cloudcafe/catalog";
 import { repoRoot } from "./paths.ts";
 
 /**
@@ -13,6 +13,7 @@ export interface LocalConfig {
     readonly dynamodb: number;
     readonly sqsSns: number;
     readonly kinesis: number;
+    readonly redshiftData: number;
     readonly gateway: number;
     readonly orderService: number;
   };
@@ -36,6 +37,7 @@ export function readLocalConfig(): LocalConfig {
       dynamodb: port("CLOUDCAFE_DYNAMODB_PORT", 8000),
       sqsSns: port("CLOUDCAFE_SQS_PORT", 4566),
       kinesis: port("CLOUDCAFE_KINESIS_PORT", 4567),
+      redshiftData: port("CLOUDCAFE_REDSHIFT_DATA_PORT", analyticsWarehouse.local.dataApiPort),
       gateway: port("CLOUDCAFE_GATEWAY_PORT", 3000),
       orderService: port("CLOUDCAFE_ORDER_PORT", services.order.port),
     },

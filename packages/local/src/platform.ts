@@ -23,6 +23,7 @@ export function endpointsOf(engines: LocalEngines): LocalEndpoints {
     sqs: engines.sqsSns.url,
     sns: engines.sqsSns.url,
     kinesis: engines.kinesis.url,
+    redshiftData: engines.redshiftData.url,
     databaseUrl: engines.postgres.url,
     redisUrl: engines.redis.url,
   };

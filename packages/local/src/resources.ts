@@ -21,6 +21,7 @@ import {
   type SQSClient,
 } from "@aws-sdk/client-sqs";
 import {
+  analyticsWarehouse,
   deadLetterRetentionSeconds,
   operatorToken,
   postgres as catalogPostgres,
@@ -42,6 +43,8 @@ export interface LocalEndpoints {
   readonly sqs: string;
   readonly sns: string;
   readonly kinesis: string;
+  /** The Redshift Data API stand-in. */
+  readonly redshiftData: string;
   readonly databaseUrl: string;
   readonly redisUrl: string;
 }
@@ -263,6 +266,10 @@ function environmentFor(
     AWS_ENDPOINT_URL_SQS: endpoints.sqs,
     AWS_ENDPOINT_URL_SNS: endpoints.sns,
     AWS_ENDPOINT_URL_KINESIS: endpoints.kinesis,
+    AWS_ENDPOINT_URL_REDSHIFT_DATA: endpoints.redshiftData,
+    // What infra sets on the functions that use the warehouse (the workgroup is per stage).
+    ANALYTICS_WORKGROUP_NAME: analyticsWarehouse.local.workgroupName,
+    ANALYTICS_DATABASE_NAME: analyticsWarehouse.database,
     DATABASE_URL: endpoints.databaseUrl,
     REDIS_URL: endpoints.redisUrl,
     SST_RESOURCE_App: link({ name: "cloudcafe", stage: "local" }),

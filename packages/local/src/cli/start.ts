@@ -136,6 +136,8 @@ async function main(): Promise<void> {
   rows.push(["gateway (ALB)", running.gateway.url, "listening: /api/orders -> order service"]);
   rows.push(["web console", `${running.gateway.url}/`, webRoot ? "served from web/dist" : "not built (npm run build -w web)"]);
   printTable(rows);
+  const { ANALYTICS_WORKGROUP_NAME: workgroup, ANALYTICS_DATABASE_NAME: database } = platform.resources.env;
+  console.log(`\nAnalytics warehouse (Redshift Data API): workgroup ${workgroup}, database ${database} (the PostgreSQL database ${database})`);
   console.log("\nQueue consumers (Lambda event source mappings):");
   for (const line of consumers) console.log(`  ${line}`);
   if (consumers.length === 0) console.log("  none");

@@ -59,9 +59,15 @@ export async function ensureServerEngine(spec: ServerEngineSpec, options: Engine
   throw new Error(`${spec.name} did not become healthy (${outcome}); see ${logFile}`);
 }
 
-/** An engine whose server is a TypeScript entry in ./servers taking its port as the only argument. */
+/** An engine whose server is a TypeScript entry in ./servers taking its port as the first argument, then `args`. */
 export function ensureTsxServerEngine(
-  spec: { readonly name: string; readonly entry: string; readonly port: number; readonly health: () => Promise<boolean> },
+  spec: {
+    readonly name: string;
+    readonly entry: string;
+    readonly port: number;
+    readonly health: () => Promise<boolean>;
+    readonly args?: readonly string[];
+  },
   options: EngineStartOptions,
 ): Promise<Engine> {
   return ensureServerEngine(
@@ -70,7 +76,7 @@ export function ensureTsxServerEngine(
       url: `http://${options.config.host}:${spec.port}`,
       port: spec.port,
       health: spec.health,
-      spawn: tsxCommand(new URL(`./servers/${spec.entry}`, import.meta.url), [String(spec.port)]),
+      spawn: tsxCommand(new URL(`./servers/${spec.entry}`, import.meta.url), [String(spec.port), ...(spec.args ?? [])]),
       startTimeoutMs: 30_000,
     },
     options,

@@ -4,6 +4,7 @@ import type { Engine } from "./engine.ts";
 import { startKinesis } from "./kinesis.ts";
 import { startPostgres } from "./postgres.ts";
 import { startRedis } from "./redis.ts";
+import { startRedshiftData } from "./redshift-data.ts";
 import { startSqsSns } from "./sqs-sns.ts";
 
 export type { Engine } from "./engine.ts";
@@ -14,6 +15,8 @@ export interface LocalEngines {
   readonly dynamodb: Engine;
   readonly sqsSns: Engine;
   readonly kinesis: Engine;
+  /** The Redshift Data API stand-in, over `postgres`. */
+  readonly redshiftData: Engine;
   readonly all: readonly Engine[];
   /** Stops the engines this process started (reused ones and daemons keep running). */
   stop(): Promise<void>;
@@ -30,21 +33,22 @@ export async function startEngines({ config, daemon = false }: StartEnginesOptio
   // One after the other: each may need apt-get, and only one apt-get can hold the dpkg lock.
   const postgres = await startPostgres(options);
   const redis = await startRedis(options);
-  const settled = await Promise.allSettled([startDynamoDb(options), startSqsSns(options), startKinesis(options)]);
+  const settled = await Promise.allSettled([startDynamoDb(options), startSqsSns(options), startKinesis(options), startRedshiftData(options, postgres)]);
   const started = settled.flatMap((result) => (result.status === "fulfilled" ? [result.value] : []));
   const failure = settled.find((result) => result.status === "rejected");
   if (failure) {
     await Promise.all(started.map((engine) => engine.stop()));
     throw failure.reason;
   }
-  const [dynamodb, sqsSns, kinesis] = started as [Engine, Engine, Engine];
-  const all = [postgres, redis, dynamodb, sqsSns, kinesis];
+  const [dynamodb, sqsSns, kinesis, redshiftData] = started as [Engine, Engine, Engine, Engine];
+  const all = [postgres, redis, dynamodb, sqsSns, kinesis, redshiftData];
   return {
     postgres,
     redis,
     dynamodb,
     sqsSns,
     kinesis,
+    redshiftData,
     all,
     stop: async () => {
       await Promise.all(all.map((engine) => engine.stop()));

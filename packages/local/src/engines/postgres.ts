@@ -23,8 +23,8 @@ function withDatabase(url: string, database: string): string {
   return parsed.toString();
 }
 
-/** Creates the database when missing; a concurrent run creating it first is fine. */
-async function ensureDatabase(adminUrl: string, database: string): Promise<void> {
+/** Creates the database when missing (connecting to any database of the server); a concurrent run creating it first is fine. */
+export async function ensureDatabase(adminUrl: string, database: string): Promise<void> {
   const sql = postgres(adminUrl, { max: 1, connect_timeout: 5, onnotice: () => {} });
   try {
     const rows = await sql`select 1 from pg_database where datname = ${database}`;
