@@ -9,8 +9,6 @@ const environment = z.object({
   PAYMENT_HANDLER_MODULE: z.string().min(1).optional(),
   /** Set by infra on the deployed avalanche function: it then invokes that function through the Lambda API. */
   PAYMENT_FUNCTION_NAME: z.string().min(1).optional(),
-  /** The analytics store the query storm reads (locally the platform's PostgreSQL). */
-  ANALYTICS_DATABASE_URL: z.string().min(1).default("postgres://postgres@127.0.0.1:5432/cloudcafe"),
   /** `in-thread` in the deployed (bundled) functions; worker threads when run from sources. */
   STRESS_POOL: z.enum(["threads", "in-thread"]).default("threads"),
 });
@@ -20,7 +18,6 @@ export interface StressFunctionConfig {
   paymentHandlerModule: () => string;
   /** The deployed payment processor the avalanche invokes; absent when it runs handlers in-process. */
   paymentFunctionName?: string;
-  analyticsDatabaseUrl: string;
   pool: "threads" | "in-thread";
 }
 
@@ -33,7 +30,6 @@ export function stressFunctionConfig(): StressFunctionConfig {
     config = {
       paymentHandlerModule: () => env.PAYMENT_HANDLER_MODULE ?? import.meta.resolve("@cloudcafe/payment/handler"),
       ...(env.PAYMENT_FUNCTION_NAME ? { paymentFunctionName: env.PAYMENT_FUNCTION_NAME } : {}),
-      analyticsDatabaseUrl: env.ANALYTICS_DATABASE_URL,
       pool: env.STRESS_POOL,
     };
   }

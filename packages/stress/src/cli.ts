@@ -11,11 +11,13 @@
  * Options: --target <0..1> --duration <seconds> (CPU scenarios); --records <n> (batch-calculation, fixed size);
  * --invocations --concurrency --init-delay-ms --fraud-rounds (cold-start-avalanche; handler from env
  * PAYMENT_HANDLER_MODULE, default functions/payment/src/handler.ts); --queries --concurrency --rows-per-query
- * --table-rows (query-storm; database from env ANALYTICS_DATABASE_URL).
+ * --table-rows (query-storm, through the Redshift Data API: workgroup and database from env ANALYTICS_WORKGROUP_NAME and
+ * ANALYTICS_DATABASE_NAME, endpoint from AWS_ENDPOINT_URL_REDSHIFT_DATA; without an endpoint, the local platform's stand-in).
  * Progress goes to stderr; the final report is printed as JSON on stdout (with the run's logs and EMF lines).
  */
 import { parseArgs } from "node:util";
 import { z } from "zod";
+import { analyticsWarehouse } from "@cloudcafe/catalog";
 import { calculateBatch } from "./batch-run.ts";
 import { batchCalculationRequest, coldStartRequest, cpuRunRequest, queryStormRequest } from "./events.ts";
 import { createStressPool, type StressPool } from "./pool.ts";
@@ -26,7 +28,8 @@ import { runColdStartScenario, runQueryStormScenario } from "./workload-scenario
 const environment = z.object({
   OPERATOR_TOKEN: z.string().min(1).default("local-operator-token"),
   GATEWAY_URL: z.string().url().default("http://127.0.0.1:3000"),
-  ANALYTICS_DATABASE_URL: z.string().min(1).default("postgres://postgres@127.0.0.1:5432/cloudcafe"),
+  ANALYTICS_WORKGROUP_NAME: z.string().min(1).default(analyticsWarehouse.local.workgroupName),
+  ANALYTICS_DATABASE_NAME: z.string().min(1).default(analyticsWarehouse.database),
   PAYMENT_HANDLER_MODULE: z.string().min(1).default(new URL("../../../functions/payment/src/handler.ts", import.meta.url).href),
 });
 type Environment = z.infer<typeof environment>;
@@ -130,7 +133,25 @@ async function main(argv: string[]): Promise<unknown> {
     return withPool((pool) => runColdStartScenario(pool, env.PAYMENT_HANDLER_MODULE, request));
   }
   const request = queryStormRequest.parse(requestFrom(flags, ["queries", "concurrency", "rows-per-query", "table-rows"]));
-  return withPool((pool) => runQueryStormScenario(pool, env.ANALYTICS_DATABASE_URL, request));
+  useLocalDataApiUnlessConfigured();
+  const warehouse = { workgroupName: env.ANALYTICS_WORKGROUP_NAME, database: env.ANALYTICS_DATABASE_NAME };
+  return withPool((pool) => runQueryStormScenario(pool, warehouse, request));
+}
+
+/**
+ * Without AWS_ENDPOINT_URL_REDSHIFT_DATA the storm goes to the local platform's Data API stand-in, which takes any
+ * signature: its endpoint, region and placeholder credentials fill what the environment leaves unset. Set before the
+ * pool starts, so its threads inherit them.
+ */
+function useLocalDataApiUnlessConfigured(): void {
+  if (process.env.AWS_ENDPOINT_URL_REDSHIFT_DATA) return;
+  const local = {
+    AWS_ENDPOINT_URL_REDSHIFT_DATA: `http://127.0.0.1:${process.env.CLOUDCAFE_REDSHIFT_DATA_PORT || analyticsWarehouse.local.dataApiPort}`,
+    AWS_REGION: "us-east-1",
+    AWS_ACCESS_KEY_ID: "local",
+    AWS_SECRET_ACCESS_KEY: "local",
+  };
+  for (const [name, value] of Object.entries(local)) process.env[name] ||= value;
 }
 
 main(process.argv.slice(2)).then(

@@ -1,6 +1,7 @@
 import { coldStartAvalanche, type ColdStartReport } from "./cores/cold-start.ts";
 import { paymentRequestedEvent } from "./cores/payment-event.ts";
 import type { QueryStormReport } from "./cores/query-storm.ts";
+import type { AnalyticsWarehouse } from "./data-api.ts";
 import type { ColdStartRequest, QueryStormRequest } from "./events.ts";
 import type { StressPool } from "./pool.ts";
 import { runWorkload, type WorkloadReport } from "./workload.ts";
@@ -17,12 +18,12 @@ export function runColdStartScenario(pool: StressPool, handlerModule: string, re
 }
 
 /** The analytics query storm with its telemetry; queries and row processing run in a pool thread. */
-export function runQueryStormScenario(pool: StressPool, databaseUrl: string, request: QueryStormRequest): Promise<WorkloadReport<QueryStormReport>> {
+export function runQueryStormScenario(pool: StressPool, warehouse: AnalyticsWarehouse, request: QueryStormRequest): Promise<WorkloadReport<QueryStormReport>> {
   return runWorkload({
     scenario: "query-storm",
     allowance: pool.allowance,
     parameters: request,
-    run: () => pool.run({ kind: "query-storm", options: { databaseUrl, ...request } }),
+    run: () => pool.run({ kind: "query-storm", options: { ...warehouse, ...request } }),
     summarise: (report) => ({ durations: report.queryMs, count: report.queries }),
   });
 }

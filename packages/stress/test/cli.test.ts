@@ -75,6 +75,13 @@ describe("npm run stress", () => {
     expect(stdout).toContain('"Name":"RestockCPU"');
   });
 
+  it("runs query-storm in-process through the local platform's Redshift Data API stand-in", async () => {
+    const { code, stdout, stderr } = await runCli(["query-storm", "--queries", "2", "--concurrency", "2", "--rows-per-query", "1000", "--table-rows", "20000"]);
+    expect(code, stderr).toBe(0);
+    expect(finalReport<{ result: unknown }>(stdout).result).toMatchObject({ queries: 2, failed: 0, rowsProcessed: 2_000 });
+    expect(stdout).toContain('"Name":"QueryDurationP99"');
+  });
+
   it("refuses an unknown scenario with the usage line", async () => {
     const unknown = await runCli(["espresso-storm"]);
     expect(unknown.code).toBe(1);

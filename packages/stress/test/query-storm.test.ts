@@ -3,9 +3,12 @@ import { fixedAllowance } from "../src/allowance.ts";
 import { runQueryStorm, type QueryStormOptions } from "../src/cores/query-storm.ts";
 import { createStressPool, type StressPool } from "../src/pool.ts";
 
-/** The local PostgreSQL (trust auth); the storm only touches its own `stress_analytics` schema. */
-const DATABASE_URL = "postgres://postgres@127.0.0.1:5432/cloudcafe";
-const storm: QueryStormOptions = { databaseUrl: DATABASE_URL, queries: 8, concurrency: 4, rowsPerQuery: 5_000, tableRows: 20_000 };
+/**
+ * The local platform's warehouse: the Data API stand-in the test setup started (its endpoint is in the environment),
+ * over the local PostgreSQL. The storm only touches its own `stress_analytics` schema.
+ */
+const warehouse = { workgroupName: process.env.ANALYTICS_WORKGROUP_NAME!, database: process.env.ANALYTICS_DATABASE_NAME! };
+const storm: QueryStormOptions = { ...warehouse, queries: 8, concurrency: 4, rowsPerQuery: 5_000, tableRows: 20_000 };
 
 /** Revenue the reports must add up to, from the generator's formula for `amount_cents` of row i. */
 function expectedRevenue(options: QueryStormOptions): number {
@@ -23,7 +26,7 @@ beforeAll(() => {
 });
 afterAll(() => pool.close());
 
-describe("query storm against PostgreSQL", () => {
+describe("query storm through the Redshift Data API", () => {
   it("runs concurrent large queries, processes every row and reports percentiles", async () => {
     const report = await runQueryStorm(storm);
     expect(report).toMatchObject({ queries: 8, failed: 0, rowsProcessed: 40_000, revenueCents: expectedRevenue(storm) });
@@ -38,8 +41,10 @@ describe("query storm against PostgreSQL", () => {
   });
 
   it("fails loudly when the analytics database is missing", async () => {
-    await expect(runQueryStorm({ ...storm, databaseUrl: "postgres://postgres@127.0.0.1:5432/cloudcafe_missing", queries: 1 })).rejects.toThrow(
-      /does not exist/,
-    );
+    await expect(runQueryStorm({ ...storm, database: "cloudcafe_missing", queries: 1 })).rejects.toThrow(/FAILED: FATAL: database "cloudcafe_missing" does not exist/);
+  });
+
+  it("fails loudly when the workgroup is not the warehouse's", async () => {
+    await expect(runQueryStorm({ ...storm, workgroupName: "someone-elses-workgroup", queries: 1 })).rejects.toThrow(/Workgroup someone-elses-workgroup not found/);
   });
 });

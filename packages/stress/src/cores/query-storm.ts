@@ -1,17 +1,21 @@
-import postgres from "postgres";
+import { RedshiftDataClient, type Field } from "@aws-sdk/client-redshift-data";
 import { boundedParallel } from "../concurrency.ts";
+import { executeBatch, executeStatement, longField, resultPages, stringField, type AnalyticsWarehouse } from "../data-api.ts";
 import { percentiles, type Percentiles } from "../percentiles.ts";
 
 /**
- * Query storm (Analytics): end-of-quarter reports. Many concurrent analytical queries, each pulling a large result
- * set, and CPU-bound processing of the rows (per store and hour: revenue, mean, standard deviation, best seller).
- * It runs against the analytics store; locally that is PostgreSQL with a generated `stress_analytics` schema.
+ * Query storm (Analytics): end-of-quarter reports. Many concurrent analytical queries against the analytics warehouse
+ * (Redshift Serverless, through the Data API), each pulling a large result set page by page, and CPU-bound
+ * processing of the rows (per store and hour: revenue, mean, standard deviation, best seller). The fact table is a
+ * generated `stress_analytics` schema in the warehouse's database; locally the Data API is the platform's stand-in.
  */
 
 export const ANALYTICS_SCHEMA = "stress_analytics";
+const FACTS = `${ANALYTICS_SCHEMA}.order_facts`;
+/** Attempts at creating and filling the fact table: concurrent storms can collide on it (Redshift: serializable isolation). */
+const SEED_ATTEMPTS = 3;
 
-export interface QueryStormOptions {
-  databaseUrl: string;
+export interface QueryStormOptions extends AnalyticsWarehouse {
   queries: number;
   concurrency: number;
   rowsPerQuery: number;
@@ -81,33 +85,82 @@ export function summariseFacts(rows: readonly FactRow[]): HourlyStoreReport[] {
   });
 }
 
-type Sql = ReturnType<typeof postgres>;
+/** `select 0 as d union all ... select 9`: one decimal digit, the building block of the row-number generator. */
+const DIGITS = `(${Array.from({ length: 10 }, (_, digit) => `select ${digit} as d`).join(" union all ")})`;
 
-/** Creates and fills the fact table once; an advisory lock keeps concurrent seeders from racing. */
-export async function ensureAnalyticsFacts(sql: Sql, tableRows: number): Promise<void> {
-  await sql.begin(async (tx) => {
-    await tx`select pg_advisory_xact_lock(hashtext(${ANALYTICS_SCHEMA}))`;
-    await tx`create schema if not exists ${tx(ANALYTICS_SCHEMA)}`;
-    await tx`create table if not exists ${tx(ANALYTICS_SCHEMA)}.order_facts (
-      id integer primary key,
+/**
+ * 0 .. 10^k - 1 as `i`, from k cross-joined digit tables: Redshift has no generate_series on its compute nodes, so
+ * this is how its SQL builds rows. k covers `rows`, so PostgreSQL does not enumerate far past it.
+ */
+function rowNumbers(rows: number): string {
+  const digits = Math.max(1, Math.ceil(Math.log10(Math.max(2, rows))));
+  const tables = Array.from({ length: digits }, (_, position) => `${DIGITS} d${position}`).join(" cross join ");
+  const value = Array.from({ length: digits }, (_, position) => (position === 0 ? "d0.d" : `${10 ** position} * d${position}.d`)).join(" + ");
+  return `(select ${value} as i from ${tables}) numbers`;
+}
+
+/**
+ * Creates and fills the fact table up to `tableRows` rows, in one transaction that locks the table, so concurrent
+ * storms neither race nor insert a row twice (Redshift does not enforce primary keys).
+ */
+export async function ensureAnalyticsFacts(client: RedshiftDataClient, warehouse: AnalyticsWarehouse, tableRows: number): Promise<void> {
+  if (!Number.isSafeInteger(tableRows) || tableRows < 1) throw new Error(`tableRows must be a positive integer, got ${tableRows}`);
+  const seed = [
+    `create schema if not exists ${ANALYTICS_SCHEMA}`,
+    `create table if not exists ${FACTS} (
+      id integer not null primary key,
       store_id integer not null,
       hour integer not null,
-      product text not null,
+      product varchar(32) not null,
       quantity integer not null,
       amount_cents integer not null
-    )`;
-    const [{ rows } = { rows: 0 }] = await tx<{ rows: number }[]>`select count(*)::int as rows from ${tx(ANALYTICS_SCHEMA)}.order_facts`;
-    if (rows >= tableRows) return;
-    await tx`insert into ${tx(ANALYTICS_SCHEMA)}.order_facts
-      select i, i % 50, (i / 500) % 24, 'product-' || ((i * 7) % 40), 1 + i % 3, 250 + (i * 13) % 600
-      from generate_series(${rows}::int, ${tableRows - 1}::int) as i`;
-  });
+    )`,
+    `lock table ${FACTS}`,
+    `insert into ${FACTS} (id, store_id, hour, product, quantity, amount_cents)
+      select i, i % 50, (i / 500) % 24, 'product-' || cast((i * 7) % 40 as varchar), 1 + i % 3, 250 + (i * 13) % 600
+      from ${rowNumbers(tableRows)}
+      where i >= (select coalesce(max(id) + 1, 0) from ${FACTS}) and i < ${tableRows}`,
+  ];
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      await executeBatch(client, warehouse, seed);
+      return;
+    } catch (error) {
+      if (attempt >= SEED_ATTEMPTS) throw error;
+    }
+  }
+}
+
+/** A result record of the report query, checked column by column. */
+function factRow(record: Field[]): FactRow {
+  return {
+    store_id: longField(record[0], "store_id"),
+    hour: longField(record[1], "hour"),
+    product: stringField(record[2], "product"),
+    quantity: longField(record[3], "quantity"),
+    amount_cents: longField(record[4], "amount_cents"),
+  };
+}
+
+/** One report's rows: the query, then every page of its result. */
+async function reportRows(client: RedshiftDataClient, warehouse: AnalyticsWarehouse, first: number, count: number): Promise<FactRow[]> {
+  const { Id } = await executeStatement(
+    client,
+    warehouse,
+    `select store_id, hour, product, quantity, amount_cents from ${FACTS} where id >= :first_id and id < :end_id`,
+    { first_id: first, end_id: first + count },
+  );
+  const rows: FactRow[] = [];
+  for await (const records of resultPages(client, Id!)) for (const record of records) rows.push(factRow(record));
+  return rows;
 }
 
 export async function runQueryStorm(options: QueryStormOptions): Promise<QueryStormReport> {
-  const sql = postgres(options.databaseUrl, { max: options.concurrency, onnotice: () => {} });
+  // Endpoint, region and credentials from the environment: AWS when deployed, the local stand-in otherwise.
+  const client = new RedshiftDataClient({ maxAttempts: 3 });
+  const warehouse = { workgroupName: options.workgroupName, database: options.database };
   try {
-    await ensureAnalyticsFacts(sql, options.tableRows);
+    await ensureAnalyticsFacts(client, warehouse, options.tableRows);
     const queryMs: number[] = [];
     const reportMs: number[] = [];
     let failed = 0;
@@ -120,8 +173,7 @@ export async function runQueryStorm(options: QueryStormOptions): Promise<QuerySt
       const first = (index * options.rowsPerQuery) % Math.max(1, options.tableRows - options.rowsPerQuery + 1);
       const sent = performance.now();
       try {
-        const rows = await sql<FactRow[]>`select store_id, hour, product, quantity, amount_cents
-          from ${sql(ANALYTICS_SCHEMA)}.order_facts where id >= ${first} and id < ${first + options.rowsPerQuery}`;
+        const rows = await reportRows(client, warehouse, first, options.rowsPerQuery);
         queryMs.push(performance.now() - sent);
         const report = summariseFacts(rows);
         reportMs.push(performance.now() - sent);
@@ -143,6 +195,6 @@ export async function runQueryStorm(options: QueryStormOptions): Promise<QuerySt
       ...(firstError ? { firstError } : {}),
     };
   } finally {
-    await sql.end({ timeout: 5 });
+    client.destroy();
   }
 }

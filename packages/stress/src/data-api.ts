@@ -1,0 +1,110 @@
+import {
+  BatchExecuteStatementCommand,
+  CancelStatementCommand,
+  DescribeStatementCommand,
+  ExecuteStatementCommand,
+  GetStatementResultCommand,
+  type DescribeStatementResponse,
+  type Field,
+  type RedshiftDataClient,
+} from "@aws-sdk/client-redshift-data";
+
+/**
+ * The analytics warehouse (Redshift Serverless) through the Redshift Data API: statements run asynchronously, so
+ * each one is submitted, polled with backoff until it ends, and its result read page by page.
+ * Locally the same calls reach the platform's Data API stand-in (AWS_ENDPOINT_URL_REDSHIFT_DATA).
+ */
+
+/** Where statements run: a Redshift Serverless workgroup (IAM auth) and a database in its namespace. */
+export interface AnalyticsWarehouse {
+  workgroupName: string;
+  database: string;
+}
+
+export interface StatementOptions {
+  /** How long to wait for the statement to end before cancelling it. */
+  timeoutMs?: number;
+}
+
+const FIRST_POLL_MS = 50;
+const MAX_POLL_MS = 1_000;
+const DEFAULT_TIMEOUT_MS = 5 * 60_000;
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Runs one statement with `:name` parameters and waits until it has FINISHED; FAILED or ABORTED throw with the reason. */
+export async function executeStatement(
+  client: RedshiftDataClient,
+  warehouse: AnalyticsWarehouse,
+  sql: string,
+  parameters: Record<string, string | number> = {},
+  options: StatementOptions = {},
+): Promise<DescribeStatementResponse> {
+  const entries = Object.entries(parameters);
+  const { Id } = await client.send(
+    new ExecuteStatementCommand({
+      WorkgroupName: warehouse.workgroupName,
+      Database: warehouse.database,
+      Sql: sql,
+      // The Data API takes every value as a string and lets Redshift convert it.
+      ...(entries.length > 0 ? { Parameters: entries.map(([name, value]) => ({ name, value: String(value) })) } : {}),
+    }),
+  );
+  return waitForStatement(client, requireId(Id), options);
+}
+
+/** Runs statements in order as one transaction (BatchExecuteStatement) and waits until the batch has FINISHED. */
+export async function executeBatch(
+  client: RedshiftDataClient,
+  warehouse: AnalyticsWarehouse,
+  sqls: readonly string[],
+  options: StatementOptions = {},
+): Promise<DescribeStatementResponse> {
+  const { Id } = await client.send(new BatchExecuteStatementCommand({ WorkgroupName: warehouse.workgroupName, Database: warehouse.database, Sqls: [...sqls] }));
+  return waitForStatement(client, requireId(Id), options);
+}
+
+/** Polls DescribeStatement with exponential backoff; past the timeout the statement is cancelled and this throws. */
+export async function waitForStatement(client: RedshiftDataClient, id: string, { timeoutMs = DEFAULT_TIMEOUT_MS }: StatementOptions = {}): Promise<DescribeStatementResponse> {
+  const deadline = Date.now() + timeoutMs;
+  let delay = FIRST_POLL_MS;
+  for (;;) {
+    const statement = await client.send(new DescribeStatementCommand({ Id: id }));
+    if (statement.Status === "FINISHED") return statement;
+    if (statement.Status === "FAILED" || statement.Status === "ABORTED") {
+      throw new Error(`Statement ${id} ${statement.Status}: ${statement.Error ?? "no error message"} (${statement.QueryString ?? ""})`);
+    }
+    if (Date.now() + delay > deadline) {
+      await client.send(new CancelStatementCommand({ Id: id })).catch(() => undefined);
+      throw new Error(`Statement ${id} did not finish within ${timeoutMs} ms (last status ${statement.Status}); cancelled`);
+    }
+    await sleep(delay);
+    delay = Math.min(MAX_POLL_MS, Math.round(delay * 1.5));
+  }
+}
+
+/** The records of a finished statement's result, one GetStatementResult page at a time. */
+export async function* resultPages(client: RedshiftDataClient, id: string): AsyncGenerator<Field[][]> {
+  let nextToken: string | undefined;
+  do {
+    const page = await client.send(new GetStatementResultCommand({ Id: id, ...(nextToken ? { NextToken: nextToken } : {}) }));
+    yield page.Records ?? [];
+    nextToken = page.NextToken || undefined;
+  } while (nextToken);
+}
+
+/** A field's value, checked against the union member the column must use. */
+export function longField(field: Field | undefined, column: string): number {
+  if (field?.longValue === undefined) throw new Error(`Column ${column}: expected a long value, got ${JSON.stringify(field)}`);
+  return field.longValue;
+}
+
+export function stringField(field: Field | undefined, column: string): string {
+  if (field?.stringValue === undefined) throw new Error(`Column ${column}: expected a string value, got ${JSON.stringify(field)}`);
+  return field.stringValue;
+}
+
+function requireId(id: string | undefined): string {
+  if (!id) throw new Error("The Data API accepted the statement but returned no Id");
+  return id;
+}
