@@ -2,7 +2,7 @@
  * The data layer: Aurora PostgreSQL, the three DynamoDB tables, DocumentDB, ElastiCache Redis, MemoryDB and Redshift
  * Serverless, all encrypted with the platform key, all in the database subnets.
  */
-import { postgres, redis, tables, type TableSpec } from "@cloudcafe/catalog";
+import { analyticsWarehouse, postgres, redis, tables, type TableSpec } from "@cloudcafe/catalog";
 import { physicalName, stageName } from "./naming.ts";
 import { replicaDatabaseNetwork, type Network, type SecurityGroups } from "./network.ts";
 import { keyUsage, rotateEvery30Days, type PlatformKey } from "./security.ts";
@@ -10,8 +10,8 @@ import { SST_DEV_ENGINES, type StageSettings } from "./stage.ts";
 
 export const AURORA_POSTGRES_VERSION = "16.6";
 export const DATABASE_USERNAME = "cloudcafe";
-/** The Redshift Serverless namespace's database, which the query storm reads through the Data API. */
-export const ANALYTICS_DATABASE = "analytics";
+/** The Redshift Serverless namespace's database (the catalog's, as the local Data API stand-in serves it). */
+export const ANALYTICS_DATABASE = analyticsWarehouse.database;
 const DYNAMO_STREAM_VIEW = { NEW_IMAGE: "new-image", NEW_AND_OLD_IMAGES: "new-and-old-images" } as const;
 
 export function dynamoTable(spec: TableSpec, key: PlatformKey, settings: StageSettings) {
@@ -254,7 +254,7 @@ function memoryDb(net: Network, groups: SecurityGroups, key: PlatformKey, settin
 /** Redshift Serverless for analytics; queried through the Data API, admin password managed by Secrets Manager. */
 function redshift(net: Network, groups: SecurityGroups, key: PlatformKey, settings: StageSettings) {
   const namespace = new aws.redshiftserverless.Namespace("AnalyticsNamespace", {
-    namespaceName: stageName("analytics"),
+    namespaceName: stageName(analyticsWarehouse.workgroupSuffix),
     dbName: ANALYTICS_DATABASE,
     adminUsername: "cloudcafe",
     manageAdminPassword: true,
@@ -263,7 +263,7 @@ function redshift(net: Network, groups: SecurityGroups, key: PlatformKey, settin
     logExports: ["userlog", "connectionlog", "useractivitylog"],
   });
   const workgroup = new aws.redshiftserverless.Workgroup("AnalyticsWorkgroup", {
-    workgroupName: stageName("analytics"),
+    workgroupName: stageName(analyticsWarehouse.workgroupSuffix),
     namespaceName: namespace.namespaceName,
     baseCapacity: settings.redshift.baseCapacityRpus,
     subnetIds: net.databaseSubnetIds,

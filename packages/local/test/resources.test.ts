@@ -2,6 +2,7 @@ import { DescribeTableCommand, DescribeTimeToLiveCommand } from "@aws-sdk/client
 import { DescribeStreamSummaryCommand } from "@aws-sdk/client-kinesis";
 import { PublishCommand } from "@aws-sdk/client-sns";
 import { GetQueueAttributesCommand, ReceiveMessageCommand, SendMessageCommand, type SQSClient } from "@aws-sdk/client-sqs";
+import { trafficAttribute } from "@cloudcafe/catalog";
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import { dynamoClientFor, kinesisClientFor, snsClientFor, sqsClientFor } from "../src/aws-clients.ts";
 import { createResources, deleteResources } from "../src/resources.ts";
@@ -61,18 +62,24 @@ describe("local resources from the catalog", () => {
     expect(received.map((message) => message.Body)).toEqual(['{"paymentId":"p-dup"}']);
   });
 
-  it("fans a payment result out to both subscriber queues as the raw message with its attributes", async () => {
-    await sns.send(
-      new PublishCommand({
-        TopicArn: resources.topics.paymentResults.arn,
-        Message: '{"orderId":"o-1","status":"CAPTURED"}',
-        MessageAttributes: { eventType: { DataType: "String", StringValue: "PaymentCaptured" } },
-      }),
-    );
+  it("fans a live payment result out to both subscriber queues as the raw message with its attributes, and no synthetic one", async () => {
+    const publish = (orderId: string, traffic: string) =>
+      sns.send(
+        new PublishCommand({
+          TopicArn: resources.topics.paymentResults.arn,
+          Message: `{"orderId":"${orderId}","status":"CAPTURED"}`,
+          MessageAttributes: {
+            eventType: { DataType: "String", StringValue: "PaymentCaptured" },
+            [trafficAttribute]: { DataType: "String", StringValue: traffic },
+          },
+        }),
+      );
+    await publish("o-synthetic", "synthetic");
+    await publish("o-1", "live");
     for (const queue of [resources.queues.paymentResults, resources.queues.notification]) {
-      const [message] = await receiveAll(sqs, queue.url);
-      expect(message?.Body).toBe('{"orderId":"o-1","status":"CAPTURED"}');
-      expect(message?.MessageAttributes?.eventType).toMatchObject({ DataType: "String", StringValue: "PaymentCaptured" });
+      const messages = await receiveAll(sqs, queue.url);
+      expect(messages.map((message) => message.Body)).toEqual(['{"orderId":"o-1","status":"CAPTURED"}']);
+      expect(messages[0]?.MessageAttributes?.eventType).toMatchObject({ DataType: "String", StringValue: "PaymentCaptured" });
     }
   });
 
