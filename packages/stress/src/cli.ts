@@ -1,5 +1,7 @@
 /**
- * `npm run stress -- <scenario> [options]` against the local platform.
+ * `npm run stress -- <scenario> [options]` against the local platform. npm runs it through
+ * `packages/local/src/cli/stress.ts`, which first puts the platform's environment (AWS endpoints, SST links) in place,
+ * so the payment handler and the Data API client below find the resources `npm start` serves.
  *
  * - morning-rush goes through the gateway like an operator would: `POST /api/orders/stress/morning-rush` with the
  *   operator token (env OPERATOR_TOKEN, default `local-operator-token`; gateway from env GATEWAY_URL, default
