@@ -27,7 +27,16 @@ import { SERVICE_NAME } from "./app.ts";
  * Everything the Order service runs on, built once per process from its config: the same wiring serves the
  * container, the Lambda entry and the SQS event handlers.
  */
-export function createOrderRuntime(config: OrderServiceConfig = loadOrderServiceConfig()) {
+export interface OrderRuntimeOptions {
+  /**
+   * `inline` (default; Lambda, whose process may freeze once it answers): a write delivers its outbox rows before
+   * answering. `background` (the container): it answers after the commit and delivers right after; the relay loop
+   * covers what a crash interrupts, and `close()` waits for deliveries in flight.
+   */
+  outboxDispatch?: "inline" | "background";
+}
+
+export function createOrderRuntime(config: OrderServiceConfig = loadOrderServiceConfig(), options: OrderRuntimeOptions = {}) {
   const logger = createLogger({ service: SERVICE_NAME });
   const metrics = createMetrics({ namespace: metricNamespaces.order, service: SERVICE_NAME });
   const database = createDatabase(config.database, { max: config.databasePoolMax });
@@ -55,7 +64,7 @@ export function createOrderRuntime(config: OrderServiceConfig = loadOrderService
     repository: postgresOrderRepository(database),
     activeOrders,
     cache,
-    outbox: relay.dispatcher,
+    outbox: options.outboxDispatch === "background" ? relay.backgroundDispatcher : relay.dispatcher,
     payments: sqsPaymentRequests(sqs, config.paymentQueueUrl),
     menu: seedMenuCatalog(),
     onRead: (source) => {
@@ -73,6 +82,7 @@ export function createOrderRuntime(config: OrderServiceConfig = loadOrderService
   };
 
   async function close(): Promise<void> {
+    await relay.backgroundDispatcher.settled();
     await relay.stop();
     redis.disconnect();
     await database.sql.end({ timeout: 5 });

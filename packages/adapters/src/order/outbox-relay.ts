@@ -123,6 +123,23 @@ export function createOutboxRelay(options: OutboxRelayOptions) {
     },
   };
 
+  /**
+   * For long-running processes: returns at once and delivers in the background, so the request that wrote the rows
+   * answers right after its commit. Rows a crash leaves undelivered are the relay loop's, as with any failure.
+   * `settled()` waits for the deliveries in flight (graceful shutdown).
+   */
+  const inFlight = new Set<Promise<void>>();
+  const backgroundDispatcher: OutboxDispatcher & { settled(): Promise<void> } = {
+    async dispatch(ids) {
+      if (ids.length === 0) return;
+      const delivery = dispatcher.dispatch(ids).finally(() => inFlight.delete(delivery));
+      inFlight.add(delivery);
+    },
+    async settled() {
+      await Promise.all([...inFlight]);
+    },
+  };
+
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<unknown> | undefined;
 
@@ -146,7 +163,7 @@ export function createOutboxRelay(options: OutboxRelayOptions) {
     await running;
   }
 
-  return { dispatcher, drain, reportBacklog, start, stop };
+  return { dispatcher, backgroundDispatcher, drain, reportBacklog, start, stop };
 }
 
 export type OutboxRelay = ReturnType<typeof createOutboxRelay>;
