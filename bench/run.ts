@@ -4,7 +4,8 @@
  *   2. a bare Hono endpoint on this machine through the same kind of client, and the ratio;
  *   3. end-to-end time from POST to PAID (server timestamps: created_at -> updated_at): under the load phase's
  *      backlog, then over 200+ orders arriving at a steady rate on a drained pipeline;
- *   4. the stress engine's numbers (bench/stress.ts).
+ *   4. the stress engine's numbers (bench/stress.ts);
+ *   5. the cold-start avalanche on the real payment handler through the Lambda API stand-in (bench/avalanche.ts).
  */
 import { spawn } from "node:child_process";
 import { once } from "node:events";
@@ -163,6 +164,8 @@ async function main() {
 
   const stress = await import("./stress.ts").catch(() => undefined);
   if (stress && "runStressBench" in stress) await (stress as { runStressBench: () => Promise<void> }).runStressBench();
+  const { runAvalancheBench } = await import("./avalanche.ts");
+  await runAvalancheBench();
 }
 
 await main();
