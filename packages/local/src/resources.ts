@@ -10,7 +10,14 @@ import {
   type KeySchemaElement,
 } from "@aws-sdk/client-dynamodb";
 import { CreateStreamCommand, DeleteStreamCommand, DescribeStreamSummaryCommand, type KinesisClient } from "@aws-sdk/client-kinesis";
-import { CreateTopicCommand, DeleteTopicCommand, SubscribeCommand, type SNSClient } from "@aws-sdk/client-sns";
+import {
+  CreateTopicCommand,
+  DeleteTopicCommand,
+  paginateListSubscriptions,
+  SubscribeCommand,
+  UnsubscribeCommand,
+  type SNSClient,
+} from "@aws-sdk/client-sns";
 import {
   CreateQueueCommand,
   DeleteQueueCommand,
@@ -97,19 +104,11 @@ export async function createResources(endpoints: LocalEndpoints, options: Create
       const { TopicArn } = await sns.send(new CreateTopicCommand({ Name: name }));
       if (!TopicArn) throw new Error(`CreateTopic ${name} returned no ARN`);
       for (const subscriber of spec.subscribers) {
-        await sns.send(
-          new SubscribeCommand({
-            TopicArn,
-            Protocol: "sqs",
-            Endpoint: createdQueues[subscriber.queue].arn,
-            // Subscribers read the publisher's message and attributes as sent, without the SNS envelope.
-            Attributes: {
-              RawMessageDelivery: "true",
-              ...(subscriber.filterPolicy ? { FilterPolicy: JSON.stringify(subscriber.filterPolicy), FilterPolicyScope: "MessageAttributes" } : {}),
-            },
-            ReturnSubscriptionArn: true,
-          }),
-        );
+        await ensureSubscription(sns, TopicArn, createdQueues[subscriber.queue].arn, {
+          // Subscribers read the publisher's message and attributes as sent, without the SNS envelope.
+          RawMessageDelivery: "true",
+          ...(subscriber.filterPolicy ? { FilterPolicy: JSON.stringify(subscriber.filterPolicy), FilterPolicyScope: "MessageAttributes" } : {}),
+        });
       }
       return { name, arn: TopicArn };
     });
@@ -228,6 +227,29 @@ async function ensureQueue(client: SQSClient, spec: QueueSpec, suffix: string): 
       : {}),
   });
   return { resource: spec.resource, name, ...created, ...(dlq ? { dlq } : {}) };
+}
+
+/**
+ * Subscribes `queueArn` with exactly `attributes`. Subscribing again with the same attributes is a no-op; an engine
+ * still holding the subscription with other attributes (started before the catalog changed) gets it replaced, so the
+ * platform converges on the catalog instead of refusing to start.
+ */
+async function ensureSubscription(client: SNSClient, topicArn: string, queueArn: string, attributes: Record<string, string>): Promise<void> {
+  const subscribe = () =>
+    client.send(new SubscribeCommand({ TopicArn: topicArn, Protocol: "sqs", Endpoint: queueArn, Attributes: attributes, ReturnSubscriptionArn: true }));
+  try {
+    await subscribe();
+  } catch (error) {
+    if (!(error instanceof Error && /already exists with different attributes/i.test(error.message))) throw error;
+    for await (const page of paginateListSubscriptions({ client }, {})) {
+      for (const existing of page.Subscriptions ?? []) {
+        if (existing.TopicArn === topicArn && existing.Endpoint === queueArn && existing.SubscriptionArn) {
+          await client.send(new UnsubscribeCommand({ SubscriptionArn: existing.SubscriptionArn }));
+        }
+      }
+    }
+    await subscribe();
+  }
 }
 
 async function ensureStream(client: KinesisClient, spec: StreamSpec, name: string): Promise<string> {

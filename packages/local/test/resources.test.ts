@@ -1,8 +1,8 @@
 import { DescribeTableCommand, DescribeTimeToLiveCommand } from "@aws-sdk/client-dynamodb";
 import { DescribeStreamSummaryCommand } from "@aws-sdk/client-kinesis";
-import { PublishCommand } from "@aws-sdk/client-sns";
+import { GetSubscriptionAttributesCommand, ListSubscriptionsCommand, PublishCommand, SubscribeCommand, UnsubscribeCommand } from "@aws-sdk/client-sns";
 import { GetQueueAttributesCommand, ReceiveMessageCommand, SendMessageCommand, type SQSClient } from "@aws-sdk/client-sqs";
-import { trafficAttribute } from "@cloudcafe/catalog";
+import { liveTrafficOnly, trafficAttribute } from "@cloudcafe/catalog";
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import { dynamoClientFor, kinesisClientFor, snsClientFor, sqsClientFor } from "../src/aws-clients.ts";
 import { createResources, deleteResources } from "../src/resources.ts";
@@ -100,6 +100,30 @@ describe("local resources from the catalog", () => {
     expect(JSON.parse(env.SST_RESOURCE_OrderEvents ?? "")).toEqual({ name: resources.streams.orderEvents });
     expect(JSON.parse(env.SST_RESOURCE_Database ?? "")).toMatchObject({ host: "127.0.0.1", database: "cloudcafe" });
     expect(JSON.parse(env.SST_RESOURCE_App ?? "")).toEqual({ name: "cloudcafe", stage: "local" });
+  });
+
+  it("replaces a subscription an older engine holds with other attributes, instead of refusing to start", async () => {
+    const nameSuffix = `${platform.nameSuffix}-upgrade`;
+    const first = await createResources(endpoints, { nameSuffix });
+    try {
+      const topicArn = first.topics.paymentResults.arn;
+      const queueArn = first.queues.paymentResults.arn;
+      const subscriptionsOfQueue = async () =>
+        ((await sns.send(new ListSubscriptionsCommand({}))).Subscriptions ?? []).filter((sub) => sub.TopicArn === topicArn && sub.Endpoint === queueArn);
+      // The state an engine started before the subscriptions had filter policies still holds.
+      for (const sub of await subscriptionsOfQueue()) await sns.send(new UnsubscribeCommand({ SubscriptionArn: sub.SubscriptionArn }));
+      await sns.send(new SubscribeCommand({ TopicArn: topicArn, Protocol: "sqs", Endpoint: queueArn, Attributes: { RawMessageDelivery: "true" } }));
+
+      await createResources(endpoints, { nameSuffix });
+
+      const [subscription, ...others] = await subscriptionsOfQueue();
+      expect(others).toEqual([]);
+      const { Attributes } = await sns.send(new GetSubscriptionAttributesCommand({ SubscriptionArn: subscription?.SubscriptionArn }));
+      expect(JSON.parse(Attributes?.FilterPolicy ?? "null")).toEqual(liveTrafficOnly);
+      expect(Attributes?.RawMessageDelivery).toBe("true");
+    } finally {
+      await deleteResources(endpoints, first);
+    }
   });
 
   it("is idempotent: creating the same resources twice keeps the same queues and settings", async () => {
