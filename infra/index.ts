@@ -14,7 +14,8 @@ import { cdn, certificate, eksServiceRoutes, loadBalancer, restApi, serviceNetwo
 import { analyticsReader, orderFunctions, paymentInvoker, paymentProcessor, stressFunctions } from "./functions.ts";
 import { messaging } from "./messaging.ts";
 import { network, securityGroups } from "./network.ts";
-import { alarms, alarmTopic, dashboard, paymentDurationGuard } from "./observability.ts";
+import { dashboard } from "./dashboard.ts";
+import { alarms, alarmTopic, paymentDurationGuard } from "./observability.ts";
 import { auditTrail, complianceRecorder, keyUsage, operatorTokenSecret, platformKey } from "./security.ts";
 import { stageSettings } from "./stage.ts";
 import { webConsole } from "./web.ts";

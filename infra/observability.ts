@@ -1,8 +1,7 @@
 /**
  * The architecture's six production alarms (created in every stage so chaos experiments have stop conditions),
- * the SNS topic they notify, and a dashboard of the custom metrics.
+ * the SNS topic they notify (the dashboard is in dashboard.ts).
  */
-import { metricNamespaces } from "@cloudcafe/catalog";
 import { pascalCase, stageName } from "./naming.ts";
 import type { PlatformKey } from "./security.ts";
 
@@ -145,47 +144,3 @@ export function paymentDurationGuard(topic: aws.sns.Topic, paymentFunctionName: 
 /** The alarms chaos experiments can stop on: the architecture's six and the chaos guard. */
 export type StopAlarms = Alarms & { readonly paymentDurationGuard: aws.cloudwatch.MetricAlarm };
 
-/** The custom metrics the services publish through EMF (architecture, "Custom Application Metrics"). */
-export const DASHBOARD_METRICS = [
-  [metricNamespaces.order, "CPUStressLevel"],
-  [metricNamespaces.order, "OrderCreationDuration"],
-  [metricNamespaces.inventory, "RestockCPU"],
-  [metricNamespaces.menu, "SyncCPU"],
-  [metricNamespaces.loyalty, "BatchJobCPU"],
-] as const;
-
-export function dashboard(region: string, alarmArns: $util.Input<string>[]) {
-  return new aws.cloudwatch.Dashboard("Dashboard", {
-    dashboardName: stageName("overview"),
-    dashboardBody: $resolve(alarmArns).apply((arns) =>
-      JSON.stringify({
-        widgets: [
-          ...DASHBOARD_METRICS.map(([namespace, metricName], i) => ({
-            type: "metric",
-            x: (i % 3) * 8,
-            y: Math.floor(i / 3) * 6,
-            width: 8,
-            height: 6,
-            properties: {
-              title: `${namespace}/${metricName}`,
-              region,
-              view: "timeSeries",
-              stat: "Average",
-              period: MINUTE,
-              // EMF metrics carry a `service` dimension (packages/observability); SEARCH finds every value of it.
-              metrics: [[{ id: "m", expression: `SEARCH('{${namespace},service} MetricName="${metricName}"', 'Average', ${MINUTE})` }]],
-            },
-          })),
-          {
-            type: "alarm",
-            x: 0,
-            y: 12,
-            width: 24,
-            height: 4,
-            properties: { title: "Alarms", alarms: arns },
-          },
-        ],
-      }),
-    ),
-  });
-}

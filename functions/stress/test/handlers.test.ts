@@ -4,6 +4,7 @@ import { handler as coldStartAvalanche } from "../src/cold-start-avalanche.ts";
 import { handler as morningRush } from "../src/morning-rush.ts";
 import { handler as queryStorm } from "../src/query-storm.ts";
 import { closeStressRuntime } from "../src/runtime.ts";
+import { STRESS_METRIC_DIMENSIONS } from "@cloudcafe/stress/scenarios";
 
 const stdoutWrite = process.stdout.write.bind(process.stdout);
 let output: string[] = [];
@@ -24,6 +25,12 @@ afterAll(async () => {
   await closeStressRuntime();
 });
 
+const emfDimensionSets = () =>
+  output
+    .flatMap((chunk) => chunk.split("\n"))
+    .filter((line) => line.includes("_aws"))
+    .map((line) => JSON.stringify((JSON.parse(line) as { _aws: { CloudWatchMetrics: { Dimensions: string[][] }[] } })._aws.CloudWatchMetrics[0]?.Dimensions[0]));
+
 const emfMetricNames = () =>
   output
     .flatMap((chunk) => chunk.split("\n"))
@@ -38,6 +45,8 @@ describe("stress Lambda handlers", () => {
     expect(run).toMatchObject({ scenario: "morning-rush", status: "completed", targetCpu: 0.3 });
     expect(run.samples.length).toBeGreaterThanOrEqual(2);
     expect(emfMetricNames()).toContain("CloudCafe/OrderService/CPUStressLevel");
+    // The dashboard searches on exactly this dimension set (infra/dashboard.ts).
+    expect(new Set(emfDimensionSets())).toEqual(new Set([JSON.stringify(STRESS_METRIC_DIMENSIONS)]));
   });
 
   it("refuses an event outside the caps", async () => {
@@ -58,6 +67,7 @@ describe("stress Lambda handlers", () => {
     expect(emfMetricNames()).toEqual(
       expect.arrayContaining(["CloudCafe/PaymentProcessor/ColdStartDurationP99", "CloudCafe/PaymentProcessor/ColdStarts"]),
     );
+    expect(new Set(emfDimensionSets())).toEqual(new Set([JSON.stringify(STRESS_METRIC_DIMENSIONS)]));
   });
 
   it("query-storm reads the analytics store and reports query percentiles", async () => {

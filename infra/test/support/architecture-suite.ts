@@ -5,8 +5,10 @@
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
+import { cpuScenarios, workloadScenarios } from "@cloudcafe/stress/scenarios";
 import {
   deadLetterRetentionSeconds,
+  metricNamespaces,
   paymentProcessorMapping,
   queues,
   streams,
@@ -600,10 +602,29 @@ export function architectureSuite(stage: string) {
       expect(guard.inputs.threshold).toBe(paymentProcessorMapping.timeoutSeconds * 1000 * PAYMENT_DURATION_GUARD.shareOfTimeout);
     });
 
-    it("has a dashboard of the custom metrics", () => {
+    it("has a dashboard of every stress scenario and the order and payment metrics, each searched on its emitted dimensions", () => {
       const [dashboard] = ofType(s, "aws:cloudwatch/dashboard:Dashboard");
-      const body = JSON.parse(dashboard!.inputs.dashboardBody);
-      expect(JSON.stringify(body)).toContain("CloudCafe/OrderService");
+      const widgets = JSON.parse(dashboard!.inputs.dashboardBody).widgets as { type: string; properties: Record<string, any> }[];
+      const expressions = widgets.flatMap((w) => (w.properties.metrics ?? []).map((m: any[]) => m[0]?.expression)).filter(Boolean);
+      const stressMetrics = [
+        ...Object.entries(cpuScenarios).map(([, spec]) => [metricNamespaces[spec.service], spec.metric]),
+        ...Object.entries(workloadScenarios).map(([, spec]) => [metricNamespaces[spec.service], spec.durationMetric]),
+      ];
+      for (const [namespace, metric] of stressMetrics) {
+        expect(expressions).toContain(`SEARCH('{${namespace},service,scenario} MetricName="${metric}"', '${metric.endsWith("P99") ? "Maximum" : "Average"}', 60)`);
+      }
+      expect(expressions).toContain(`SEARCH('{CloudCafe/OrderService,service,route} MetricName="RequestLatency"', 'p99', 60)`);
+      expect(expressions).toContain(`SEARCH('{CloudCafe/PaymentProcessor,service,outcome} MetricName="PaymentProcessed"', 'Sum', 60)`);
+      const avalanche = widgets.find((w) => w.properties.title === "cold-start-avalanche: p99 ms");
+      expect(avalanche?.properties.annotations.horizontal).toEqual([{ label: "p99 target", value: 3000 }]);
+      const dlqs = widgets.find((w) => w.properties.title?.startsWith("Dead-letter queues"));
+      expect(dlqs?.properties.metrics.map((m: string[]) => m[3]).sort()).toEqual(
+        Object.values(queues)
+          .flatMap((q) => ("deadLetter" in q && q.deadLetter ? [physical(stage, q.deadLetter.queueName)] : []))
+          .sort(),
+      );
+      const alarmWidget = widgets.find((w) => w.type === "alarm");
+      expect(alarmWidget?.properties.alarms).toHaveLength(ofType(s, "aws:cloudwatch/metricAlarm:MetricAlarm").length);
     });
   });
 

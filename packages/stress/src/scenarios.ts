@@ -26,6 +26,15 @@ export function isCpuScenario(name: string): name is CpuScenario {
   return Object.hasOwn(cpuScenarios, name);
 }
 
+/**
+ * Dimensions of every stress metric, as emitted: the writer's `service` plus the run's `scenario` (dashboards search
+ * on exactly this set).
+ */
+export const STRESS_METRIC_DIMENSIONS = ["service", "scenario"] as const;
+
+/** The architecture's duration target for the payment processor under the cold-start avalanche. */
+export const COLD_START_P99_TARGET_MS = 3000;
+
 /** Scenarios that run a fixed workload and report latency percentiles. */
 export const workloadScenarios = {
   "cold-start-avalanche": { service: "payment", cpuMetric: "ColdStartAvalancheCPU", durationMetric: "ColdStartDurationP99", countMetric: "ColdStarts" },
