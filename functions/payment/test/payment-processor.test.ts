@@ -194,7 +194,12 @@ describe("payment processor on DynamoDB Local and fauxqs", () => {
     const stored = await dynamoDocumentClient().send(
       new GetCommand({ TableName: resources.tableName, Key: { [tables.paymentTransactions.partitionKey.name]: paymentIdFor(synthetic.orderId) } }),
     );
+    // The rehearsal's records expire with the table's TTL; the customer's is kept.
+    const nowSeconds = Math.floor(Date.now() / 1000);
     expect(stored.Item).toMatchObject({ orderId: synthetic.orderId });
+    expect(stored.Item?.expiresAt).toBeGreaterThan(nowSeconds + 86_400 - 60);
+    expect(stored.Item?.expiresAt).toBeLessThanOrEqual(nowSeconds + 86_400);
+    expect((await storedPayment(live.orderId))?.expiresAt).toBeUndefined();
     for (const queue of [resources.resultsQueue, notifications]) {
       const delivered = await drain(queue);
       expect(delivered.map((message) => parseResult(message).orderId)).toEqual([live.orderId]);

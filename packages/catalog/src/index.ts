@@ -38,6 +38,9 @@ export const tables = {
     name: "payment-transactions",
     resource: "PaymentTransactions",
     partitionKey: { name: "paymentId", type: "S" },
+    // Written only on synthetic (stress) payments, which expire after a day; a customer's payment never does.
+    ttlAttribute: "expiresAt",
+    ttlSeconds: DAY_SECONDS,
     pointInTimeRecovery: true,
     billing: "PAY_PER_REQUEST",
   },

@@ -3,9 +3,11 @@ import { tables } from "@cloudcafe/catalog";
 import {
   AppError,
   isSettled,
+  isSyntheticOrder,
   paymentTransactionSchema,
   type PaymentTransaction,
   type PaymentTransactionLog,
+  type PendingPayment,
   type SettledPayment,
   type Settlement,
 } from "@cloudcafe/core";
@@ -17,6 +19,13 @@ export interface DynamoPaymentTransactionLogOptions {
 }
 
 const KEY = tables.paymentTransactions.partitionKey.name;
+const { ttlAttribute: TTL_ATTRIBUTE, ttlSeconds: SYNTHETIC_TTL_SECONDS } = tables.paymentTransactions;
+
+/** A synthetic (stress) payment expires with the table's TTL; a customer's payment is kept. */
+function withExpiry(payment: PendingPayment, now: number): PendingPayment & { [TTL_ATTRIBUTE]?: number } {
+  if (!isSyntheticOrder(payment.orderId)) return payment;
+  return { ...payment, [TTL_ATTRIBUTE]: Math.floor(now / 1000) + SYNTHETIC_TTL_SECONDS };
+}
 
 function isConditionFailure(error: unknown): boolean {
   return error instanceof Error && error.name === "ConditionalCheckFailedException";
@@ -39,7 +48,7 @@ export function createDynamoPaymentTransactionLog({ client, tableName }: DynamoP
         await client.send(
           new PutCommand({
             TableName: tableName,
-            Item: payment,
+            Item: withExpiry(payment, Date.now()),
             ConditionExpression: "attribute_not_exists(#key)",
             ExpressionAttributeNames: { "#key": KEY },
           }),
