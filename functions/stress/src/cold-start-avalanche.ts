@@ -3,10 +3,8 @@ import { parseOrThrow } from "@cloudcafe/http";
 import {
   coldStartRequest,
   deployedColdStartRequest,
-  invokeDeployedAvalanche,
-  paymentRequestedEvent,
   runColdStartScenario,
-  runWorkload,
+  runDeployedColdStartScenario,
   type ColdStartReport,
   type DeployedColdStartReport,
   type WorkloadReport,
@@ -32,22 +30,15 @@ function lambdaClient(): LambdaClient {
  * Deployed (`PAYMENT_FUNCTION_NAME` set by infra): `{invocations?, concurrency?}` synchronous invocations of the
  * deployed payment processor through the Lambda API; Lambda's REPORT lines say which ran cold. The init delay is the
  * payment function's own setting (PAYMENT_INIT_DELAY_MS), so the event cannot carry one.
- * Otherwise (`sst dev`, tests, local): `{invocations?, concurrency?, initDelayMs?, fraudRounds?, freshInstances?}` with
+ * Otherwise (tests, the local CLI): `{invocations?, concurrency?, initDelayMs?, fraudRounds?, freshInstances?}` with
  * each environment a worker thread importing the payment handler.
  */
 export async function handler(event: unknown): Promise<WorkloadReport<ColdStartReport | DeployedColdStartReport>> {
   const config = stressFunctionConfig();
   const { pool } = await stressRuntime();
   if (config.paymentFunctionName) {
-    const functionName = config.paymentFunctionName;
     const request = parseOrThrow(deployedColdStartRequest, event ?? {}, "cold-start-avalanche event (deployed payment function)");
-    return runWorkload({
-      scenario: "cold-start-avalanche",
-      allowance: pool.allowance,
-      parameters: { ...request, functionName },
-      run: () => invokeDeployedAvalanche({ client: lambdaClient(), functionName, event: (index) => paymentRequestedEvent(index), ...request }),
-      summarise: (report) => ({ durations: report.durationMs, count: report.cold }),
-    });
+    return runDeployedColdStartScenario(pool, { client: lambdaClient(), functionName: config.paymentFunctionName }, request);
   }
   const request = parseOrThrow(coldStartRequest, event ?? {}, "cold-start-avalanche event");
   return runColdStartScenario(pool, config.paymentHandlerModule(), request);

@@ -1,8 +1,10 @@
+import type { LambdaClient } from "@aws-sdk/client-lambda";
 import { coldStartAvalanche, type ColdStartReport } from "./cores/cold-start.ts";
+import { invokeDeployedAvalanche, type DeployedColdStartReport } from "./cores/deployed-avalanche.ts";
 import { paymentRequestedEvent } from "./cores/payment-event.ts";
 import type { QueryStormReport } from "./cores/query-storm.ts";
 import type { AnalyticsWarehouse } from "./data-api.ts";
-import type { ColdStartRequest, QueryStormRequest } from "./events.ts";
+import type { ColdStartRequest, DeployedColdStartRequest, QueryStormRequest } from "./events.ts";
 import type { StressPool } from "./pool.ts";
 import { runWorkload, type WorkloadReport } from "./workload.ts";
 
@@ -13,6 +15,22 @@ export function runColdStartScenario(pool: StressPool, handlerModule: string, re
     allowance: pool.allowance,
     parameters: request,
     run: () => coldStartAvalanche({ handlerModule, event: (index) => paymentRequestedEvent(index), ...request }),
+    summarise: (report) => ({ durations: report.durationMs, count: report.cold }),
+  });
+}
+
+/** The avalanche against the deployed payment function (Lambda API), with the same telemetry. */
+export function runDeployedColdStartScenario(
+  pool: StressPool,
+  lambda: { client: LambdaClient; functionName: string },
+  request: DeployedColdStartRequest,
+): Promise<WorkloadReport<DeployedColdStartReport>> {
+  const { invocations, concurrency } = request;
+  return runWorkload({
+    scenario: "cold-start-avalanche",
+    allowance: pool.allowance,
+    parameters: { invocations, concurrency, functionName: lambda.functionName },
+    run: () => invokeDeployedAvalanche({ ...lambda, event: (index) => paymentRequestedEvent(index), invocations, concurrency }),
     summarise: (report) => ({ durations: report.durationMs, count: report.cold }),
   });
 }
