@@ -25,18 +25,20 @@ afterAll(async () => {
   await closeStressRuntime();
 });
 
-const emfDimensionSets = () =>
+/** The first metric directive of every EMF line written so far. */
+const emfDirectives = () =>
   output
     .flatMap((chunk) => chunk.split("\n"))
     .filter((line) => line.includes("_aws"))
-    .map((line) => JSON.stringify((JSON.parse(line) as { _aws: { CloudWatchMetrics: { Dimensions: string[][] }[] } })._aws.CloudWatchMetrics[0]?.Dimensions[0]));
+    .map(
+      (line) =>
+        (JSON.parse(line) as { _aws: { CloudWatchMetrics: { Namespace: string; Dimensions: string[][]; Metrics: { Name: string }[] }[] } })._aws
+          .CloudWatchMetrics[0],
+    );
 
-const emfMetricNames = () =>
-  output
-    .flatMap((chunk) => chunk.split("\n"))
-    .filter((line) => line.includes("_aws"))
-    .map((line) => JSON.parse(line) as { _aws: { CloudWatchMetrics: { Namespace: string; Metrics: { Name: string }[] }[] } })
-    .map((entry) => `${entry._aws.CloudWatchMetrics[0]?.Namespace}/${entry._aws.CloudWatchMetrics[0]?.Metrics[0]?.Name}`);
+const emfDimensionSets = () => emfDirectives().map((directive) => JSON.stringify(directive?.Dimensions[0]));
+
+const emfMetricNames = () => emfDirectives().map((directive) => `${directive?.Namespace}/${directive?.Metrics[0]?.Name}`);
 
 describe("stress Lambda handlers", () => {
   it("morning-rush runs to the end of its duration and returns the run", async () => {

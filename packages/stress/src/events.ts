@@ -13,14 +13,18 @@ export function cpuRunRequest(maxDurationSeconds: number) {
     .strict();
 }
 
+/** Load of an avalanche, in-process or deployed: one set of caps, each mode its own default. */
+const avalancheInvocations = (fallback: number) => z.number().int().min(1).max(10_000).default(fallback);
+const avalancheConcurrency = (fallback: number) => z.number().int().min(1).max(1_000).default(fallback);
+
 /**
  * The architecture's avalanche: 3 s cold starts. Each concurrent invocation is a worker thread holding its own copy
  * of the handler's modules, so the defaults are scaled to what one process can host (about 50 MB per instance).
  */
 export const coldStartRequest = z
   .object({
-    invocations: z.number().int().min(1).max(10_000).default(200),
-    concurrency: z.number().int().min(1).max(1_000).default(20),
+    invocations: avalancheInvocations(200),
+    concurrency: avalancheConcurrency(20),
     initDelayMs: z.number().int().min(0).max(10_000).default(3_000),
     fraudRounds: z.number().int().min(0).max(100_000).default(2_000),
     freshInstances: z.boolean().default(true),
@@ -37,8 +41,8 @@ const functionSetting = (setting: string) =>
 
 export const deployedColdStartRequest = z
   .object({
-    invocations: z.number().int().min(1).max(10_000).default(1_000),
-    concurrency: z.number().int().min(1).max(1_000).default(200),
+    invocations: avalancheInvocations(1_000),
+    concurrency: avalancheConcurrency(200),
     initDelayMs: functionSetting("PAYMENT_INIT_DELAY_MS, a stage setting"),
     fraudRounds: functionSetting("its fraud validation"),
     freshInstances: functionSetting("Lambda decides which invocations run cold; the report counts them"),
