@@ -12,11 +12,11 @@ import { encryptedLogGroup, type PlatformKey } from "./security.ts";
 import { sstLogRetention, type StageSettings } from "./stage.ts";
 
 export const HANDLERS = {
-  paymentProcessor: "functions/payment/src/handler.handler",
+  paymentProcessor: "functions/payment/src/lambda.handler",
   orderApi: "functions/order/src/lambda.handler",
   orderSubmission: "functions/order/src/events/submission.handler",
   orderPaymentResults: "functions/order/src/events/payment-results.handler",
-  outboxRelay: "functions/order/src/events/outbox-relay.handler",
+  outboxRelay: "functions/order/src/jobs/outbox-relay.handler",
 } as const;
 
 /** The stress package owns the scenario names; each has its Lambda entry at functions/stress/src/<scenario>.ts. */

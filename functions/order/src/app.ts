@@ -1,9 +1,8 @@
 import type { Hono } from "hono";
 import type { OrderService } from "@cloudcafe/core";
-import { createServiceApp } from "@cloudcafe/http";
+import { createServiceApp, type DependencyCheck, healthRoutes } from "@cloudcafe/http";
 import type { Logger, Metrics } from "@cloudcafe/observability";
 import { catalogRoutes } from "./routes/catalog.ts";
-import { type DependencyCheck, healthRoutes } from "./routes/health.ts";
 import { orderRoutes } from "./routes/orders.ts";
 
 export const SERVICE_NAME = "order-service";

@@ -5,16 +5,14 @@ import { metricNamespaces } from "@cloudcafe/catalog";
 import { createOrderService, seedMenuCatalog } from "@cloudcafe/core";
 import {
   createDatabase,
-  createOutboxRelay,
   createRedis,
   dynamoActiveOrders,
   dynamoDocumentClient,
   kinesisClient,
   kinesisOrderEvents,
-  loadOrderServiceConfig,
-  type OrderServiceConfig,
   orderOutboxDelivery,
   postgresOrderRepository,
+  postgresOutboxRelay,
   redisOrderCache,
   sqsClient,
   sqsOrderSubmissions,
@@ -22,6 +20,7 @@ import {
 } from "@cloudcafe/adapters";
 import { createLogger, createMetrics } from "@cloudcafe/observability";
 import { SERVICE_NAME } from "./app.ts";
+import { loadOrderServiceConfig, type OrderServiceConfig } from "./config.ts";
 
 /**
  * Everything the Order service runs on, built once per process from its config: the same wiring serves the
@@ -48,7 +47,7 @@ export function createOrderRuntime(config: OrderServiceConfig = loadOrderService
 
   const activeOrders = dynamoActiveOrders(dynamo, config.activeOrdersTable);
   const cache = redisOrderCache(redis, logger);
-  const relay = createOutboxRelay({
+  const relay = postgresOutboxRelay({
     database,
     logger,
     metrics,

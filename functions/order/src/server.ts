@@ -1,7 +1,7 @@
 import { serve } from "@hono/node-server";
 import { createOrderApp } from "./app.ts";
 import { createOrderRuntime } from "./runtime.ts";
-import { createOrderStress } from "./stress.ts";
+import { createOrderStress } from "./routes/stress.ts";
 
 /** Container entry (ECS Fargate): HTTP on PORT, the outbox relay loop and the stress control; drains on SIGTERM. */
 const runtime = createOrderRuntime(undefined, { outboxDispatch: "background" });

@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { createOrderApp } from "../src/app.ts";
 import { sharedOrderRuntime } from "../src/runtime.ts";
-import { createOrderStress } from "../src/stress.ts";
+import { createOrderStress } from "../src/routes/stress.ts";
 import { bodyOf } from "./support.ts";
 
 const token = "order-stress-test-operator-token";

@@ -183,4 +183,15 @@ describe("order submission (validation step)", () => {
     expect(JSON.parse(received[0]!.Body!)).toEqual({ type: "PaymentRequested", orderId: order.orderId, customerId: order.customerId, amountCents: order.totalCents, currency: "USD" });
     expect(received[0]!.MessageAttributes?.traceparent?.StringValue).toMatch(/^00-[0-9a-f]{32}-/);
   });
+
+  it("reports a malformed submission as a failed record, so it reaches the DLQ instead of being retried forever", async () => {
+    const { handler } = await import("../src/events/submission.ts");
+    const { sqsEvent } = await import("@cloudcafe/local/event-source/sqs-event");
+    const message = (id: string, body: string) => ({ MessageId: id, ReceiptHandle: id, Body: body, Attributes: { ApproximateReceiveCount: "1" } });
+    const response = await handler(
+      sqsEvent([message("bad-json", "{"), message("bad-shape", JSON.stringify({ type: "OrderSubmitted", orderId: 7 }))], "arn:aws:sqs:us-east-1:000000000000:submissions", "us-east-1"),
+      {} as never,
+    );
+    expect(response.batchItemFailures.map((failure) => failure.itemIdentifier)).toEqual(["bad-json", "bad-shape"]);
+  });
 });

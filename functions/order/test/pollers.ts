@@ -15,7 +15,7 @@ export interface FlowQueues {
 export async function startFlowPollers(queues: FlowQueues, options: { failedVisibilityTimeoutSeconds?: number } = {}): Promise<SqsPoller[]> {
   const [submission, payment, results] = await Promise.all([
     import("../src/events/submission.ts"),
-    import("../../payment/src/handler.ts"),
+    import("../../payment/src/lambda.ts"),
     import("../src/events/payment-results.ts"),
   ]);
   // The poller's client: long polls and a longer request timeout than the application's.

@@ -1,7 +1,8 @@
 import { tables, topics } from "@cloudcafe/catalog";
-import type { MockGatewayConfig } from "@cloudcafe/adapters";
-import { Resource } from "sst";
+import { type MockGatewayConfig, readEnvironment, readLinks } from "@cloudcafe/adapters";
 import { z } from "zod";
+
+const SERVICE = "payment processor";
 
 const rate = z.coerce.number().min(0).max(1);
 const milliseconds = z.coerce.number().int().min(0);
@@ -36,28 +37,19 @@ export interface PaymentConfig {
  * Reads and validates the configuration once, at module init; a bad value fails the cold start with a message
  * naming the variable instead of failing every payment later.
  */
-export function loadPaymentConfig(env: NodeJS.ProcessEnv = process.env, links: unknown = linkedResources()): PaymentConfig {
-  const vars = envSchema.safeParse(env);
-  if (!vars.success) throw new Error(`Invalid payment processor environment:\n${z.prettifyError(vars.error)}`);
-  const linked = linksSchema.safeParse(links);
-  if (!linked.success) throw new Error(`Missing payment processor links:\n${z.prettifyError(linked.error)}`);
+export function loadPaymentConfig(env: NodeJS.ProcessEnv = process.env, resources?: Record<string, unknown>): PaymentConfig {
+  const vars = readEnvironment(SERVICE, envSchema, env);
+  const linked = readLinks(SERVICE, linksSchema, resources);
   return {
     gateway: {
-      latencyMs: vars.data.PAYMENT_GATEWAY_LATENCY_MS,
-      jitterMs: vars.data.PAYMENT_GATEWAY_JITTER_MS,
-      declineRate: vars.data.PAYMENT_DECLINE_RATE,
-      failureRate: vars.data.PAYMENT_FAILURE_RATE,
+      latencyMs: vars.PAYMENT_GATEWAY_LATENCY_MS,
+      jitterMs: vars.PAYMENT_GATEWAY_JITTER_MS,
+      declineRate: vars.PAYMENT_DECLINE_RATE,
+      failureRate: vars.PAYMENT_FAILURE_RATE,
     },
-    initDelayMs: vars.data.PAYMENT_INIT_DELAY_MS,
-    fraudRounds: vars.data.PAYMENT_FRAUD_ROUNDS,
-    transactionsTable: linked.data[tables.paymentTransactions.resource].name,
-    resultsTopicArn: linked.data[topics.paymentResults.resource].arn,
+    initDelayMs: vars.PAYMENT_INIT_DELAY_MS,
+    fraudRounds: vars.PAYMENT_FRAUD_ROUNDS,
+    transactionsTable: linked[tables.paymentTransactions.resource].name,
+    resultsTopicArn: linked[topics.paymentResults.resource].arn,
   };
-}
-
-/** Only the two links are read, so a missing one is reported by the schema rather than thrown by SST's proxy. */
-function linkedResources(): Record<string, unknown> {
-  const linked = Resource as unknown as Record<string, unknown>;
-  const names = [tables.paymentTransactions.resource, topics.paymentResults.resource];
-  return Object.fromEntries(names.filter((name) => name in linked).map((name) => [name, linked[name]]));
 }

@@ -1,3 +1,3 @@
-export * from "./batch-handler.ts";
 export * from "./config.ts";
-export * from "./instance.ts";
+export * from "./events/payment-requests.ts";
+export * from "./runtime.ts";

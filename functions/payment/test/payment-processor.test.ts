@@ -1,9 +1,9 @@
 import { GetQueueAttributesCommand, type Message } from "@aws-sdk/client-sqs";
 import { GetCommand } from "@aws-sdk/lib-dynamodb";
 import {
-  createDynamoPaymentTransactionLog,
-  createMockPaymentGateway,
-  createSnsPaymentResultPublisher,
+  dynamoPaymentTransactionLog,
+  mockPaymentGateway,
+  snsPaymentResultPublisher,
   dynamoDocumentClient,
   sandboxInputs,
   snsClient,
@@ -18,8 +18,8 @@ import { waitUntil } from "@cloudcafe/local/process/net";
 import { purgeQueues } from "@cloudcafe/local/testing/purge";
 import { traceIdFrom } from "@cloudcafe/observability";
 import { beforeAll, beforeEach, describe, expect, it, onTestFinished, vi } from "vitest";
-import { createPaymentBatchHandler } from "../src/batch-handler.ts";
-import { startPaymentProcessor } from "../src/instance.ts";
+import { createPaymentBatchHandler } from "../src/events/payment-requests.ts";
+import { startPaymentProcessor } from "../src/runtime.ts";
 import { deliverOnce, drain, feedAbandonedReceive, receive, type QueueRef } from "./support/event-source.ts";
 import {
   capturedTelemetry,
@@ -66,8 +66,8 @@ function processor(gateway: PaymentGateway = countingGateway().gateway) {
   const telemetry = capturedTelemetry();
   const handler = createPaymentBatchHandler({
     gateway,
-    transactions: createDynamoPaymentTransactionLog({ client: dynamoDocumentClient(), tableName: resources.tableName }),
-    results: createSnsPaymentResultPublisher({ client: snsClient(), topicArn: resources.topicArn }),
+    transactions: dynamoPaymentTransactionLog(dynamoDocumentClient(), resources.tableName),
+    results: snsPaymentResultPublisher(snsClient(), resources.topicArn),
     now: () => new Date(),
     logger: telemetry.logger,
     metrics: telemetry.metrics,
@@ -283,7 +283,7 @@ describe("payment processor on DynamoDB Local and fauxqs", () => {
     // Draws per charge: latency, then failure (and decline once the failure draw misses).
     const draws = [0.5, 0.1, 0.5, 0.9, 0.9];
     const flaky = countingGateway(
-      createMockPaymentGateway({ latencyMs: 0, jitterMs: 0, declineRate: 0, failureRate: 0.5 }, { random: () => draws.shift() ?? 0.9 }),
+      mockPaymentGateway({ latencyMs: 0, jitterMs: 0, declineRate: 0, failureRate: 0.5 }, { random: () => draws.shift() ?? 0.9 }),
     );
     const request = paymentRequest();
     await sendPaymentRequest(resources.paymentQueue, request);
@@ -336,7 +336,7 @@ describe("Lambda entry", () => {
   it("wires itself from its links and environment, and reports only the first invocation as a cold start", async () => {
     Object.assign(process.env, quickGateway);
     const lines = await jsonLinesWrittenBy(async () => {
-      const { handler } = await import("../src/handler.ts");
+      const { handler } = await import("../src/lambda.ts");
       for (const request of [paymentRequest(), paymentRequest()]) {
         await sendPaymentRequest(resources.paymentQueue, request);
         expect((await deliverOnce(resources.paymentQueue, handler))?.failedIds).toEqual([]);

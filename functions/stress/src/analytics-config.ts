@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { parseOrThrow } from "@cloudcafe/http";
+import { parseOrThrow } from "@cloudcafe/core";
 
 /**
  * The analytics warehouse the query storm reads through the Redshift Data API: the Redshift Serverless workgroup and

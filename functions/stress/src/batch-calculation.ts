@@ -1,4 +1,4 @@
-import { parseOrThrow } from "@cloudcafe/http";
+import { parseOrThrow } from "@cloudcafe/core";
 import { batchCalculationRequest, calculateBatch, type BatchRunReport, type StressRunView } from "@cloudcafe/stress";
 import { LAMBDA_MAX_RUN_SECONDS } from "./config.ts";
 import { stressRuntime } from "./runtime.ts";

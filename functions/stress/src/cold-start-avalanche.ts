@@ -1,5 +1,5 @@
 import { LambdaClient } from "@aws-sdk/client-lambda";
-import { parseOrThrow } from "@cloudcafe/http";
+import { parseOrThrow } from "@cloudcafe/core";
 import {
   coldStartRequest,
   deployedColdStartRequest,

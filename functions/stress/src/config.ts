@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { parseOrThrow } from "@cloudcafe/http";
+import { parseOrThrow } from "@cloudcafe/core";
 
 /** Lambda's own ceiling is 15 minutes; the run stops 30 s before so the report is still returned. */
 export const LAMBDA_MAX_RUN_SECONDS = 15 * 60 - 30;

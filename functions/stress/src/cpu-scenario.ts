@@ -1,4 +1,4 @@
-import { parseOrThrow } from "@cloudcafe/http";
+import { parseOrThrow } from "@cloudcafe/core";
 import { cpuRunRequest, type CpuScenario, type StressRunView } from "@cloudcafe/stress";
 import { LAMBDA_MAX_RUN_SECONDS } from "./config.ts";
 import { stressRuntime } from "./runtime.ts";

@@ -1,4 +1,4 @@
-import { parseOrThrow } from "@cloudcafe/http";
+import { parseOrThrow } from "@cloudcafe/core";
 import { queryStormRequest, runQueryStormScenario, type QueryStormReport, type WorkloadReport } from "@cloudcafe/stress";
 import { analyticsWarehouseConfig } from "./analytics-config.ts";
 import { stressRuntime } from "./runtime.ts";

@@ -3,7 +3,7 @@ import type { Order } from "@cloudcafe/core";
 import { createLogger } from "@cloudcafe/observability";
 import { Redis } from "ioredis";
 import { afterAll, describe, expect, it } from "vitest";
-import { orderCacheKey, redisOrderCache } from "../src/order/order-cache.ts";
+import { orderCacheKey, redisOrderCache } from "../src/order/redis-order-cache.ts";
 
 // The root test setup starts the local platform and puts its REDIS_URL in every test process's environment.
 const redis = new Redis(process.env.REDIS_URL ?? "redis://127.0.0.1:6379");

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { AppError } from "../src/errors.ts";
-import { seedMenuCatalog } from "../src/menu/catalog.ts";
+import { seedMenuCatalog } from "../src/menu/seed.ts";
 import { priceOrder, roundCents } from "../src/order/pricing.ts";
 import { anOrderInput } from "./factories.ts";
 

@@ -2,5 +2,5 @@ export * from "./app.ts";
 export * from "./auth.ts";
 export * from "./body.ts";
 export * from "./errors.ts";
+export * from "./health.ts";
 export * from "./middleware.ts";
-export * from "./validation.ts";

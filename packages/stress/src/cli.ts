@@ -12,7 +12,7 @@
  *
  * Options: --target <0..1> --duration <seconds> (CPU scenarios); --records <n> (batch-calculation, fixed size);
  * --invocations --concurrency --init-delay-ms --fraud-rounds (cold-start-avalanche; handler from env
- * PAYMENT_HANDLER_MODULE, default functions/payment/src/handler.ts); --queries --concurrency --rows-per-query
+ * PAYMENT_HANDLER_MODULE, default functions/payment/src/lambda.ts); --queries --concurrency --rows-per-query
  * --table-rows (query-storm, through the Redshift Data API: workgroup and database from env ANALYTICS_WORKGROUP_NAME and
  * ANALYTICS_DATABASE_NAME, endpoint from AWS_ENDPOINT_URL_REDSHIFT_DATA; without an endpoint, the local platform's stand-in).
  * Progress goes to stderr; the final report is printed as JSON on stdout (with the run's logs and EMF lines).
@@ -32,7 +32,7 @@ const environment = z.object({
   GATEWAY_URL: z.string().url().default("http://127.0.0.1:3000"),
   ANALYTICS_WORKGROUP_NAME: z.string().min(1).default(analyticsWarehouse.local.workgroupName),
   ANALYTICS_DATABASE_NAME: z.string().min(1).default(analyticsWarehouse.database),
-  PAYMENT_HANDLER_MODULE: z.string().min(1).default(new URL("../../../functions/payment/src/handler.ts", import.meta.url).href),
+  PAYMENT_HANDLER_MODULE: z.string().min(1).default(new URL("../../../functions/payment/src/lambda.ts", import.meta.url).href),
 });
 type Environment = z.infer<typeof environment>;
 

@@ -1,5 +1,5 @@
 import type { ErrorCode, ErrorDetail } from "@cloudcafe/core/errors";
-import type { MenuCategory, MenuItem, MenuOption, Size } from "@cloudcafe/core/menu/catalog";
+import type { MenuCategory, MenuItem, MenuOption, Size } from "@cloudcafe/core/menu/schema";
 import type { CreateOrderInput, Order, OrderStatus } from "@cloudcafe/core/order/schema";
 
 // Type-only imports: the console is checked against the domain's own shapes, and none of the server code is bundled.

@@ -1,7 +1,7 @@
 import { Hono } from "hono";
-import { createOrderSchema, idempotencyKeySchema, orderIdSchema, type OrderService } from "@cloudcafe/core";
+import { createOrderSchema, idempotencyKeySchema, orderIdSchema, type OrderService, parseOrThrow } from "@cloudcafe/core";
 import { addToContext, type Metrics } from "@cloudcafe/observability";
-import { parseOrThrow, readJson } from "@cloudcafe/http";
+import { readJson } from "@cloudcafe/http";
 
 export const IDEMPOTENCY_KEY_HEADER = "Idempotency-Key";
 

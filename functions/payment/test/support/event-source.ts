@@ -10,7 +10,7 @@ import { sqsClient } from "@cloudcafe/adapters";
 import { localRegion } from "@cloudcafe/local/aws-clients";
 import { sqsEvent } from "@cloudcafe/local/event-source/sqs-event";
 import type { SQSBatchResponse, SQSEvent } from "aws-lambda";
-import type { PaymentBatchHandler } from "../../src/batch-handler.ts";
+import type { PaymentBatchHandler } from "../../src/events/payment-requests.ts";
 
 /** A queue of this run, as the global setup created it. */
 export interface QueueRef {

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { SendMessageCommand } from "@aws-sdk/client-sqs";
-import { createMockPaymentGateway, sqsClient } from "@cloudcafe/adapters";
+import { mockPaymentGateway, sqsClient } from "@cloudcafe/adapters";
 import { queues } from "@cloudcafe/catalog";
 import type { ChargeRequest, PaymentGateway, PaymentRequested } from "@cloudcafe/core";
 import { createLogger, createMetrics, newTraceId, traceparentFor, type Logger, type Metrics } from "@cloudcafe/observability";
@@ -39,7 +39,7 @@ export async function sendPaymentRequest(queue: QueueRef, body: PaymentRequested
 }
 
 /** The configured mock gateway (no latency, no random outcomes), recording every charge attempt. */
-export function countingGateway(gateway: PaymentGateway = createMockPaymentGateway({ latencyMs: 0, jitterMs: 0, declineRate: 0, failureRate: 0 })) {
+export function countingGateway(gateway: PaymentGateway = mockPaymentGateway({ latencyMs: 0, jitterMs: 0, declineRate: 0, failureRate: 0 })) {
   const charges: ChargeRequest[] = [];
   const counting: PaymentGateway = {
     charge(request) {

@@ -1,5 +1,5 @@
 import type { ActiveOrderView, OrderCache, OrderEvent, OrderSubmitted, OutboxMessage } from "@cloudcafe/core";
-import type { DeliverOutboxMessage } from "./outbox-relay.ts";
+import type { DeliverOutboxMessage } from "./postgres-outbox-relay.ts";
 
 export interface OrderOutboxTargets {
   activeOrders: ActiveOrderView;

@@ -1,4 +1,14 @@
 import { Redis } from "ioredis";
+import { z } from "zod";
+import { isLocalHost } from "../sst/service-config.ts";
+
+/** A Redis link (`Cache`: ElastiCache; MemoryDB links have the same shape). */
+export const cacheLink = z.object({
+  host: z.string().min(1),
+  port: z.coerce.number().int(),
+  username: z.string().optional(),
+  password: z.string().optional(),
+});
 
 export interface CacheConnection {
   host: string;
@@ -7,6 +17,10 @@ export interface CacheConnection {
   password?: string | undefined;
   /** ElastiCache with in-transit encryption (as deployed) requires TLS. */
   tls: boolean;
+}
+
+export function cacheConnection(link: z.output<typeof cacheLink>): CacheConnection {
+  return { ...link, tls: !isLocalHost(link.host) };
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { PaymentRequested } from "../payment/messages.ts";
-import type { OrderEvent } from "./events.ts";
+import type { OrderEvent } from "./messages.ts";
 import type { Order, OrderStatus } from "./schema.ts";
 
 /**

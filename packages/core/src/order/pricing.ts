@@ -1,5 +1,5 @@
 import { AppError, type ErrorDetail } from "../errors.ts";
-import type { MenuCatalog } from "../menu/catalog.ts";
+import type { MenuCatalog } from "../menu/ports.ts";
 import type { CreateOrderInput, PricedLine } from "./schema.ts";
 
 export interface PricedOrder {

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { drinkSizes } from "../menu/catalog.ts";
+import { drinkSizes } from "../menu/schema.ts";
 
 export const MAX_ITEM_QUANTITY = 20;
 export const MAX_ORDER_LINES = 50;

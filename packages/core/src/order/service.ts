@@ -1,7 +1,7 @@
 import { AppError } from "../errors.ts";
-import type { MenuCatalog } from "../menu/catalog.ts";
+import type { MenuCatalog } from "../menu/ports.ts";
 import type { PaymentRequested, PaymentResult } from "../payment/messages.ts";
-import { orderEvent } from "./events.ts";
+import { orderEvent } from "./messages.ts";
 import { newOrderId, requestFingerprint } from "./ids.ts";
 import type { ActiveOrderView, OrderCache, OrderRepository, OutboxDispatcher, OutboxMessage, PaymentRequestSender } from "./ports.ts";
 import { priceOrder } from "./pricing.ts";

@@ -18,7 +18,7 @@ export interface EventSourceMapping {
 export const localEventSourceMappings: readonly EventSourceMapping[] = [
   {
     functionName: "payment-processor",
-    handlerModule: "functions/payment/src/handler.ts",
+    handlerModule: "functions/payment/src/lambda.ts",
     queue: paymentProcessorMapping.queue,
     batchSize: paymentProcessorMapping.batchSize,
     maximumBatchingWindowSeconds: paymentProcessorMapping.maximumBatchingWindowSeconds,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { loadOrderServiceConfig } from "../src/order/config.ts";
-import { passwordFromSecret } from "../src/postgres/rotating-password.ts";
+import { loadOrderServiceConfig } from "../src/config.ts";
+import { passwordFromSecret } from "@cloudcafe/adapters";
 
 const links = (database: Record<string, unknown>) => ({
   ActiveOrders: { name: "active-orders" },

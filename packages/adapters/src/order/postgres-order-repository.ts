@@ -2,7 +2,7 @@ import { TransactionRollbackError, and, eq, inArray, sql as raw } from "drizzle-
 import type { CreateResult, IdempotencyClaim, Order, OrderRepository, OrderStatus, OutboxMessage } from "@cloudcafe/core";
 import { currentContext } from "@cloudcafe/observability";
 import { type Database, toIso } from "../postgres/client.ts";
-import { idempotencyKeys, orders, outbox } from "../postgres/schema.ts";
+import { idempotencyKeys, orders, outbox } from "./order.sql.ts";
 
 type OrderRow = typeof orders.$inferSelect;
 type Tx = Parameters<Parameters<Database["db"]["transaction"]>[0]>[0];

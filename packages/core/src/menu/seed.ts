@@ -1,31 +1,10 @@
+import type { MenuCatalog } from "./ports.ts";
+import type { MenuItem, MenuOption, Store } from "./schema.ts";
+
 /**
  * The seed menu: what CloudCafe sells and for how much. The Order service prices orders from it on the server;
  * the Menu service will own it (DocumentDB `menu_configs`) once it lands, behind the same `MenuCatalog` port.
  */
-export const drinkSizes = ["short", "tall", "grande", "venti"] as const;
-export type DrinkSize = (typeof drinkSizes)[number];
-export type Size = DrinkSize | "single";
-
-export type MenuCategory = "espresso" | "brewed" | "tea" | "cold" | "bakery" | "food";
-
-export interface MenuOption {
-  code: string;
-  name: string;
-  priceCents: number;
-}
-
-export interface MenuItem {
-  sku: string;
-  name: string;
-  category: MenuCategory;
-  /** Price per size offered; food is sold as `single`. */
-  prices: Partial<Record<Size, number>>;
-  /** Option codes this item accepts. */
-  options: readonly string[];
-  /** Food is taxed at the prepared-food rate, drinks at the beverage rate (both per store). */
-  taxClass: "beverage" | "prepared_food";
-}
-
 export const menuOptions: readonly MenuOption[] = [
   { code: "extra-shot", name: "Extra espresso shot", priceCents: 90 },
   { code: "decaf", name: "Decaf", priceCents: 0 },
@@ -70,13 +49,6 @@ export const menuItems: readonly MenuItem[] = [
   { sku: "FOD-004", name: "Protein Box", category: "food", prices: { single: 745 }, options: [], taxClass: "prepared_food" },
 ];
 
-export interface Store {
-  storeId: string;
-  name: string;
-  /** Sales tax rates as decimal fractions, per tax class. */
-  taxRates: { beverage: number; prepared_food: number };
-}
-
 export const stores: readonly Store[] = [
   { storeId: "store-sea-001", name: "Seattle Pike Place", taxRates: { beverage: 0.1035, prepared_food: 0.1035 } },
   { storeId: "store-nyc-001", name: "New York Times Square", taxRates: { beverage: 0.08875, prepared_food: 0.08875 } },
@@ -84,13 +56,6 @@ export const stores: readonly Store[] = [
   { storeId: "store-pdx-001", name: "Portland Pearl District", taxRates: { beverage: 0, prepared_food: 0 } },
   { storeId: "store-chi-001", name: "Chicago Loop", taxRates: { beverage: 0.1025, prepared_food: 0.1175 } },
 ];
-
-/** Read access to the menu; the seed implementation below, DocumentDB when the Menu service lands. */
-export interface MenuCatalog {
-  item(sku: string): MenuItem | undefined;
-  option(code: string): MenuOption | undefined;
-  store(storeId: string): Store | undefined;
-}
 
 export function seedMenuCatalog(): MenuCatalog {
   const items = new Map(menuItems.map((i) => [i.sku, i]));

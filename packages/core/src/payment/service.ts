@@ -1,20 +1,7 @@
 import { AppError } from "../errors.ts";
-import type { ChargeResult, PaymentGateway } from "./gateway.ts";
 import type { PaymentRequested, PaymentResult } from "./messages.ts";
-import {
-  isSettled,
-  paymentIdFor,
-  type PaymentTransaction,
-  type PaymentTransactionLog,
-  type PendingPayment,
-  type SettledPayment,
-  type Settlement,
-} from "./transactions.ts";
-
-/** Tells everyone waiting on a payment (order service, notifications) how it ended. At least once. */
-export interface PaymentResultPublisher {
-  publish(result: PaymentResult): Promise<void>;
-}
+import type { ChargeResult, PaymentGateway, PaymentResultPublisher, PaymentTransactionLog } from "./ports.ts";
+import { isSettled, paymentIdFor, type PaymentTransaction, type PendingPayment, type SettledPayment, type Settlement } from "./schema.ts";
 
 export interface PaymentProcessorDependencies {
   gateway: PaymentGateway;

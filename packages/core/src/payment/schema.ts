@@ -35,14 +35,3 @@ export type Settlement =
 export function isSettled(transaction: PaymentTransaction): transaction is SettledPayment {
   return transaction.status !== "PENDING" && transaction.processedAt !== undefined;
 }
-
-/**
- * The transaction log is what makes redelivery safe: only one delivery can claim a payment, and a settled
- * payment is never settled again.
- */
-export interface PaymentTransactionLog {
-  /** Writes the PENDING record unless one exists; returns the existing record when it does. */
-  claim(payment: PendingPayment): Promise<PaymentTransaction | undefined>;
-  /** Settles a PENDING record; if another delivery settled it first, returns that settlement instead. */
-  settle(paymentId: string, settlement: Settlement): Promise<SettledPayment>;
-}

@@ -12,12 +12,6 @@ import {
   type Settlement,
 } from "@cloudcafe/core";
 
-export interface DynamoPaymentTransactionLogOptions {
-  client: DynamoDBDocumentClient;
-  /** `Resource.PaymentTransactions.name` on AWS; the catalog name locally. */
-  tableName: string;
-}
-
 const KEY = tables.paymentTransactions.partitionKey.name;
 const { ttlAttribute: TTL_ATTRIBUTE, ttlSeconds: SYNTHETIC_TTL_SECONDS } = tables.paymentTransactions;
 
@@ -35,7 +29,7 @@ function isConditionFailure(error: unknown): boolean {
  * The `payment-transactions` table as the payment transaction log. Both writes are conditional, so two
  * deliveries of one request cannot both claim the payment, and a settled payment is never rewritten.
  */
-export function createDynamoPaymentTransactionLog({ client, tableName }: DynamoPaymentTransactionLogOptions): PaymentTransactionLog {
+export function dynamoPaymentTransactionLog(client: DynamoDBDocumentClient, tableName: string): PaymentTransactionLog {
   async function read(paymentId: string): Promise<PaymentTransaction> {
     const { Item } = await client.send(new GetCommand({ TableName: tableName, Key: { [KEY]: paymentId }, ConsistentRead: true }));
     if (!Item) throw new AppError("INTERNAL", `Payment ${paymentId} vanished from the transaction log`);

@@ -35,7 +35,7 @@ export interface DrainResult {
  * holding a transaction open across network calls. A failed row backs off exponentially and is retried forever:
  * it stays visible (OutboxPending, OutboxOldestAgeSeconds) instead of being dropped.
  */
-export function createOutboxRelay(options: OutboxRelayOptions) {
+export function postgresOutboxRelay(options: OutboxRelayOptions) {
   const { sql: db } = options.database;
   const lease = options.leaseSeconds ?? 30;
   const maxBackoff = options.maxBackoffSeconds ?? 300;
@@ -166,4 +166,4 @@ export function createOutboxRelay(options: OutboxRelayOptions) {
   return { dispatcher, backgroundDispatcher, drain, reportBacklog, start, stop };
 }
 
-export type OutboxRelay = ReturnType<typeof createOutboxRelay>;
+export type OutboxRelay = ReturnType<typeof postgresOutboxRelay>;

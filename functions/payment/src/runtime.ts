@@ -1,14 +1,14 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import {
-  createDynamoPaymentTransactionLog,
-  createMockPaymentGateway,
-  createSnsPaymentResultPublisher,
   dynamoDocumentClient,
+  dynamoPaymentTransactionLog,
+  mockPaymentGateway,
   snsClient,
+  snsPaymentResultPublisher,
 } from "@cloudcafe/adapters";
 import { metricNamespaces } from "@cloudcafe/catalog";
 import { createLogger, createMetrics } from "@cloudcafe/observability";
-import { createPaymentBatchHandler, type PaymentBatchHandler } from "./batch-handler.ts";
+import { createPaymentBatchHandler, type PaymentBatchHandler } from "./events/payment-requests.ts";
 import { loadPaymentConfig } from "./config.ts";
 
 const SERVICE = "payment-processor";
@@ -24,7 +24,7 @@ export interface PaymentProcessorInstanceOptions {
   /** Defaults to `process.env`. */
   env?: NodeJS.ProcessEnv;
   /** Defaults to the SST links (`Resource`). */
-  links?: unknown;
+  links?: Record<string, unknown>;
 }
 
 /**
@@ -38,9 +38,9 @@ export async function startPaymentProcessor(options: PaymentProcessorInstanceOpt
   const logger = createLogger({ service: SERVICE });
   const metrics = createMetrics({ namespace: metricNamespaces.payment, service: SERVICE });
   const processBatch = createPaymentBatchHandler({
-    gateway: createMockPaymentGateway(config.gateway),
-    transactions: createDynamoPaymentTransactionLog({ client: dynamoDocumentClient(), tableName: config.transactionsTable }),
-    results: createSnsPaymentResultPublisher({ client: snsClient(), topicArn: config.resultsTopicArn }),
+    gateway: mockPaymentGateway(config.gateway),
+    transactions: dynamoPaymentTransactionLog(dynamoDocumentClient(), config.transactionsTable),
+    results: snsPaymentResultPublisher(snsClient(), config.resultsTopicArn),
     now: () => new Date(),
     fraudRounds: config.fraudRounds,
     logger,

@@ -43,7 +43,7 @@ const REMEMBERED_KEYS = 10_000;
  * Stand-in for Stripe/Square: waits the configured latency, then approves, declines or times out.
  * A key it has already answered gets the same answer again without a new charge.
  */
-export function createMockPaymentGateway(config: MockGatewayConfig, options: MockGatewayOptions = {}): PaymentGateway {
+export function mockPaymentGateway(config: MockGatewayConfig, options: MockGatewayOptions = {}): PaymentGateway {
   const random = options.random ?? Math.random;
   const answered = new Map<string, ChargeResult>();
 

@@ -1,0 +1,68 @@
+import {
+  type CacheConnection,
+  cacheConnection,
+  cacheLink,
+  type DatabaseConnection,
+  databaseConnection,
+  databaseLink,
+  readEnvironment,
+  readLinks,
+} from "@cloudcafe/adapters";
+import { z } from "zod";
+
+const SERVICE = "order service";
+
+/** The SST links the Order service declares (infra links exactly these). */
+const links = z.object({
+  ActiveOrders: z.object({ name: z.string().min(1) }),
+  OrderEvents: z.object({ name: z.string().min(1) }),
+  OrderSubmissionQueue: z.object({ url: z.string().url() }),
+  PaymentProcessingQueue: z.object({ url: z.string().url() }),
+  Database: databaseLink,
+  Cache: cacheLink,
+  OperatorToken: z.object({ value: z.string().min(16) }).optional(),
+});
+
+const environment = z.object({
+  PORT: z.coerce.number().int().min(1).max(65535).default(8080),
+  OUTBOX_RELAY_INTERVAL_MS: z.coerce.number().int().min(100).default(1000),
+  OUTBOX_MAX_BACKOFF_SECONDS: z.coerce.number().int().min(1).max(3600).default(300),
+  DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(100).default(10),
+  /** The stress pool's worker as a built file (the container image bundles it next to the server). */
+  STRESS_WORKER_FILE: z.string().min(1).optional(),
+});
+
+export interface OrderServiceConfig {
+  port: number;
+  activeOrdersTable: string;
+  orderEventsStream: string;
+  orderSubmissionQueueUrl: string;
+  paymentQueueUrl: string;
+  database: DatabaseConnection;
+  databasePoolMax: number;
+  cache: CacheConnection;
+  operatorToken: string | undefined;
+  outboxRelayIntervalMs: number;
+  outboxMaxBackoffSeconds: number;
+  stressWorkerFile: string | undefined;
+}
+
+/** The Order service's configuration: SST links (`Resource`, i.e. SST_RESOURCE_* locally) plus a few env settings. */
+export function loadOrderServiceConfig(env: NodeJS.ProcessEnv = process.env, resources?: Record<string, unknown>): OrderServiceConfig {
+  const linked = readLinks(SERVICE, links, resources);
+  const settings = readEnvironment(SERVICE, environment, env);
+  return {
+    port: settings.PORT,
+    activeOrdersTable: linked.ActiveOrders.name,
+    orderEventsStream: linked.OrderEvents.name,
+    orderSubmissionQueueUrl: linked.OrderSubmissionQueue.url,
+    paymentQueueUrl: linked.PaymentProcessingQueue.url,
+    database: databaseConnection(linked.Database),
+    databasePoolMax: settings.DATABASE_POOL_MAX,
+    cache: cacheConnection(linked.Cache),
+    operatorToken: linked.OperatorToken?.value,
+    outboxRelayIntervalMs: settings.OUTBOX_RELAY_INTERVAL_MS,
+    outboxMaxBackoffSeconds: settings.OUTBOX_MAX_BACKOFF_SECONDS,
+    stressWorkerFile: settings.STRESS_WORKER_FILE,
+  };
+}
