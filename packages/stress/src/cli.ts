@@ -20,6 +20,7 @@
 import { parseArgs } from "node:util";
 import { z } from "zod";
 import { analyticsWarehouse } from "@cloudcafe/catalog";
+import { sleep } from "@cloudcafe/core/sleep";
 import { calculateBatch } from "./batch-run.ts";
 import { batchCalculationRequest, coldStartRequest, cpuRunRequest, queryStormRequest } from "./events.ts";
 import { createStressPool, type StressPool } from "./pool.ts";
@@ -57,7 +58,7 @@ async function viaGateway(env: Environment, body: Record<string, unknown>): Prom
   const cancel = () => void call(`/runs/${run.id}`, { method: "DELETE" }).then(() => progress("cancelled"));
   process.once("SIGINT", cancel);
   while (run.status === "running") {
-    await new Promise((resolve) => setTimeout(resolve, POLL_INTERVAL_MS));
+    await sleep(POLL_INTERVAL_MS);
     run = await call(`/runs/${run.id}`);
     printSample(run);
   }

@@ -8,6 +8,7 @@ import {
   type Field,
   type RedshiftDataClient,
 } from "@aws-sdk/client-redshift-data";
+import { sleep } from "@cloudcafe/core/sleep";
 
 /**
  * The analytics warehouse (Redshift Serverless) through the Redshift Data API: statements run asynchronously, so
@@ -29,8 +30,6 @@ export interface StatementOptions {
 const FIRST_POLL_MS = 50;
 const MAX_POLL_MS = 1_000;
 const DEFAULT_TIMEOUT_MS = 5 * 60_000;
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Runs one statement with `:name` parameters and waits until it has FINISHED; FAILED or ABORTED throw with the reason. */
 export async function executeStatement(
