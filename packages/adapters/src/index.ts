@@ -1,3 +1,4 @@
+export * from "./analytics/index.ts";
 export * from "./aws/clients.ts";
 export * from "./aws/trace-attributes.ts";
 export * from "./order/active-orders.ts";

@@ -1,9 +1,9 @@
 import type { LambdaClient } from "@aws-sdk/client-lambda";
+import type { AnalyticsWarehouse } from "@cloudcafe/adapters/analytics/redshift-data-warehouse";
 import { coldStartAvalanche, type ColdStartReport } from "./cores/cold-start.ts";
 import { invokeDeployedAvalanche, type DeployedColdStartReport } from "./cores/deployed-avalanche.ts";
 import { paymentRequestedEvent } from "./cores/payment-event.ts";
 import type { QueryStormReport } from "./cores/query-storm.ts";
-import type { AnalyticsWarehouse } from "./data-api.ts";
 import type { ColdStartRequest, DeployedColdStartRequest, QueryStormRequest } from "./events.ts";
 import type { StressPool } from "./pool.ts";
 import { runWorkload, type WorkloadReport } from "./workload.ts";

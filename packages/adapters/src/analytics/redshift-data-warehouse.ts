@@ -4,9 +4,9 @@ import {
   DescribeStatementCommand,
   ExecuteStatementCommand,
   GetStatementResultCommand,
+  RedshiftDataClient,
   type DescribeStatementResponse,
   type Field,
-  type RedshiftDataClient,
 } from "@aws-sdk/client-redshift-data";
 import { sleep } from "@cloudcafe/core/sleep";
 
@@ -27,44 +27,65 @@ export interface StatementOptions {
   timeoutMs?: number;
 }
 
+/** One record of a statement's result: its fields in column order. */
+export type ResultRecord = Field[];
+
+export interface RedshiftDataWarehouse {
+  /** Runs one statement with `:name` parameters and waits until it has FINISHED; FAILED or ABORTED throw with the reason. */
+  execute(sql: string, parameters?: Record<string, string | number>, options?: StatementOptions): Promise<DescribeStatementResponse>;
+  /** Runs statements in order as one transaction (BatchExecuteStatement) and waits until the batch has FINISHED. */
+  executeBatch(sqls: readonly string[], options?: StatementOptions): Promise<DescribeStatementResponse>;
+  /** The records of a finished statement's result, one GetStatementResult page at a time. */
+  resultPages(id: string): AsyncGenerator<ResultRecord[]>;
+}
+
+export interface RedshiftDataWarehouseOptions extends AnalyticsWarehouse {
+  client: RedshiftDataClient;
+}
+
 const FIRST_POLL_MS = 50;
 const MAX_POLL_MS = 1_000;
 const DEFAULT_TIMEOUT_MS = 5 * 60_000;
 
-/** Runs one statement with `:name` parameters and waits until it has FINISHED; FAILED or ABORTED throw with the reason. */
-export async function executeStatement(
-  client: RedshiftDataClient,
-  warehouse: AnalyticsWarehouse,
-  sql: string,
-  parameters: Record<string, string | number> = {},
-  options: StatementOptions = {},
-): Promise<DescribeStatementResponse> {
-  const entries = Object.entries(parameters);
-  const { Id } = await client.send(
-    new ExecuteStatementCommand({
-      WorkgroupName: warehouse.workgroupName,
-      Database: warehouse.database,
-      Sql: sql,
-      // The Data API takes every value as a string and lets Redshift convert it.
-      ...(entries.length > 0 ? { Parameters: entries.map(([name, value]) => ({ name, value: String(value) })) } : {}),
-    }),
-  );
-  return waitForStatement(client, requireId(Id), options);
+/** A Data API client with the SDK's endpoint, region and credentials (AWS when deployed, the local stand-in otherwise). */
+export function redshiftDataClient(): RedshiftDataClient {
+  return new RedshiftDataClient({ maxAttempts: 3 });
 }
 
-/** Runs statements in order as one transaction (BatchExecuteStatement) and waits until the batch has FINISHED. */
-export async function executeBatch(
-  client: RedshiftDataClient,
-  warehouse: AnalyticsWarehouse,
-  sqls: readonly string[],
-  options: StatementOptions = {},
-): Promise<DescribeStatementResponse> {
-  const { Id } = await client.send(new BatchExecuteStatementCommand({ WorkgroupName: warehouse.workgroupName, Database: warehouse.database, Sqls: [...sqls] }));
-  return waitForStatement(client, requireId(Id), options);
+export function redshiftDataWarehouse({ client, workgroupName, database }: RedshiftDataWarehouseOptions): RedshiftDataWarehouse {
+  const where = { WorkgroupName: workgroupName, Database: database };
+  return {
+    async execute(sql, parameters = {}, options = {}) {
+      const entries = Object.entries(parameters);
+      const { Id } = await client.send(
+        new ExecuteStatementCommand({
+          ...where,
+          Sql: sql,
+          // The Data API takes every value as a string and lets Redshift convert it.
+          ...(entries.length > 0 ? { Parameters: entries.map(([name, value]) => ({ name, value: String(value) })) } : {}),
+        }),
+      );
+      return waitForStatement(client, requireId(Id), options);
+    },
+
+    async executeBatch(sqls, options = {}) {
+      const { Id } = await client.send(new BatchExecuteStatementCommand({ ...where, Sqls: [...sqls] }));
+      return waitForStatement(client, requireId(Id), options);
+    },
+
+    async *resultPages(id) {
+      let nextToken: string | undefined;
+      do {
+        const page = await client.send(new GetStatementResultCommand({ Id: id, ...(nextToken ? { NextToken: nextToken } : {}) }));
+        yield page.Records ?? [];
+        nextToken = page.NextToken || undefined;
+      } while (nextToken);
+    },
+  };
 }
 
 /** Polls DescribeStatement with exponential backoff; past the timeout the statement is cancelled and this throws. */
-export async function waitForStatement(client: RedshiftDataClient, id: string, { timeoutMs = DEFAULT_TIMEOUT_MS }: StatementOptions = {}): Promise<DescribeStatementResponse> {
+async function waitForStatement(client: RedshiftDataClient, id: string, { timeoutMs = DEFAULT_TIMEOUT_MS }: StatementOptions): Promise<DescribeStatementResponse> {
   const deadline = Date.now() + timeoutMs;
   let delay = FIRST_POLL_MS;
   for (;;) {
@@ -80,16 +101,6 @@ export async function waitForStatement(client: RedshiftDataClient, id: string, {
     await sleep(delay);
     delay = Math.min(MAX_POLL_MS, Math.round(delay * 1.5));
   }
-}
-
-/** The records of a finished statement's result, one GetStatementResult page at a time. */
-export async function* resultPages(client: RedshiftDataClient, id: string): AsyncGenerator<Field[][]> {
-  let nextToken: string | undefined;
-  do {
-    const page = await client.send(new GetStatementResultCommand({ Id: id, ...(nextToken ? { NextToken: nextToken } : {}) }));
-    yield page.Records ?? [];
-    nextToken = page.NextToken || undefined;
-  } while (nextToken);
 }
 
 /** A field's value, checked against the union member the column must use. */
