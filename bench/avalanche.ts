@@ -21,7 +21,7 @@ export async function runAvalancheBench(): Promise<void> {
   const lambda = await startLambdaInvokeStandIn(
     {
       [FUNCTION_NAME]: {
-        handlerModule: new URL("../functions/payment/src/handler.ts", import.meta.url).href,
+        handlerModule: new URL("../functions/payment/src/lambda.ts", import.meta.url).href,
         env: {
           ...platform.resources.env,
           PAYMENT_INIT_DELAY_MS: "3000",

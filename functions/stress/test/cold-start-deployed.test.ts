@@ -20,7 +20,7 @@ beforeAll(async () => {
   useLocalEnv();
   lambda = await startLambdaInvokeStandIn({
     [PAYMENT_FUNCTION]: {
-      handlerModule: new URL("../../payment/src/handler.ts", import.meta.url).href,
+      handlerModule: new URL("../../payment/src/lambda.ts", import.meta.url).href,
       env: { PAYMENT_INIT_DELAY_MS: String(INIT_DELAY_MS), PAYMENT_FRAUD_ROUNDS: "2000", PAYMENT_GATEWAY_LATENCY_MS: "0", PAYMENT_GATEWAY_JITTER_MS: "0", PAYMENT_DECLINE_RATE: "0" },
       memoryMb: 512,
       reservedConcurrency: RESERVED_CONCURRENCY,

@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { coldStartAvalanche } from "../src/cores/cold-start.ts";
 import { paymentRequestedEvent } from "../src/cores/payment-event.ts";
 
-const PAYMENT_HANDLER = new URL("../../../functions/payment/src/handler.ts", import.meta.url).href;
+const PAYMENT_HANDLER = new URL("../../../functions/payment/src/lambda.ts", import.meta.url).href;
 
 /**
  * The avalanche against the real payment processor on the local engines (DynamoDB Local, the SNS stand-in): the

@@ -47,9 +47,19 @@ const FIRST_POLL_MS = 50;
 const MAX_POLL_MS = 1_000;
 const DEFAULT_TIMEOUT_MS = 5 * 60_000;
 
-/** A Data API client with the SDK's endpoint, region and credentials (AWS when deployed, the local stand-in otherwise). */
-export function redshiftDataClient(): RedshiftDataClient {
-  return new RedshiftDataClient({ maxAttempts: 3 });
+/** Endpoint, region and credentials given explicitly, as plain data so they can be handed to a worker thread. */
+export interface RedshiftDataConnection {
+  endpoint: string;
+  region: string;
+  credentials: { accessKeyId: string; secretAccessKey: string };
+}
+
+/**
+ * A Data API client. Without a connection, endpoint, region and credentials are the SDK's own from the environment:
+ * AWS when deployed, the local stand-in under the local platform (AWS_ENDPOINT_URL_REDSHIFT_DATA).
+ */
+export function redshiftDataClient(connection?: RedshiftDataConnection): RedshiftDataClient {
+  return new RedshiftDataClient({ maxAttempts: 3, ...connection });
 }
 
 export function redshiftDataWarehouse({ client, workgroupName, database }: RedshiftDataWarehouseOptions): RedshiftDataWarehouse {

@@ -16,7 +16,7 @@ import { COLD_START_P99_TARGET_MS } from "../scenarios.ts";
 export { COLD_START_P99_TARGET_MS };
 
 export interface ColdStartOptions {
-  /** Absolute path or file URL of the handler module (the payment processor: `functions/payment/src/handler.ts`). */
+  /** Absolute path or file URL of the handler module (the payment processor: `functions/payment/src/lambda.ts`). */
   handlerModule: string;
   exportName?: string;
   /** Builds the event of invocation `index`. */

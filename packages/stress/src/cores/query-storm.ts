@@ -5,6 +5,7 @@ import {
   redshiftDataWarehouse,
   stringField,
   type AnalyticsWarehouse,
+  type RedshiftDataConnection,
   type RedshiftDataWarehouse,
   type ResultRecord,
 } from "@cloudcafe/adapters/analytics/redshift-data-warehouse";
@@ -28,6 +29,8 @@ export interface QueryStormOptions extends AnalyticsWarehouse {
   rowsPerQuery: number;
   /** Rows the fact table must hold; generated on first use. */
   tableRows: number;
+  /** How to reach the Data API when not from the environment (the CLI without a configured endpoint). */
+  connection?: RedshiftDataConnection;
 }
 
 export interface QueryStormReport {
@@ -161,7 +164,7 @@ async function reportRows(warehouse: RedshiftDataWarehouse, first: number, count
 }
 
 export async function runQueryStorm(options: QueryStormOptions): Promise<QueryStormReport> {
-  const client = redshiftDataClient();
+  const client = redshiftDataClient(options.connection);
   const warehouse = redshiftDataWarehouse({ client, workgroupName: options.workgroupName, database: options.database });
   try {
     await ensureAnalyticsFacts(warehouse, options.tableRows);
