@@ -1,14 +1,4 @@
-/** Resolves after `ms`, or at once when the signal aborts (callers check the signal themselves). */
-export type Sleep = (ms: number, signal?: AbortSignal) => Promise<void>;
+import type { sleep } from "@cloudcafe/core/sleep";
 
-export const sleep: Sleep = (ms, signal) =>
-  new Promise((resolve) => {
-    if (signal?.aborted) return resolve();
-    const done = () => {
-      clearTimeout(timer);
-      signal?.removeEventListener("abort", done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal?.addEventListener("abort", done, { once: true });
-  });
+/** How the console waits between polls and retries; tests inject one that records the delay and returns at once. */
+export type Sleep = typeof sleep;

@@ -6,6 +6,7 @@
 import type { AddressInfo } from "node:net";
 import { type ServerType, serve } from "@hono/node-server";
 import { afterAll, beforeAll, describe, expect, expectTypeOf, it } from "vitest";
+import { sleep } from "@cloudcafe/core/sleep";
 import { createOrderApp } from "@cloudcafe/order/app";
 import { sharedOrderRuntime } from "@cloudcafe/order/runtime";
 import { type StressRunView, createRunRegistry, createStressPool, fixedAllowance, stressRoutes } from "@cloudcafe/stress";
@@ -14,7 +15,6 @@ import { ApiError } from "../src/api/errors.ts";
 import type { Catalog, StressRun } from "../src/api/types.ts";
 import { addToCart, emptyCart, previewSubtotalCents, toOrderRequest, type Cart } from "../src/cart/cart.ts";
 import { newSubmission, submitOrder } from "../src/orders/submission.ts";
-import { sleep } from "../src/wait.ts";
 
 const OPERATOR_TOKEN = "contract-operator-token";
 const quiet = () => {};

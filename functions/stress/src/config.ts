@@ -28,7 +28,7 @@ export function stressFunctionConfig(): StressFunctionConfig {
   if (!config) {
     const env = parseOrThrow(environment, process.env, "stress function environment");
     config = {
-      paymentHandlerModule: () => env.PAYMENT_HANDLER_MODULE ?? import.meta.resolve("@cloudcafe/payment/handler"),
+      paymentHandlerModule: () => env.PAYMENT_HANDLER_MODULE ?? import.meta.resolve("@cloudcafe/payment/lambda"),
       ...(env.PAYMENT_FUNCTION_NAME ? { paymentFunctionName: env.PAYMENT_FUNCTION_NAME } : {}),
       pool: env.STRESS_POOL,
     };

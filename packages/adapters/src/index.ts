@@ -1,3 +1,4 @@
+export * from "./analytics/index.ts";
 export * from "./aws/clients.ts";
 export * from "./aws/sqs-batch-handler.ts";
 export * from "./aws/trace-attributes.ts";

@@ -7,8 +7,6 @@ export interface LocalPlatform {
   readonly engines: LocalEngines;
   readonly endpoints: LocalEndpoints;
   readonly resources: LocalResources;
-  /** False while the adapters package has no `migrateDatabase` yet. */
-  readonly migrated: boolean;
 }
 
 export interface StartPlatformOptions {
@@ -38,8 +36,8 @@ export async function startPlatform(options: StartPlatformOptions): Promise<Loca
       ...(options.nameSuffix ? { nameSuffix: options.nameSuffix } : {}),
       ...(process.env.CLOUDCAFE_OPERATOR_TOKEN ? { operatorTokenValue: process.env.CLOUDCAFE_OPERATOR_TOKEN } : {}),
     });
-    const migrated = await migrateLocalDatabase(endpoints.databaseUrl);
-    return { engines, endpoints, resources, migrated };
+    await migrateLocalDatabase(endpoints.databaseUrl);
+    return { engines, endpoints, resources };
   } catch (error) {
     await engines.stop();
     throw error;

@@ -11,6 +11,7 @@ import {
   type Field,
 } from "@aws-sdk/client-redshift-data";
 import { afterAll, describe, expect, it } from "vitest";
+import { sleep } from "@cloudcafe/core/sleep";
 import { useLocalEnv } from "../src/testing/env.ts";
 
 /**
@@ -21,8 +22,6 @@ const env = useLocalEnv();
 const warehouse = { WorkgroupName: env.ANALYTICS_WORKGROUP_NAME!, Database: env.ANALYTICS_DATABASE_NAME! };
 const client = new RedshiftDataClient({ maxAttempts: 1 });
 afterAll(() => client.destroy());
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function execute(sql: string, input: Partial<ExecuteStatementCommandInput> = {}): Promise<string> {
   const { Id } = await client.send(new ExecuteStatementCommand({ ...warehouse, Sql: sql, ...input }));

@@ -1,6 +1,6 @@
+import { boundedParallel } from "@cloudcafe/adapters/analytics/concurrency";
 import { emptyTierCounts, tiers, type Tier } from "./cores/batch-calculation.ts";
 import { sha256Hex } from "./cores/hashing.ts";
-import { boundedParallel } from "./concurrency.ts";
 import type { StressPool } from "./pool.ts";
 
 export interface BatchRunOptions {

@@ -1,3 +1,4 @@
+import { sleep } from "@cloudcafe/core/sleep";
 import type { WorkUnit } from "./cores/units.ts";
 import type { StressPool } from "./pool.ts";
 
@@ -51,19 +52,6 @@ const cpuMillis = () => {
   return (usage.user + usage.system) / 1000;
 };
 
-function pause(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal?.aborted) return resolve();
-    const done = () => {
-      clearTimeout(timer);
-      signal?.removeEventListener("abort", done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal?.addEventListener("abort", done, { once: true });
-  });
-}
-
 const clamp = (value: number, low: number, high: number) => Math.min(high, Math.max(low, value));
 const round3 = (value: number) => Math.round(value * 1000) / 1000;
 
@@ -115,7 +103,8 @@ export async function runAtCpuTarget(options: CpuTargetOptions): Promise<CpuRunR
       );
       for (const slice of slices) units += slice.units;
     }
-    await pause(Math.min(periodMs - (performance.now() - periodStart), remainingMs), signal);
+    // A cancel cuts the pause short; the loop then closes the run.
+    await sleep(Math.min(periodMs - (performance.now() - periodStart), remainingMs), signal).catch(() => undefined);
 
     const wall = performance.now();
     const cpu = cpuMillis();

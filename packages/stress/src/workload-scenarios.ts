@@ -1,9 +1,9 @@
 import type { LambdaClient } from "@aws-sdk/client-lambda";
+import type { AnalyticsWarehouse, RedshiftDataConnection } from "@cloudcafe/adapters/analytics/redshift-data-warehouse";
 import { coldStartAvalanche, type ColdStartReport } from "./cores/cold-start.ts";
 import { invokeDeployedAvalanche, type DeployedColdStartReport } from "./cores/deployed-avalanche.ts";
 import { paymentRequestedEvent } from "./cores/payment-event.ts";
 import type { QueryStormReport } from "./cores/query-storm.ts";
-import type { AnalyticsWarehouse } from "./data-api.ts";
 import type { ColdStartRequest, DeployedColdStartRequest, QueryStormRequest } from "./events.ts";
 import type { StressPool } from "./pool.ts";
 import { runWorkload, type WorkloadReport } from "./workload.ts";
@@ -35,13 +35,21 @@ export function runDeployedColdStartScenario(
   });
 }
 
-/** The analytics query storm with its telemetry; queries and row processing run in a pool thread. */
-export function runQueryStormScenario(pool: StressPool, warehouse: AnalyticsWarehouse, request: QueryStormRequest): Promise<WorkloadReport<QueryStormReport>> {
+/**
+ * The analytics query storm with its telemetry; queries and row processing run in a pool thread. `connection`: how
+ * that thread reaches the Data API when the environment does not say.
+ */
+export function runQueryStormScenario(
+  pool: StressPool,
+  warehouse: AnalyticsWarehouse,
+  request: QueryStormRequest,
+  connection?: RedshiftDataConnection,
+): Promise<WorkloadReport<QueryStormReport>> {
   return runWorkload({
     scenario: "query-storm",
     allowance: pool.allowance,
     parameters: request,
-    run: () => pool.run({ kind: "query-storm", options: { ...warehouse, ...request } }),
+    run: () => pool.run({ kind: "query-storm", options: { ...warehouse, ...request, ...(connection ? { connection } : {}) } }),
     summarise: (report) => ({ durations: report.queryMs, count: report.queries }),
   });
 }

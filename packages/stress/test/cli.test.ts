@@ -82,6 +82,16 @@ describe("npm run stress", () => {
     expect(stdout).toContain('"Name":"QueryDurationP99"');
   });
 
+  it("runs query-storm against the local stand-in's port when no Data API endpoint is configured", async () => {
+    const standIn = new URL(process.env.AWS_ENDPOINT_URL_REDSHIFT_DATA!);
+    const { code, stdout, stderr } = await runCli(["query-storm", "--queries", "1", "--concurrency", "1", "--rows-per-query", "1000", "--table-rows", "20000"], {
+      AWS_ENDPOINT_URL_REDSHIFT_DATA: "",
+      CLOUDCAFE_REDSHIFT_DATA_PORT: standIn.port,
+    });
+    expect(code, stderr).toBe(0);
+    expect(finalReport<{ result: unknown }>(stdout).result).toMatchObject({ queries: 1, failed: 0, rowsProcessed: 1_000 });
+  });
+
   it("refuses an unknown scenario with the usage line", async () => {
     const unknown = await runCli(["espresso-storm"]);
     expect(unknown.code).toBe(1);

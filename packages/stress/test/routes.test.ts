@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { sleep } from "@cloudcafe/core/sleep";
 import { createServiceApp } from "@cloudcafe/http";
 import { createLogger } from "@cloudcafe/observability";
 import { fixedAllowance } from "../src/allowance.ts";
@@ -71,7 +72,7 @@ describe("stress routes", () => {
 
     const app = serviceApp();
     for (let check = 0; check < 10; check += 1) {
-      await new Promise((resolve) => setTimeout(resolve, 150));
+      await sleep(150);
       const health = await app.request("/health");
       expect(health.status).toBe(200);
     }

@@ -1,4 +1,5 @@
-import { type Sleep, sleep as realSleep } from "../wait.ts";
+import { sleep as realSleep } from "@cloudcafe/core/sleep";
+import type { Sleep } from "../wait.ts";
 import { isApiError } from "./errors.ts";
 
 export interface RetryOptions {

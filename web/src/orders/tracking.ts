@@ -1,7 +1,8 @@
+import { sleep as realSleep } from "@cloudcafe/core/sleep";
 import type { ApiClient } from "../api/client.ts";
 import { isApiError } from "../api/errors.ts";
 import type { Order, OrderStatus } from "../api/types.ts";
-import { type Sleep, sleep as realSleep } from "../wait.ts";
+import type { Sleep } from "../wait.ts";
 
 export const isSettled = (status: OrderStatus) => status !== "PENDING";
 
@@ -27,7 +28,12 @@ export async function trackOrder(client: Pick<ApiClient, "getOrder">, orderId: s
   const wait = options.sleep ?? realSleep;
   let interval = options.intervalMs ?? 750;
   for (let read = 1; read <= maxReads; read++) {
-    await wait(interval, options.signal);
+    try {
+      await wait(interval, options.signal);
+    } catch (error) {
+      if (options.signal?.aborted) return "aborted";
+      throw error;
+    }
     if (options.signal?.aborted) return "aborted";
     try {
       const { data, traceId } = await client.getOrder(orderId, options.signal);

@@ -1,3 +1,4 @@
+import { sleep } from "@cloudcafe/core/sleep";
 import type { ApiClient } from "../api/client.ts";
 import { uuidV4 } from "../api/random.ts";
 import { withRetries } from "../api/retry.ts";
@@ -5,7 +6,6 @@ import type { StressRun } from "../api/types.ts";
 import type { OperatorTokenStore } from "../stress/operator-token.ts";
 import { checkStressForm } from "../stress/scenarios.ts";
 import { createStore } from "../store.ts";
-import { sleep } from "../wait.ts";
 import { describeError } from "../views/describe-error.ts";
 import { h, replaceContent } from "../views/dom.ts";
 import { stressFormView, stressRunsView } from "../views/stress.ts";

@@ -109,7 +109,6 @@ async function main(): Promise<void> {
   say("starting engines ...");
   const platform = await startPlatform({ config });
   running.platform = platform;
-  if (!platform.migrated) say("@cloudcafe/adapters exports no migrateDatabase yet: database not migrated");
   // Handlers read SST links and endpoints when first used, so the environment must be in place before they load.
   Object.assign(process.env, platform.resources.env);
 

@@ -1,8 +1,9 @@
 import { join } from "node:path";
+import { sleep } from "@cloudcafe/core/sleep";
 import type { LocalConfig } from "../config.ts";
 import { spawnChild, type ManagedChild, type SpawnChildOptions } from "../process/children.ts";
 import { recordDaemon } from "../process/daemons.ts";
-import { isPortOpen, sleep } from "../process/net.ts";
+import { isPortOpen } from "../process/net.ts";
 import { tsxCommand } from "../process/tsx-node.ts";
 
 /** A running engine: either started here, or found already running and reused as is. */

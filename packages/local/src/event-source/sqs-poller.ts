@@ -7,8 +7,8 @@ import {
   type SQSClient,
 } from "@aws-sdk/client-sqs";
 import type { Callback, Context, SQSBatchResponse, SQSEvent } from "aws-lambda";
+import { sleep } from "@cloudcafe/core/sleep";
 import { createLogger, type Logger } from "@cloudcafe/observability";
-import { sleep } from "../process/net.ts";
 import { lambdaContext } from "./lambda-context.ts";
 import { sqsEvent } from "./sqs-event.ts";
 

@@ -1,7 +1,7 @@
 import { spawn, type SpawnOptions } from "node:child_process";
 import { mkdirSync, openSync, closeSync } from "node:fs";
 import { dirname } from "node:path";
-import { sleep } from "./net.ts";
+import { sleep } from "@cloudcafe/core/sleep";
 
 export interface ManagedChild {
   readonly name: string;

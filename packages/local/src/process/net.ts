@@ -1,4 +1,5 @@
 import { connect } from "node:net";
+import { sleep } from "@cloudcafe/core/sleep";
 
 /** True when something accepts TCP connections on host:port. */
 export function isPortOpen(host: string, port: number, timeoutMs = 1_000): Promise<boolean> {
@@ -13,8 +14,6 @@ export function isPortOpen(host: string, port: number, timeoutMs = 1_000): Promi
     socket.once("error", () => done(false));
   });
 }
-
-export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** Polls `check` until it returns true; throws with `what` in the message when `timeoutMs` runs out. */
 export async function waitUntil(what: string, check: () => Promise<boolean>, timeoutMs: number, intervalMs = 200): Promise<void> {

@@ -18,8 +18,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const keepEngines = process.env.CI !== "true";
   const platform = await startPlatform({ config: readLocalConfig(), daemon: keepEngines, nameSuffix });
   const { env, ...resources } = platform.resources;
-  if (!platform.migrated) console.warn("[local] @cloudcafe/adapters has no migrateDatabase yet: database not migrated");
-  const provided: LocalTestPlatform = { env, endpoints: platform.endpoints, resources, nameSuffix, migrated: platform.migrated };
+  const provided: LocalTestPlatform = { env, endpoints: platform.endpoints, resources, nameSuffix };
   project.provide("cloudcafeLocal", provided);
   // Workers are forked after global setup and inherit this environment, so even modules that read it at import
   // time in a test file see the local endpoints and links.

@@ -7,7 +7,6 @@ export interface LocalTestPlatform {
   readonly resources: Omit<LocalResources, "env">;
   /** Appended to every resource name of this run (`-t<pid>`), so parallel runs never share a queue. */
   readonly nameSuffix: string;
-  readonly migrated: boolean;
 }
 
 declare module "vitest" {

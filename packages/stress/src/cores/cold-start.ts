@@ -1,6 +1,6 @@
 import { isAbsolute } from "node:path";
 import { pathToFileURL } from "node:url";
-import { boundedParallel } from "../concurrency.ts";
+import { boundedParallel } from "@cloudcafe/adapters/analytics/concurrency";
 import { percentiles, type Percentiles } from "../percentiles.ts";
 import type { EnvironmentConfig, InvocationOutcome } from "./cold-start-environment.ts";
 import { ExecutionEnvironment as Environment } from "./execution-environment.ts";

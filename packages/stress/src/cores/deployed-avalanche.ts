@@ -1,5 +1,5 @@
 import { InvokeCommand, TooManyRequestsException, type LambdaClient } from "@aws-sdk/client-lambda";
-import { boundedParallel } from "../concurrency.ts";
+import { boundedParallel } from "@cloudcafe/adapters/analytics/concurrency";
 import { percentiles } from "../percentiles.ts";
 import { COLD_START_P99_TARGET_MS, type ColdStartReport } from "./cold-start.ts";
 

@@ -1,6 +1,14 @@
-import { RedshiftDataClient, type Field } from "@aws-sdk/client-redshift-data";
-import { boundedParallel } from "../concurrency.ts";
-import { executeBatch, executeStatement, longField, resultPages, stringField, type AnalyticsWarehouse } from "../data-api.ts";
+import { boundedParallel } from "@cloudcafe/adapters/analytics/concurrency";
+import {
+  longField,
+  redshiftDataClient,
+  redshiftDataWarehouse,
+  stringField,
+  type AnalyticsWarehouse,
+  type RedshiftDataConnection,
+  type RedshiftDataWarehouse,
+  type ResultRecord,
+} from "@cloudcafe/adapters/analytics/redshift-data-warehouse";
 import { percentiles, type Percentiles } from "../percentiles.ts";
 
 /**
@@ -21,6 +29,8 @@ export interface QueryStormOptions extends AnalyticsWarehouse {
   rowsPerQuery: number;
   /** Rows the fact table must hold; generated on first use. */
   tableRows: number;
+  /** How to reach the Data API when not from the environment (the CLI without a configured endpoint). */
+  connection?: RedshiftDataConnection;
 }
 
 export interface QueryStormReport {
@@ -103,7 +113,7 @@ function rowNumbers(rows: number): string {
  * Creates and fills the fact table up to `tableRows` rows, in one transaction that locks the table, so concurrent
  * storms neither race nor insert a row twice (Redshift does not enforce primary keys).
  */
-export async function ensureAnalyticsFacts(client: RedshiftDataClient, warehouse: AnalyticsWarehouse, tableRows: number): Promise<void> {
+export async function ensureAnalyticsFacts(warehouse: RedshiftDataWarehouse, tableRows: number): Promise<void> {
   if (!Number.isSafeInteger(tableRows) || tableRows < 1) throw new Error(`tableRows must be a positive integer, got ${tableRows}`);
   const seed = [
     `create schema if not exists ${ANALYTICS_SCHEMA}`,
@@ -123,7 +133,7 @@ export async function ensureAnalyticsFacts(client: RedshiftDataClient, warehouse
   ];
   for (let attempt = 1; ; attempt += 1) {
     try {
-      await executeBatch(client, warehouse, seed);
+      await warehouse.executeBatch(seed);
       return;
     } catch (error) {
       if (attempt >= SEED_ATTEMPTS) throw error;
@@ -132,7 +142,7 @@ export async function ensureAnalyticsFacts(client: RedshiftDataClient, warehouse
 }
 
 /** A result record of the report query, checked column by column. */
-function factRow(record: Field[]): FactRow {
+function factRow(record: ResultRecord): FactRow {
   return {
     store_id: longField(record[0], "store_id"),
     hour: longField(record[1], "hour"),
@@ -143,24 +153,21 @@ function factRow(record: Field[]): FactRow {
 }
 
 /** One report's rows: the query, then every page of its result. */
-async function reportRows(client: RedshiftDataClient, warehouse: AnalyticsWarehouse, first: number, count: number): Promise<FactRow[]> {
-  const { Id } = await executeStatement(
-    client,
-    warehouse,
+async function reportRows(warehouse: RedshiftDataWarehouse, first: number, count: number): Promise<FactRow[]> {
+  const { Id } = await warehouse.execute(
     `select store_id, hour, product, quantity, amount_cents from ${FACTS} where id >= :first_id and id < :end_id`,
     { first_id: first, end_id: first + count },
   );
   const rows: FactRow[] = [];
-  for await (const records of resultPages(client, Id!)) for (const record of records) rows.push(factRow(record));
+  for await (const records of warehouse.resultPages(Id!)) for (const record of records) rows.push(factRow(record));
   return rows;
 }
 
 export async function runQueryStorm(options: QueryStormOptions): Promise<QueryStormReport> {
-  // Endpoint, region and credentials from the environment: AWS when deployed, the local stand-in otherwise.
-  const client = new RedshiftDataClient({ maxAttempts: 3 });
-  const warehouse = { workgroupName: options.workgroupName, database: options.database };
+  const client = redshiftDataClient(options.connection);
+  const warehouse = redshiftDataWarehouse({ client, workgroupName: options.workgroupName, database: options.database });
   try {
-    await ensureAnalyticsFacts(client, warehouse, options.tableRows);
+    await ensureAnalyticsFacts(warehouse, options.tableRows);
     const queryMs: number[] = [];
     const reportMs: number[] = [];
     let failed = 0;
@@ -173,7 +180,7 @@ export async function runQueryStorm(options: QueryStormOptions): Promise<QuerySt
       const first = (index * options.rowsPerQuery) % Math.max(1, options.tableRows - options.rowsPerQuery + 1);
       const sent = performance.now();
       try {
-        const rows = await reportRows(client, warehouse, first, options.rowsPerQuery);
+        const rows = await reportRows(warehouse, first, options.rowsPerQuery);
         queryMs.push(performance.now() - sent);
         const report = summariseFacts(rows);
         reportMs.push(performance.now() - sent);
