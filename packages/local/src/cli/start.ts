@@ -61,6 +61,7 @@ async function startPollers(platform: LocalPlatform): Promise<string[]> {
         functionName: mapping.functionName,
         batchSize: mapping.batchSize,
         maximumBatchingWindowSeconds: mapping.maximumBatchingWindowSeconds,
+        reportBatchItemFailures: mapping.reportBatchItemFailures,
         functionTimeoutSeconds: mapping.functionTimeoutSeconds,
         memoryLimitMb: mapping.memoryLimitMb,
         concurrency: mapping.concurrency,
