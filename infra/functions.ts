@@ -6,11 +6,12 @@ import {
   apiFunctions,
   eventSourceMappings,
   lambdaArchitecture,
+  scenarioNames,
   scheduledFunctions,
   type EventSourceMappingSpec,
   type LambdaSpec,
+  type ScenarioName,
 } from "@cloudcafe/catalog";
-import { scenarioNames, type ScenarioName } from "@cloudcafe/stress/scenarios";
 import type { FisLambdaExtension } from "./chaos.ts";
 import type { Analytics } from "./data.ts";
 import type { Network, SecurityGroups } from "./network.ts";
@@ -28,7 +29,7 @@ export const HANDLERS = [
   ...Object.values(apiFunctions),
 ].map(handlerOf);
 
-/** The stress package owns the scenario names; each has its Lambda entry at functions/stress/src/<scenario>.ts. */
+/** Every stress scenario the catalog names has its Lambda entry at functions/stress/src/<scenario>.ts. */
 export const STRESS_SCENARIOS: readonly ScenarioName[] = scenarioNames;
 
 export const stressHandler = (scenario: ScenarioName) => `functions/stress/src/${scenario}.handler`;

@@ -5,8 +5,8 @@
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { cpuScenarios, workloadScenarios } from "@cloudcafe/stress/scenarios";
 import {
+  cpuScenarios,
   deadLetterRetentionSeconds,
   eventSourceMappings,
   metricNamespaces,
@@ -14,6 +14,7 @@ import {
   streams,
   tables,
   topics,
+  workloadScenarios,
 } from "@cloudcafe/catalog";
 import { ALARMS, PAYMENT_DURATION_GUARD } from "../../observability.ts";
 import { EXPERIMENTS, FIS_CONFIG_PREFIX, FIS_EXEC_WRAPPER, fisExtensionParameter } from "../../chaos.ts";

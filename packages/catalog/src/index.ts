@@ -11,3 +11,4 @@ export * from "./messaging.ts";
 export * from "./services.ts";
 export * from "./functions.ts";
 export * from "./metrics.ts";
+export * from "./stress.ts";

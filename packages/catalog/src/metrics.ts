@@ -7,3 +7,5 @@ export const metricNamespaces = {
   loyalty: "CloudCafe/Loyalty",
   analytics: "CloudCafe/Analytics",
 } as const;
+
+export type MetricNamespaceKey = keyof typeof metricNamespaces;
