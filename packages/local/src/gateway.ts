@@ -21,7 +21,7 @@ export function albRules(targets: Partial<Record<AlbServiceKey, string>>): Gatew
     const target = targets[service];
     return target ? [{ service, pathPatterns: albRule(service).pathPatterns, target }] : [];
   });
-  if (targets.order) rules.push({ service: "order", pathPatterns: ["/ready"], target: targets.order });
+  if (targets.order) rules.push({ service: "order", pathPatterns: ["/ready", "/ready/*"], target: targets.order });
   return rules;
 }
 
