@@ -37,6 +37,17 @@ export interface EventSourceMappingSpec extends LambdaSpec {
   readonly local: { readonly concurrency: number; readonly maximumBatchingWindowSeconds?: number };
 }
 
+/** The order service's event handlers and jobs share one size. */
+const orderHandler = { memoryMb: 512, timeoutSeconds: 30 } as const;
+/** Its queue consumers take batches of up to 10 as they come and report the failed messages. */
+const orderQueueConsumer = {
+  ...orderHandler,
+  batchSize: 10,
+  maximumBatchingWindowSeconds: 0,
+  reportBatchItemFailures: true,
+  local: { concurrency: 2, maximumBatchingWindowSeconds: 1 },
+} as const;
+
 export const eventSourceMappings = {
   paymentProcessor: {
     name: "payment-processor",
@@ -54,23 +65,13 @@ export const eventSourceMappings = {
     name: "order-submission",
     handlerModule: "functions/order/src/events/submission.ts",
     queue: "orderSubmission",
-    batchSize: 10,
-    maximumBatchingWindowSeconds: 0,
-    reportBatchItemFailures: true,
-    memoryMb: 512,
-    timeoutSeconds: 30,
-    local: { concurrency: 2, maximumBatchingWindowSeconds: 1 },
+    ...orderQueueConsumer,
   },
   orderPaymentResults: {
     name: "order-payment-results",
     handlerModule: "functions/order/src/events/payment-results.ts",
     queue: "paymentResults",
-    batchSize: 10,
-    maximumBatchingWindowSeconds: 0,
-    reportBatchItemFailures: true,
-    memoryMb: 512,
-    timeoutSeconds: 30,
-    local: { concurrency: 2, maximumBatchingWindowSeconds: 1 },
+    ...orderQueueConsumer,
   },
 } as const satisfies Record<string, EventSourceMappingSpec>;
 
@@ -85,8 +86,7 @@ export const scheduledFunctions = {
     name: "outbox-relay",
     handlerModule: "functions/order/src/jobs/outbox-relay.ts",
     schedule: "rate(1 minute)",
-    memoryMb: 512,
-    timeoutSeconds: 30,
+    ...orderHandler,
   },
 } as const satisfies Record<string, ScheduledFunctionSpec>;
 
