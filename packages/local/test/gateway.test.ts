@@ -91,6 +91,21 @@ describe("local gateway (ALB stand-in)", () => {
     }
   });
 
+  it("routes each service the catalog puts behind the ALB to its own address", async () => {
+    const menu = await startRecordingService();
+    const both = await startGateway({ port: 0, rules: albRules({ order: upstream.url, menu: menu.url }) });
+    try {
+      expect((await fetch(`${both.url}/api/menu/items?store=s-1`)).status).toBe(201);
+      expect(menu.seen.at(-1)).toMatchObject({ method: "GET", url: "/api/menu/items?store=s-1" });
+      expect((await fetch(`${both.url}/api/orders/ord-2`)).status).toBe(201);
+      expect(upstream.seen.at(-1)).toMatchObject({ method: "GET", url: "/api/orders/ord-2" });
+      expect(menu.seen).toHaveLength(1);
+    } finally {
+      await both.stop();
+      await new Promise<void>((resolve) => menu.server.close(() => resolve()));
+    }
+  });
+
   it("answers 502 in the error contract when the target service is down", async () => {
     const down = await startGateway({ port: 0, rules: albRules({ order: await closedPortUrl() }) });
     try {

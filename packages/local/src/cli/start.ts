@@ -7,6 +7,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
+import { services } from "@cloudcafe/catalog";
 import { createLogger } from "@cloudcafe/observability";
 import { sqsClientFor } from "../aws-clients.ts";
 import { readLocalConfig } from "../config.ts";
@@ -60,6 +61,7 @@ async function startPollers(platform: LocalPlatform): Promise<string[]> {
         functionName: mapping.functionName,
         batchSize: mapping.batchSize,
         maximumBatchingWindowSeconds: mapping.maximumBatchingWindowSeconds,
+        reportBatchItemFailures: mapping.reportBatchItemFailures,
         functionTimeoutSeconds: mapping.functionTimeoutSeconds,
         memoryLimitMb: mapping.memoryLimitMb,
         concurrency: mapping.concurrency,
@@ -132,7 +134,7 @@ async function main(): Promise<void> {
     rows.push([engine.name, engine.url, `${healthy ? "healthy" : "DOWN"}${engine.reused ? " (already running, reused)" : ""}`]);
   }
   rows.push(["order service", orderUrl, orderStatus]);
-  rows.push(["gateway (ALB)", running.gateway.url, "listening: /api/orders -> order service"]);
+  rows.push(["gateway (ALB)", running.gateway.url, `listening: ${services.order.pathPrefix} -> order service`]);
   rows.push(["web console", `${running.gateway.url}/`, webRoot ? "served from web/dist" : "not built (npm run build -w web)"]);
   printTable(rows);
   const { ANALYTICS_WORKGROUP_NAME: workgroup, ANALYTICS_DATABASE_NAME: database } = platform.resources.env;
