@@ -5,18 +5,19 @@ import { startKinesis } from "@cloudcafe/local/engines/kinesis";
 import { startSqsSns } from "@cloudcafe/local/engines/sqs-sns";
 import type { SqsPoller } from "@cloudcafe/local/event-source/sqs-poller";
 import { createResources, deleteResources } from "@cloudcafe/local/resources";
+import { freePort } from "@cloudcafe/local/process/net";
 import { localPlatform } from "@cloudcafe/local/testing/env";
 import { anOrder, bodyOf, eventsFor, postOrder, waitFor } from "./support.ts";
 import { startFlowPollers } from "./pollers.ts";
 
 /*
- * This suite stops engines, so it runs its own fauxqs (SQS+SNS) and kinesalite on ports of its own instead of
- * the shared ones. Both keep state in memory: after a restart the resources are created again, as `npm start`
+ * This suite stops engines, so it runs its own fauxqs (SQS+SNS) and kinesalite on free ports of its own instead of
+ * the shared ones (so parallel test runs never share them). Both keep state in memory: after a restart the resources are created again, as `npm start`
  * would. What must survive is the order's pending work, which lives in the Postgres outbox, not in the engines.
  */
 const shared = localPlatform();
 const base = readLocalConfig();
-const config = { ...base, ports: { ...base.ports, sqsSns: 18_311, kinesis: 18_312 } };
+const config = { ...base, ports: { ...base.ports, sqsSns: await freePort(), kinesis: await freePort() } };
 const nameSuffix = `-outage${process.pid}`;
 
 let sqsSns = await startSqsSns({ config, daemon: false });
