@@ -10,13 +10,20 @@ export interface ServiceSpec {
   readonly healthPath: string;
   /** Priority of its listener rule on the internet-facing ALB; absent for a service behind the internal NLB. */
   readonly albPriority?: number;
+  /** Its container / instance entry (`functions/<service>/src/server.ts`), relative to the repository root. */
+  readonly serverModule: string;
+  /** Where `npm start` runs it on the laptop (`CLOUDCAFE_<SERVICE>_PORT` overrides), as every service owns 8080 in AWS. */
+  readonly localPort: number;
 }
 
+const entry = <const Name extends string>(name: Name, localPort: number) =>
+  ({ port: servicePort, healthPath: "/health", serverModule: `functions/${name}/src/server.ts`, localPort }) as const;
+
 export const services = {
-  order: { port: servicePort, pathPrefix: "/api/orders", healthPath: "/health", albPriority: 100 },
-  inventory: { port: servicePort, pathPrefix: "/api/inventory", healthPath: "/health", albPriority: 300 },
-  menu: { port: servicePort, pathPrefix: "/api/menu", healthPath: "/health", albPriority: 200 },
-  loyalty: { port: servicePort, pathPrefix: "/api/loyalty", healthPath: "/health" },
+  order: { ...entry("order", 8080), pathPrefix: "/api/orders", albPriority: 100 },
+  inventory: { ...entry("inventory", 8082), pathPrefix: "/api/inventory", albPriority: 300 },
+  menu: { ...entry("menu", 8081), pathPrefix: "/api/menu", albPriority: 200 },
+  loyalty: { ...entry("loyalty", 8083), pathPrefix: "/api/loyalty" },
 } as const satisfies Record<string, ServiceSpec>;
 
 export type ServiceKey = keyof typeof services;

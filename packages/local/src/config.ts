@@ -1,5 +1,5 @@
 import { join } from "node:path";
-import { analyticsWarehouse, services } from "@cloudcafe/catalog";
+import { analyticsWarehouse, type ServiceKey, services } from "@cloudcafe/catalog";
 import { repoRoot } from "./paths.ts";
 
 /**
@@ -15,7 +15,8 @@ export interface LocalConfig {
     readonly kinesis: number;
     readonly redshiftData: number;
     readonly gateway: number;
-    readonly orderService: number;
+    /** Each HTTP service's local port: the catalog's `localPort`, or `CLOUDCAFE_<SERVICE>_PORT`. */
+    readonly services: Readonly<Record<ServiceKey, number>>;
   };
   /** Directory for engine logs and pid files (git-ignored). */
   readonly stateDir: string;
@@ -39,7 +40,9 @@ export function readLocalConfig(): LocalConfig {
       kinesis: port("CLOUDCAFE_KINESIS_PORT", 4567),
       redshiftData: port("CLOUDCAFE_REDSHIFT_DATA_PORT", analyticsWarehouse.local.dataApiPort),
       gateway: port("CLOUDCAFE_GATEWAY_PORT", 3000),
-      orderService: port("CLOUDCAFE_ORDER_PORT", services.order.port),
+      services: Object.fromEntries(
+        (Object.keys(services) as ServiceKey[]).map((key) => [key, port(`CLOUDCAFE_${key.toUpperCase()}_PORT`, services[key].localPort)]),
+      ) as Record<ServiceKey, number>,
     },
     stateDir: process.env.CLOUDCAFE_STATE_DIR ?? join(repoRoot, ".local"),
   };
