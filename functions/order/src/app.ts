@@ -2,7 +2,6 @@ import type { Hono } from "hono";
 import type { OrderService } from "@cloudcafe/core";
 import { createServiceApp, type DependencyCheck, healthRoutes } from "@cloudcafe/http";
 import type { Logger, Metrics } from "@cloudcafe/observability";
-import { catalogRoutes } from "./routes/catalog.ts";
 import { orderRoutes } from "./routes/orders.ts";
 
 export const SERVICE_NAME = "order-service";
@@ -19,11 +18,8 @@ export interface OrderAppDeps {
 /** The Order service's Hono app, shared by the container entry (server.ts) and the Lambda entry (lambda.ts). */
 export function createOrderApp(deps: OrderAppDeps) {
   const orders = orderRoutes(deps.service, deps.metrics);
-  const catalog = catalogRoutes();
   const app = createServiceApp({ logger: deps.logger, metrics: deps.metrics })
     .route("/", healthRoutes(SERVICE_NAME, deps.checks))
-    .route("/orders/catalog", catalog)
-    .route("/api/orders/catalog", catalog)
     .route("/orders", orders)
     .route("/api/orders", orders);
   if (deps.extraRoutes) {

@@ -2,9 +2,11 @@ import { afterAll, describe, expect, it } from "vitest";
 import { createOrderApp } from "../src/app.ts";
 import { sharedOrderRuntime } from "../src/runtime.ts";
 import { createOrderStress } from "../src/routes/stress.ts";
+import { startMenuService } from "./menu-service.ts";
 import { bodyOf } from "./support.ts";
 
 const token = "order-stress-test-operator-token";
+const menu = await startMenuService();
 const runtime = sharedOrderRuntime();
 const stress = createOrderStress(token);
 const app = createOrderApp({ service: runtime.service, logger: runtime.logger, metrics: runtime.metrics, checks: runtime.checks, extraRoutes: stress.routes });
@@ -12,6 +14,7 @@ const app = createOrderApp({ service: runtime.service, logger: runtime.logger, m
 afterAll(async () => {
   await stress.close();
   await runtime.close();
+  await menu.stop();
 });
 
 const start = (body: unknown, auth?: string) =>
