@@ -79,14 +79,18 @@ async function startPollers(platform: LocalPlatform): Promise<string[]> {
   return started;
 }
 
-/** Every catalog service whose server entry exists, each in its own process, as its container or instance runs it. */
+/**
+ * Every catalog service whose server entry exists, each in its own process, as its container or instance runs it.
+ * They reach each other through the gateway, as they do through the ALB when deployed.
+ */
 function startServices(env: Record<string, string>, config: LocalConfig): RunningService[] {
+  const gateway = `http://${config.host}:${config.ports.gateway}`;
   return (Object.keys(services) as ServiceKey[]).flatMap((key) => {
     const entry = join(repoRoot, services[key].serverModule);
     if (!existsSync(entry)) return [];
     const port = config.ports.services[key];
     const command = tsxCommand(pathToFileURL(entry));
-    const child = spawnChild({ name: `${key} service`, ...command, env: { ...process.env, ...env, PORT: String(port), HOST: config.host } });
+    const child = spawnChild({ name: `${key} service`, ...command, env: { ...process.env, ...env, PORT: String(port), HOST: config.host, MENU_SERVICE_URL: gateway } });
     return [{ key, url: `http://${config.host}:${port}`, child }];
   });
 }
@@ -154,7 +158,7 @@ async function main(): Promise<void> {
   console.log("\nQueue consumers (Lambda event source mappings):");
   for (const line of consumers) console.log(`  ${line}`);
   if (consumers.length === 0) console.log("  none");
-  console.log(`\nTry: curl ${running.gateway.url}/api/orders   (Ctrl-C stops everything)\n`);
+  console.log(`\nTry: curl ${running.gateway.url}/api/menu/items   (Ctrl-C stops everything)\n`);
 }
 
 /** Ctrl-C reaches this process twice (from the terminal and forwarded by npm): only a later one means "hurry". */
