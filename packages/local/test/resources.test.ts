@@ -98,7 +98,9 @@ describe("local resources from the catalog", () => {
     expect(JSON.parse(env.SST_RESOURCE_ActiveOrders ?? "")).toEqual({ name: resources.tables.activeOrders });
     expect(JSON.parse(env.SST_RESOURCE_PaymentResultsTopic ?? "")).toEqual({ arn: resources.topics.paymentResults.arn });
     expect(JSON.parse(env.SST_RESOURCE_OrderEvents ?? "")).toEqual({ name: resources.streams.orderEvents });
-    expect(JSON.parse(env.SST_RESOURCE_Database ?? "")).toMatchObject({ host: "127.0.0.1", database: "cloudcafe" });
+    // A test run works in a database of its own, so concurrent runs never lease each other's outbox rows.
+    expect(JSON.parse(env.SST_RESOURCE_Database ?? "")).toMatchObject({ host: "127.0.0.1", database: new URL(endpoints.databaseUrl).pathname.slice(1) });
+    expect(new URL(endpoints.databaseUrl).pathname).toMatch(/^\/cloudcafe_t\d+$/);
     expect(JSON.parse(env.SST_RESOURCE_App ?? "")).toEqual({ name: "cloudcafe", stage: "local" });
   });
 
