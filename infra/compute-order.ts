@@ -62,6 +62,7 @@ export function orderService(
   alb: sst.aws.Alb,
   latticeTargetGroupArn: $util.Input<string>,
   link: $util.Input<any>[],
+  environment: Record<string, $util.Input<string>>,
   key: PlatformKey,
   settings: StageSettings,
 ) {
@@ -76,7 +77,7 @@ export function orderService(
     image: { context: ".", dockerfile: CONTAINER_SERVICE_DOCKERFILE, args: { SERVICE: "order" } },
     link,
     permissions: [keyUsage(key)],
-    environment: { PORT: String(port), NODE_ENV: "production" },
+    environment: { PORT: String(port), NODE_ENV: "production", ...environment },
     scaling: { ...ORDER_SCALING, memoryUtilization: false },
     capacity: ORDER_CAPACITY,
     health: {

@@ -86,7 +86,7 @@ export function loadBalancer(net: Network, cert: Certificate, settings: StageSet
  */
 export function eksServiceRoutes(net: Network, alb: sst.aws.Alb) {
   const httpsListener = alb.nodes.listeners[`HTTPS${PORTS.https}`]!;
-  return (["menu", "inventory"] as const).map((service) => {
+  const route = (service: "menu" | "inventory") => {
     const targetGroup = new aws.lb.TargetGroup(`${pascalCase(service)}TargetGroup`, {
       name: stageName(`${service}-tg`).slice(0, 32),
       vpcId: net.vpc.id,
@@ -103,7 +103,8 @@ export function eksServiceRoutes(net: Network, alb: sst.aws.Alb) {
       actions: [{ type: "forward", targetGroupArn: targetGroup.arn }],
     });
     return targetGroup;
-  });
+  };
+  return { menu: route("menu"), inventory: route("inventory") };
 }
 
 /** API Gateway (REST) in front of the order Lambda; the app serves under `/api/orders`. */

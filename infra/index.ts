@@ -5,7 +5,7 @@
 import { eventSourceMappings } from "@cloudcafe/catalog";
 import { backupPlan } from "./backup.ts";
 import { chaosExperiments, fisLambdaExtension } from "./chaos.ts";
-import { eksPlatform } from "./compute-eks.ts";
+import { eksPlatform, kubernetesOnEks, menuWorkload } from "./compute-eks.ts";
 import { ec2Platform } from "./compute-ec2.ts";
 import { orderCluster, orderEcsNames, orderService } from "./compute-order.ts";
 import { dailyBudget } from "./cost.ts";
@@ -17,7 +17,7 @@ import { network, securityGroups } from "./network.ts";
 import { dashboard } from "./dashboard.ts";
 import { alarms, alarmTopic, paymentDurationGuard } from "./observability.ts";
 import { auditTrail, complianceRecorder, keyUsage, operatorTokenSecret, platformKey } from "./security.ts";
-import { stageSettings } from "./stage.ts";
+import { SST_DEV_ENGINES, stageSettings } from "./stage.ts";
 import { webConsole } from "./web.ts";
 
 export async function cloudCafe() {
@@ -31,7 +31,7 @@ export async function cloudCafe() {
   const cert = certificate(settings);
   const alb = loadBalancer(net, cert, settings);
   const groups = securityGroups(net, alb.securityGroupId);
-  eksServiceRoutes(net, alb);
+  const eksTargetGroups = eksServiceRoutes(net, alb);
 
   const store = data(net, groups, key, settings);
   const bus = messaging(key);
@@ -56,17 +56,19 @@ export async function cloudCafe() {
     bus.queues.paymentProcessing,
     operatorToken,
   ];
+  // The order service prices from the Menu service, behind the ALB's /api/menu rule (the laptop's gateway in `sst dev`).
+  const orderEnvironment = { MENU_SERVICE_URL: $dev ? SST_DEV_ENGINES.gatewayUrl : alb.url };
   const kms = keyUsage(key);
   const lattice = serviceNetwork(net, [groups.ecsTask.id, groups.eksNode.id, groups.ec2.id]);
   const cluster = orderCluster(net, groups);
-  orderService(cluster, alb, lattice.order.targetGroup.arn, orderLinks, key, settings);
+  orderService(cluster, alb, lattice.order.targetGroup.arn, orderLinks, orderEnvironment, key, settings);
   const ecsNames = orderEcsNames();
 
   const fnContext = { net, groups, settings, key, keyUsage: kms };
   const fis = fisLambdaExtension(key, settings);
   const paymentLinks = [store.paymentTransactions, bus.paymentResultsTopic];
   const payment = paymentProcessor(fnContext, paymentLinks, bus.queues.paymentProcessing, fis);
-  const orderFns = orderFunctions(fnContext, orderLinks, bus.queues.orderSubmission, bus.queues.paymentResults);
+  const orderFns = orderFunctions(fnContext, orderLinks, bus.queues.orderSubmission, bus.queues.paymentResults, orderEnvironment);
   stressFunctions(fnContext, [operatorToken], {
     "cold-start-avalanche": paymentInvoker(payment),
     "query-storm": analyticsReader(store.redshift),
@@ -76,6 +78,10 @@ export async function cloudCafe() {
   const { distribution } = cdn(api, webConsole(key, settings), cert, settings);
 
   const eks = eksPlatform(net, groups, key, settings);
+  // In `sst dev` the Menu service runs on the laptop (npm start), as the order service does.
+  if (!$dev) {
+    menuWorkload(eks, kubernetesOnEks(eks, net, settings), eksTargetGroups.menu, { documents: store.documentDb.connection, cache: store.cache, operatorToken }, key, settings);
+  }
   const ec2 = ec2Platform(net, groups, key, settings);
 
   const topic = alarmTopic(key);
