@@ -3,6 +3,7 @@ import { services } from "@cloudcafe/catalog";
 import type { MenuService } from "@cloudcafe/core";
 import { createServiceApp, type DependencyCheck, healthRoutes } from "@cloudcafe/http";
 import type { Logger, Metrics } from "@cloudcafe/observability";
+import type { MenuServiceConfig } from "./config.ts";
 import { itemRoutes } from "./routes/items.ts";
 import { storeRoutes } from "./routes/stores.ts";
 import { syncRoutes } from "./routes/sync.ts";
@@ -16,9 +17,8 @@ export interface MenuAppDeps {
   logger: Logger;
   metrics: Metrics;
   checks: Record<string, DependencyCheck>;
-  operatorToken: string | undefined;
-  /** The body limit: a sync of 10,000 items is megabytes; the other routes take no body. */
-  bodyLimitBytes: number;
+  /** The operator token guarding sync, and the body limit (a sync of 10,000 items is megabytes; no other route takes a body). */
+  config: Pick<MenuServiceConfig, "operatorToken" | "syncBodyLimitBytes">;
   /** Extra routes mounted at `/menu` and `/api/menu` (the stress controls). */
   extraRoutes?: Hono;
 }
@@ -27,8 +27,8 @@ export interface MenuAppDeps {
 export function createMenuApp(deps: MenuAppDeps) {
   const items = itemRoutes(deps.service);
   const stores = storeRoutes(deps.service);
-  const sync = syncRoutes(deps.service, deps.operatorToken, deps.metrics);
-  const app = createServiceApp({ logger: deps.logger, metrics: deps.metrics, bodyLimitBytes: deps.bodyLimitBytes }).route(
+  const sync = syncRoutes(deps.service, deps.config.operatorToken, deps.metrics);
+  const app = createServiceApp({ logger: deps.logger, metrics: deps.metrics, bodyLimitBytes: deps.config.syncBodyLimitBytes }).route(
     "/",
     healthRoutes(SERVICE_NAME, deps.checks),
   );

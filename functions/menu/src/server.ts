@@ -1,4 +1,4 @@
-import { serve } from "@hono/node-server";
+import { serveUntilStopped } from "@cloudcafe/http";
 import { createMenuApp } from "./app.ts";
 import { createMenuRuntime } from "./runtime.ts";
 import { createMenuStress } from "./routes/stress.ts";
@@ -7,29 +7,14 @@ import { createMenuStress } from "./routes/stress.ts";
 const runtime = createMenuRuntime();
 await runtime.prepare();
 const stress = createMenuStress(runtime.config.operatorToken, runtime.config.stressWorkerFile);
-const app = createMenuApp({
-  service: runtime.service,
+
+serveUntilStopped({
+  app: createMenuApp({ ...runtime, extraRoutes: stress.routes }),
+  port: runtime.config.port,
   logger: runtime.logger,
-  metrics: runtime.metrics,
-  checks: runtime.checks,
-  operatorToken: runtime.config.operatorToken,
-  bodyLimitBytes: runtime.config.syncBodyLimitBytes,
-  extraRoutes: stress.routes,
+  name: "menu service",
+  async close() {
+    await stress.close();
+    await runtime.close();
+  },
 });
-
-const server = serve({ fetch: app.fetch, port: runtime.config.port, hostname: process.env.HOST ?? "0.0.0.0" }, (info) =>
-  runtime.logger.info("menu service listening", { port: info.port }),
-);
-
-let stopping = false;
-async function shutdown(signal: string) {
-  if (stopping) return;
-  stopping = true;
-  runtime.logger.info("menu service stopping", { signal });
-  server.close();
-  await stress.close();
-  await runtime.close();
-  process.exit(0);
-}
-process.on("SIGTERM", () => void shutdown("SIGTERM"));
-process.on("SIGINT", () => void shutdown("SIGINT"));

@@ -50,7 +50,7 @@ export async function menuFixture(config: MenuServiceConfig, options: { redis?: 
   });
   await stored.ensureIndexes();
   await service.loadStarterMenu();
-  const app = createMenuApp({ service, logger, metrics, checks: {}, operatorToken: config.operatorToken, bodyLimitBytes: config.syncBodyLimitBytes });
+  const app = createMenuApp({ service, logger, metrics, checks: {}, config });
   return {
     app,
     queries: () => queries,

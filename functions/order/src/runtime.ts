@@ -66,7 +66,7 @@ export function createOrderRuntime(config: OrderServiceConfig = loadOrderService
     cache,
     outbox: options.outboxDispatch === "background" ? relay.backgroundDispatcher : relay.dispatcher,
     payments: sqsPaymentRequests(sqs, config.paymentQueueUrl),
-    menu: httpMenuSource({ baseUrl: config.menuServiceUrl, logger }),
+    menu: httpMenuSource({ baseUrl: config.menuServiceUrl, refreshAfterMs: config.menuRefreshMs, logger }),
     onRead: (source) => {
       metrics.put(source === "cache" ? "CacheHit" : "CacheMiss", 1, "Count", { cache: "order" });
       metrics.put("OrderReadSource", 1, "Count", { source });

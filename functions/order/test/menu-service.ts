@@ -17,14 +17,7 @@ export interface RunningMenuService {
 export async function startMenuService(): Promise<RunningMenuService> {
   const runtime = createMenuRuntime(loadMenuServiceConfig());
   await runtime.prepare();
-  const app = createMenuApp({
-    service: runtime.service,
-    logger: runtime.logger,
-    metrics: runtime.metrics,
-    checks: runtime.checks,
-    operatorToken: runtime.config.operatorToken,
-    bodyLimitBytes: runtime.config.syncBodyLimitBytes,
-  });
+  const app = createMenuApp(runtime);
   const { server, port } = await new Promise<{ server: ReturnType<typeof serve>; port: number }>((resolve) => {
     const started = serve({ fetch: app.fetch, port: 0, hostname: "127.0.0.1" }, (info: AddressInfo) => resolve({ server: started, port: info.port }));
   });
