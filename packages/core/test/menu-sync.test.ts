@@ -21,7 +21,7 @@ describe("checking a menu sync", () => {
     const items = [
       aSyncItem("SYN-001"),
       { ...aSyncItem("SYN-002"), prices: {} },
-      { ...aSyncItem("bad sku"), category: "soup" },
+      { ...aSyncItem("bad sku"), category: "soup", prices: { single: 300, tall: 400 } },
       aSyncItem("SYN-003", { image: "corrupt" }),
       aSyncItem("SYN-001"),
       "not an item",
@@ -30,7 +30,7 @@ describe("checking a menu sync", () => {
     expect(accepted.map((d) => d.sku)).toEqual(["SYN-001"]);
     expect(rejections.map((r) => [r.index, r.sku, r.reasons.map((reason) => reason.path)])).toEqual([
       [1, "SYN-002", ["prices"]],
-      [2, "bad sku", ["sku", "category"]],
+      [2, "bad sku", ["sku", "category", "prices"]],
       [3, "SYN-003", ["image.sha256"]],
       [4, "SYN-001", ["sku"]],
       [5, undefined, ["(root)"]],

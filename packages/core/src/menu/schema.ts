@@ -31,30 +31,39 @@ export const menuOptionSchema = z
   .meta({ id: "MenuOption", description: "An option a line can take, and what it adds to the unit price." });
 export type MenuOption = z.infer<typeof menuOptionSchema>;
 
+/** Price in cents per size offered: at least one, and either `single` (food) or drink sizes, never both. */
+const pricesSchema = z
+  .partialRecord(z.enum(sizes), cents(100_000).min(1))
+  .superRefine((prices, context) => {
+    const offered = Object.keys(prices);
+    if (offered.length === 0) context.addIssue({ code: "custom", message: "must price at least one size" });
+    if (offered.includes("single") && offered.length > 1) context.addIssue({ code: "custom", message: "an item sold as single has no drink sizes" });
+  })
+  .describe("Price in cents per size offered; food is sold as `single`.");
+
+/** The options an item takes, each code once. */
+const optionsSchema = z
+  .array(menuOptionSchema)
+  .max(40)
+  .superRefine((options, context) => {
+    const seen = new Set<string>();
+    options.forEach((option, index) => {
+      if (seen.has(option.code)) context.addIssue({ code: "custom", path: [index, "code"], message: `option ${option.code} given twice` });
+      seen.add(option.code);
+    });
+  })
+  .describe("The options this item takes, with their prices.");
+
 const itemShape = {
   sku: skuSchema,
   name: z.string().trim().min(1).max(120),
   category: menuCategorySchema,
-  prices: z.partialRecord(z.enum(sizes), cents(100_000).min(1)).describe("Price in cents per size offered; food is sold as `single`."),
-  options: z.array(menuOptionSchema).max(40).describe("The options this item takes, with their prices."),
+  prices: pricesSchema,
+  options: optionsSchema,
   taxClass: z.enum(taxClasses).describe("Food is taxed at the prepared-food rate, drinks at the beverage rate (both per store)."),
 };
 
-/** Rules across an item's fields: it has a price, is sold either as `single` or in drink sizes, and names each option once. */
-function checkItem(item: { prices: Partial<Record<Size, number>>; options: readonly MenuOption[] }, context: z.RefinementCtx): void {
-  const offered = Object.keys(item.prices);
-  if (offered.length === 0) context.addIssue({ code: "custom", path: ["prices"], message: "must price at least one size" });
-  if (offered.includes("single") && offered.length > 1) {
-    context.addIssue({ code: "custom", path: ["prices"], message: "an item sold as single has no drink sizes" });
-  }
-  const seen = new Set<string>();
-  item.options.forEach((option, index) => {
-    if (seen.has(option.code)) context.addIssue({ code: "custom", path: ["options", index, "code"], message: `option ${option.code} given twice` });
-    seen.add(option.code);
-  });
-}
-
-export const menuItemSchema = z.object(itemShape).superRefine(checkItem).meta({ id: "MenuItem" });
+export const menuItemSchema = z.object(itemShape).meta({ id: "MenuItem" });
 export type MenuItem = z.infer<typeof menuItemSchema>;
 
 const SHA256_HEX = /^[0-9a-f]{64}$/;
@@ -76,7 +85,6 @@ export const syncItemSchema = z
       })
       .optional(),
   })
-  .superRefine(checkItem)
   .meta({ id: "MenuSyncItem" });
 export type SyncItemInput = z.input<typeof syncItemSchema>;
 export type SyncItem = z.output<typeof syncItemSchema>;
