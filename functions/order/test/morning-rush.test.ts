@@ -7,7 +7,7 @@ import { bodyOf } from "./support.ts";
 const token = "order-stress-test-operator-token";
 const runtime = sharedOrderRuntime();
 const stress = createOrderStress(token);
-const app = createOrderApp({ service: runtime.service, logger: runtime.logger, metrics: runtime.metrics, checks: runtime.checks, extraRoutes: stress.routes });
+const app = createOrderApp({ service: runtime.service, logger: runtime.logger, metrics: runtime.metrics, checks: runtime.checks, stressRoutes: stress.routes });
 
 afterAll(async () => {
   await stress.close();
