@@ -1,9 +1,9 @@
-import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { serve, type ServerType } from "@hono/node-server";
 import { Hono } from "hono";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createGatewayApp, type GatewayRule } from "../src/gateway.ts";
+import { closedPortUrl } from "./support/ports.ts";
 
 /** A service's OpenAPI document as the services generate them: one open route and one behind the operator token. */
 function serviceDocument(prefix: string) {
@@ -33,14 +33,6 @@ function serviceDocument(prefix: string) {
       securitySchemes: { operatorToken: { type: "http", scheme: "bearer", description: "The operator token." } },
     },
   };
-}
-
-async function closedPortUrl(): Promise<string> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return `http://127.0.0.1:${port}`;
 }
 
 describe("gateway API reference (/api)", () => {
