@@ -7,7 +7,7 @@ import type { SqsPoller } from "@cloudcafe/local/event-source/sqs-poller";
 import { createResources, deleteResources } from "@cloudcafe/local/resources";
 import { freePort } from "@cloudcafe/local/process/net";
 import { localPlatform } from "@cloudcafe/local/testing/env";
-import { anOrder, bodyOf, eventsFor, postOrder, waitFor } from "./support.ts";
+import { bodyAt, eventsFor, orderClient, orderStatus, placeOrder, waitFor } from "./support.ts";
 import { startFlowPollers } from "./pollers.ts";
 import { startMenuService } from "./menu-service.ts";
 
@@ -37,7 +37,7 @@ const menu = await startMenuService();
 const { createOrderApp } = await import("../src/app.ts");
 const { sharedOrderRuntime } = await import("../src/runtime.ts");
 const runtime = sharedOrderRuntime();
-const app = createOrderApp({ service: runtime.service, logger: runtime.logger, metrics: runtime.metrics, checks: runtime.checks });
+const client = orderClient(createOrderApp({ service: runtime.service, logger: runtime.logger, metrics: runtime.metrics, checks: runtime.checks }));
 const { sql } = createDatabase(runtime.config.database, { max: 1 });
 runtime.relay.start(200);
 const pollers: SqsPoller[] = await startFlowPollers(
@@ -59,7 +59,7 @@ afterAll(async () => {
   await menu.stop();
 });
 
-const statusOf = async (orderId: string) => (await bodyOf(await app.request(`/api/orders/${orderId}`))).status as string;
+const statusOf = (orderId: string) => orderStatus(client, orderId);
 const pendingOutbox = (orderId: string) => sql<{ kind: string; last_error: string | null }[]>`
   SELECT kind, last_error FROM outbox
   WHERE delivered_at IS NULL AND (message->>'orderId' = ${orderId} OR message->'event'->'order'->>'orderId' = ${orderId})
@@ -68,9 +68,7 @@ const pendingOutbox = (orderId: string) => sql<{ kind: string; last_error: strin
 it("keeps an accepted order through an SQS/SNS and Kinesis outage and completes it once they are back", async () => {
   await Promise.all([sqsSns.stop(), kinesis.stop()]);
 
-  const res = await postOrder(app, anOrder());
-  expect(res.status).toBe(201);
-  const order = await bodyOf(res);
+  const order = await bodyAt(await placeOrder(client), 201);
 
   // The submission and the OrderCreated event wait in the outbox with the failure recorded.
   const waiting = await waitFor(async () => {

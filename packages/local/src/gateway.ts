@@ -4,6 +4,7 @@ import { serveStatic } from "@hono/node-server/serve-static";
 import { Hono, type Context } from "hono";
 import { proxy } from "hono/proxy";
 import { albRule, albServices, type AlbServiceKey } from "@cloudcafe/catalog";
+import { API_REFERENCE_PATH, apiReferencePage } from "./api-reference.ts";
 
 /** One ALB listener rule: requests whose path matches one of `pathPatterns` go to `target` with the path unchanged. */
 export interface GatewayRule {
@@ -59,6 +60,7 @@ export function createGatewayApp(rules: readonly GatewayRule[], options: { reado
       return errorJson(c, 502, "BAD_GATEWAY", `${rule.service} service is not reachable at ${rule.target}: ${(error as Error).message}`);
     }
   });
+  app.get(API_REFERENCE_PATH, apiReferencePage(rules));
   if (options.webRoot) {
     // The console, as CloudFront serves it: hashed assets cached for good, index.html revalidated on every load.
     const root = options.webRoot;

@@ -5,6 +5,7 @@ import { join } from "node:path";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { albRules, startGateway, type RunningGateway } from "../src/gateway.ts";
+import { closedPortUrl } from "./support/ports.ts";
 
 interface Seen {
   method: string;
@@ -27,15 +28,6 @@ async function startRecordingService(): Promise<{ url: string; seen: Seen[]; ser
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, seen, server };
-}
-
-/** A port nothing listens on: bind one, then release it. */
-async function closedPortUrl(): Promise<string> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return `http://127.0.0.1:${port}`;
 }
 
 describe("local gateway (ALB stand-in)", () => {

@@ -3,7 +3,8 @@ import { z } from "zod";
 /**
  * The menu's shapes: what CloudCafe sells, in which sizes, with which options, and the stores that sell it. The Menu
  * service owns them (DocumentDB `menu_configs`); the order service prices from them. Each schema carries its name
- * (`id`) as zod metadata. Browser-safe: the web console imports the types.
+ * (`id`) and descriptions as zod metadata, which the services' OpenAPI documents are generated from. Browser-safe:
+ * the web console imports the types.
  */
 export const drinkSizes = ["short", "tall", "grande", "venti"] as const;
 export type DrinkSize = (typeof drinkSizes)[number];

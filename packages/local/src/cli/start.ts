@@ -14,6 +14,7 @@ import { sqsClientFor } from "../aws-clients.ts";
 import { type LocalConfig, readLocalConfig } from "../config.ts";
 import { localEventSourceMappings, type EventSourceMapping } from "../event-source/mappings.ts";
 import { startSqsPoller, type SqsEventHandler, type SqsPoller } from "../event-source/sqs-poller.ts";
+import { API_REFERENCE_PATH } from "../api-reference.ts";
 import { albRules, startGateway, type RunningGateway } from "../gateway.ts";
 import { repoRoot } from "../paths.ts";
 import { startPlatform, type LocalPlatform } from "../platform.ts";
@@ -151,6 +152,7 @@ async function main(): Promise<void> {
   running.services.forEach((service, i) => rows.push([`${service.key} service`, service.url, statuses[i]!]));
   const routed = [...new Set(rules.map((rule) => `${services[rule.service as ServiceKey]?.pathPrefix ?? rule.pathPatterns[0]} -> ${rule.service}`))];
   rows.push(["gateway (ALB)", running.gateway.url, `listening: ${routed.join(", ")}`]);
+  rows.push(["API reference", `${running.gateway.url}${API_REFERENCE_PATH}`, "every service's OpenAPI document"]);
   rows.push(["web console", `${running.gateway.url}/`, webRoot ? "served from web/dist" : "not built (npm run build -w web)"]);
   printTable(rows);
   const { ANALYTICS_WORKGROUP_NAME: workgroup, ANALYTICS_DATABASE_NAME: database } = platform.resources.env;
