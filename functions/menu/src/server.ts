@@ -9,7 +9,7 @@ await runtime.prepare();
 const stress = createMenuStress(runtime.config.operatorToken, runtime.config.stressWorkerFile);
 
 serveUntilStopped({
-  app: createMenuApp({ ...runtime, extraRoutes: stress.routes }),
+  app: createMenuApp({ ...runtime, stressRoutes: stress.routes }),
   port: runtime.config.port,
   logger: runtime.logger,
   name: "menu service",
