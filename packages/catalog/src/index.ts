@@ -5,6 +5,8 @@
  * so the cloud and the laptop cannot drift apart. Keep it data only: no SDK, no Pulumi, no I/O.
  */
 
+export * from "./documents.ts";
+
 export const HOUR_SECONDS = 60 * 60;
 export const DAY_SECONDS = 24 * HOUR_SECONDS;
 
