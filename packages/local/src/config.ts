@@ -1,5 +1,5 @@
 import { join } from "node:path";
-import { analyticsWarehouse, services } from "@cloudcafe/catalog";
+import { analyticsWarehouse, documentDatabase, services } from "@cloudcafe/catalog";
 import { repoRoot } from "./paths.ts";
 
 /**
@@ -14,9 +14,12 @@ export interface LocalConfig {
     readonly sqsSns: number;
     readonly kinesis: number;
     readonly redshiftData: number;
+    readonly documentDb: number;
     readonly gateway: number;
     readonly orderService: number;
   };
+  /** A MongoDB / DocumentDB to use instead of the local stand-in (MONGODB_URL). */
+  readonly mongodbUrl?: string;
   /** Directory for engine logs and pid files (git-ignored). */
   readonly stateDir: string;
 }
@@ -38,9 +41,11 @@ export function readLocalConfig(): LocalConfig {
       sqsSns: port("CLOUDCAFE_SQS_PORT", 4566),
       kinesis: port("CLOUDCAFE_KINESIS_PORT", 4567),
       redshiftData: port("CLOUDCAFE_REDSHIFT_DATA_PORT", analyticsWarehouse.local.dataApiPort),
+      documentDb: port("CLOUDCAFE_DOCUMENTDB_PORT", documentDatabase.port),
       gateway: port("CLOUDCAFE_GATEWAY_PORT", 3000),
       orderService: port("CLOUDCAFE_ORDER_PORT", services.order.port),
     },
+    mongodbUrl: process.env.MONGODB_URL || undefined,
     stateDir: process.env.CLOUDCAFE_STATE_DIR ?? join(repoRoot, ".local"),
   };
 }

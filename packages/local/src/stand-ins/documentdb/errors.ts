@@ -18,6 +18,7 @@ const codes = {
   IndexKeySpecsConflict: 86,
   InvalidNamespace: 73,
   CannotIndexParallelArrays: 171,
+  OperationNotSupportedInTransaction: 263,
   UnsupportedOpQueryCommand: 352,
   DuplicateKey: 11000,
   /** IDL's "BSON field '<command>.<field>' is an unknown field." */

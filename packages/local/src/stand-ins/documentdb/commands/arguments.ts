@@ -29,10 +29,12 @@ const READ_CONCERN_LEVELS = new Set(["local", "majority", "available"]);
 /** Refuses any argument outside `allowed` and the global ones, naming it. */
 export function checkArguments(command: TypedDocument, allowed: readonly string[]): void {
   const [name] = Object.keys(command);
+  // A transaction's commands also carry txnNumber: name the transaction, not a retryable write.
+  if ("autocommit" in command || "startTransaction" in command) throw notSupported("Transactions", "OperationNotSupportedInTransaction");
   for (const field of Object.keys(command)) {
     if (field === name || GLOBAL_ARGUMENTS.has(field) || allowed.includes(field)) continue;
+    // DocumentDB's answer; the driver turns code 20 on a write into "Please add retryWrites=false to your connection string".
     if (field === "txnNumber") throw new CommandError("IllegalOperation", "Retryable writes are not supported");
-    if (field === "autocommit" || field === "startTransaction") throw notSupported("Transactions", "IllegalOperation");
     throw new CommandError("Location40415", `BSON field '${name}.${field}' is an unknown field or is not supported by the local DocumentDB stand-in`);
   }
   const readConcern = command.readConcern as unknown;
