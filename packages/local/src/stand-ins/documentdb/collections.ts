@@ -1,6 +1,6 @@
 import { EJSON, ObjectId, type Document } from "bson";
 import { CommandError, notSupported } from "./errors.ts";
-import type { IndexWrite, Queryable, Selection, Storage } from "./storage.ts";
+import type { CollectionRow, IndexWrite, Selection } from "./storage.ts";
 import { indexEntries, indexKey, isPlainObject, toPlain, type PlainDocument, type TypedDocument } from "./values.ts";
 
 /** Namespace rules and secondary indexes: what a collection's writes must keep and what its reads may use. */
@@ -60,9 +60,7 @@ export function parseIndexSpec(given: unknown): IndexInfo {
   };
 }
 
-export async function loadIndexes(storage: Storage, sql: Queryable, collectionId: number): Promise<IndexInfo[]> {
-  return (await storage.indexSpecs(sql, collectionId)).map(parseIndexSpec);
-}
+export const indexesOf = (collection: CollectionRow): IndexInfo[] => collection.indexSpecs.map(parseIndexSpec);
 
 /** The `_id` every stored document has (an ObjectId is added first when the client sent none). */
 export function withId(document: TypedDocument): TypedDocument {

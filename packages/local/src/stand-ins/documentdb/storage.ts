@@ -54,6 +54,14 @@ export type Selection =
   | { readonly kind: "ids"; readonly idKeys: readonly string[] }
   | { readonly kind: "index"; readonly index: string; readonly keys: readonly string[] };
 
+export type CollectionLock = "share" | "exclusive";
+
+export interface CollectionRow {
+  readonly id: number;
+  /** The secondary indexes, in creation order. */
+  readonly indexSpecs: readonly TypedDocument[];
+}
+
 export interface StoredDocument {
   readonly idKey: string;
   readonly document: TypedDocument;
@@ -82,10 +90,14 @@ export class Storage {
   /** Connects and creates the tables when missing (under a lock: several stand-ins may start at once). */
   static async open(databaseUrl: string, maxConnections = 10): Promise<Storage> {
     const sql = postgres(databaseUrl, { max: maxConnections, onnotice: () => {} });
-    await sql.begin(async (tx) => {
-      await tx`select pg_advisory_xact_lock(hashtext('cloudcafe-documentdb-stand-in-schema'))`;
-      await tx.unsafe(SCHEMA);
-    });
+    // Only when missing: the DDL would wait for every open write transaction of a stand-in already running.
+    const [{ ready }] = await sql<[{ ready: boolean }]>`select to_regclass('index_entries_by_document') is not null as ready`;
+    if (!ready) {
+      await sql.begin(async (tx) => {
+        await tx`select pg_advisory_xact_lock(hashtext('cloudcafe-documentdb-stand-in-schema'))`;
+        await tx.unsafe(SCHEMA);
+      });
+    }
     return new Storage(sql);
   }
 
@@ -97,29 +109,27 @@ export class Storage {
     return this.sql.begin((tx) => work(tx)) as Promise<T>;
   }
 
-  async collectionId(sql: Queryable, database: string, name: string): Promise<number | undefined> {
-    const [row] = await sql<{ id: string }[]>`select id from collections where database = ${database} and name = ${name}`;
-    return row ? Number(row.id) : undefined;
-  }
-
-  /** The collection's id, creating it when missing; `created` tells which. */
-  async ensureCollection(sql: Queryable, database: string, name: string): Promise<{ id: number; created: boolean }> {
-    const [inserted] = await sql<{ id: string }[]>`
-      insert into collections (database, name) values (${database}, ${name}) on conflict do nothing returning id`;
-    if (inserted) return { id: Number(inserted.id), created: true };
-    const id = await this.collectionId(sql, database, name);
-    if (id === undefined) throw new Error(`collection ${database}.${name} vanished while being created`);
-    return { id, created: false };
-  }
-
   /**
-   * Writers hold the collection row in share mode for their transaction and an index build holds it exclusively, so
-   * a build sees every committed document and no write misses the new index.
+   * The collection's id and index specifications in one round trip. `lock`: writers hold the collection row in
+   * share mode for their transaction and an index build holds it exclusively, so a build sees every committed
+   * document and no write misses the new index.
    */
-  async lockCollection(sql: Queryable, collectionId: number, mode: "share" | "exclusive"): Promise<void> {
-    await (mode === "share"
-      ? sql`select 1 from collections where id = ${collectionId} for share`
-      : sql`select 1 from collections where id = ${collectionId} for update`);
+  async collection(sql: Queryable, database: string, name: string, lock?: CollectionLock): Promise<CollectionRow | undefined> {
+    const locking = lock === "share" ? sql`for share of c` : lock === "exclusive" ? sql`for update of c` : sql``;
+    const [row] = await sql<{ id: string; specs: Document[] }[]>`
+      select c.id, coalesce((select json_agg(i.spec order by i.seq) from indexes i where i.collection_id = c.id), '[]') as specs
+        from collections c where c.database = ${database} and c.name = ${name} ${locking}`;
+    return row ? { id: Number(row.id), indexSpecs: row.specs.map(fromStored) } : undefined;
+  }
+
+  /** The collection, created when missing (`created` tells which). */
+  async ensureCollection(sql: Queryable, database: string, name: string, lock?: CollectionLock): Promise<CollectionRow & { created: boolean }> {
+    const existing = await this.collection(sql, database, name, lock);
+    if (existing) return { ...existing, created: false };
+    const inserted = await sql`insert into collections (database, name) values (${database}, ${name}) on conflict do nothing returning id`;
+    const row = await this.collection(sql, database, name, lock);
+    if (!row) throw new Error(`collection ${database}.${name} vanished while being created`);
+    return { ...row, created: inserted.length > 0 };
   }
 
   async collectionNames(database: string): Promise<string[]> {
@@ -143,32 +153,40 @@ export class Storage {
     await this.sql`delete from collections where database = ${database}`;
   }
 
-  /** The secondary indexes' specifications, in creation order. */
-  async indexSpecs(sql: Queryable, collectionId: number): Promise<TypedDocument[]> {
-    const rows = await sql<{ spec: Document }[]>`select spec from indexes where collection_id = ${collectionId} order by seq`;
-    return rows.map((row) => fromStored(row.spec));
-  }
-
   async addIndex(sql: Queryable, collectionId: number, name: string, spec: TypedDocument): Promise<void> {
     await sql`insert into indexes (collection_id, name, spec) values (${collectionId}, ${name}, ${json(sql, spec)})`;
   }
 
+  /**
+   * Reads in natural (insertion) order. A keyed read is one query per key, each an equality on every leading column
+   * of a primary key, so PostgreSQL plans an index lookup whatever its statistics say: they lag behind collections
+   * that appear and fill within seconds, and a plan built on them once cost minutes per statement.
+   */
   async documents(sql: Queryable, collectionId: number, selection: Selection, forUpdate = false): Promise<StoredDocument[]> {
     const lock = forUpdate ? sql`for update` : sql``;
-    const rows = await (selection.kind === "all"
-      ? sql<{ id_key: string; body: Document }[]>`
-          select id_key, body from documents where collection_id = ${collectionId} order by seq ${lock}`
-      : selection.kind === "ids"
-        ? sql<{ id_key: string; body: Document }[]>`
-            select id_key, body from documents
-             where collection_id = ${collectionId} and id_key = any(${selection.idKeys as string[]}::text[]) order by seq ${lock}`
-        : sql<{ id_key: string; body: Document }[]>`
-            select id_key, body from documents
-             where collection_id = ${collectionId}
-               and id_key in (select id_key from index_entries
-                               where collection_id = ${collectionId} and index_name = ${selection.index}
-                                 and key = any(${selection.keys as string[]}::text[]))
-             order by seq ${lock}`);
+    type Row = { id_key: string; body: Document; seq: string };
+    let rows: Row[];
+    if (selection.kind === "all") {
+      rows = await sql<Row[]>`select id_key, body, seq from documents where collection_id = ${collectionId} order by seq ${lock}`;
+    } else {
+      const idKeys =
+        selection.kind === "ids"
+          ? selection.idKeys
+          : new Set(
+              (
+                await Promise.all(
+                  selection.keys.map(
+                    (key) => sql<{ id_key: string }[]>`
+                      select id_key from index_entries where collection_id = ${collectionId} and index_name = ${selection.index} and key = ${key}`,
+                  ),
+                )
+              ).flatMap((entries) => entries.map((entry) => entry.id_key)),
+            );
+      const found = await Promise.all(
+        [...idKeys].map((idKey) => sql<Row[]>`select id_key, body, seq from documents where collection_id = ${collectionId} and id_key = ${idKey} ${lock}`),
+      );
+      rows = found.flat().sort((a, b) => (BigInt(a.seq) < BigInt(b.seq) ? -1 : 1));
+    }
     return rows.map((row) => ({ idKey: row.id_key, document: fromStored(row.body) }));
   }
 

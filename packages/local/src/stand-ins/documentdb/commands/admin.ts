@@ -1,4 +1,4 @@
-import { checkCollectionName, duplicateKey, ID_INDEX_SPEC, indexWrites, loadIndexes, parseIndexSpec, type IndexInfo } from "../collections.ts";
+import { checkCollectionName, duplicateKey, ID_INDEX_SPEC, indexesOf, indexWrites, parseIndexSpec, type IndexInfo } from "../collections.ts";
 import { CommandError } from "../errors.ts";
 import { matcher } from "../evaluate.ts";
 import { KeyTaken } from "../storage.ts";
@@ -49,9 +49,9 @@ const listIndexes: CommandHandler = async (command, context) => {
   checkArguments(command, ["cursor"]);
   const collection = checkCollectionName(command, "listIndexes");
   const { storage, database } = context;
-  const id = await storage.collectionId(storage.sql, database, collection);
-  if (id === undefined) throw new CommandError("NamespaceNotFound", `ns does not exist: ${database}.${collection}`);
-  const specs = [ID_INDEX_SPEC, ...(await storage.indexSpecs(storage.sql, id))];
+  const found = await storage.collection(storage.sql, database, collection);
+  if (!found) throw new CommandError("NamespaceNotFound", `ns does not exist: ${database}.${collection}`);
+  const specs = [ID_INDEX_SPEC, ...found.indexSpecs];
   const namespace = `${database}.$cmd.listIndexes.${collection}`;
   const batch = context.cursors.open(namespace, specs, { batchSize: countArgument(documentArgument(command, "cursor") ?? {}, "batchSize") });
   return { cursor: { firstBatch: batch.documents, id: batch.id, ns: namespace }, ok: 1 };
@@ -70,9 +70,9 @@ const createIndexes: CommandHandler = async (command, context) => {
   const { storage, database } = context;
   const namespace = `${database}.${collection}`;
   return storage.transaction(async (tx) => {
-    const { id, created } = await storage.ensureCollection(tx, database, collection);
-    await storage.lockCollection(tx, id, "exclusive");
-    const existing = await loadIndexes(storage, tx, id);
+    const target = await storage.ensureCollection(tx, database, collection, "exclusive");
+    const { id, created } = target;
+    const existing = indexesOf(target);
     const idIndex = parseIndexSpec(ID_INDEX_SPEC);
     const added: IndexInfo[] = [];
     for (const index of requested) {

@@ -1,4 +1,4 @@
-import { checkCollectionName, loadIndexes, selectionFor } from "../collections.ts";
+import { checkCollectionName, indexesOf, selectionFor } from "../collections.ts";
 import type { Batch } from "../cursors.ts";
 import { CommandError, notSupported } from "../errors.ts";
 import { aggregate, project, select } from "../evaluate.ts";
@@ -18,9 +18,9 @@ import {
 /** A collection's documents in both views; `typedOf` maps a plain document back to the one it was read from. */
 async function readCollection(context: CommandContext, collection: string, filter: PlainDocument) {
   const { storage, database } = context;
-  const id = await storage.collectionId(storage.sql, database, collection);
-  if (id === undefined) return { plain: [] as PlainDocument[], typedOf: () => undefined };
-  const stored = await storage.documents(storage.sql, id, selectionFor(filter, await loadIndexes(storage, storage.sql, id)));
+  const found = await storage.collection(storage.sql, database, collection);
+  if (!found) return { plain: [] as PlainDocument[], typedOf: () => undefined };
+  const stored = await storage.documents(storage.sql, found.id, selectionFor(filter, indexesOf(found)));
   const typed = new Map<PlainDocument, TypedDocument>();
   const plain = stored.map(({ document }) => {
     const view = toPlainDocument(document);

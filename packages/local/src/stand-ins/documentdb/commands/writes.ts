@@ -1,5 +1,5 @@
 import type { TransactionSql } from "postgres";
-import { checkCollectionName, duplicateKey, idKeyOf, indexWrites, loadIndexes, selectionFor, withId, type IndexInfo } from "../collections.ts";
+import { checkCollectionName, duplicateKey, idKeyOf, indexesOf, indexWrites, selectionFor, withId, type IndexInfo } from "../collections.ts";
 import { CommandError, notSupported } from "../errors.ts";
 import { applyOperators, matcher, upsertSeed } from "../evaluate.ts";
 import { KeyTaken, type Queryable } from "../storage.ts";
@@ -7,10 +7,10 @@ import { retype, toPlain, toPlainDocument, toStored, typeSourceFor, type PlainDo
 import { booleanArgument, checkArguments, countArgument, documentsArgument, type CommandContext, type CommandHandler } from "./arguments.ts";
 
 /**
- * insert, update and delete. A command's statements run in one PostgreSQL transaction, each in a savepoint: a
- * statement that fails (duplicate key, bad operator) is a writeError and changes nothing, and an ordered command
- * stops at the first one, as MongoDB reports them. Rows are read FOR UPDATE, so concurrent updates of a document
- * apply one after the other.
+ * insert, update and delete. A command's statements run in one PostgreSQL transaction, each in a savepoint when
+ * there are several: a statement that fails (duplicate key, bad operator) is a writeError and changes nothing, and
+ * an ordered command stops at the first one, as MongoDB reports them. Rows are read FOR UPDATE, so concurrent
+ * updates of a document apply one after the other.
  */
 
 interface Target {
@@ -28,31 +28,55 @@ interface WriteError {
   readonly [extra: string]: unknown;
 }
 
+const writeErrorOf = (position: number, error: CommandError): WriteError => ({ index: position, code: error.code, errmsg: error.message, ...error.extra });
+
 /**
- * Runs each statement in a savepoint and collects the results of those that succeeded; a CommandError is that
- * statement's writeError, any other error aborts the command.
+ * Runs the statements against the collection (created first when `create`; absent, nothing runs) and collects the
+ * results of those that succeeded. A CommandError is that statement's writeError; any other error fails the command.
+ * One statement needs no savepoint: its failure rolls the whole transaction back.
  */
-async function eachStatement<T, R>(
-  tx: TransactionSql,
+async function runStatements<T, R>(
+  context: CommandContext,
+  collection: string,
+  options: { readonly create: boolean; readonly ordered: boolean },
   statements: readonly T[],
-  ordered: boolean,
-  run: (sql: TransactionSql, statement: T, position: number) => Promise<R>,
+  run: (target: Target, statement: T, position: number) => Promise<R>,
 ): Promise<{ results: R[]; writeErrors: WriteError[] }> {
-  const results: R[] = [];
-  const writeErrors: WriteError[] = [];
-  for (const [position, statement] of statements.entries()) {
+  const { storage, database } = context;
+  const open = async (sql: TransactionSql): Promise<Target | undefined> => {
+    const found = options.create ? await storage.ensureCollection(sql, database, collection, "share") : await storage.collection(sql, database, collection, "share");
+    return found && { sql, context, namespace: `${database}.${collection}`, collectionId: found.id, indexes: indexesOf(found) };
+  };
+  if (statements.length === 1) {
     try {
-      results.push((await tx.savepoint((sql) => run(sql, statement, position))) as R);
+      const result = await storage.transaction(async (tx) => {
+        const target = await open(tx);
+        return target ? [await run(target, statements[0]!, 0)] : [];
+      });
+      return { results: result, writeErrors: [] };
     } catch (error) {
-      if (!(error instanceof CommandError)) throw error;
-      writeErrors.push({ index: position, code: error.code, errmsg: error.message, ...error.extra });
-      if (ordered) break;
+      if (error instanceof CommandError) return { results: [], writeErrors: [writeErrorOf(0, error)] };
+      throw error;
     }
   }
-  return { results, writeErrors };
+  return storage.transaction(async (tx) => {
+    const results: R[] = [];
+    const writeErrors: WriteError[] = [];
+    const target = await open(tx);
+    if (!target) return { results, writeErrors };
+    for (const [position, statement] of statements.entries()) {
+      try {
+        results.push((await tx.savepoint((sql) => run({ ...target, sql }, statement, position))) as R);
+      } catch (error) {
+        if (!(error instanceof CommandError)) throw error;
+        writeErrors.push(writeErrorOf(position, error));
+        if (options.ordered) break;
+      }
+    }
+    return { results, writeErrors };
+  });
 }
 
-const noStatements = { results: [], writeErrors: [] };
 const sum = (values: readonly number[]) => values.reduce((total, value) => total + value, 0);
 
 const withWriteErrors = (reply: TypedDocument, writeErrors: readonly WriteError[]) => ({ ...reply, ...(writeErrors.length > 0 ? { writeErrors } : {}), ok: 1 });
@@ -72,23 +96,14 @@ function keyTakenError(target: Target, error: KeyTaken, document: PlainDocument)
   return duplicateKey(target.namespace, index, error.key, document);
 }
 
-async function openTarget(sql: Queryable, context: CommandContext, collection: string, create: boolean): Promise<Target | undefined> {
-  const { storage, database } = context;
-  const collectionId = create ? (await storage.ensureCollection(sql, database, collection)).id : await storage.collectionId(sql, database, collection);
-  if (collectionId === undefined) return undefined;
-  await storage.lockCollection(sql, collectionId, "share");
-  return { sql, context, namespace: `${database}.${collection}`, collectionId, indexes: await loadIndexes(storage, sql, collectionId) };
-}
-
 const insert: CommandHandler = async (command, context) => {
   checkArguments(command, ["documents", "ordered", "bypassDocumentValidation"]);
   const collection = checkCollectionName(command, "insert");
   const documents = documentsArgument(command, "documents");
   const ordered = booleanArgument(command, "ordered") ?? true;
-  const { results, writeErrors } = await context.storage.transaction(async (tx) => {
-    const target = (await openTarget(tx, context, collection, true))!;
-    return eachStatement(tx, documents, ordered, (sql, document) => insertDocument({ ...target, sql }, withId(document)));
-  });
+  const { results, writeErrors } = await runStatements(context, collection, { create: true, ordered }, documents, (target, document) =>
+    insertDocument(target, withId(document)),
+  );
   return withWriteErrors({ n: results.length }, writeErrors);
 };
 
@@ -142,7 +157,7 @@ function updated(previous: TypedDocument, statement: UpdateStatement): TypedDocu
 }
 
 /** The document an upsert inserts: the filter's equalities, then the update (with `$setOnInsert`) or the replacement. */
-function upserted(statement: UpdateStatement): TypedDocument {
+function upsertDocument(statement: UpdateStatement): TypedDocument {
   const seed = upsertSeed(statement.filter);
   if (!statement.operators) return withId({ ...(seed._id !== undefined ? { _id: seed._id } : {}), ...statement.update });
   const plain = toPlainDocument(seed);
@@ -160,43 +175,44 @@ async function matching(target: Target, filter: TypedDocument, limit: number): P
   return limit > 0 ? found.slice(0, limit) : found;
 }
 
+interface UpdateResult {
+  readonly n: number;
+  readonly nModified: number;
+  readonly upserted?: { readonly index: number; readonly _id: unknown };
+}
+
+async function runUpdate(target: Target, statement: UpdateStatement, position: number): Promise<UpdateResult> {
+  const found = await matching(target, statement.filter, statement.multi ? 0 : 1);
+  if (found.length === 0 && statement.upsert) {
+    const document = upsertDocument(statement);
+    await insertDocument(target, document);
+    return { n: 1, nModified: 0, upserted: { index: position, _id: document._id } };
+  }
+  let nModified = 0;
+  for (const { idKey, document } of found) {
+    const next = updated(document, statement);
+    if (!next) continue;
+    const plain = toPlainDocument(next);
+    const before = indexWrites(toPlainDocument(document), target.indexes);
+    try {
+      await target.context.storage.replace(target.sql, target.collectionId, idKey, next, before, indexWrites(plain, target.indexes));
+    } catch (error) {
+      throw error instanceof KeyTaken ? keyTakenError(target, error, plain) : error;
+    }
+    nModified += 1;
+  }
+  return { n: found.length, nModified };
+}
+
 const update: CommandHandler = async (command, context) => {
   checkArguments(command, ["updates", "ordered", "bypassDocumentValidation"]);
   const collection = checkCollectionName(command, "update");
   const statements = documentsArgument(command, "updates").map(parseUpdateStatement);
-  const ordered = booleanArgument(command, "ordered") ?? true;
-  const { results, writeErrors } = await context.storage.transaction(async (tx) => {
-    const target = await openTarget(tx, context, collection, statements.some((statement) => statement.upsert));
-    if (!target) return noStatements;
-    return eachStatement(tx, statements, ordered, async (sql, statement, position) => {
-      const scoped = { ...target, sql };
-      const found = await matching(scoped, statement.filter, statement.multi ? 0 : 1);
-      if (found.length === 0 && statement.upsert) {
-        const document = upserted(statement);
-        await insertDocument(scoped, document);
-        return { n: 1, nModified: 0, upserted: { index: position, _id: document._id } };
-      }
-      let nModified = 0;
-      for (const { idKey, document } of found) {
-        const next = updated(document, statement);
-        if (!next) continue;
-        const before = indexWrites(toPlainDocument(document), target.indexes);
-        const plain = toPlainDocument(next);
-        try {
-          await context.storage.replace(sql, target.collectionId, idKey, next, before, indexWrites(plain, target.indexes));
-        } catch (error) {
-          throw error instanceof KeyTaken ? keyTakenError(scoped, error, plain) : error;
-        }
-        nModified += 1;
-      }
-      return { n: found.length, nModified, upserted: undefined };
-    });
-  });
-  const upserts = results.flatMap((result) => (result.upserted ? [result.upserted] : []));
-  return withWriteErrors(
-    { n: sum(results.map((result) => result.n)), nModified: sum(results.map((result) => result.nModified)), ...(upserts.length > 0 ? { upserted: upserts } : {}) },
-    writeErrors,
-  );
+  const options = { create: statements.some((statement) => statement.upsert), ordered: booleanArgument(command, "ordered") ?? true };
+  const { results, writeErrors } = await runStatements(context, collection, options, statements, runUpdate);
+  const upserted = results.flatMap((result) => (result.upserted ? [result.upserted] : []));
+  const counts = { n: sum(results.map((result) => result.n)), nModified: sum(results.map((result) => result.nModified)) };
+  return withWriteErrors({ ...counts, ...(upserted.length > 0 ? { upserted } : {}) }, writeErrors);
 };
 
 const DELETE_STATEMENT_FIELDS = new Set(["q", "limit"]);
@@ -211,14 +227,10 @@ const deleteCommand: CommandHandler = async (command, context) => {
     return { filter: (statement.q as TypedDocument | undefined) ?? {}, limit };
   });
   const ordered = booleanArgument(command, "ordered") ?? true;
-  const { results, writeErrors } = await context.storage.transaction(async (tx) => {
-    const target = await openTarget(tx, context, collection, false);
-    if (!target) return noStatements;
-    return eachStatement(tx, statements, ordered, async (sql, statement) => {
-      const found = await matching({ ...target, sql }, statement.filter, statement.limit);
-      for (const { idKey } of found) await context.storage.remove(sql, target.collectionId, idKey);
-      return found.length;
-    });
+  const { results, writeErrors } = await runStatements(context, collection, { create: false, ordered }, statements, async (target, statement) => {
+    const found = await matching(target, statement.filter, statement.limit);
+    for (const { idKey } of found) await context.storage.remove(target.sql, target.collectionId, idKey);
+    return found.length;
   });
   return withWriteErrors({ n: sum(results) }, writeErrors);
 };
