@@ -1,14 +1,13 @@
-import { randomUUID } from "node:crypto";
 import { connect, createServer, type AddressInfo } from "node:net";
-import { BSON, Decimal128, Double, Int32, Long, MongoClient, MongoServerError, ObjectId, type Document } from "mongodb";
+import { BSON, Decimal128, Double, Int32, Long, MongoClient, ObjectId, type Document } from "mongodb";
 import { ConnectionString } from "mongodb-connection-string-url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readLocalConfig } from "../src/config.ts";
 import { DOCUMENTDB_STORAGE_DATABASE, startDocumentDb } from "../src/engines/documentdb.ts";
-import { STAND_IN_MARKER } from "../src/stand-ins/documentdb/commands/server-info.ts";
 import { createDocumentDbServer, type DocumentDbServer } from "../src/stand-ins/documentdb/server.ts";
 import { crc32c } from "../src/stand-ins/documentdb/wire.ts";
 import { localPlatform, useLocalEnv } from "../src/testing/env.ts";
+import { serverFailure, talksToStandIn, uniqueName } from "./documentdb-driver.ts";
 
 /**
  * What only the local stand-in shows: its wire protocol handling byte by byte, its restart over PostgreSQL, its
@@ -28,7 +27,7 @@ let standIn = false;
 beforeAll(async () => {
   const client = new MongoClient(platformUrl);
   try {
-    standIn = (await client.db("admin").command({ buildInfo: 1 }))[STAND_IN_MARKER] !== undefined;
+    standIn = await talksToStandIn(client);
   } finally {
     await client.close();
   }
@@ -42,16 +41,6 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-async function failure(call: Promise<unknown>): Promise<MongoServerError> {
-  const error = await call.then(
-    () => undefined,
-    (caught: unknown) => caught,
-  );
-  if (!(error instanceof MongoServerError)) throw new Error(`expected a server error, got ${String(error)}`);
-  return error;
-}
-
-const uniqueName = (label: string) => `${label}_${randomUUID().slice(0, 8)}`;
 
 /** Raw frames, written here from the protocol's layout rather than with the stand-in's encoder. */
 function header(length: number, requestId: number, opCode: number): Buffer {
@@ -176,7 +165,7 @@ describe("DocumentDB stand-in", () => {
     url.searchParams.set("retryWrites", "true");
     const client = new MongoClient(url.toString());
     try {
-      const error = await failure(client.db().collection(uniqueName("retry")).insertOne({ a: 1 }));
+      const error = await serverFailure(client.db().collection(uniqueName("retry")).insertOne({ a: 1 }));
       expect(error.message).toContain("retryWrites=false");
     } finally {
       await client.close();
@@ -189,13 +178,13 @@ describe("DocumentDB stand-in", () => {
     try {
       const items = client.db().collection(uniqueName("refused"));
       await items.insertOne({ sku: "A" });
-      expect((await failure(items.aggregate([{ $lookup: { from: "x", localField: "a", foreignField: "b", as: "c" } }]).toArray())).message).toContain("$lookup");
-      expect((await failure(items.find({}, { hint: { sku: 1 } }).toArray())).message).toContain("find.hint");
-      expect((await failure(items.createIndex({ sku: "text" }))).message).toContain("text");
-      expect((await failure(items.find({ $where: "true" } as Document).toArray())).message).toContain("$where");
+      expect((await serverFailure(items.aggregate([{ $lookup: { from: "x", localField: "a", foreignField: "b", as: "c" } }]).toArray())).message).toContain("$lookup");
+      expect((await serverFailure(items.find({}, { hint: { sku: 1 } }).toArray())).message).toContain("find.hint");
+      expect((await serverFailure(items.createIndex({ sku: "text" }))).message).toContain("text");
+      expect((await serverFailure(items.find({ $where: "true" } as Document).toArray())).message).toContain("$where");
       const session = client.startSession();
       try {
-        const error = await failure(session.withTransaction(() => items.insertOne({ sku: "B" }, { session })));
+        const error = await serverFailure(session.withTransaction(() => items.insertOne({ sku: "B" }, { session })));
         expect(error.message).toContain("Transactions");
       } finally {
         await session.endSession();
@@ -251,7 +240,7 @@ describe("DocumentDB stand-in", () => {
       expect(second.reused).toBe(false);
       const found = await reader.db().collection("items").findOne({ sku: "RESTART-001" }, { promoteValues: false, promoteLongs: false });
       expect(found).toEqual(stored);
-      expect((await failure(reader.db().collection("items").insertOne({ sku: "RESTART-001" }))).code).toBe(11000);
+      expect((await serverFailure(reader.db().collection("items").insertOne({ sku: "RESTART-001" }))).code).toBe(11000);
       await reader.db().dropDatabase();
     } finally {
       await reader.close();

@@ -1,10 +1,9 @@
-import { randomUUID } from "node:crypto";
 import { Decimal128, Double, Int32, Long, MongoClient, MongoServerError, ObjectId, type Collection, type Document } from "mongodb";
 import { ConnectionString } from "mongodb-connection-string-url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { documentDatabase } from "@cloudcafe/catalog";
-import { STAND_IN_MARKER } from "../src/stand-ins/documentdb/commands/server-info.ts";
 import { useLocalEnv } from "../src/testing/env.ts";
+import { serverFailure, talksToStandIn, uniqueName } from "./documentdb-driver.ts";
 
 /**
  * DocumentDB through the official driver, configured only by the environment a service gets (MONGODB_URL and the
@@ -17,21 +16,12 @@ const client = new MongoClient(url);
 let standIn = false;
 
 beforeAll(async () => {
-  const info = await client.db("admin").command({ buildInfo: 1 });
-  standIn = info[STAND_IN_MARKER] !== undefined;
+  standIn = await talksToStandIn(client);
 });
 afterAll(() => client.close());
 
-const freshCollection = <T extends Document = Document>(label: string): Collection<T> => client.db().collection<T>(`${label}_${randomUUID().slice(0, 8)}`);
+const freshCollection = <T extends Document = Document>(label: string): Collection<T> => client.db().collection<T>(uniqueName(label));
 
-async function failure(call: Promise<unknown>): Promise<MongoServerError> {
-  const error = await call.then(
-    () => undefined,
-    (caught: unknown) => caught,
-  );
-  if (!(error instanceof MongoServerError)) throw new Error(`expected a server error, got ${String(error)}`);
-  return error;
-}
 
 describe("DocumentDB through the mongodb driver", () => {
   it("exposes the run's database in MONGODB_URL and the MenuDocuments link, with the catalog's collection in it", async () => {
@@ -157,16 +147,16 @@ describe("DocumentDB through the mongodb driver", () => {
     expect(await items.createIndex({ category: 1 })).toBe("category_1");
     await items.insertOne({ sku: "ESP-001", category: "coffee" });
 
-    const duplicate = await failure(items.insertOne({ sku: "ESP-001", category: "tea" }));
+    const duplicate = await serverFailure(items.insertOne({ sku: "ESP-001", category: "tea" }));
     expect(duplicate.code).toBe(11000);
     expect(duplicate.keyValue).toEqual({ sku: "ESP-001" });
     expect(duplicate.message).toContain("E11000");
 
-    const batch = await failure(items.insertMany([{ sku: "LAT-001" }, { sku: "ESP-001" }, { sku: "MOC-001" }], { ordered: false }));
+    const batch = await serverFailure(items.insertMany([{ sku: "LAT-001" }, { sku: "ESP-001" }, { sku: "MOC-001" }], { ordered: false }));
     expect(batch.code).toBe(11000);
     expect(await items.countDocuments()).toBe(3);
 
-    const byUpdate = await failure(items.updateOne({ sku: "LAT-001" }, { $set: { sku: "MOC-001" } }));
+    const byUpdate = await serverFailure(items.updateOne({ sku: "LAT-001" }, { $set: { sku: "MOC-001" } }));
     expect(byUpdate.code).toBe(11000);
     expect(await items.findOne({ sku: "LAT-001" })).not.toBeNull();
 
@@ -182,7 +172,7 @@ describe("DocumentDB through the mongodb driver", () => {
   it("lets exactly one of many concurrent inserts of the same unique key commit", async () => {
     const racing = new MongoClient(url, { maxPoolSize: 20 });
     try {
-      const items = racing.db().collection(`race_${randomUUID().slice(0, 8)}`);
+      const items = racing.db().collection(uniqueName("race"));
       await items.createIndex({ sku: 1 }, { unique: true });
       const outcomes = await Promise.allSettled(Array.from({ length: 20 }, (_, index) => items.insertOne({ sku: "RACE-001", attempt: index })));
       expect(outcomes.filter((outcome) => outcome.status === "fulfilled")).toHaveLength(1);
@@ -197,7 +187,7 @@ describe("DocumentDB through the mongodb driver", () => {
   it("refuses a unique index over documents that already repeat the key", async () => {
     const items = freshCollection("unique_build");
     await items.insertMany([{ sku: "X" }, { sku: "X" }]);
-    const error = await failure(items.createIndex({ sku: 1 }, { unique: true }));
+    const error = await serverFailure(items.createIndex({ sku: 1 }, { unique: true }));
     expect(error.code).toBe(11000);
     expect((await items.listIndexes().toArray()).map((index) => index.name)).toEqual(["_id_"]);
   });
@@ -218,7 +208,7 @@ describe("DocumentDB through the mongodb driver", () => {
 
     const killed = await client.db().command({ killCursors: items.collectionName, cursors: [first.cursor.id] });
     expect(killed.cursorsKilled).toEqual([first.cursor.id]);
-    const gone = await failure(client.db().command({ getMore: first.cursor.id, collection: items.collectionName }));
+    const gone = await serverFailure(client.db().command({ getMore: first.cursor.id, collection: items.collectionName }));
     expect(gone.code).toBe(43);
   });
 
@@ -233,7 +223,7 @@ describe("DocumentDB through the mongodb driver", () => {
   });
 
   it("answers an unknown command with CommandNotFound (59) naming it", async () => {
-    const error = await failure(client.db().command({ cloudcafeNoSuchCommand: 1 }));
+    const error = await serverFailure(client.db().command({ cloudcafeNoSuchCommand: 1 }));
     expect(error.code).toBe(59);
     expect(error.codeName).toBe("CommandNotFound");
     expect(error.message).toContain("cloudcafeNoSuchCommand");
@@ -242,10 +232,10 @@ describe("DocumentDB through the mongodb driver", () => {
   it("fails an unknown query operator with an error naming it, instead of ignoring it", async () => {
     const items = freshCollection("operator");
     await items.insertOne({ a: 1 });
-    const error = await failure(items.find({ a: { $cloudcafeNoSuchOperator: 1 } }).toArray());
+    const error = await serverFailure(items.find({ a: { $cloudcafeNoSuchOperator: 1 } }).toArray());
     expect(error.code).toBe(2);
     expect(error.message).toContain("$cloudcafeNoSuchOperator");
-    const update = await failure(items.updateOne({ a: 1 }, { $cloudcafeNoSuchModifier: { a: 2 } } as Document));
+    const update = await serverFailure(items.updateOne({ a: 1 }, { $cloudcafeNoSuchModifier: { a: 2 } } as Document));
     expect(update.message).toContain("$cloudcafeNoSuchModifier");
   });
 
@@ -256,7 +246,7 @@ describe("DocumentDB through the mongodb driver", () => {
     for (const [name, value] of Object.entries(documentDatabase.connectionOptions)) rsUrl.searchParams.set(name, value);
     const rs = new MongoClient(rsUrl.toString());
     try {
-      const items = rs.db().collection(`rs_${randomUUID().slice(0, 8)}`);
+      const items = rs.db().collection(uniqueName("rs"));
       await items.insertOne({ sku: "RS-001" });
       expect(await items.findOne({ sku: "RS-001" }, { projection: { _id: 0 } })).toEqual({ sku: "RS-001" });
       expect(await items.countDocuments()).toBe(1);
