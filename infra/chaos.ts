@@ -3,7 +3,7 @@
  * itself when the alarm watching the blast radius fires. The Lambda faults need FIS's Lambda extension on the target
  * function and an S3 location FIS writes the active faults to and the extension reads them from.
  */
-import { LAMBDA_ARCHITECTURE } from "./functions.ts";
+import { lambdaArchitecture } from "@cloudcafe/catalog";
 import { serviceRole, managedPolicy } from "./iam.ts";
 import type { StopAlarms } from "./observability.ts";
 import { stageName } from "./naming.ts";
@@ -41,7 +41,7 @@ export function fisLambdaExtension(key: PlatformKey, settings: StageSettings) {
   });
   const location = $interpolate`${bucket.arn}/${FIS_CONFIG_PREFIX}`;
   // A public String parameter: its value is not secret.
-  const layer = aws.ssm.getParameterOutput({ name: fisExtensionParameter(LAMBDA_ARCHITECTURE) });
+  const layer = aws.ssm.getParameterOutput({ name: fisExtensionParameter(lambdaArchitecture) });
   return {
     bucket,
     location,

@@ -6,7 +6,7 @@
 import { metricNamespaces, services } from "@cloudcafe/catalog";
 import { userData } from "./ec2-user-data.ts";
 import { managedPolicy, serviceRole } from "./iam.ts";
-import { SERVICE_PORT, type Network, type SecurityGroups } from "./network.ts";
+import type { Network, SecurityGroups } from "./network.ts";
 import { pascalCase, stageName } from "./naming.ts";
 import type { PlatformKey } from "./security.ts";
 import type { StageSettings } from "./stage.ts";
@@ -97,14 +97,14 @@ export function ec2Platform(net: Network, groups: SecurityGroups, key: PlatformK
   const targetGroup = new aws.lb.TargetGroup("LoyaltyTargetGroup", {
     name: stageName("loyalty-tg").slice(0, 32),
     vpcId: net.vpc.id,
-    port: SERVICE_PORT,
+    port: services.loyalty.port,
     protocol: "TCP",
     targetType: "instance",
-    healthCheck: { protocol: "HTTP", path: services.loyalty.healthPath, port: String(SERVICE_PORT) },
+    healthCheck: { protocol: "HTTP", path: services.loyalty.healthPath, port: String(services.loyalty.port) },
   });
   new aws.lb.Listener("LoyaltyNlbListener", {
     loadBalancerArn: nlb.arn,
-    port: SERVICE_PORT,
+    port: services.loyalty.port,
     protocol: "TCP",
     defaultActions: [{ type: "forward", targetGroupArn: targetGroup.arn }],
   });

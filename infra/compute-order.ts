@@ -3,8 +3,7 @@
  * burst capacity, `/health` checked by the ALB and by ECS, Container Insights on, tasks registered in the order VPC
  * Lattice target group by ECS itself. `sst dev` runs it locally instead.
  */
-import { services } from "@cloudcafe/catalog";
-import { ALB_PATH_RULES } from "./edge.ts";
+import { albRule, services } from "@cloudcafe/catalog";
 import { managedPolicy, serviceRoleWithAttachments } from "./iam.ts";
 import type { Network, SecurityGroups } from "./network.ts";
 import { stageName } from "./naming.ts";
@@ -67,6 +66,7 @@ export function orderService(
   settings: StageSettings,
 ) {
   const port = services.order.port;
+  const rule = albRule("order");
   // The ECS infrastructure role ECS assumes to register and deregister the tasks in the Lattice target group.
   const lattice = serviceRoleWithAttachments("OrderLatticeRole", "ecs.amazonaws.com", [ECS_LATTICE_POLICY]);
   return new sst.aws.Service("OrderService", {
@@ -89,11 +89,12 @@ export function orderService(
     logging: { retention: sstLogRetention(settings), name: `/ecs/${stageName("order-service")}` },
     loadBalancer: {
       instance: alb,
-      rules: ALB_PATH_RULES.order.paths.map((path, i) => ({
+      // One path per SST rule, so the order service's two patterns take consecutive priorities.
+      rules: rule.pathPatterns.map((path, i) => ({
         listen: "443/https" as const,
         forward: `${port}/http` as const,
         conditions: { path },
-        priority: ALB_PATH_RULES.order.priority + i,
+        priority: rule.priority + i,
       })),
       health: {
         [`${port}/http` as const]: { path: services.order.healthPath, interval: "15 seconds" as const, healthyThreshold: 2 },

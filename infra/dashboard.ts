@@ -3,8 +3,14 @@
  * are EMF (packages/observability), dimensioned by `service` plus whatever the emitter adds; a SEARCH expression only
  * matches metrics with exactly the dimension set of its schema, so every widget names the set its emitter uses.
  */
-import { metricNamespaces, queues } from "@cloudcafe/catalog";
-import { COLD_START_P99_TARGET_MS, cpuScenarios, STRESS_METRIC_DIMENSIONS, workloadScenarios } from "@cloudcafe/stress/scenarios";
+import {
+  COLD_START_P99_TARGET_MS,
+  cpuScenarios,
+  metricNamespaces,
+  queues,
+  STRESS_METRIC_DIMENSIONS,
+  workloadScenarios,
+} from "@cloudcafe/catalog";
 import { physicalName, stageName } from "./naming.ts";
 
 const MINUTE = 60;

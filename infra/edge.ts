@@ -3,8 +3,8 @@
  * inventory target groups), API Gateway in front of the order Lambda, CloudFront in front of API Gateway and the web
  * console, and the VPC Lattice service network for service-to-service calls.
  */
-import { services } from "@cloudcafe/catalog";
-import { PORTS, SERVICE_PORT, type Network } from "./network.ts";
+import { albRule, services } from "@cloudcafe/catalog";
+import { PORTS, type Network } from "./network.ts";
 import { pascalCase, stageName } from "./naming.ts";
 import { encryptedLogGroup, type PlatformKey } from "./security.ts";
 import { sstLogRetention, type StageSettings } from "./stage.ts";
@@ -39,13 +39,6 @@ export function certificate(settings: StageSettings) {
 }
 
 export type Certificate = ReturnType<typeof certificate>;
-
-/** The ALB path rules of the architecture. `/api/orders/*` does not match `/api/orders` itself, so each gets both. */
-export const ALB_PATH_RULES = {
-  order: { paths: [services.order.pathPrefix, `${services.order.pathPrefix}/*`], priority: 100 },
-  menu: { paths: [services.menu.pathPrefix, `${services.menu.pathPrefix}/*`], priority: 200 },
-  inventory: { paths: [services.inventory.pathPrefix, `${services.inventory.pathPrefix}/*`], priority: 300 },
-} as const;
 
 export function loadBalancer(net: Network, cert: Certificate, settings: StageSettings) {
   const alb = new sst.aws.Alb("Alb", {
@@ -97,15 +90,16 @@ export function eksServiceRoutes(net: Network, alb: sst.aws.Alb) {
     const targetGroup = new aws.lb.TargetGroup(`${pascalCase(service)}TargetGroup`, {
       name: stageName(`${service}-tg`).slice(0, 32),
       vpcId: net.vpc.id,
-      port: SERVICE_PORT,
+      port: services[service].port,
       protocol: "HTTP",
       targetType: "ip",
       healthCheck: { path: services[service].healthPath, matcher: "200" },
     });
+    const rule = albRule(service);
     new aws.lb.ListenerRule(`${pascalCase(service)}ListenerRule`, {
       listenerArn: httpsListener.arn,
-      priority: ALB_PATH_RULES[service].priority,
-      conditions: [{ pathPattern: { values: [...ALB_PATH_RULES[service].paths] } }],
+      priority: rule.priority,
+      conditions: [{ pathPattern: { values: [...rule.pathPatterns] } }],
       actions: [{ type: "forward", targetGroupArn: targetGroup.arn }],
     });
     return targetGroup;
@@ -247,7 +241,7 @@ export function serviceNetwork(net: Network, callers: $util.Input<string>[]) {
       type: "IP",
       config: {
         vpcIdentifier: net.vpc.id,
-        port: SERVICE_PORT,
+        port: services[service].port,
         protocol: "HTTP",
         healthCheck: { enabled: true, path: services[service].healthPath },
       },

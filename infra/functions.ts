@@ -2,8 +2,16 @@
  * The Lambda side: the payment processor on the FIFO queue, the order API behind API Gateway, the order event
  * handlers and outbox relay, and one function per stress scenario. Each gets only the links it touches.
  */
-import { paymentProcessorMapping } from "@cloudcafe/catalog";
-import { scenarioNames, type ScenarioName } from "@cloudcafe/stress/scenarios";
+import {
+  apiFunctions,
+  eventSourceMappings,
+  lambdaArchitecture,
+  scenarioNames,
+  scheduledFunctions,
+  type EventSourceMappingSpec,
+  type LambdaSpec,
+  type ScenarioName,
+} from "@cloudcafe/catalog";
 import type { FisLambdaExtension } from "./chaos.ts";
 import type { Analytics } from "./data.ts";
 import type { Network, SecurityGroups } from "./network.ts";
@@ -11,22 +19,20 @@ import { pascalCase, stageName } from "./naming.ts";
 import { encryptedLogGroup, type PlatformKey } from "./security.ts";
 import { sstLogRetention, type StageSettings } from "./stage.ts";
 
-export const HANDLERS = {
-  paymentProcessor: "functions/payment/src/lambda.handler",
-  orderApi: "functions/order/src/lambda.handler",
-  orderSubmission: "functions/order/src/events/submission.handler",
-  orderPaymentResults: "functions/order/src/events/payment-results.handler",
-  outboxRelay: "functions/order/src/jobs/outbox-relay.handler",
-} as const;
+/** SST's handler string for a catalog function: its module without the extension, then the `handler` export. */
+export const handlerOf = (spec: LambdaSpec) => `${spec.handlerModule.replace(/\.ts$/, "")}.handler`;
 
-/** The stress package owns the scenario names; each has its Lambda entry at functions/stress/src/<scenario>.ts. */
+/** The handlers of every function the catalog lists. */
+export const HANDLERS = [
+  ...Object.values(eventSourceMappings),
+  ...Object.values(scheduledFunctions),
+  ...Object.values(apiFunctions),
+].map(handlerOf);
+
+/** Every stress scenario the catalog names has its Lambda entry at functions/stress/src/<scenario>.ts. */
 export const STRESS_SCENARIOS: readonly ScenarioName[] = scenarioNames;
 
 export const stressHandler = (scenario: ScenarioName) => `functions/stress/src/${scenario}.handler`;
-
-export const OUTBOX_RELAY_SCHEDULE = "rate(1 minute)";
-/** Graviton for every function; the FIS Lambda extension layer must match it (chaos.ts). */
-export const LAMBDA_ARCHITECTURE = "arm64" as const;
 
 /** A function's IAM statement, as SST's `permissions` takes it. */
 type Permission = sst.aws.FunctionArgs["permissions"] extends $util.Input<(infer P)[]> | undefined ? P : never;
@@ -45,12 +51,34 @@ function baseArgs(ctx: FunctionContext, name: string) {
   return {
     name: stageName(name),
     runtime: "nodejs20.x" as const,
-    architecture: LAMBDA_ARCHITECTURE,
+    architecture: lambdaArchitecture,
     vpc: { privateSubnets: ctx.net.privateSubnetIds, securityGroups: [ctx.groups.lambda.id] },
     logging: { retention: sstLogRetention(ctx.settings), format: "json" as const },
     nodejs: { format: "esm" as const },
     transform: { logGroup: encryptedLogGroup(ctx.key) },
   };
+}
+
+/** A catalog function on the shared settings: its name, handler, memory, timeout and reserved concurrency. */
+function catalogFunctionArgs(ctx: FunctionContext, spec: LambdaSpec) {
+  return {
+    ...baseArgs(ctx, spec.name),
+    handler: handlerOf(spec),
+    memory: `${spec.memoryMb} MB` as const,
+    timeout: `${spec.timeoutSeconds} seconds` as const,
+    ...(spec.reservedConcurrency === undefined ? {} : { concurrency: { reserved: spec.reservedConcurrency } }),
+  };
+}
+
+/** The catalog's event-source mapping from `queue` to `fn`; retries and the DLQ are the queue's redrive policy. */
+function subscribe(queue: sst.aws.Queue, fn: sst.aws.Function, spec: EventSourceMappingSpec) {
+  queue.subscribe(fn.arn, {
+    batch: {
+      size: spec.batchSize,
+      window: `${spec.maximumBatchingWindowSeconds} seconds`,
+      partialResponses: spec.reportBatchItemFailures,
+    },
+  });
 }
 
 /**
@@ -65,12 +93,9 @@ export function paymentProcessor(
   fis: FisLambdaExtension,
 ) {
   const faults = $dev ? undefined : fis;
+  const spec = eventSourceMappings.paymentProcessor;
   const fn = new sst.aws.Function("PaymentProcessor", {
-    ...baseArgs(ctx, "payment-processor"),
-    handler: HANDLERS.paymentProcessor,
-    memory: `${paymentProcessorMapping.memoryMb} MB`,
-    timeout: `${paymentProcessorMapping.timeoutSeconds} seconds`,
-    concurrency: { reserved: paymentProcessorMapping.reservedConcurrency },
+    ...catalogFunctionArgs(ctx, spec),
     environment: {
       PAYMENT_INIT_DELAY_MS: String(ctx.settings.paymentInitDelayMs),
       PAYMENT_FRAUD_ROUNDS: String(ctx.settings.paymentFraudRounds),
@@ -80,14 +105,7 @@ export function paymentProcessor(
     link,
     permissions: [ctx.keyUsage, ...(faults?.readPermissions ?? [])],
   });
-  // Retries (3 receives, then the DLQ) are the queue's redrive policy, from the catalog.
-  paymentQueue.subscribe(fn.arn, {
-    batch: {
-      size: paymentProcessorMapping.batchSize,
-      window: `${paymentProcessorMapping.maximumBatchingWindowSeconds} seconds`,
-      partialResponses: paymentProcessorMapping.reportBatchItemFailures,
-    },
-  });
+  subscribe(paymentQueue, fn, spec);
   return fn;
 }
 
@@ -97,36 +115,22 @@ export function orderFunctions(
   submissionQueue: sst.aws.Queue,
   paymentResultsQueue: sst.aws.Queue,
 ) {
-  const api = new sst.aws.Function("OrderApi", {
-    ...baseArgs(ctx, "order-api"),
-    handler: HANDLERS.orderApi,
-    memory: "1024 MB",
-    timeout: "29 seconds",
-    link,
-    permissions: [ctx.keyUsage],
-  });
-  const handlerArgs = (name: string, handler: string, extraLink: $util.Input<any>[] = []) => ({
-    ...baseArgs(ctx, name),
-    handler,
-    memory: "512 MB" as const,
-    timeout: "30 seconds" as const,
+  const args = (spec: LambdaSpec, extraLink: $util.Input<any>[] = []) => ({
+    ...catalogFunctionArgs(ctx, spec),
     link: [...link, ...extraLink],
     permissions: [ctx.keyUsage],
   });
-  // Visibility timeouts in the catalog are at least six times these timeouts, as AWS recommends.
-  const submission = new sst.aws.Function(
-    "OrderSubmissionHandler",
-    handlerArgs("order-submission", HANDLERS.orderSubmission),
-  );
-  submissionQueue.subscribe(submission.arn, { batch: { size: 10, partialResponses: true } });
+  const api = new sst.aws.Function("OrderApi", args(apiFunctions.order));
+  const submission = new sst.aws.Function("OrderSubmissionHandler", args(eventSourceMappings.orderSubmission));
+  subscribe(submissionQueue, submission, eventSourceMappings.orderSubmission);
   const paymentResults = new sst.aws.Function(
     "OrderPaymentResultsHandler",
-    handlerArgs("order-payment-results", HANDLERS.orderPaymentResults, [paymentResultsQueue]),
+    args(eventSourceMappings.orderPaymentResults, [paymentResultsQueue]),
   );
-  paymentResultsQueue.subscribe(paymentResults.arn, { batch: { size: 10, partialResponses: true } });
+  subscribe(paymentResultsQueue, paymentResults, eventSourceMappings.orderPaymentResults);
   const outboxRelay = new sst.aws.Cron("OutboxRelay", {
-    schedule: OUTBOX_RELAY_SCHEDULE,
-    function: handlerArgs("outbox-relay", HANDLERS.outboxRelay),
+    schedule: scheduledFunctions.outboxRelay.schedule,
+    function: args(scheduledFunctions.outboxRelay),
   });
   return { api, submission, paymentResults, outboxRelay };
 }

@@ -2,7 +2,7 @@
  * The whole CloudCafe platform for one stage, in dependency order. sst.config.ts calls this from `run()`; the infra
  * tests call it under Pulumi mocks.
  */
-import { paymentProcessorMapping } from "@cloudcafe/catalog";
+import { eventSourceMappings } from "@cloudcafe/catalog";
 import { backupPlan } from "./backup.ts";
 import { chaosExperiments, fisLambdaExtension } from "./chaos.ts";
 import { eksPlatform } from "./compute-eks.ts";
@@ -90,7 +90,7 @@ export async function cloudCafe() {
   });
   const stopAlarms = {
     ...alarmSet,
-    paymentDurationGuard: paymentDurationGuard(topic, payment.name, paymentProcessorMapping.timeoutSeconds),
+    paymentDurationGuard: paymentDurationGuard(topic, payment.name, eventSourceMappings.paymentProcessor.timeoutSeconds),
   };
   dashboard(settings.region, Object.values(stopAlarms).map((alarm) => alarm.arn));
   chaosExperiments(

@@ -3,7 +3,7 @@
  * the bill down, flow logs, and the security groups of the architecture's table (plus the VPC Lattice ingress the
  * order service's Lattice targets need). Production's replica region gets a small database-only VPC of its own.
  */
-import { services } from "@cloudcafe/catalog";
+import { servicePort } from "@cloudcafe/catalog";
 import { serviceRole } from "./iam.ts";
 import { pascalCase, stageName } from "./naming.ts";
 import type { PlatformKey } from "./security.ts";
@@ -17,7 +17,6 @@ export const SUBNET_TIERS = {
   private: [11, 12, 13],
   database: [21, 22, 23],
 } as const;
-export const SERVICE_PORT = services.order.port;
 export const PORTS = { http: 80, https: 443, ssh: 22, postgres: 5432, redis: 6379, redshift: 5439, documentDb: 27017 };
 
 type Tier = keyof typeof SUBNET_TIERS;
@@ -156,19 +155,19 @@ export function securityGroups(net: Network, albSecurityGroupId: $util.Input<str
   // Beyond the architecture's table: the order service's tasks are VPC Lattice targets (edge.ts), and Lattice traffic,
   // health checks included, arrives from its managed prefix list rather than from a security group.
   const ecsTask = group("ecs-task-sg", "ECS tasks", [
-    tcp(SERVICE_PORT, { securityGroups: [albSecurityGroupId] }, "from ALB"),
-    tcp(SERVICE_PORT, { prefixListIds: [net.latticePrefixListId] }, "from VPC Lattice"),
+    tcp(servicePort, { securityGroups: [albSecurityGroupId] }, "from ALB"),
+    tcp(servicePort, { prefixListIds: [net.latticePrefixListId] }, "from VPC Lattice"),
   ]);
   const eksNode = group("eks-node-sg", "EKS nodes", [
-    tcp(SERVICE_PORT, { securityGroups: [albSecurityGroupId] }, "from ALB"),
+    tcp(servicePort, { securityGroups: [albSecurityGroupId] }, "from ALB"),
     { protocol: "-1", fromPort: 0, toPort: 0, cidrBlocks: [VPC_CIDR], description: "all from VPC" },
   ]);
   // The NLB is internal; its callers are the container services.
   const nlb = group("nlb-sg", "Internal NLB in front of loyalty", [
-    tcp(SERVICE_PORT, { securityGroups: [ecsTask.id, eksNode.id] }, "from compute"),
+    tcp(servicePort, { securityGroups: [ecsTask.id, eksNode.id] }, "from compute"),
   ]);
   const ec2 = group("ec2-sg", "EC2 instances", [
-    tcp(SERVICE_PORT, { securityGroups: [nlb.id] }, "from NLB"),
+    tcp(servicePort, { securityGroups: [nlb.id] }, "from NLB"),
     tcp(PORTS.ssh, { cidrBlocks: [VPC_CIDR] }, "ssh from VPC"),
   ]);
   // Lambdas in the VPC only call out; nothing calls in.

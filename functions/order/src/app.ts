@@ -1,36 +1,47 @@
-import type { Hono } from "hono";
+import { services } from "@cloudcafe/catalog";
 import type { OrderService } from "@cloudcafe/core";
-import { createServiceApp, type DependencyCheck, healthRoutes } from "@cloudcafe/http";
+import { contractRoutes, createServiceApp, type DependencyCheck, healthRoutes, serveOpenApi, undocumented } from "@cloudcafe/http";
 import type { Logger, Metrics } from "@cloudcafe/observability";
+import type { StressRoutes } from "@cloudcafe/stress";
 import { catalogRoutes } from "./routes/catalog.ts";
 import { orderRoutes } from "./routes/orders.ts";
 
 export const SERVICE_NAME = "order-service";
+
+const { pathPrefix } = services.order;
 
 export interface OrderAppDeps {
   service: OrderService;
   logger: Logger;
   metrics: Metrics;
   checks: Record<string, DependencyCheck>;
-  /** Extra routes mounted at `/` and `/api/orders` (the stress controls). */
-  extraRoutes?: Hono;
+  /** The stress controls (container only: a Lambda invocation cannot outlive its request, so it mounts none). */
+  stressRoutes?: StressRoutes;
 }
 
-/** The Order service's Hono app, shared by the container entry (server.ts) and the Lambda entry (lambda.ts). */
+/**
+ * The Order service's Hono app, shared by the container entry (server.ts) and the Lambda entry (lambda.ts). Its
+ * routes are served under the gateway prefix `/api/orders` and listed in `/api/orders/openapi.json`.
+ */
 export function createOrderApp(deps: OrderAppDeps) {
-  const orders = orderRoutes(deps.service, deps.metrics);
   const catalog = catalogRoutes();
-  const app = createServiceApp({ logger: deps.logger, metrics: deps.metrics })
+  const orders = orderRoutes(deps.service, deps.metrics);
+  // Typed as mounted either way, so one client type covers both entries; without them the stress paths answer 404.
+  const stress = deps.stressRoutes ?? (contractRoutes() as unknown as StressRoutes);
+  const app = createServiceApp({ logger: deps.logger, metrics: deps.metrics });
+  // Before `/:id`, which would otherwise take `openapi.json` for an order id.
+  serveOpenApi(app, pathPrefix, {
+    title: "CloudCafe Order service",
+    version: "1",
+    description: "Orders, priced on the server and paid asynchronously; the menu they are priced from; health; the operator's stress controls.",
+  });
+  // The same routes without the prefix, for callers that reach the service directly; the document lists each once.
+  app.route("/orders/catalog", undocumented(catalog)).route("/orders", undocumented(orders)).route("/", undocumented(stress));
+  return app
     .route("/", healthRoutes(SERVICE_NAME, deps.checks))
-    .route("/orders/catalog", catalog)
-    .route("/api/orders/catalog", catalog)
-    .route("/orders", orders)
-    .route("/api/orders", orders);
-  if (deps.extraRoutes) {
-    app.route("/", deps.extraRoutes);
-    app.route("/api/orders", deps.extraRoutes);
-  }
-  return app;
+    .route(`${pathPrefix}/catalog`, catalog)
+    .route(pathPrefix, orders)
+    .route(pathPrefix, stress);
 }
 
 export type OrderApp = ReturnType<typeof createOrderApp>;

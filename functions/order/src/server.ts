@@ -11,7 +11,7 @@ const app = createOrderApp({
   logger: runtime.logger,
   metrics: runtime.metrics,
   checks: runtime.checks,
-  extraRoutes: stress.routes,
+  stressRoutes: stress.routes,
 });
 runtime.relay.start(runtime.config.outboxRelayIntervalMs);
 

@@ -5,18 +5,19 @@ import { startKinesis } from "@cloudcafe/local/engines/kinesis";
 import { startSqsSns } from "@cloudcafe/local/engines/sqs-sns";
 import type { SqsPoller } from "@cloudcafe/local/event-source/sqs-poller";
 import { createResources, deleteResources } from "@cloudcafe/local/resources";
+import { freePort } from "@cloudcafe/local/process/net";
 import { localPlatform } from "@cloudcafe/local/testing/env";
-import { anOrder, bodyOf, eventsFor, postOrder, waitFor } from "./support.ts";
+import { bodyAt, eventsFor, orderClient, orderStatus, placeOrder, waitFor } from "./support.ts";
 import { startFlowPollers } from "./pollers.ts";
 
 /*
- * This suite stops engines, so it runs its own fauxqs (SQS+SNS) and kinesalite on ports of its own instead of
- * the shared ones. Both keep state in memory: after a restart the resources are created again, as `npm start`
+ * This suite stops engines, so it runs its own fauxqs (SQS+SNS) and kinesalite on free ports of its own instead of
+ * the shared ones (so parallel test runs never share them). Both keep state in memory: after a restart the resources are created again, as `npm start`
  * would. What must survive is the order's pending work, which lives in the Postgres outbox, not in the engines.
  */
 const shared = localPlatform();
 const base = readLocalConfig();
-const config = { ...base, ports: { ...base.ports, sqsSns: 18_311, kinesis: 18_312 } };
+const config = { ...base, ports: { ...base.ports, sqsSns: await freePort(), kinesis: await freePort() } };
 const nameSuffix = `-outage${process.pid}`;
 
 let sqsSns = await startSqsSns({ config, daemon: false });
@@ -34,7 +35,7 @@ Object.assign(process.env, resources.env, {
 const { createOrderApp } = await import("../src/app.ts");
 const { sharedOrderRuntime } = await import("../src/runtime.ts");
 const runtime = sharedOrderRuntime();
-const app = createOrderApp({ service: runtime.service, logger: runtime.logger, metrics: runtime.metrics, checks: runtime.checks });
+const client = orderClient(createOrderApp({ service: runtime.service, logger: runtime.logger, metrics: runtime.metrics, checks: runtime.checks }));
 const { sql } = createDatabase(runtime.config.database, { max: 1 });
 runtime.relay.start(200);
 const pollers: SqsPoller[] = await startFlowPollers(
@@ -55,7 +56,7 @@ afterAll(async () => {
   await Promise.all([sqsSns.stop(), kinesis.stop()]);
 });
 
-const statusOf = async (orderId: string) => (await bodyOf(await app.request(`/api/orders/${orderId}`))).status as string;
+const statusOf = (orderId: string) => orderStatus(client, orderId);
 const pendingOutbox = (orderId: string) => sql<{ kind: string; last_error: string | null }[]>`
   SELECT kind, last_error FROM outbox
   WHERE delivered_at IS NULL AND (message->>'orderId' = ${orderId} OR message->'event'->'order'->>'orderId' = ${orderId})
@@ -64,9 +65,7 @@ const pendingOutbox = (orderId: string) => sql<{ kind: string; last_error: strin
 it("keeps an accepted order through an SQS/SNS and Kinesis outage and completes it once they are back", async () => {
   await Promise.all([sqsSns.stop(), kinesis.stop()]);
 
-  const res = await postOrder(app, anOrder());
-  expect(res.status).toBe(201);
-  const order = await bodyOf(res);
+  const order = await bodyAt(await placeOrder(client), 201);
 
   // The submission and the OrderCreated event wait in the outbox with the failure recorded.
   const waiting = await waitFor(async () => {

@@ -2,24 +2,24 @@ import { afterAll, describe, expect, it } from "vitest";
 import { createOrderApp } from "../src/app.ts";
 import { sharedOrderRuntime } from "../src/runtime.ts";
 import { createOrderStress } from "../src/routes/stress.ts";
-import { bodyOf } from "./support.ts";
+import { bodyAt, orderClient } from "./support.ts";
 
 const token = "order-stress-test-operator-token";
 const runtime = sharedOrderRuntime();
 const stress = createOrderStress(token);
-const app = createOrderApp({ service: runtime.service, logger: runtime.logger, metrics: runtime.metrics, checks: runtime.checks, extraRoutes: stress.routes });
+const client = orderClient(
+  createOrderApp({ service: runtime.service, logger: runtime.logger, metrics: runtime.metrics, checks: runtime.checks, stressRoutes: stress.routes }),
+);
+const runs = client.api.orders.stress.runs[":id"];
 
 afterAll(async () => {
   await stress.close();
   await runtime.close();
 });
 
-const start = (body: unknown, auth?: string) =>
-  app.request("/api/orders/stress/morning-rush", {
-    method: "POST",
-    headers: { "content-type": "application/json", ...(auth ? { authorization: `Bearer ${auth}` } : {}) },
-    body: JSON.stringify(body),
-  });
+const bearer = (token: string) => ({ headers: { authorization: `Bearer ${token}` } });
+const start = (body: { targetCpu: number; durationSeconds: number }, auth?: string) =>
+  client.api.orders.stress[":scenario"].$post({ param: { scenario: "morning-rush" }, json: body }, auth ? bearer(auth) : {});
 
 describe("POST /api/orders/stress/morning-rush", () => {
   it("refuses callers without the operator token (401) or with a wrong one (403)", async () => {
@@ -33,19 +33,16 @@ describe("POST /api/orders/stress/morning-rush", () => {
   });
 
   it("starts a run that can be polled and cancelled while /health keeps answering", async () => {
-    const res = await start({ targetCpu: 0.5, durationSeconds: 30 }, token);
-    expect(res.status).toBe(202);
-    const { run } = await bodyOf(res);
+    const { run } = await bodyAt(await start({ targetCpu: 0.5, durationSeconds: 30 }, token), 202);
     expect(run).toMatchObject({ scenario: "morning-rush", status: "running", targetCpu: 0.5, durationSeconds: 30 });
 
     await new Promise((r) => setTimeout(r, 1500));
-    const health = await app.request("/health");
+    const health = await client.health.$get();
     expect(health.status).toBe(200);
 
-    const auth = { authorization: `Bearer ${token}` };
-    const polled = await bodyOf(await app.request(`/api/orders/stress/runs/${run.id}`, { headers: auth }));
+    const polled = await bodyAt(await runs.$get({ param: { id: run.id } }, bearer(token)), 200);
     expect(polled.run.status).toBe("running");
-    const cancelled = await bodyOf(await app.request(`/api/orders/stress/runs/${run.id}`, { method: "DELETE", headers: auth }));
+    const cancelled = await bodyAt(await runs.$delete({ param: { id: run.id } }, bearer(token)), 200);
     expect(cancelled.run.status).toBe("cancelled");
   });
 });

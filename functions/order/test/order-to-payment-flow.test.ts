@@ -5,7 +5,7 @@ import { dynamoDocumentClient, sqsClient } from "@cloudcafe/adapters";
 import { localPlatform } from "@cloudcafe/local/testing/env";
 import { purgeQueues } from "@cloudcafe/local/testing/purge";
 import type { SqsPoller } from "@cloudcafe/local/event-source/sqs-poller";
-import { anOrder, bodyOf, eventsFor, postOrder, waitFor } from "./support.ts";
+import { anOrder, bodyAt, eventsFor, orderClient, orderStatus, placeOrder, readOrder, waitFor } from "./support.ts";
 import { startFlowPollers } from "./pollers.ts";
 
 // A calm gateway: outcomes here come only from the sandbox inputs (test-decline-* customers).
@@ -15,7 +15,7 @@ const platform = localPlatform();
 const { createOrderApp } = await import("../src/app.ts");
 const { sharedOrderRuntime } = await import("../src/runtime.ts");
 const runtime = sharedOrderRuntime();
-const app = createOrderApp({ service: runtime.service, logger: runtime.logger, metrics: runtime.metrics, checks: runtime.checks });
+const client = orderClient(createOrderApp({ service: runtime.service, logger: runtime.logger, metrics: runtime.metrics, checks: runtime.checks }));
 let pollers: SqsPoller[] = [];
 
 beforeAll(async () => {
@@ -33,18 +33,17 @@ afterAll(async () => {
   await runtime.close();
 });
 
-const statusOf = async (orderId: string) => (await bodyOf(await app.request(`/api/orders/${orderId}`))).status as string;
+const statusOf = (orderId: string) => orderStatus(client, orderId);
 const settled = (orderId: string) => waitFor(async () => ((await statusOf(orderId)) === "PENDING" ? undefined : statusOf(orderId)), `order ${orderId} to settle`);
 
 describe("order to payment, end to end on the local engines", () => {
   it("takes an order from POST to PAID, with one trace id from the HTTP request to the OrderPaid event", async () => {
     const traceId = "5ca1ab1e5ca1ab1e5ca1ab1e5ca1ab1e";
-    const res = await postOrder(app, anOrder(), { traceparent: `00-${traceId}-00f067aa0ba902b7-01`, "Idempotency-Key": `flow-${Date.now()}` });
-    expect(res.status).toBe(201);
-    const order = await bodyOf(res);
+    const res = await placeOrder(client, anOrder(), { traceparent: `00-${traceId}-00f067aa0ba902b7-01`, idempotencyKey: `flow-${Date.now()}` });
+    const order = await bodyAt(res, 201);
 
     expect(await settled(order.orderId)).toBe("PAID");
-    const paid = await bodyOf(await app.request(`/api/orders/${order.orderId}`));
+    const paid = await bodyAt(await readOrder(client, order.orderId), 200);
     expect(paid).toMatchObject({ status: "PAID", version: 2, paymentId: expect.any(String) });
 
     const { Item: transaction } = await dynamoDocumentClient().send(
@@ -61,9 +60,9 @@ describe("order to payment, end to end on the local engines", () => {
   });
 
   it("ends a declined payment in PAYMENT_FAILED with the gateway's reason, without retrying it", async () => {
-    const order = await bodyOf(await postOrder(app, anOrder({ customerId: `test-decline-${Date.now()}` })));
+    const order = await bodyAt(await placeOrder(client, anOrder({ customerId: `test-decline-${Date.now()}` })), 201);
     expect(await settled(order.orderId)).toBe("PAYMENT_FAILED");
-    const failed = await bodyOf(await app.request(`/api/orders/${order.orderId}`));
+    const failed = await bodyAt(await readOrder(client, order.orderId), 200);
     expect(failed.failureReason).toBe("insufficient_funds");
     const events = await waitFor(async () => {
       const found = await eventsFor(runtime.config.orderEventsStream, order.orderId);
@@ -73,12 +72,12 @@ describe("order to payment, end to end on the local engines", () => {
   });
 
   it("pays many customers' orders concurrently, each exactly once", async () => {
-    const responses = await Promise.all(Array.from({ length: 12 }, (_, i) => postOrder(app, anOrder({ customerId: `cust-batch-${i % 4}` }))));
-    const orders: { orderId: string }[] = await Promise.all(responses.map(bodyOf));
+    const responses = await Promise.all(Array.from({ length: 12 }, (_, i) => placeOrder(client, anOrder({ customerId: `cust-batch-${i % 4}` }))));
+    const orders = await Promise.all(responses.map((response) => bodyAt(response, 201)));
     const statuses = await Promise.all(orders.map((o) => settled(o.orderId)));
     expect(statuses).toEqual(orders.map(() => "PAID"));
     // Version 2 = exactly one transition (PENDING -> PAID) per order, however often a message was delivered.
-    const finals = await Promise.all(orders.map(async (o) => bodyOf(await app.request(`/api/orders/${o.orderId}`))));
+    const finals = await Promise.all(orders.map(async (o) => bodyAt(await readOrder(client, o.orderId), 200)));
     expect(finals.map((o) => o.version)).toEqual(orders.map(() => 2));
   });
 

@@ -6,10 +6,11 @@ import { createDatabase, dynamoDocumentClient, orderCacheKey, sqsClient } from "
 import { localPlatform } from "@cloudcafe/local/testing/env";
 import { createOrderApp } from "../src/app.ts";
 import { sharedOrderRuntime } from "../src/runtime.ts";
-import { anOrder, bodyOf, eventsFor, postOrder } from "./support.ts";
+import { anOrder, bodyAt, bodyOf, eventsFor, orderClient, placeOrder, postBody, readOrder } from "./support.ts";
 
 const runtime = sharedOrderRuntime();
 const app = createOrderApp({ service: runtime.service, logger: runtime.logger, metrics: runtime.metrics, checks: runtime.checks });
+const client = orderClient(app);
 const { config } = runtime;
 const { sql } = createDatabase(config.database, { max: 2 });
 const redis = new Redis(localPlatform().endpoints.redisUrl);
@@ -25,9 +26,8 @@ afterAll(async () => {
 describe("POST /api/orders", () => {
   it("creates a PENDING order priced on the server, stored in Postgres and DynamoDB, announced on order-events", async () => {
     const input = anOrder();
-    const res = await postOrder(app, input, { traceparent: "00-11111111111111111111111111111111-2222222222222222-01" });
-    expect(res.status).toBe(201);
-    const order = await bodyOf(res);
+    const res = await placeOrder(client, input, { traceparent: "00-11111111111111111111111111111111-2222222222222222-01" });
+    const order = await bodyAt(res, 201);
     expect(order).toMatchObject({ status: "PENDING", customerId: input.customerId, subtotalCents: 1475, taxCents: 153, totalCents: 1628, version: 1 });
     expect(res.headers.get("location")).toBe(`/api/orders/${order.orderId}`);
 
@@ -49,13 +49,12 @@ describe("POST /api/orders", () => {
   it("returns the same order for a retry with the same Idempotency-Key and never creates a second one", async () => {
     const input = anOrder();
     const key = `key-${Date.now()}`;
-    const first = await bodyOf(await postOrder(app, input, { "Idempotency-Key": key }));
+    const first = await bodyAt(await placeOrder(client, input, { idempotencyKey: key }), 201);
     const before = await countOrders();
-    const retries = await Promise.all([1, 2, 3].map(() => postOrder(app, input, { "Idempotency-Key": key })));
+    const retries = await Promise.all([1, 2, 3].map(() => placeOrder(client, input, { idempotencyKey: key })));
     for (const retry of retries) {
-      expect(retry.status).toBe(201);
       expect(retry.headers.get("idempotent-replayed")).toBe("true");
-      expect((await bodyOf(retry)).orderId).toBe(first.orderId);
+      expect((await bodyAt(retry, 201)).orderId).toBe(first.orderId);
     }
     expect(await countOrders()).toBe(before);
   });
@@ -63,11 +62,10 @@ describe("POST /api/orders", () => {
   it("rejects a reused Idempotency-Key with a different body (409) and changes nothing", async () => {
     const input = anOrder();
     const key = `key-${Date.now()}-reuse`;
-    await postOrder(app, input, { "Idempotency-Key": key });
+    await placeOrder(client, input, { idempotencyKey: key });
     const before = await countOrders();
-    const res = await postOrder(app, { ...input, items: [{ sku: "ESP-001", quantity: 1, size: "short", options: [] }] }, { "Idempotency-Key": key });
-    expect(res.status).toBe(409);
-    expect((await bodyOf(res)).error.code).toBe("IDEMPOTENCY_KEY_REUSED");
+    const res = await placeOrder(client, { ...input, items: [{ sku: "ESP-001", quantity: 1, size: "short", options: [] }] }, { idempotencyKey: key });
+    expect((await bodyAt(res, 409)).error.code).toBe("IDEMPOTENCY_KEY_REUSED");
     expect(await countOrders()).toBe(before);
   });
 
@@ -81,7 +79,7 @@ describe("POST /api/orders", () => {
     ["a body over the limit", 413, "PAYLOAD_TOO_LARGE", { ...anOrder(), padding: "x".repeat(70_000) }],
   ])("answers %s with %i %s and stores nothing", async (_what, status, code, body) => {
     const before = await countOrders();
-    const res = await postOrder(app, body);
+    const res = await postBody(app, body);
     expect(res.status).toBe(status);
     expect((await bodyOf(res)).error.code).toBe(code);
     expect(await countOrders()).toBe(before);
@@ -91,26 +89,22 @@ describe("POST /api/orders", () => {
     const before = await countOrders();
     const text = await app.request("/api/orders", { method: "POST", headers: { "content-type": "text/plain" }, body: "latte please" });
     expect(text.status).toBe(415);
-    const badKey = await postOrder(app, anOrder(), { "Idempotency-Key": "has spaces in it" });
-    expect(badKey.status).toBe(400);
+    const badKey = await placeOrder(client, anOrder(), { idempotencyKey: "has spaces in it" });
+    expect((await bodyAt(badKey, 400)).error.code).toBe("VALIDATION_FAILED");
     expect(await countOrders()).toBe(before);
   });
 });
 
 describe("GET /api/orders/:id", () => {
   it("answers 400 for a malformed id and 404 for an unknown one", async () => {
-    const malformed = await app.request("/api/orders/not-an-id");
-    expect(malformed.status).toBe(400);
-    expect((await bodyOf(malformed)).error.code).toBe("VALIDATION_FAILED");
-    const unknown = await app.request(`/api/orders/ord_${"0".repeat(32)}`);
-    expect(unknown.status).toBe(404);
-    expect((await bodyOf(unknown)).error.code).toBe("NOT_FOUND");
+    expect((await bodyAt(await readOrder(client, "not-an-id"), 400)).error.code).toBe("VALIDATION_FAILED");
+    expect((await bodyAt(await readOrder(client, `ord_${"0".repeat(32)}`), 404)).error.code).toBe("NOT_FOUND");
   });
 
   it("reads through Redis, then DynamoDB, then Postgres once the hot copy is gone or expired", async () => {
-    const order = await bodyOf(await postOrder(app, anOrder()));
+    const order = await bodyAt(await placeOrder(client), 201);
     expect(await redisKeyExists(order.orderId)).toBe(false);
-    expect((await app.request(`/api/orders/${order.orderId}`)).status).toBe(200);
+    expect((await readOrder(client, order.orderId)).status).toBe(200);
     expect(await redisKeyExists(order.orderId)).toBe(true);
 
     // Hot copy expired (TTL deletion is lazy) and cache evicted: Postgres still answers.
@@ -120,11 +114,11 @@ describe("GET /api/orders/:id", () => {
     );
     await runtime.service.getOrder(order.orderId); // cached copy still valid
     await redis.del(orderCacheKey(order.orderId));
-    const fromDatabase = await bodyOf(await app.request(`/api/orders/${order.orderId}`));
+    const fromDatabase = await bodyAt(await readOrder(client, order.orderId), 200);
     expect(fromDatabase.status).toBe("PENDING");
 
     await documents.send(new DeleteCommand({ TableName: config.activeOrdersTable, Key: { orderId: order.orderId } }));
-    expect((await app.request(`/api/orders/${order.orderId}`)).status).toBe(200);
+    expect((await readOrder(client, order.orderId)).status).toBe(200);
   });
 });
 
@@ -132,8 +126,8 @@ describe("payment results", () => {
   it("apply once: duplicate deliveries change nothing, and the cached copy is invalidated on the status change", async () => {
     const { handler } = await import("../src/events/payment-results.ts");
     const { sqsEvent } = await import("@cloudcafe/local/event-source/sqs-event");
-    const order = await bodyOf(await postOrder(app, anOrder()));
-    await app.request(`/api/orders/${order.orderId}`);
+    const order = await bodyAt(await placeOrder(client), 201);
+    await readOrder(client, order.orderId);
     expect(await redisKeyExists(order.orderId)).toBe(true);
 
     const result = {
@@ -153,7 +147,7 @@ describe("payment results", () => {
 
     // The cached PENDING copy is gone: what is left is the invalidation's marker for version 2.
     expect(JSON.parse((await redis.get(orderCacheKey(order.orderId))) ?? "{}")).toEqual({ tombstone: true, version: 2 });
-    const paid = await bodyOf(await app.request(`/api/orders/${order.orderId}`));
+    const paid = await bodyAt(await readOrder(client, order.orderId), 200);
     expect(paid).toMatchObject({ status: "PAID", version: 2, paymentId: `pay_${order.orderId}` });
     const events = await eventsFor(config.orderEventsStream, order.orderId);
     expect(events.map((e) => e.type)).toEqual(["OrderCreated", "OrderPaid"]);
@@ -164,7 +158,7 @@ describe("order submission (validation step)", () => {
   it("requests payment once per order on the FIFO queue, grouped by customer, even when delivered twice", async () => {
     const { handler } = await import("../src/events/submission.ts");
     const { sqsEvent } = await import("@cloudcafe/local/event-source/sqs-event");
-    const order = await bodyOf(await postOrder(app, anOrder()));
+    const order = await bodyAt(await placeOrder(client), 201);
     const body = JSON.stringify({ type: "OrderSubmitted", orderId: order.orderId, customerId: order.customerId });
     const message = (id: string) => ({ MessageId: id, ReceiptHandle: id, Body: body, Attributes: { ApproximateReceiveCount: "1" } });
     for (const id of ["s-1", "s-2"]) {

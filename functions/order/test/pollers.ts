@@ -1,36 +1,36 @@
-import { paymentProcessorMapping } from "@cloudcafe/catalog";
+import { join } from "node:path";
+import type { QueueKey } from "@cloudcafe/catalog";
 import { sqsClientFor } from "@cloudcafe/local/aws-clients";
+import { localEventSourceMappings } from "@cloudcafe/local/event-source/mappings";
 import { type SqsPoller, startSqsPoller } from "@cloudcafe/local/event-source/sqs-poller";
+import { repoRoot } from "@cloudcafe/local/paths";
 
-export interface FlowQueues {
-  orderSubmission: string;
-  paymentProcessing: string;
-  paymentResults: string;
-}
+/** The queues of the order-to-payment flow a test created for itself, by catalog key. */
+export type FlowQueues = Record<"orderSubmission" | "paymentProcessing" | "paymentResults", string>;
+
+const isFlowQueue = (queue: QueueKey): queue is keyof FlowQueues => queue === "orderSubmission" || queue === "paymentProcessing" || queue === "paymentResults";
 
 /**
- * The three Lambda event-source mappings of the order-to-payment flow, run locally as Lambda would run them.
- * Handlers are imported only now, after the test has pointed the environment at its engines.
+ * The Lambda event-source mappings of the order-to-payment flow, run locally as `npm start` runs them (the catalog's
+ * batch sizes and windows). Handlers are imported only now, after the test has pointed the environment at its engines.
  */
 export async function startFlowPollers(queues: FlowQueues, options: { failedVisibilityTimeoutSeconds?: number } = {}): Promise<SqsPoller[]> {
-  const [submission, payment, results] = await Promise.all([
-    import("../src/events/submission.ts"),
-    import("../../payment/src/lambda.ts"),
-    import("../src/events/payment-results.ts"),
-  ]);
   // The poller's client: long polls and a longer request timeout than the application's.
   const sqs = sqsClientFor(process.env.AWS_ENDPOINT_URL_SQS!);
-  const common = { sqs, reportBatchItemFailures: true, batchSize: 10, ...options };
-  return [
-    startSqsPoller({ ...common, queueUrl: queues.orderSubmission, functionName: "order-submission", handler: submission.handler, maximumBatchingWindowSeconds: 1 }),
-    startSqsPoller({
-      ...common,
-      queueUrl: queues.paymentProcessing,
-      functionName: "payment-processor",
-      handler: payment.handler,
-      batchSize: paymentProcessorMapping.batchSize,
-      maximumBatchingWindowSeconds: paymentProcessorMapping.maximumBatchingWindowSeconds,
+  const mappings = localEventSourceMappings.flatMap((mapping) => (isFlowQueue(mapping.queue) ? [{ ...mapping, queue: mapping.queue }] : []));
+  return Promise.all(
+    mappings.map(async (mapping) => {
+      const { handler } = (await import(join(repoRoot, mapping.handlerModule))) as { handler: Parameters<typeof startSqsPoller>[0]["handler"] };
+      return startSqsPoller({
+        ...options,
+        sqs,
+        queueUrl: queues[mapping.queue],
+        functionName: mapping.functionName,
+        handler,
+        batchSize: mapping.batchSize,
+        maximumBatchingWindowSeconds: mapping.maximumBatchingWindowSeconds,
+        reportBatchItemFailures: mapping.reportBatchItemFailures,
+      });
     }),
-    startSqsPoller({ ...common, queueUrl: queues.paymentResults, functionName: "order-payment-results", handler: results.handler, maximumBatchingWindowSeconds: 1 }),
-  ];
+  );
 }

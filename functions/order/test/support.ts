@@ -1,12 +1,24 @@
 import { GetRecordsCommand, GetShardIteratorCommand, ListShardsCommand } from "@aws-sdk/client-kinesis";
+import type { ClientResponse } from "hono/client";
+import { testClient } from "hono/testing";
+import { expect } from "vitest";
 import type { OrderEventRecord } from "@cloudcafe/adapters";
 import { kinesisClient } from "@cloudcafe/adapters";
 import type { CreateOrderInput } from "@cloudcafe/core";
+import type { OrderApp } from "../src/app.ts";
 
-/** Gateway-free HTTP calls straight into a Hono app. */
-export interface AppLike {
-  request(path: string, init?: RequestInit): Response | Promise<Response>;
+/** The typed client the console uses (`hc` over the app's route types), calling the app in process. */
+export const orderClient = (app: OrderApp) => testClient(app);
+export type OrderClient = ReturnType<typeof orderClient>;
+
+/** The body of an answer, typed by its route's contract for `status`, once the status is checked. */
+export async function bodyAt<R extends ClientResponse<unknown, number, "json">, S extends R["status"]>(response: R, status: S) {
+  expect(response.status).toBe(status);
+  return (await response.json()) as Awaited<ReturnType<Extract<R, { status: S }>["json"]>>;
 }
+
+export const readOrder = (client: OrderClient, orderId: string) => client.api.orders[":id"].$get({ param: { id: orderId } });
+export const orderStatus = async (client: OrderClient, orderId: string) => (await bodyAt(await readOrder(client, orderId), 200)).status;
 
 export function anOrder(overrides: Partial<CreateOrderInput> = {}): CreateOrderInput {
   return {
@@ -20,7 +32,14 @@ export function anOrder(overrides: Partial<CreateOrderInput> = {}): CreateOrderI
   };
 }
 
-export function postOrder(app: AppLike, body: unknown, headers: Record<string, string> = {}) {
+/** `POST /api/orders` through the typed client, with the caller's trace context when given. */
+export function placeOrder(client: OrderClient, input: CreateOrderInput = anOrder(), options: { idempotencyKey?: string; traceparent?: string } = {}) {
+  const header = options.idempotencyKey === undefined ? {} : { "Idempotency-Key": options.idempotencyKey };
+  return client.api.orders.$post({ json: input, header }, options.traceparent ? { headers: { traceparent: options.traceparent } } : {});
+}
+
+/** Posts any body, for input the typed client cannot express (malformed or outside the contract). */
+export function postBody(app: OrderApp, body: unknown, headers: Record<string, string> = {}) {
   return app.request("/api/orders", {
     method: "POST",
     headers: { "content-type": "application/json", ...headers },
@@ -28,7 +47,7 @@ export function postOrder(app: AppLike, body: unknown, headers: Record<string, s
   });
 }
 
-// Responses are JSON; tests assert on their shape.
+// Answers to input outside the contract are JSON too; tests assert on their shape.
 export const bodyOf = async (res: Response): Promise<any> => res.json();
 
 export async function waitFor<T>(probe: () => Promise<T | undefined>, what: string, timeoutMs = 45_000): Promise<T> {

@@ -5,15 +5,16 @@
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { cpuScenarios, workloadScenarios } from "@cloudcafe/stress/scenarios";
 import {
+  cpuScenarios,
   deadLetterRetentionSeconds,
+  eventSourceMappings,
   metricNamespaces,
-  paymentProcessorMapping,
   queues,
   streams,
   tables,
   topics,
+  workloadScenarios,
 } from "@cloudcafe/catalog";
 import { ALARMS, PAYMENT_DURATION_GUARD } from "../../observability.ts";
 import { EXPERIMENTS, FIS_CONFIG_PREFIX, FIS_EXEC_WRAPPER, fisExtensionParameter } from "../../chaos.ts";
@@ -282,9 +283,9 @@ export function architectureSuite(stage: string) {
     it("runs the payment processor with 512 MB, 30 s, 100 reserved, batch 10 in a 5 s window with partial failures", () => {
       const payment = fn("payment-processor");
       expect([payment.inputs.memorySize, payment.inputs.timeout, payment.inputs.reservedConcurrentExecutions]).toEqual([
-        paymentProcessorMapping.memoryMb,
-        paymentProcessorMapping.timeoutSeconds,
-        paymentProcessorMapping.reservedConcurrency,
+        eventSourceMappings.paymentProcessor.memoryMb,
+        eventSourceMappings.paymentProcessor.timeoutSeconds,
+        eventSourceMappings.paymentProcessor.reservedConcurrency,
       ]);
       const mapping = ofType(s, "aws:lambda/eventSourceMapping:EventSourceMapping").find(
         (m) => m.inputs.functionName === arnOf(payment),
@@ -300,7 +301,7 @@ export function architectureSuite(stage: string) {
     it("builds every handler from a file that exists", () => {
       expect(s.missingHandlers).toEqual([]);
       expect([...new Set(s.builtHandlers)].sort()).toEqual(
-        [...Object.values(HANDLERS), ...STRESS_SCENARIOS.map(stressHandler)].sort(),
+        [...HANDLERS, ...STRESS_SCENARIOS.map(stressHandler)].sort(),
       );
     });
 
@@ -599,7 +600,7 @@ export function architectureSuite(stage: string) {
         datapointsToAlarm: 3,
         treatMissingData: "notBreaching",
       });
-      expect(guard.inputs.threshold).toBe(paymentProcessorMapping.timeoutSeconds * 1000 * PAYMENT_DURATION_GUARD.shareOfTimeout);
+      expect(guard.inputs.threshold).toBe(eventSourceMappings.paymentProcessor.timeoutSeconds * 1000 * PAYMENT_DURATION_GUARD.shareOfTimeout);
     });
 
     it("has a dashboard of every stress scenario and the order and payment metrics, each searched on its emitted dimensions", () => {

@@ -8,10 +8,13 @@ import { AppError, type ErrorDetail } from "./errors.ts";
  */
 export function parseOrThrow<S extends z.ZodType>(schema: S, value: unknown, what: string): z.output<S> {
   const result = schema.safeParse(value);
-  if (!result.success) {
-    throw new AppError("VALIDATION_FAILED", `Invalid ${what}`, { details: issuesToDetails(result.error.issues), retryable: false });
-  }
+  if (!result.success) throw invalidInput(what, result.error.issues);
   return result.data;
+}
+
+/** The error for input that failed its schema (`what` names the input): VALIDATION_FAILED with every bad field. */
+export function invalidInput(what: string, issues: readonly z.core.$ZodIssue[]): AppError {
+  return new AppError("VALIDATION_FAILED", `Invalid ${what}`, { details: issuesToDetails(issues), retryable: false });
 }
 
 /** Parses a JSON text (a request or message body) and validates it; unreadable JSON is MALFORMED_JSON. */

@@ -1,6 +1,7 @@
-import { Hono } from "hono";
+import { OpenAPIHono } from "@hono/zod-openapi";
 import { AppError } from "@cloudcafe/core";
 import type { Logger, Metrics } from "@cloudcafe/observability";
+import { validationHook } from "./contract.ts";
 import { errorResponse, toAppError } from "./errors.ts";
 import { limitBody, requestContext } from "./middleware.ts";
 
@@ -11,11 +12,11 @@ export interface ServiceAppOptions {
 }
 
 /**
- * The base every CloudCafe service app starts from: trace context, request log, body limit,
- * JSON 404 and the error contract `{error:{code,message}}`.
+ * The base every CloudCafe service app starts from: trace context, request log, body limit, JSON 404 and the error
+ * contract `{error:{code,message,details?}}`, also for input its contract routes reject (see `contract.ts`).
  */
 export function createServiceApp(options: ServiceAppOptions) {
-  const app = new Hono();
+  const app = new OpenAPIHono({ defaultHook: validationHook });
   app.use("*", requestContext(options.logger, options.metrics));
   app.use("*", limitBody(options.bodyLimitBytes));
   app.notFound((c) => errorResponse(c, new AppError("NOT_FOUND", `No route for ${c.req.method} ${c.req.path}`)));

@@ -1,4 +1,5 @@
 import { timingSafeEqual } from "node:crypto";
+import type { OpenAPIHono } from "@hono/zod-openapi";
 import type { MiddlewareHandler } from "hono";
 import { AppError } from "@cloudcafe/core";
 
@@ -23,4 +24,19 @@ export function requireOperator(operatorToken: string | undefined): MiddlewareHa
     if (!operatorToken || !sameSecret(presented, operatorToken)) throw new AppError("FORBIDDEN", "Operator token rejected");
     await next();
   };
+}
+
+const OPERATOR_SECURITY_SCHEME = "operatorToken";
+
+/** The `security` of a contract route that needs the operator token. */
+export const operatorSecurity = [{ [OPERATOR_SECURITY_SCHEME]: [] }];
+
+/** Guards every route of a group with the operator token, and declares the bearer scheme in its OpenAPI document. */
+export function guardWithOperatorToken(routes: OpenAPIHono<any, any, any>, operatorToken: string | undefined): void {
+  routes.use("*", requireOperator(operatorToken));
+  routes.openAPIRegistry.registerComponent("securitySchemes", OPERATOR_SECURITY_SCHEME, {
+    type: "http",
+    scheme: "bearer",
+    description: "The operator token (the `OperatorToken` secret): 401 without it, 403 when it is wrong.",
+  });
 }

@@ -1,4 +1,6 @@
-import { Hono } from "hono";
+import { createRoute } from "@hono/zod-openapi";
+import { z } from "zod";
+import { contractRoutes, jsonContent } from "./contract.ts";
 
 export type DependencyCheck = () => Promise<unknown>;
 
@@ -22,15 +24,48 @@ async function probe(check: DependencyCheck): Promise<{ ok: boolean; latencyMs: 
   }
 }
 
+const healthSchema = z.object({ status: z.literal("ok"), service: z.string() }).meta({ id: "Health" });
+
+const dependencyReadinessSchema = z
+  .object({ ok: z.boolean(), latencyMs: z.number(), error: z.string().optional() })
+  .meta({ id: "DependencyReadiness" });
+
+const readinessSchema = z
+  .object({
+    status: z.enum(["ready", "degraded"]),
+    service: z.string(),
+    dependencies: z.record(z.string(), dependencyReadinessSchema),
+  })
+  .meta({ id: "Readiness" });
+
+const health = createRoute({
+  method: "get",
+  path: "/health",
+  tags: ["health"],
+  summary: "Liveness: the process answers (ALB and ECS health checks)",
+  responses: { 200: { description: "Alive", content: jsonContent(healthSchema) } },
+});
+
+const ready = createRoute({
+  method: "get",
+  path: "/ready",
+  tags: ["health"],
+  summary: "Readiness: every dependency answers",
+  responses: {
+    200: { description: "Every dependency answered", content: jsonContent(readinessSchema) },
+    503: { description: "Degraded: the same report, naming the dependencies that did not answer", content: jsonContent(readinessSchema) },
+  },
+});
+
 /** `/health`: the process answers (liveness, for the ALB and ECS). `/ready`: every dependency answers. */
 export function healthRoutes(service: string, checks: Record<string, DependencyCheck>) {
-  return new Hono()
-    .get("/health", (c) => c.json({ status: "ok", service }))
-    .get("/ready", async (c) => {
+  return contractRoutes()
+    .openapi(health, (c) => c.json({ status: "ok" as const, service }, 200))
+    .openapi(ready, async (c) => {
       const names = Object.keys(checks);
       const results = await Promise.all(names.map((name) => probe(checks[name]!)));
-      const dependencies = Object.fromEntries(names.map((name, i) => [name, results[i]]));
-      const ready = results.every((r) => r.ok);
-      return c.json({ status: ready ? "ready" : "degraded", service, dependencies }, ready ? 200 : 503);
+      const dependencies = Object.fromEntries(names.map((name, i) => [name, results[i]!]));
+      const report = { service, dependencies };
+      return results.every((r) => r.ok) ? c.json({ status: "ready" as const, ...report }, 200) : c.json({ status: "degraded" as const, ...report }, 503);
     });
 }

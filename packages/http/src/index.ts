@@ -1,6 +1,6 @@
 export * from "./app.ts";
 export * from "./auth.ts";
-export * from "./body.ts";
+export * from "./contract.ts";
 export * from "./errors.ts";
 export * from "./health.ts";
 export * from "./middleware.ts";

@@ -1,14 +1,24 @@
+import { createRoute } from "@hono/zod-openapi";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { AppError } from "@cloudcafe/core";
 import { createLogger } from "@cloudcafe/observability";
-import { createServiceApp, readJson, requireOperator } from "../src/index.ts";
+import { createServiceApp, jsonBody, jsonContent, requireOperator } from "../src/index.ts";
+
+const named = z.object({ name: z.string().min(1) });
+
+const echo = createRoute({
+  method: "post",
+  path: "/echo/{times}",
+  request: { params: z.object({ times: z.coerce.number().int().min(1) }), headers: z.object({ "X-Tone": z.enum(["calm", "loud"]).optional() }), body: jsonBody(named) },
+  responses: { 200: { description: "The name, repeated", content: jsonContent(z.array(named)) } },
+});
 
 function appWithLog() {
   const lines: Record<string, unknown>[] = [];
   const logger = createLogger({ service: "test", write: (line) => lines.push(JSON.parse(line)) });
   const app = createServiceApp({ logger, bodyLimitBytes: 1024 });
-  app.post("/echo", async (c) => c.json(await readJson(c, z.object({ name: z.string().min(1) })), 200));
+  app.openapi(echo, (c) => c.json(Array.from({ length: c.req.valid("param").times }, () => c.req.valid("json")), 200));
   app.get("/boom", () => {
     throw new Error("secret internals");
   });
@@ -32,19 +42,30 @@ const json = (body: unknown, headers: Record<string, string> = {}) => ({
 
 describe("service app error contract", () => {
   it("answers 400 VALIDATION_FAILED naming the bad field", async () => {
-    const res = await appWithLog().app.request("/echo", json({ name: "" }));
+    const res = await appWithLog().app.request("/echo/1", json({ name: "" }));
     expect(res.status).toBe(400);
     const body = await bodyOf(res);
     expect(body.error.code).toBe("VALIDATION_FAILED");
     expect(body.error.details[0].path).toBe("name");
   });
 
+  it("answers 400 VALIDATION_FAILED for path parameters and headers outside the route's contract", async () => {
+    const { app } = appWithLog();
+    const badParam = await bodyOf(await app.request("/echo/none", json({ name: "a" })));
+    expect(badParam.error).toMatchObject({ code: "VALIDATION_FAILED", message: "Invalid path parameters", details: [{ path: "times" }] });
+    const badHeader = await bodyOf(await app.request("/echo/2", json({ name: "a" }, { "x-tone": "shouty" })));
+    expect(badHeader.error).toMatchObject({ code: "VALIDATION_FAILED", message: "Invalid request headers", details: [{ path: "X-Tone" }] });
+    expect(await bodyOf(await app.request("/echo/2", json({ name: "a" }, { "x-tone": "calm" })))).toEqual([{ name: "a" }, { name: "a" }]);
+  });
+
   it("answers 400 MALFORMED_JSON, 415 for other media types, 413 past the body limit", async () => {
     const { app } = appWithLog();
-    expect((await bodyOf(await app.request("/echo", json("{nope")))).error.code).toBe("MALFORMED_JSON");
-    const text = await app.request("/echo", { method: "POST", headers: { "content-type": "text/plain" }, body: "hi" });
+    expect((await bodyOf(await app.request("/echo/1", json("{nope")))).error.code).toBe("MALFORMED_JSON");
+    const text = await app.request("/echo/1", { method: "POST", headers: { "content-type": "text/plain" }, body: "hi" });
     expect(text.status).toBe(415);
-    const big = await app.request("/echo", json({ name: "x".repeat(2048) }));
+    expect((await bodyOf(text)).error.code).toBe("UNSUPPORTED_MEDIA_TYPE");
+    expect((await app.request("/echo/1", { method: "POST" })).status).toBe(415);
+    const big = await app.request("/echo/1", json({ name: "x".repeat(2048) }));
     expect(big.status).toBe(413);
     expect((await bodyOf(big)).error.code).toBe("PAYLOAD_TOO_LARGE");
   });

@@ -1,5 +1,5 @@
 import { join } from "node:path";
-import { analyticsWarehouse, documentDatabase, services } from "@cloudcafe/catalog";
+import { analyticsWarehouse, documentDatabase, type ServiceKey, services } from "@cloudcafe/catalog";
 import { repoRoot } from "./paths.ts";
 
 /**
@@ -16,7 +16,8 @@ export interface LocalConfig {
     readonly redshiftData: number;
     readonly documentDb: number;
     readonly gateway: number;
-    readonly orderService: number;
+    /** Each HTTP service's local port: the catalog's `localPort`, or `CLOUDCAFE_<SERVICE>_PORT`. */
+    readonly services: Readonly<Record<ServiceKey, number>>;
   };
   /** A MongoDB / DocumentDB to use instead of the local stand-in (MONGODB_URL). */
   readonly mongodbUrl?: string;
@@ -43,7 +44,9 @@ export function readLocalConfig(): LocalConfig {
       redshiftData: port("CLOUDCAFE_REDSHIFT_DATA_PORT", analyticsWarehouse.local.dataApiPort),
       documentDb: port("CLOUDCAFE_DOCUMENTDB_PORT", documentDatabase.port),
       gateway: port("CLOUDCAFE_GATEWAY_PORT", 3000),
-      orderService: port("CLOUDCAFE_ORDER_PORT", services.order.port),
+      services: Object.fromEntries(
+        (Object.keys(services) as ServiceKey[]).map((key) => [key, port(`CLOUDCAFE_${key.toUpperCase()}_PORT`, services[key].localPort)]),
+      ) as Record<ServiceKey, number>,
     },
     mongodbUrl: process.env.MONGODB_URL || undefined,
     stateDir: process.env.CLOUDCAFE_STATE_DIR ?? join(repoRoot, ".local"),

@@ -3,38 +3,46 @@ import { serve, type ServerType } from "@hono/node-server";
 import { serveStatic } from "@hono/node-server/serve-static";
 import { Hono, type Context } from "hono";
 import { proxy } from "hono/proxy";
-import { services } from "@cloudcafe/catalog";
+import { albRule, albServices, type AlbServiceKey } from "@cloudcafe/catalog";
+import { API_REFERENCE_PATH, apiReferencePage } from "./api-reference.ts";
 
-/** One ALB listener rule: requests under `pathPrefix` go to `target` with the path unchanged. */
+/** One ALB listener rule: requests whose path matches one of `pathPatterns` go to `target` with the path unchanged. */
 export interface GatewayRule {
   readonly service: string;
-  readonly pathPrefix: string;
+  readonly pathPatterns: readonly string[];
   readonly target: string;
 }
 
 /**
- * The architecture's ALB rules; a service joins the local gateway with one more line here. `/ready` is local only:
- * it lets the console show the order service's readiness (in AWS the ALB health checks call the targets directly).
+ * The catalog's ALB rules, in priority order, for the services given a local address. `/ready` is local only: it lets
+ * the console show the order service's readiness (in AWS the ALB health checks call the targets directly).
  */
-export function albRules(targets: { readonly order: string }): GatewayRule[] {
-  return [
-    { service: "order", pathPrefix: services.order.pathPrefix, target: targets.order },
-    { service: "order", pathPrefix: "/ready", target: targets.order },
-  ];
+export function albRules(targets: Partial<Record<AlbServiceKey, string>>): GatewayRule[] {
+  const rules = albServices.flatMap((service) => {
+    const target = targets[service];
+    return target ? [{ service, pathPatterns: albRule(service).pathPatterns, target }] : [];
+  });
+  if (targets.order) rules.push({ service: "order", pathPatterns: ["/ready", "/ready/*"], target: targets.order });
+  return rules;
 }
 
-const matches = (rule: GatewayRule, path: string) => path === rule.pathPrefix || path.startsWith(`${rule.pathPrefix}/`);
+/** An ALB path pattern as a regular expression: `*` is any run of characters, `?` exactly one, the rest literal. */
+function pathPatternRegExp(pattern: string): RegExp {
+  const literal = (text: string) => text.replace(/[.+^${}()|[\]\\]/g, "\\$&");
+  return new RegExp(`^${pattern.split("*").map((part) => part.split("?").map(literal).join(".")).join(".*")}$`);
+}
 
 const errorJson = (c: Context, status: 404 | 502, code: string, message: string) => c.json({ error: { code, message } }, status);
 
 /**
- * A stand-in for the ALB: path-prefix routing to the services, headers (traceparent, Idempotency-Key,
+ * A stand-in for the ALB: path-pattern routing to the services, headers (traceparent, Idempotency-Key,
  * Authorization) and bodies passed through, X-Forwarded-* added, JSON 404 and 502 in the platform's error shape.
  */
 export function createGatewayApp(rules: readonly GatewayRule[], options: { readonly webRoot?: string } = {}): Hono {
+  const matchers = rules.map((rule) => ({ rule, patterns: rule.pathPatterns.map(pathPatternRegExp) }));
   const app = new Hono();
   app.all("*", async (c, next) => {
-    const rule = rules.find((candidate) => matches(candidate, c.req.path));
+    const rule = matchers.find(({ patterns }) => patterns.some((pattern) => pattern.test(c.req.path)))?.rule;
     if (!rule) return next();
     const incoming = new URL(c.req.url);
     try {
@@ -52,6 +60,7 @@ export function createGatewayApp(rules: readonly GatewayRule[], options: { reado
       return errorJson(c, 502, "BAD_GATEWAY", `${rule.service} service is not reachable at ${rule.target}: ${(error as Error).message}`);
     }
   });
+  app.get(API_REFERENCE_PATH, apiReferencePage(rules));
   if (options.webRoot) {
     // The console, as CloudFront serves it: hashed assets cached for good, index.html revalidated on every load.
     const root = options.webRoot;

@@ -13,6 +13,8 @@ export interface StartPlatformOptions {
   readonly config: LocalConfig;
   readonly daemon?: boolean;
   readonly nameSuffix?: string;
+  /** A database of the PostgreSQL server to use instead of the catalog's (a test run's own). */
+  readonly databaseUrl?: (serverUrl: string) => Promise<string>;
 }
 
 export function endpointsOf(engines: LocalEngines): LocalEndpoints {
@@ -32,7 +34,8 @@ export function endpointsOf(engines: LocalEngines): LocalEndpoints {
 export async function startPlatform(options: StartPlatformOptions): Promise<LocalPlatform> {
   const engines = await startEngines({ config: options.config, daemon: options.daemon ?? false });
   try {
-    const endpoints = endpointsOf(engines);
+    const shared = endpointsOf(engines);
+    const endpoints = options.databaseUrl ? { ...shared, databaseUrl: await options.databaseUrl(shared.databaseUrl) } : shared;
     const resources = await createResources(endpoints, {
       ...(options.nameSuffix ? { nameSuffix: options.nameSuffix } : {}),
       ...(process.env.CLOUDCAFE_OPERATOR_TOKEN ? { operatorTokenValue: process.env.CLOUDCAFE_OPERATOR_TOKEN } : {}),

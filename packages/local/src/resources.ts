@@ -194,13 +194,22 @@ async function ensureTable(client: DynamoDBClient, spec: TableSpec, name: string
 
 type QueueAttributes = Partial<Record<QueueAttributeName, string>>;
 
+/**
+ * SQS's answer to CreateQueue for a name taken with other attributes. Over the JSON protocol in query-compatible mode
+ * (fauxqs, and SQS itself) the SDK names the error after the legacy code `AWS.SimpleQueueService.QueueNameExists`.
+ */
+function isQueueNameExists(error: unknown): boolean {
+  const name = (error as { name?: string }).name ?? "";
+  return name === "QueueNameExists" || name === "AWS.SimpleQueueService.QueueNameExists";
+}
+
 /** CreateQueue with the wanted attributes; a queue left with other settings gets them applied instead. */
 async function upsertQueue(client: SQSClient, name: string, attributes: QueueAttributes): Promise<{ url: string; arn: string }> {
   let url: string | undefined;
   try {
     url = (await client.send(new CreateQueueCommand({ QueueName: name, Attributes: attributes }))).QueueUrl;
   } catch (error) {
-    if ((error as { name?: string }).name !== "QueueNameExists") throw error;
+    if (!isQueueNameExists(error)) throw error;
     url = (await client.send(new GetQueueUrlCommand({ QueueName: name }))).QueueUrl;
     if (url) {
       const { FifoQueue: _immutable, ...mutable } = attributes;

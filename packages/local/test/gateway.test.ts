@@ -5,6 +5,7 @@ import { join } from "node:path";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { albRules, startGateway, type RunningGateway } from "../src/gateway.ts";
+import { closedPortUrl } from "./support/ports.ts";
 
 interface Seen {
   method: string;
@@ -27,15 +28,6 @@ async function startRecordingService(): Promise<{ url: string; seen: Seen[]; ser
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, seen, server };
-}
-
-/** A port nothing listens on: bind one, then release it. */
-async function closedPortUrl(): Promise<string> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return `http://127.0.0.1:${port}`;
 }
 
 describe("local gateway (ALB stand-in)", () => {
@@ -88,6 +80,21 @@ describe("local gateway (ALB stand-in)", () => {
       const response = await fetch(`${gateway.url}${path}`);
       expect(response.status).toBe(404);
       expect(await response.json()).toMatchObject({ error: { code: "NOT_FOUND" } });
+    }
+  });
+
+  it("routes each service the catalog puts behind the ALB to its own address", async () => {
+    const menu = await startRecordingService();
+    const both = await startGateway({ port: 0, rules: albRules({ order: upstream.url, menu: menu.url }) });
+    try {
+      expect((await fetch(`${both.url}/api/menu/items?store=s-1`)).status).toBe(201);
+      expect(menu.seen.at(-1)).toMatchObject({ method: "GET", url: "/api/menu/items?store=s-1" });
+      expect((await fetch(`${both.url}/api/orders/ord-2`)).status).toBe(201);
+      expect(upstream.seen.at(-1)).toMatchObject({ method: "GET", url: "/api/orders/ord-2" });
+      expect(menu.seen).toHaveLength(1);
+    } finally {
+      await both.stop();
+      await new Promise<void>((resolve) => menu.server.close(() => resolve()));
     }
   });
 

@@ -1,8 +1,8 @@
 import { DescribeTableCommand, DescribeTimeToLiveCommand } from "@aws-sdk/client-dynamodb";
 import { DescribeStreamSummaryCommand } from "@aws-sdk/client-kinesis";
 import { GetSubscriptionAttributesCommand, ListSubscriptionsCommand, PublishCommand, SubscribeCommand, UnsubscribeCommand } from "@aws-sdk/client-sns";
-import { GetQueueAttributesCommand, ReceiveMessageCommand, SendMessageCommand, type SQSClient } from "@aws-sdk/client-sqs";
-import { liveTrafficOnly, trafficAttribute } from "@cloudcafe/catalog";
+import { GetQueueAttributesCommand, ReceiveMessageCommand, SendMessageCommand, SetQueueAttributesCommand, type SQSClient } from "@aws-sdk/client-sqs";
+import { liveTrafficOnly, queues, trafficAttribute } from "@cloudcafe/catalog";
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import { dynamoClientFor, kinesisClientFor, snsClientFor, sqsClientFor } from "../src/aws-clients.ts";
 import { createResources, deleteResources } from "../src/resources.ts";
@@ -98,7 +98,9 @@ describe("local resources from the catalog", () => {
     expect(JSON.parse(env.SST_RESOURCE_ActiveOrders ?? "")).toEqual({ name: resources.tables.activeOrders });
     expect(JSON.parse(env.SST_RESOURCE_PaymentResultsTopic ?? "")).toEqual({ arn: resources.topics.paymentResults.arn });
     expect(JSON.parse(env.SST_RESOURCE_OrderEvents ?? "")).toEqual({ name: resources.streams.orderEvents });
-    expect(JSON.parse(env.SST_RESOURCE_Database ?? "")).toMatchObject({ host: "127.0.0.1", database: "cloudcafe" });
+    // A test run works in a database of its own, so concurrent runs never lease each other's outbox rows.
+    expect(JSON.parse(env.SST_RESOURCE_Database ?? "")).toMatchObject({ host: "127.0.0.1", database: new URL(endpoints.databaseUrl).pathname.slice(1) });
+    expect(new URL(endpoints.databaseUrl).pathname).toMatch(/^\/cloudcafe_t\d+$/);
     expect(JSON.parse(env.SST_RESOURCE_App ?? "")).toEqual({ name: "cloudcafe", stage: "local" });
   });
 
@@ -121,6 +123,22 @@ describe("local resources from the catalog", () => {
       const { Attributes } = await sns.send(new GetSubscriptionAttributesCommand({ SubscriptionArn: subscription?.SubscriptionArn }));
       expect(JSON.parse(Attributes?.FilterPolicy ?? "null")).toEqual(liveTrafficOnly);
       expect(Attributes?.RawMessageDelivery).toBe("true");
+    } finally {
+      await deleteResources(endpoints, first);
+    }
+  });
+
+  it("applies the catalog's settings to a queue an older engine holds with other ones, instead of refusing to start", async () => {
+    const nameSuffix = `${platform.nameSuffix}-settings`;
+    const first = await createResources(endpoints, { nameSuffix });
+    try {
+      const url = first.queues.orderSubmission.url;
+      // The engine kept a queue made from an earlier catalog: CreateQueue with today's settings is refused for it.
+      await sqs.send(new SetQueueAttributesCommand({ QueueUrl: url, Attributes: { VisibilityTimeout: "7" } }));
+
+      await createResources(endpoints, { nameSuffix });
+
+      expect((await queueAttributes(url)).VisibilityTimeout).toBe(String(queues.orderSubmission.visibilityTimeoutSeconds));
     } finally {
       await deleteResources(endpoints, first);
     }

@@ -95,6 +95,20 @@ describe("stress routes", () => {
     expect(await response.json()).toMatchObject({ error: { code: "NOT_FOUND" } });
   });
 
+  it("declares its contract: every route in the host's OpenAPI document, behind the operator token's bearer scheme", async () => {
+    const app = serviceApp();
+    app.doc31("/openapi.json", { openapi: "3.1.0", info: { title: "stress", version: "1" } });
+    const document = (await (await app.request("/openapi.json")).json()) as {
+      paths: Record<string, Record<string, { security: unknown; parameters?: { name: string; schema: { enum?: string[] } }[] }>>;
+      components: { securitySchemes: Record<string, unknown> };
+    };
+    expect(document.components.securitySchemes.operatorToken).toMatchObject({ type: "http", scheme: "bearer" });
+    const operations = Object.entries(document.paths).flatMap(([path, methods]) => Object.entries(methods).map(([method, operation]) => ({ route: `${method} ${path}`, operation })));
+    expect(operations.map(({ route }) => route).sort()).toEqual(["delete /stress/runs/{id}", "get /stress/runs", "get /stress/runs/{id}", "post /stress/{scenario}"]);
+    for (const { operation } of operations) expect(operation.security).toEqual([{ operatorToken: [] }]);
+    expect(document.paths["/stress/{scenario}"]!.post!.parameters?.[0]?.schema.enum).toEqual(["morning-rush"]);
+  });
+
   it("answers 429 beyond the concurrent-run cap", async () => {
     const capped = createRunRegistry({ pool, write: quiet, maxConcurrentRuns: 1 });
     const app = createServiceApp({ logger: createLogger({ service: "stress-test", write: quiet }) });

@@ -1,7 +1,10 @@
+import { type ClientRequestOptions, type ClientResponse, hc } from "hono/client";
+import type { SuccessStatusCode } from "hono/utils/http-status";
+import type { OrderApp } from "@cloudcafe/order/app";
 import { ApiError, errorFromResponse, isErrorContract } from "./errors.ts";
 import { type RandomBytes, cryptoRandomBytes } from "./random.ts";
 import { TRACEPARENT_HEADER, newTraceparent, traceIdFrom } from "./trace.ts";
-import type { Catalog, Order, PlaceOrderRequest, Readiness, StartStressRequest, StressRun } from "./types.ts";
+import type { PlaceOrderRequest, StartStressRequest, StressScenario } from "./types.ts";
 
 export const IDEMPOTENCY_KEY_HEADER = "Idempotency-Key";
 
@@ -22,14 +25,15 @@ export interface ApiClientOptions {
   random?: RandomBytes;
 }
 
-interface RequestOptions {
-  body?: unknown;
-  headers?: Record<string, string>;
+interface CallOptions<Also extends number> {
   operator?: boolean;
   signal?: AbortSignal | undefined;
   /** Non-2xx statuses whose body is still the answer (readiness reports "degraded" with 503). */
-  alsoAccept?: readonly number[];
+  alsoAccept?: readonly Also[];
 }
+
+/** The body a route declares for the statuses a call takes as its answer. */
+type AnswerOf<R, Also extends number> = R extends ClientResponse<infer Body, infer Status, "json"> ? (Status extends SuccessStatusCode | Also ? Body : never) : never;
 
 function parseJson(text: string): { ok: true; value: unknown } | { ok: false } {
   if (text === "") return { ok: true, value: undefined };
@@ -44,71 +48,80 @@ function isAbort(error: unknown): boolean {
   return error instanceof DOMException && error.name === "AbortError";
 }
 
-/** The console's only door to the services: typed calls, trace context on every request, one error type. */
+/**
+ * The console's only door to the services: Hono's typed client over the apps' route types, trace context on every
+ * request, one error type.
+ */
 export function createApiClient(options: ApiClientOptions = {}) {
-  const baseUrl = options.baseUrl ?? "";
+  const baseUrl = (options.baseUrl ?? "").replace(/\/+$/, "");
   const fetchImpl = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
   const random = options.random ?? cryptoRandomBytes;
+  const api = hc<OrderApp>(baseUrl, { fetch: fetchImpl });
+  const orders = api.api.orders;
 
-  async function request<T>(method: string, path: string, init: RequestOptions = {}): Promise<ApiResponse<T>> {
+  async function call<R extends ClientResponse<unknown, number, string>, Also extends number = never>(
+    send: (request: ClientRequestOptions) => Promise<R>,
+    init: CallOptions<Also> = {},
+  ): Promise<ApiResponse<AnswerOf<R, Also>>> {
     const trace = newTraceparent(random);
-    const headers: Record<string, string> = { accept: "application/json", [TRACEPARENT_HEADER]: trace.traceparent, ...init.headers };
-    if (init.body !== undefined) headers["content-type"] = "application/json";
+    const headers: Record<string, string> = { accept: "application/json", [TRACEPARENT_HEADER]: trace.traceparent };
     const token = init.operator ? options.operatorToken?.() : undefined;
     if (token) headers.authorization = `Bearer ${token}`;
+    // What was sent, in the messages: "GET /api/orders/ord_…".
+    let sent = "";
+    const recordingFetch: typeof fetch = (input, request) => {
+      sent = `${request?.method ?? "GET"} ${String(input).slice(baseUrl.length)}`;
+      return fetchImpl(input, request);
+    };
 
-    let response: Response;
+    let response: R;
     try {
-      response = await fetchImpl(`${baseUrl}${path}`, {
-        method,
-        headers,
-        ...(init.body !== undefined ? { body: JSON.stringify(init.body) } : {}),
-        ...(init.signal ? { signal: init.signal } : {}),
-      });
+      response = await send({ headers, fetch: recordingFetch, ...(init.signal ? { init: { signal: init.signal } } : {}) });
     } catch (error) {
       if (isAbort(error)) throw error;
       const reason = error instanceof Error ? error.message : String(error);
-      throw new ApiError("NETWORK_ERROR", `No answer from ${method} ${path}: ${reason}`, 0, trace.traceId);
+      throw new ApiError("NETWORK_ERROR", `No answer from ${sent}: ${reason}`, 0, trace.traceId);
     }
 
     const traceId = traceIdFrom(response.headers.get(TRACEPARENT_HEADER)) ?? trace.traceId;
     const parsed = parseJson(await response.text());
-    const accepted = response.ok || (init.alsoAccept?.includes(response.status) ?? false);
+    const accepted = response.ok || (init.alsoAccept?.includes(response.status as Also) ?? false);
     if (!accepted || !parsed.ok || isErrorContract(parsed.value)) {
       if (accepted && !parsed.ok) {
-        throw new ApiError("UNEXPECTED_RESPONSE", `${method} ${path} answered ${response.status} with a body that is not JSON`, response.status, traceId);
+        throw new ApiError("UNEXPECTED_RESPONSE", `${sent} answered ${response.status} with a body that is not JSON`, response.status, traceId);
       }
       throw errorFromResponse(response, parsed.ok ? parsed.value : undefined, traceId);
     }
-    return { data: parsed.value as T, status: response.status, traceId, replayed: response.headers.get("idempotent-replayed") === "true" };
+    const data = parsed.value as AnswerOf<R, Also>;
+    return { data, status: response.status, traceId, replayed: response.headers.get("idempotent-replayed") === "true" };
   }
 
-  const unwrapRun = (response: ApiResponse<{ run: StressRun }>): ApiResponse<StressRun> => ({ ...response, data: response.data.run });
+  const unwrapRun = <T extends { run: unknown }>(response: ApiResponse<T>): ApiResponse<T["run"]> => ({ ...response, data: response.data.run });
+  const run = (runId: string) => ({ param: { id: encodeURIComponent(runId) } });
 
   return {
-    catalog: (signal?: AbortSignal) => request<Catalog>("GET", "/api/orders/catalog", { signal }),
+    catalog: (signal?: AbortSignal) => call((request) => orders.catalog.$get(undefined, request), { signal }),
 
     /** Reuse `idempotencyKey` when retrying the same submit: the server then returns the first order, not a second. */
     placeOrder: (order: PlaceOrderRequest, idempotencyKey: string) =>
-      request<Order>("POST", "/api/orders", { body: order, headers: { [IDEMPOTENCY_KEY_HEADER]: idempotencyKey } }),
+      call((request) => orders.$post({ json: order, header: { [IDEMPOTENCY_KEY_HEADER]: idempotencyKey } }, request)),
 
-    getOrder: (orderId: string, signal?: AbortSignal) => request<Order>("GET", `/api/orders/${encodeURIComponent(orderId)}`, { signal }),
+    getOrder: (orderId: string, signal?: AbortSignal) => call((request) => orders[":id"].$get({ param: { id: encodeURIComponent(orderId) } }, request), { signal }),
 
-    startStressRun: async (scenario: string, body: StartStressRequest) =>
-      unwrapRun(await request<{ run: StressRun }>("POST", `/api/orders/stress/${encodeURIComponent(scenario)}`, { body, operator: true })),
+    startStressRun: async (scenario: StressScenario, body: StartStressRequest) =>
+      unwrapRun(await call((request) => orders.stress[":scenario"].$post({ param: { scenario }, json: body }, request), { operator: true })),
 
     getStressRun: async (runId: string, signal?: AbortSignal) =>
-      unwrapRun(await request<{ run: StressRun }>("GET", `/api/orders/stress/runs/${encodeURIComponent(runId)}`, { operator: true, signal })),
+      unwrapRun(await call((request) => orders.stress.runs[":id"].$get(run(runId), request), { operator: true, signal })),
 
-    cancelStressRun: async (runId: string) =>
-      unwrapRun(await request<{ run: StressRun }>("DELETE", `/api/orders/stress/runs/${encodeURIComponent(runId)}`, { operator: true })),
+    cancelStressRun: async (runId: string) => unwrapRun(await call((request) => orders.stress.runs[":id"].$delete(run(runId), request), { operator: true })),
 
     listStressRuns: async (signal?: AbortSignal) => {
-      const response = await request<{ runs: StressRun[] }>("GET", "/api/orders/stress/runs", { operator: true, signal });
+      const response = await call((request) => orders.stress.runs.$get(undefined, request), { operator: true, signal });
       return { ...response, data: response.data.runs };
     },
 
-    readiness: (signal?: AbortSignal) => request<Readiness>("GET", "/ready", { alsoAccept: [503], signal }),
+    readiness: (signal?: AbortSignal) => call((request) => api.ready.$get(undefined, request), { alsoAccept: [503], signal }),
   };
 }
 

@@ -51,7 +51,7 @@ function retryAfter(headers: Headers): number | undefined {
 }
 
 /** Maps one failed response to an ApiError, whatever answered: a service, or a proxy with an HTML page. */
-export function errorFromResponse(response: Response, body: unknown, traceId: string): ApiError {
+export function errorFromResponse(response: Pick<Response, "headers" | "status" | "statusText">, body: unknown, traceId: string): ApiError {
   const after = retryAfter(response.headers);
   if (isErrorContract(body)) {
     const { code, message, details } = body.error;

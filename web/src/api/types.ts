@@ -1,72 +1,38 @@
-import type { ErrorCode, ErrorDetail } from "@cloudcafe/core/errors";
-import type { MenuCategory, MenuItem, MenuOption, Size } from "@cloudcafe/core/menu/schema";
-import type { CreateOrderInput, Order, OrderStatus } from "@cloudcafe/core/order/schema";
+import type { hc, InferRequestType, InferResponseType } from "hono/client";
+import type { OrderApp } from "@cloudcafe/order/app";
 
-// Type-only imports: the console is checked against the domain's own shapes, and none of the server code is bundled.
-export type { ErrorDetail, MenuCategory, MenuItem, Order, OrderStatus, Size };
-
-export type PlaceOrderRequest = CreateOrderInput;
-
-export interface StoreSummary {
-  storeId: string;
-  name: string;
-}
+/**
+ * What the console sends and reads, inferred from the services' routes (each declares its schemas once), so a
+ * change on the server fails this build instead of drifting. Type-only: no server code reaches the bundle.
+ */
+export type OrderApi = ReturnType<typeof hc<OrderApp>>;
+type Orders = OrderApi["api"]["orders"];
+type StressRuns = Orders["stress"]["runs"];
 
 /** `GET /api/orders/catalog`. */
-export interface Catalog {
-  items: MenuItem[];
-  options: MenuOption[];
-  stores: StoreSummary[];
-}
+export type Catalog = InferResponseType<Orders["catalog"]["$get"], 200>;
+export type MenuItem = Catalog["items"][number];
+export type MenuCategory = MenuItem["category"];
+export type StoreSummary = Catalog["stores"][number];
 
+export type PlaceOrderRequest = InferRequestType<Orders["$post"]>["json"];
+export type Size = PlaceOrderRequest["items"][number]["size"];
+export type Order = InferResponseType<Orders[":id"]["$get"], 200>;
+export type OrderStatus = Order["status"];
+
+export type StressScenario = InferRequestType<Orders["stress"][":scenario"]["$post"]>["param"]["scenario"];
+/** The console always names its run, so retrying a start that got no answer returns that run instead of a second. */
+export type StartStressRequest = InferRequestType<Orders["stress"][":scenario"]["$post"]>["json"] & { runId: string };
+export type StressRun = InferResponseType<StressRuns[":id"]["$get"], 200>["run"];
+export type CpuSample = StressRun["samples"][number];
+
+/** `GET /ready`: 200 when every dependency answers, 503 (same body) when degraded. */
+export type Readiness = InferResponseType<OrderApi["ready"]["$get"], 200>;
+
+/** The services' error contract, as every route declares it. */
+export type ErrorBody = InferResponseType<Orders["$post"], 400>;
+export type ErrorDetail = NonNullable<ErrorBody["error"]["details"]>[number];
 /** Codes the client adds to the server's: the request never got an answer, or the answer was not the contract. */
 export type ClientErrorCode = "NETWORK_ERROR" | "UNEXPECTED_RESPONSE";
 /** The services' codes and the client's; a proxy in between may add its own (the local gateway's BAD_GATEWAY). */
-export type ApiErrorCode = ErrorCode | ClientErrorCode | (string & {});
-
-export type StressRunStatus = "running" | "completed" | "cancelled" | "failed";
-
-export interface CpuSample {
-  /** Seconds since the run started. */
-  second: number;
-  /** Process CPU over that second as a fraction of the allowance. */
-  cpu: number;
-  duty: number;
-}
-
-/**
- * What the console reads of `@cloudcafe/stress`'s run view. Declared here rather than imported because that
- * module is Node code (worker threads, node:crypto) that a browser build cannot type-check against.
- */
-export interface StressRun {
-  id: string;
-  scenario: string;
-  status: StressRunStatus;
-  targetCpu: number;
-  durationSeconds: number;
-  startedAt: string;
-  endedAt?: string;
-  achievedCpu?: number;
-  samples: CpuSample[];
-  error?: string;
-}
-
-export interface StartStressRequest {
-  targetCpu: number;
-  durationSeconds: number;
-  /** Client-chosen, so retrying a start that got no answer returns the same run instead of starting a second. */
-  runId: string;
-}
-
-export interface DependencyReadiness {
-  ok: boolean;
-  latencyMs: number;
-  error?: string;
-}
-
-/** `GET /ready`: 200 when every dependency answers, 503 (same body) when degraded. */
-export interface Readiness {
-  status: "ready" | "degraded";
-  service: string;
-  dependencies: Record<string, DependencyReadiness>;
-}
+export type ApiErrorCode = ErrorBody["error"]["code"] | ClientErrorCode | (string & {});

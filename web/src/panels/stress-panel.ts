@@ -4,7 +4,7 @@ import { uuidV4 } from "../api/random.ts";
 import { withRetries } from "../api/retry.ts";
 import type { StressRun } from "../api/types.ts";
 import type { OperatorTokenStore } from "../stress/operator-token.ts";
-import { checkStressForm } from "../stress/scenarios.ts";
+import { checkStressForm, orderStressScenarios } from "../stress/scenarios.ts";
 import { createStore } from "../store.ts";
 import { describeError } from "../views/describe-error.ts";
 import { h, replaceContent } from "../views/dom.ts";
@@ -66,11 +66,12 @@ export function stressPanel(client: ApiClient, tokens: OperatorTokenStore, local
 
   async function start(form: Parameters<typeof checkStressForm>[0]) {
     const checked = checkStressForm(form);
-    if (!checked.ok) return fail(new Error(checked.reason));
+    const scenario = orderStressScenarios.find(({ name }) => name === form.scenario)?.name;
+    if (!checked.ok || !scenario) return fail(new Error(checked.ok ? `Unknown scenario ${form.scenario}` : checked.reason));
     // The run id is chosen here so a retry after a lost answer returns the same run instead of starting a second one.
     const body = { targetCpu: checked.targetCpu, durationSeconds: checked.durationSeconds, runId: uuidV4() };
     try {
-      const { data, traceId } = await withRetries(() => client.startStressRun(form.scenario, body), { attempts: 2 });
+      const { data, traceId } = await withRetries(() => client.startStressRun(scenario, body), { attempts: 2 });
       state.update((current) => ({ ...current, runs: upsertRun(current.runs, data), message: { text: `Run ${data.id} started (trace ${traceId}).`, error: false } }));
       void pollWhileRunning();
     } catch (error) {

@@ -1,10 +1,11 @@
-import type { cpuScenarios } from "@cloudcafe/stress/scenarios";
+import type { cpuScenarios } from "@cloudcafe/catalog";
 
 type MorningRush = (typeof cpuScenarios)["morning-rush"];
 
 /**
  * The stress scenarios the console offers through the Order service (`POST /api/orders/stress/<scenario>`). The
- * defaults are typed as `@cloudcafe/stress`'s own, so the form starts where the server would if left alone.
+ * defaults are typed as the catalog's, which the stress engine uses, so the form starts where the server would if left
+ * alone.
  */
 export const orderStressScenarios: readonly {
   name: keyof typeof cpuScenarios;

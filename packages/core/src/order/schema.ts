@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { drinkSizes } from "../menu/schema.ts";
+import { sizes } from "../menu/schema.ts";
 
 export const MAX_ITEM_QUANTITY = 20;
 export const MAX_ORDER_LINES = 50;
@@ -15,15 +15,17 @@ const identifier = z
 export const orderLineInputSchema = z.strictObject({
   sku: z.string().regex(/^[A-Z]{3}-\d{3}$/, "must look like ESP-003"),
   quantity: z.number().int().min(1).max(MAX_ITEM_QUANTITY),
-  size: z.enum([...drinkSizes, "single"]),
+  size: z.enum(sizes),
   options: z.array(z.string().min(1).max(40)).max(MAX_OPTIONS_PER_LINE).default([]),
-});
+}).meta({ id: "OrderLineInput" });
 
-export const createOrderSchema = z.strictObject({
-  customerId: identifier,
-  storeId: identifier,
-  items: z.array(orderLineInputSchema).min(1).max(MAX_ORDER_LINES),
-});
+export const createOrderSchema = z
+  .strictObject({
+    customerId: identifier,
+    storeId: identifier,
+    items: z.array(orderLineInputSchema).min(1).max(MAX_ORDER_LINES),
+  })
+  .meta({ id: "CreateOrder", description: "What the customer asks for; the server prices it from the menu." });
 export type CreateOrderInput = z.infer<typeof createOrderSchema>;
 
 export const orderStatuses = ["PENDING", "PAID", "PAYMENT_FAILED", "REJECTED"] as const;
@@ -39,30 +41,37 @@ export const idempotencyKeySchema = z
   .max(255)
   .regex(/^[\x21-\x7e]+$/, "must be printable ASCII without spaces");
 
-export interface PricedLine {
-  sku: string;
-  name: string;
-  size: string;
-  quantity: number;
-  options: string[];
-  unitPriceCents: number;
-  lineTotalCents: number;
-}
+const cents = z.number().int();
 
-export interface Order {
-  orderId: string;
-  customerId: string;
-  storeId: string;
-  status: OrderStatus;
-  items: PricedLine[];
-  subtotalCents: number;
-  taxCents: number;
-  totalCents: number;
-  currency: "USD";
-  paymentId?: string | undefined;
-  failureReason?: string | undefined;
-  /** Bumped on every state change; projections use it to ignore stale writes. */
-  version: number;
-  createdAt: string;
-  updatedAt: string;
-}
+export const pricedLineSchema = z
+  .object({
+    sku: z.string(),
+    name: z.string(),
+    size: z.string(),
+    quantity: z.number().int(),
+    options: z.array(z.string()),
+    unitPriceCents: cents,
+    lineTotalCents: cents,
+  })
+  .meta({ id: "PricedLine" });
+export type PricedLine = z.infer<typeof pricedLineSchema>;
+
+export const orderSchema = z
+  .object({
+    orderId: orderIdSchema,
+    customerId: z.string(),
+    storeId: z.string(),
+    status: z.enum(orderStatuses),
+    items: z.array(pricedLineSchema),
+    subtotalCents: cents,
+    taxCents: cents,
+    totalCents: cents,
+    currency: z.literal("USD"),
+    paymentId: z.string().optional(),
+    failureReason: z.string().optional(),
+    version: z.number().int().describe("Bumped on every state change; projections use it to ignore stale writes."),
+    createdAt: z.iso.datetime(),
+    updatedAt: z.iso.datetime(),
+  })
+  .meta({ id: "Order", description: "An order as the server priced it, with its payment status." });
+export type Order = z.infer<typeof orderSchema>;

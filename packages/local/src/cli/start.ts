@@ -1,17 +1,20 @@
 /**
- * `npm start`: the whole platform on this machine. Engines, catalog resources and migrations first, then the
- * order service (child process), the Lambda queue consumers (in-process pollers) and the ALB-style gateway.
+ * `npm start`: the whole platform on this machine. Engines, catalog resources and migrations first, then every
+ * service of the catalog that has a server entry (a child process each), the Lambda queue consumers (in-process
+ * pollers) and the ALB-style gateway.
  * Ctrl-C or SIGTERM stops everything this command started; engines it found already running keep running.
  */
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
+import { type ServiceKey, services } from "@cloudcafe/catalog";
 import { createLogger } from "@cloudcafe/observability";
 import { sqsClientFor } from "../aws-clients.ts";
-import { readLocalConfig } from "../config.ts";
+import { type LocalConfig, readLocalConfig } from "../config.ts";
 import { localEventSourceMappings, type EventSourceMapping } from "../event-source/mappings.ts";
 import { startSqsPoller, type SqsEventHandler, type SqsPoller } from "../event-source/sqs-poller.ts";
+import { API_REFERENCE_PATH } from "../api-reference.ts";
 import { albRules, startGateway, type RunningGateway } from "../gateway.ts";
 import { repoRoot } from "../paths.ts";
 import { startPlatform, type LocalPlatform } from "../platform.ts";
@@ -20,16 +23,21 @@ import { spawnChild, stopOwnedChildren, type ManagedChild } from "../process/chi
 import { waitUntil } from "../process/net.ts";
 import { tsxCommand } from "../process/tsx-node.ts";
 
-const orderServerModule = "functions/order/src/server.ts";
 const say = (line: string) => console.log(`[local] ${line}`);
+
+interface RunningService {
+  readonly key: ServiceKey;
+  readonly url: string;
+  readonly child: ManagedChild;
+}
 
 interface Running {
   platform?: LocalPlatform;
-  orderService?: ManagedChild;
+  services: RunningService[];
   pollers: SqsPoller[];
   gateway?: RunningGateway;
 }
-const running: Running = { pollers: [] };
+const running: Running = { services: [], pollers: [] };
 
 async function loadHandler(mapping: EventSourceMapping): Promise<SqsEventHandler | undefined> {
   const path = join(repoRoot, mapping.handlerModule);
@@ -60,6 +68,7 @@ async function startPollers(platform: LocalPlatform): Promise<string[]> {
         functionName: mapping.functionName,
         batchSize: mapping.batchSize,
         maximumBatchingWindowSeconds: mapping.maximumBatchingWindowSeconds,
+        reportBatchItemFailures: mapping.reportBatchItemFailures,
         functionTimeoutSeconds: mapping.functionTimeoutSeconds,
         memoryLimitMb: mapping.memoryLimitMb,
         concurrency: mapping.concurrency,
@@ -71,13 +80,16 @@ async function startPollers(platform: LocalPlatform): Promise<string[]> {
   return started;
 }
 
-function startOrderService(env: Record<string, string>, port: number): ManagedChild | undefined {
-  if (!existsSync(join(repoRoot, orderServerModule))) {
-    say(`order service: ${orderServerModule} does not exist yet; the gateway will answer 502 for /api/orders`);
-    return undefined;
-  }
-  const command = tsxCommand(pathToFileURL(join(repoRoot, orderServerModule)));
-  return spawnChild({ name: "order service", ...command, env: { ...process.env, ...env, PORT: String(port), HOST: "127.0.0.1" } });
+/** Every catalog service whose server entry exists, each in its own process, as its container or instance runs it. */
+function startServices(env: Record<string, string>, config: LocalConfig): RunningService[] {
+  return (Object.keys(services) as ServiceKey[]).flatMap((key) => {
+    const entry = join(repoRoot, services[key].serverModule);
+    if (!existsSync(entry)) return [];
+    const port = config.ports.services[key];
+    const command = tsxCommand(pathToFileURL(entry));
+    const child = spawnChild({ name: `${key} service`, ...command, env: { ...process.env, ...env, PORT: String(port), HOST: config.host } });
+    return [{ key, url: `http://${config.host}:${port}`, child }];
+  });
 }
 
 /** The console's built files, building them first (offline, a few seconds) when web/dist is missing. */
@@ -94,9 +106,16 @@ function builtConsole(): string | undefined {
   return dist;
 }
 
-async function orderServiceReady(url: string): Promise<boolean> {
+async function isReady(url: string): Promise<boolean> {
   const response = await fetch(`${url}/ready`, { signal: AbortSignal.timeout(3_000) });
   return response.ok;
+}
+
+/** "ready", or why not: the process exited, or `/ready` did not answer 200 in time. */
+function readiness(service: RunningService): Promise<string> {
+  const exited = service.child.exited.then((code) => `exited (${code})`);
+  const ready = waitUntil(`${service.key} service /ready`, () => isReady(service.url), 90_000, 500).then(() => "ready");
+  return Promise.race([ready, exited]).catch((error: Error) => `not ready: ${error.message}`);
 }
 
 function printTable(rows: readonly (readonly string[])[]): void {
@@ -112,18 +131,13 @@ async function main(): Promise<void> {
   // Handlers read SST links and endpoints when first used, so the environment must be in place before they load.
   Object.assign(process.env, platform.resources.env);
 
-  const orderUrl = `http://${config.host}:${config.ports.orderService}`;
-  running.orderService = startOrderService(platform.resources.env, config.ports.orderService);
+  running.services = startServices(platform.resources.env, config);
   const consumers = await startPollers(platform);
   const webRoot = builtConsole();
-  running.gateway = await startGateway({ port: config.ports.gateway, rules: albRules({ order: orderUrl }), ...(webRoot ? { webRoot } : {}) });
-
-  let orderStatus = "absent";
-  if (running.orderService) {
-    const exited = running.orderService.exited.then((code) => `exited (${code})`);
-    const ready = waitUntil("order service /ready", () => orderServiceReady(orderUrl), 90_000, 500).then(() => "ready");
-    orderStatus = await Promise.race([ready, exited]).catch((error: Error) => `not ready: ${error.message}`);
-  }
+  const targets = Object.fromEntries(running.services.map((service) => [service.key, service.url]));
+  const rules = albRules(targets);
+  running.gateway = await startGateway({ port: config.ports.gateway, rules, ...(webRoot ? { webRoot } : {}) });
+  const statuses = await Promise.all(running.services.map(readiness));
 
   console.log("\nCloudCafe local platform\n");
   const rows: string[][] = [["component", "address", "status"]];
@@ -131,8 +145,10 @@ async function main(): Promise<void> {
     const healthy = await engine.health().catch(() => false);
     rows.push([engine.name, engine.url, `${healthy ? "healthy" : "DOWN"}${engine.reused ? " (already running, reused)" : ""}`]);
   }
-  rows.push(["order service", orderUrl, orderStatus]);
-  rows.push(["gateway (ALB)", running.gateway.url, "listening: /api/orders -> order service"]);
+  running.services.forEach((service, i) => rows.push([`${service.key} service`, service.url, statuses[i]!]));
+  const routed = [...new Set(rules.map((rule) => `${services[rule.service as ServiceKey]?.pathPrefix ?? rule.pathPatterns[0]} -> ${rule.service}`))];
+  rows.push(["gateway (ALB)", running.gateway.url, `listening: ${routed.join(", ")}`]);
+  rows.push(["API reference", `${running.gateway.url}${API_REFERENCE_PATH}`, "every service's OpenAPI document"]);
   rows.push(["web console", `${running.gateway.url}/`, webRoot ? "served from web/dist" : "not built (npm run build -w web)"]);
   printTable(rows);
   const { ANALYTICS_WORKGROUP_NAME: workgroup, ANALYTICS_DATABASE_NAME: database } = platform.resources.env;
@@ -159,7 +175,7 @@ async function shutdown(reason: string, exitCode: number): Promise<void> {
   say(`${reason}: stopping ...`);
   await Promise.all(running.pollers.map((poller) => poller.stop()));
   await running.gateway?.stop();
-  await running.orderService?.stop(10_000);
+  await Promise.all(running.services.map((service) => service.child.stop(10_000)));
   await running.platform?.engines.stop();
   await stopOwnedChildren();
   say("stopped");

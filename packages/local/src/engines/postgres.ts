@@ -17,7 +17,7 @@ async function answers(url: string): Promise<boolean> {
   }
 }
 
-function withDatabase(url: string, database: string): string {
+export function withDatabase(url: string, database: string): string {
   const parsed = new URL(url);
   parsed.pathname = `/${database}`;
   return parsed.toString();
@@ -32,6 +32,16 @@ export async function ensureDatabase(adminUrl: string, database: string): Promis
     await sql.unsafe(`create database "${database}"`).catch((error: { code?: string }) => {
       if (error.code !== "42P04") throw error; // duplicate_database
     });
+  } finally {
+    await sql.end({ timeout: 1 });
+  }
+}
+
+/** Drops the database, closing what is still connected to it (PostgreSQL 13+). */
+export async function dropDatabase(adminUrl: string, database: string): Promise<void> {
+  const sql = postgres(adminUrl, { max: 1, connect_timeout: 5, onnotice: () => {} });
+  try {
+    await sql.unsafe(`drop database if exists "${database}" with (force)`);
   } finally {
     await sql.end({ timeout: 1 });
   }

@@ -1,6 +1,6 @@
-import { paymentProcessorMapping, type QueueKey } from "@cloudcafe/catalog";
+import { eventSourceMappings, type EventSourceMappingSpec, type QueueKey } from "@cloudcafe/catalog";
 
-/** One Lambda function subscribed to a queue, as an event source mapping declares it. */
+/** One Lambda function subscribed to a queue, as `npm start` runs it. */
 export interface EventSourceMapping {
   readonly functionName: string;
   /** Module exporting `handler`, relative to the repository root. */
@@ -8,42 +8,22 @@ export interface EventSourceMapping {
   readonly queue: QueueKey;
   readonly batchSize: number;
   readonly maximumBatchingWindowSeconds: number;
+  readonly reportBatchItemFailures: boolean;
   readonly functionTimeoutSeconds: number;
   readonly memoryLimitMb: number;
-  /** Concurrent batches (Lambda scales pollers out; four keeps a 2-core laptop responsive). */
+  /** Concurrent batches (Lambda scales pollers out; a few keep a 2-core laptop responsive). */
   readonly concurrency: number;
 }
 
-/** The mappings `npm start` runs in-process; a new queue consumer joins with one more entry. */
-export const localEventSourceMappings: readonly EventSourceMapping[] = [
-  {
-    functionName: "payment-processor",
-    handlerModule: "functions/payment/src/lambda.ts",
-    queue: paymentProcessorMapping.queue,
-    batchSize: paymentProcessorMapping.batchSize,
-    maximumBatchingWindowSeconds: paymentProcessorMapping.maximumBatchingWindowSeconds,
-    functionTimeoutSeconds: paymentProcessorMapping.timeoutSeconds,
-    memoryLimitMb: paymentProcessorMapping.memoryMb,
-    concurrency: 4,
-  },
-  {
-    functionName: "order-submission",
-    handlerModule: "functions/order/src/events/submission.ts",
-    queue: "orderSubmission",
-    batchSize: 10,
-    maximumBatchingWindowSeconds: 1,
-    functionTimeoutSeconds: 30,
-    memoryLimitMb: 512,
-    concurrency: 2,
-  },
-  {
-    functionName: "order-payment-results",
-    handlerModule: "functions/order/src/events/payment-results.ts",
-    queue: "paymentResults",
-    batchSize: 10,
-    maximumBatchingWindowSeconds: 1,
-    functionTimeoutSeconds: 30,
-    memoryLimitMb: 512,
-    concurrency: 2,
-  },
-];
+/** The catalog's event-source mappings, with the local pollers' concurrency and batching window. */
+export const localEventSourceMappings: readonly EventSourceMapping[] = Object.values<EventSourceMappingSpec>(eventSourceMappings).map((spec) => ({
+  functionName: spec.name,
+  handlerModule: spec.handlerModule,
+  queue: spec.queue,
+  batchSize: spec.batchSize,
+  maximumBatchingWindowSeconds: spec.local.maximumBatchingWindowSeconds ?? spec.maximumBatchingWindowSeconds,
+  reportBatchItemFailures: spec.reportBatchItemFailures,
+  functionTimeoutSeconds: spec.timeoutSeconds,
+  memoryLimitMb: spec.memoryMb,
+  concurrency: spec.local.concurrency,
+}));

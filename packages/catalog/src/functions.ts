@@ -1,0 +1,97 @@
+/**
+ * The Lambda functions: the module each runs, its size, and what invokes it (a queue through an event-source mapping,
+ * a schedule, or API Gateway). `infra/` deploys them from here and `npm start` polls the same queues with the same
+ * batch settings, so a consumer joins both with one entry.
+ */
+import type { QueueKey } from "./messaging.ts";
+import type { ServiceKey } from "./services.ts";
+
+/** Graviton for every function; the FIS Lambda extension layer must be built for the same architecture. */
+export const lambdaArchitecture = "arm64" as const;
+
+export interface LambdaSpec {
+  /** Function name under the app and stage prefix (`cloudcafe-<stage>-<name>`). */
+  readonly name: string;
+  /** Module exporting `handler`, relative to the repository root. */
+  readonly handlerModule: string;
+  readonly memoryMb: number;
+  readonly timeoutSeconds: number;
+  readonly reservedConcurrency?: number;
+}
+
+/**
+ * A function fed by a queue. The queue's visibility timeout (messaging.ts) is at least six times the function's
+ * timeout, as AWS recommends; its redrive policy does the retries and the dead-lettering.
+ */
+export interface EventSourceMappingSpec extends LambdaSpec {
+  readonly queue: QueueKey;
+  readonly batchSize: number;
+  /** How long Lambda gathers a batch once the first message is in (MaximumBatchingWindowInSeconds). */
+  readonly maximumBatchingWindowSeconds: number;
+  /** The handler answers `batchItemFailures`, so only the messages that failed are retried. */
+  readonly reportBatchItemFailures: true;
+  /**
+   * How `npm start`'s in-process pollers run it: batches in flight at once (Lambda scales its pollers out; a laptop
+   * has a few cores), and their own batching window where it differs from the deployed one.
+   */
+  readonly local: { readonly concurrency: number; readonly maximumBatchingWindowSeconds?: number };
+}
+
+/** The order service's event handlers and jobs share one size. */
+const orderHandler = { memoryMb: 512, timeoutSeconds: 30 } as const;
+/** Its queue consumers take batches of up to 10 as they come and report the failed messages. */
+const orderQueueConsumer = {
+  ...orderHandler,
+  batchSize: 10,
+  maximumBatchingWindowSeconds: 0,
+  reportBatchItemFailures: true,
+  local: { concurrency: 2, maximumBatchingWindowSeconds: 1 },
+} as const;
+
+export const eventSourceMappings = {
+  paymentProcessor: {
+    name: "payment-processor",
+    handlerModule: "functions/payment/src/lambda.ts",
+    queue: "paymentProcessing",
+    batchSize: 10,
+    maximumBatchingWindowSeconds: 5,
+    reportBatchItemFailures: true,
+    memoryMb: 512,
+    timeoutSeconds: 30,
+    reservedConcurrency: 100,
+    local: { concurrency: 4 },
+  },
+  orderSubmission: {
+    name: "order-submission",
+    handlerModule: "functions/order/src/events/submission.ts",
+    queue: "orderSubmission",
+    ...orderQueueConsumer,
+  },
+  orderPaymentResults: {
+    name: "order-payment-results",
+    handlerModule: "functions/order/src/events/payment-results.ts",
+    queue: "paymentResults",
+    ...orderQueueConsumer,
+  },
+} as const satisfies Record<string, EventSourceMappingSpec>;
+
+/** A function run on a schedule when deployed; locally the service runs the same work in its own loop. */
+export interface ScheduledFunctionSpec extends LambdaSpec {
+  /** EventBridge schedule expression. */
+  readonly schedule: string;
+}
+
+export const scheduledFunctions = {
+  outboxRelay: {
+    name: "outbox-relay",
+    handlerModule: "functions/order/src/jobs/outbox-relay.ts",
+    schedule: "rate(1 minute)",
+    ...orderHandler,
+  },
+} as const satisfies Record<string, ScheduledFunctionSpec>;
+
+/** A service's app as a Lambda behind API Gateway, under the service's path prefix (services.ts). */
+export const apiFunctions = {
+  // 29 s: API Gateway's integration timeout.
+  order: { name: "order-api", handlerModule: "functions/order/src/lambda.ts", memoryMb: 1024, timeoutSeconds: 29 },
+} as const satisfies Partial<Record<ServiceKey, LambdaSpec>>;
