@@ -10,6 +10,7 @@ export const documentDatabase = {
   resource: "MenuDocuments",
   port: 27017,
   database: "menu",
+  /** The menu items (one document per sku) and the stores' metadata beside them. */
   collections: { menuConfigs: "menu_configs", stores: "stores" },
   /**
    * What a DocumentDB cluster requires of a client, besides TLS with the RDS CA bundle: it is a replica set named

@@ -16,3 +16,4 @@ export * from "./services.ts";
 export * from "./functions.ts";
 export * from "./metrics.ts";
 export * from "./stress.ts";
+export * from "./documents.ts";
