@@ -71,7 +71,8 @@ export async function dropDatabase(config: MenuServiceConfig): Promise<void> {
   }
 }
 
-export function postSync(app: MenuFixture["app"], body: unknown, token: string | undefined = OPERATOR_TOKEN) {
+/** `POST /api/menu/sync` with `body` (any JSON, or a text as it is), as the operator unless `token` says otherwise (`null`: none). */
+export function postSync(app: MenuFixture["app"], body: unknown, token: string | null = OPERATOR_TOKEN) {
   return app.request("/api/menu/sync", {
     method: "POST",
     headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) },

@@ -70,9 +70,10 @@ export function createDocumentDb(connection: DocumentDbConnection, options: { ma
   const settings: MongoClientOptions = {
     appName: "cloudcafe",
     maxPoolSize: options.maxPoolSize ?? 20,
-    // Fail within seconds when the cluster is unreachable, so callers answer 503 instead of hanging.
-    serverSelectionTimeoutMS: 3_000,
-    connectTimeoutMS: 3_000,
+    // Fail within seconds when the cluster is unreachable, so callers answer 503 instead of hanging; a connection (and
+    // the driver's heartbeat on it) gets longer, so a primary busy with a 10,000-item write is not taken for gone.
+    serverSelectionTimeoutMS: 5_000,
+    connectTimeoutMS: 10_000,
     ...(connection.tlsCaFile ? { tls: true, tlsCAFile: connection.tlsCaFile } : {}),
   };
   const open = async () => {
