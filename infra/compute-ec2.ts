@@ -7,7 +7,7 @@ import { metricNamespaces, services } from "@cloudcafe/catalog";
 import { userData } from "./ec2-user-data.ts";
 import { managedPolicy, serviceRole } from "./iam.ts";
 import type { Network, SecurityGroups } from "./network.ts";
-import { pascalCase, stageName } from "./naming.ts";
+import { limitedName, pascalCase, stageName } from "./naming.ts";
 import type { PlatformKey } from "./security.ts";
 import type { StageSettings } from "./stage.ts";
 
@@ -87,7 +87,7 @@ export function ec2Platform(net: Network, groups: SecurityGroups, key: PlatformK
   });
 
   const nlb = new aws.lb.LoadBalancer("LoyaltyNlb", {
-    name: stageName("loyalty-nlb").slice(0, 32),
+    name: limitedName("loyalty-nlb", 32),
     loadBalancerType: "network",
     internal: true,
     subnets: net.privateSubnetIds,
@@ -95,7 +95,7 @@ export function ec2Platform(net: Network, groups: SecurityGroups, key: PlatformK
     enableCrossZoneLoadBalancing: true,
   });
   const targetGroup = new aws.lb.TargetGroup("LoyaltyTargetGroup", {
-    name: stageName("loyalty-tg").slice(0, 32),
+    name: limitedName("loyalty-tg", 32),
     vpcId: net.vpc.id,
     port: services.loyalty.port,
     protocol: "TCP",

@@ -3,7 +3,7 @@
  * Serverless, all encrypted with the platform key, all in the database subnets.
  */
 import { analyticsWarehouse, postgres, redis, tables, type TableSpec } from "@cloudcafe/catalog";
-import { physicalName, stageName } from "./naming.ts";
+import { limitedName, physicalName, stageName } from "./naming.ts";
 import { replicaDatabaseNetwork, type Network, type SecurityGroups } from "./network.ts";
 import { keyUsage, rotateEvery30Days, type PlatformKey } from "./security.ts";
 import { SST_DEV_ENGINES, type StageSettings } from "./stage.ts";
@@ -213,7 +213,7 @@ function cache(net: Network, groups: SecurityGroups, key: PlatformKey, settings:
     vpc: { subnets: net.databaseSubnetIds, securityGroups: [groups.elasticache.id] },
     transform: {
       cluster: (args) => {
-        args.replicationGroupId = stageName("cache");
+        args.replicationGroupId = limitedName("cache", 40);
         args.kmsKeyId = key.arn;
         args.numCacheClusters = settings.cache.nodes;
         args.automaticFailoverEnabled = settings.cache.nodes > 1;

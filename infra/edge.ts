@@ -5,7 +5,7 @@
  */
 import { albRule, services } from "@cloudcafe/catalog";
 import { PORTS, type Network } from "./network.ts";
-import { pascalCase, stageName } from "./naming.ts";
+import { limitedName, pascalCase, stageName } from "./naming.ts";
 import { encryptedLogGroup, type PlatformKey } from "./security.ts";
 import { sstLogRetention, type StageSettings } from "./stage.ts";
 
@@ -62,7 +62,7 @@ export function loadBalancer(net: Network, cert: Certificate, settings: StageSet
         }));
       },
       loadBalancer: (args) => {
-        args.name = stageName("alb");
+        args.name = limitedName("alb", 32);
         args.dropInvalidHeaderFields = true;
         args.enableDeletionProtection = settings.deletionProtection;
       },
@@ -88,7 +88,7 @@ export function eksServiceRoutes(net: Network, alb: sst.aws.Alb) {
   const httpsListener = alb.nodes.listeners[`HTTPS${PORTS.https}`]!;
   return (["menu", "inventory"] as const).map((service) => {
     const targetGroup = new aws.lb.TargetGroup(`${pascalCase(service)}TargetGroup`, {
-      name: stageName(`${service}-tg`).slice(0, 32),
+      name: limitedName(`${service}-tg`, 32),
       vpcId: net.vpc.id,
       port: services[service].port,
       protocol: "HTTP",
@@ -233,7 +233,7 @@ export function serviceNetwork(net: Network, callers: $util.Input<string>[]) {
   });
   const latticeService = (service: "order" | "inventory") => {
     const latticeService = new aws.vpclattice.Service(`Lattice${pascalCase(service)}`, {
-      name: stageName(service),
+      name: limitedName(service, 40),
       authType: "AWS_IAM",
     });
     const targetGroup = new aws.vpclattice.TargetGroup(`Lattice${pascalCase(service)}Targets`, {

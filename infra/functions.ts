@@ -6,7 +6,10 @@ import {
   apiFunctions,
   eventSourceMappings,
   lambdaArchitecture,
+  lambdaRuntime,
+  queues,
   scenarioNames,
+  sqsEventSourceMappingError,
   scheduledFunctions,
   type EventSourceMappingSpec,
   type LambdaSpec,
@@ -46,11 +49,11 @@ interface FunctionContext {
   readonly keyUsage: $util.Input<any>;
 }
 
-/** The settings every CloudCafe function shares: Node 20, in the private subnets, stage log retention, tracing. */
+/** The settings every CloudCafe function shares: the catalog's runtime, in the private subnets, stage log retention. */
 function baseArgs(ctx: FunctionContext, name: string) {
   return {
     name: stageName(name),
-    runtime: "nodejs20.x" as const,
+    runtime: lambdaRuntime,
     architecture: lambdaArchitecture,
     vpc: { privateSubnets: ctx.net.privateSubnetIds, securityGroups: [ctx.groups.lambda.id] },
     logging: { retention: sstLogRetention(ctx.settings), format: "json" as const },
@@ -70,13 +73,20 @@ function catalogFunctionArgs(ctx: FunctionContext, spec: LambdaSpec) {
   };
 }
 
-/** The catalog's event-source mapping from `queue` to `fn`; retries and the DLQ are the queue's redrive policy. */
+/**
+ * The catalog's event-source mapping from `queue` to `fn`; retries and the DLQ are the queue's redrive policy. Stops
+ * the program on parameters Lambda would refuse, and writes the batching window exactly as the catalog has it (SST
+ * writes 0 when none is given; a FIFO queue's mapping carries none).
+ */
 function subscribe(queue: sst.aws.Queue, fn: sst.aws.Function, spec: EventSourceMappingSpec) {
+  const refused = sqsEventSourceMappingError({ ...spec, fifo: queues[spec.queue].fifo });
+  if (refused) throw new Error(`${spec.name} <- ${queues[spec.queue].name}: ${refused}`);
   queue.subscribe(fn.arn, {
-    batch: {
-      size: spec.batchSize,
-      window: `${spec.maximumBatchingWindowSeconds} seconds`,
-      partialResponses: spec.reportBatchItemFailures,
+    batch: { size: spec.batchSize, partialResponses: spec.reportBatchItemFailures },
+    transform: {
+      eventSourceMapping: (args) => {
+        args.maximumBatchingWindowInSeconds = spec.maximumBatchingWindowSeconds;
+      },
     },
   });
 }

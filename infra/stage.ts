@@ -12,6 +12,11 @@ export const AWS_PROVIDER_VERSION = "7.20.0";
  * committed: production serves at its apex, every other stage at `<stage>.<zone>`.
  */
 export const DOMAIN_VARIABLE = "CLOUDCAFE_DOMAIN";
+/**
+ * Stage names go into resource names AWS caps at a length (`cloudcafe-<stage>-alb` at 32, Lattice services at 40,
+ * Lambda functions at 64): names stay within every cap for stages of up to this many characters.
+ */
+export const MAX_STAGE_NAME_LENGTH = 18;
 
 export interface StageDomain {
   /** The hosted zone (`CLOUDCAFE_DOMAIN`): certificate validation and the ALB/CloudFront records are written there. */
@@ -111,6 +116,9 @@ type Environment = Readonly<Record<string, string | undefined>>;
 
 /** The settings the program builds a stage from; throws, naming the variable, when the domain is missing or invalid. */
 export function stageSettings(stage: string, env: Environment = process.env): StageSettings {
+  if (stage.length > MAX_STAGE_NAME_LENGTH) {
+    throw new Error(`stage "${stage}" is longer than ${MAX_STAGE_NAME_LENGTH} characters, which AWS's name limits allow here`);
+  }
   return { ...stageProfile(stage), domain: stageDomain(stage, env) };
 }
 

@@ -280,7 +280,7 @@ export function architectureSuite(stage: string) {
       expect(worker?.inputs.userData).toContain("amazon-cloudwatch-agent");
     });
 
-    it("runs the payment processor with 512 MB, 30 s, 100 reserved, batch 10 in a 5 s window with partial failures", () => {
+    it("runs the payment processor with 512 MB, 30 s, batches of up to 10 with no batching window (a FIFO queue's) and partial failures", () => {
       const payment = fn("payment-processor");
       expect([payment.inputs.memorySize, payment.inputs.timeout, payment.inputs.reservedConcurrentExecutions]).toEqual([
         eventSourceMappings.paymentProcessor.memoryMb,
@@ -292,10 +292,10 @@ export function architectureSuite(stage: string) {
       );
       expect(mapping?.inputs).toMatchObject({
         batchSize: 10,
-        maximumBatchingWindowInSeconds: 5,
         functionResponseTypes: ["ReportBatchItemFailures"],
         eventSourceArn: arnOf(named(s, "aws:sqs/queue:Queue", "PaymentProcessingQueueQueue")),
       });
+      expect(mapping?.inputs).not.toHaveProperty("maximumBatchingWindowInSeconds");
     });
 
     it("builds every handler from a file that exists", () => {

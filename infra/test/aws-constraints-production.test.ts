@@ -1,0 +1,3 @@
+import { awsConstraintsSuite } from "./support/aws-constraints-suite.ts";
+
+awsConstraintsSuite("production");
