@@ -46,10 +46,10 @@ function withStage<T>(stage: string, work: () => T): T {
   }
 }
 
-export function awsConstraintsSuite(stage: string) {
+export function awsConstraintsSuite(stage: string, env: Record<string, string> = {}) {
   let s: Synthesis;
   beforeAll(async () => {
-    s = await synthesize(stage);
+    s = await synthesize(stage, { env });
   });
   const functions = () => ofType(s, "aws:lambda/function:Function");
 

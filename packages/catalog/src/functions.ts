@@ -1,10 +1,9 @@
 /**
- * The Lambda functions: the module each runs, its size, and what invokes it (a queue through an event-source mapping,
- * a schedule, or API Gateway). `infra/` deploys them from here and `npm start` polls the same queues with the same
+ * The Lambda functions: the module each runs, its size, and what invokes it (a queue through an event-source mapping
+ * or a schedule). API Gateway reaches the HTTP services through their load balancers, not through functions. `infra/` deploys them from here and `npm start` polls the same queues with the same
  * batch settings, so a consumer joins both with one entry.
  */
 import type { QueueKey } from "./messaging.ts";
-import type { ServiceKey } from "./services.ts";
 
 /** Graviton for every function; the FIS Lambda extension layer must be built for the same architecture. */
 export const lambdaArchitecture = "arm64" as const;
@@ -23,7 +22,6 @@ export interface LambdaSpec {
   readonly handlerModule: string;
   readonly memoryMb: number;
   readonly timeoutSeconds: number;
-  readonly reservedConcurrency?: number;
 }
 
 /**
@@ -69,7 +67,6 @@ export const eventSourceMappings = {
     reportBatchItemFailures: true,
     memoryMb: 512,
     timeoutSeconds: 30,
-    reservedConcurrency: 100,
     local: { concurrency: 4 },
   },
   orderSubmission: {
@@ -125,9 +122,3 @@ export const scheduledFunctions = {
     ...orderHandler,
   },
 } as const satisfies Record<string, ScheduledFunctionSpec>;
-
-/** A service's app as a Lambda behind API Gateway, under the service's path prefix (services.ts). */
-export const apiFunctions = {
-  // 29 s: API Gateway's integration timeout.
-  order: { name: "order-api", handlerModule: "functions/order/src/lambda.ts", memoryMb: 1024, timeoutSeconds: 29 },
-} as const satisfies Partial<Record<ServiceKey, LambdaSpec>>;

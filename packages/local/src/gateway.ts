@@ -4,7 +4,7 @@ import { Readable } from "node:stream";
 import { serve, type HttpBindings, type ServerType } from "@hono/node-server";
 import { serveStatic } from "@hono/node-server/serve-static";
 import { Hono, type Context } from "hono";
-import { albRule, albServices, type AlbServiceKey } from "@cloudcafe/catalog";
+import { albServices, servicePathPatterns, services, type ServiceKey } from "@cloudcafe/catalog";
 
 /** One ALB listener rule: requests whose path matches one of `pathPatterns` go to `target` with the path unchanged. */
 export interface GatewayRule {
@@ -14,16 +14,15 @@ export interface GatewayRule {
 }
 
 /**
- * The catalog's ALB rules, in priority order, for the services given a local address. `/ready` is local only: it lets
- * the console show the order service's readiness (in AWS the ALB health checks call the targets directly).
+ * The catalog's routes, ALB rules in priority order then the services behind the NLB, for the services given a local
+ * address; each with its prefix, the paths under it and the paths it also serves (the order service's `/ready`).
  */
-export function albRules(targets: Partial<Record<AlbServiceKey, string>>): GatewayRule[] {
-  const rules = albServices.flatMap((service) => {
+export function albRules(targets: Partial<Record<ServiceKey, string>>): GatewayRule[] {
+  const nlbServices = (Object.keys(services) as ServiceKey[]).filter((service) => !(albServices as readonly ServiceKey[]).includes(service));
+  return [...albServices, ...nlbServices].flatMap((service) => {
     const target = targets[service];
-    return target ? [{ service, pathPatterns: albRule(service).pathPatterns, target }] : [];
+    return target ? [{ service, pathPatterns: servicePathPatterns(service), target }] : [];
   });
-  if (targets.order) rules.push({ service: "order", pathPatterns: ["/ready", "/ready/*"], target: targets.order });
-  return rules;
 }
 
 /** An ALB path pattern as a regular expression: `*` is any run of characters, `?` exactly one, the rest literal. */

@@ -194,7 +194,8 @@ async function upsertQueue(client: SQSClient, name: string, attributes: QueueAtt
   try {
     url = (await client.send(new CreateQueueCommand({ QueueName: name, Attributes: attributes }))).QueueUrl;
   } catch (error) {
-    if ((error as { name?: string }).name !== "QueueNameExists") throw error;
+    // The SDK names it QueueNameExists; fauxqs answers in the query protocol's AWS.SimpleQueueService.QueueNameExists.
+    if (!/(^|\.)QueueNameExists$/.test((error as { name?: string }).name ?? "")) throw error;
     url = (await client.send(new GetQueueUrlCommand({ QueueName: name }))).QueueUrl;
     if (url) {
       const { FifoQueue: _immutable, ...mutable } = attributes;
