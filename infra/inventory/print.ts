@@ -11,13 +11,14 @@ export const INVENTORY_STAGES = ["dev", "production"] as const;
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
-async function countsFor(stage: string): Promise<Record<string, number>> {
+/** Runs synthesize-stage.ts for `stage` in a process of its own and parses what it prints. */
+export async function synthesizeInChild<T>(stage: string, args: readonly string[] = []): Promise<T> {
   const { stdout } = await promisify(execFile)(
     process.execPath,
-    ["--import", "tsx", path.join(here, "synthesize-stage.ts"), stage],
+    ["--import", "tsx", path.join(here, "synthesize-stage.ts"), stage, ...args],
     { maxBuffer: 16 * 1024 * 1024, env: { ...process.env, NODE_NO_WARNINGS: "1" } },
   );
-  return JSON.parse(stdout);
+  return JSON.parse(stdout) as T;
 }
 
 export function inventoryTable(byStage: Record<string, Record<string, number>>): string {
@@ -35,6 +36,6 @@ export function inventoryTable(byStage: Record<string, Record<string, number>>):
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const byStage: Record<string, Record<string, number>> = {};
-  for (const stage of INVENTORY_STAGES) byStage[stage] = await countsFor(stage);
+  for (const stage of INVENTORY_STAGES) byStage[stage] = await synthesizeInChild<Record<string, number>>(stage);
   console.log(inventoryTable(byStage));
 }
