@@ -1,9 +1,10 @@
 /**
  * Child process of print.ts and routes.ts: synthesizes one stage under Pulumi mocks and writes JSON to stdout, either
- * `{ type: count }` or (with `--routes`) the route of every public sample path. One process per stage because Pulumi's
+ * `{ counts: { type: count }, cost: CostLine[] }` or (with `--routes`) the route of every public sample path. One process per stage because Pulumi's
  * runtime is process-wide. The operator's variables (CLOUDCAFE_DOMAIN, CLOUDCAFE_PROFILE, ...) are passed through.
  */
 import { publicSamplePaths, resolvePath } from "../offline/routes.ts";
+import { estimateDailyCost } from "./cost.ts";
 import { synthesize } from "../offline/sst-runtime.ts";
 
 const [stage, mode] = process.argv.slice(2);
@@ -16,5 +17,5 @@ if (mode === "--routes") {
 } else {
   const counts: Record<string, number> = {};
   for (const { type } of synthesis.resources) counts[type] = (counts[type] ?? 0) + 1;
-  process.stdout.write(JSON.stringify(counts));
+  process.stdout.write(JSON.stringify({ counts, cost: estimateDailyCost(synthesis.resources) }));
 }

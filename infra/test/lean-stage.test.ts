@@ -1,6 +1,8 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
+import { estimateDailyCost, totalPerDay } from "../inventory/cost.ts";
+import { BUDGET_PER_DAY } from "../inventory/print.ts";
 import { rootDir } from "../offline/paths.ts";
 import { publicSamplePaths, resolvePath } from "../offline/routes.ts";
 import { synthesize, type Synthesis } from "../offline/sst-runtime.ts";
@@ -84,6 +86,13 @@ describe("a lean dev stage without a domain", () => {
     const alb = named(s, "aws:ec2/securityGroup:SecurityGroup", "AlbSecurityGroup");
     const link = named(s, "aws:ec2/securityGroup:SecurityGroup", "SecurityGroup-api-link-sg");
     expect(asArray(alb.inputs.ingress).map((r: any) => [r.fromPort, r.securityGroups, r.cidrBlocks])).toEqual([[80, [idOf(link)], undefined]]);
+  });
+
+  it("costs less than the architecture's daily budget when idle, by the price table npm run infra:inventory prints", () => {
+    const lines = estimateDailyCost(s.resources);
+    expect(lines.map((line) => line.item)).toEqual(expect.arrayContaining(["NAT gateway x1", "Aurora db.t4g.medium x1"]));
+    expect(lines.some((line) => /EKS|DocumentDB|MemoryDB/.test(line.item))).toBe(false);
+    expect(totalPerDay(lines)).toBeLessThan(BUDGET_PER_DAY.low);
   });
 
   it("makes no account-wide trail or Config recorder and reserves no payment concurrency", () => {

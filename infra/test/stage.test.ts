@@ -1,4 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { tables } from "@cloudcafe/catalog";
+import { snapshotCommands } from "../scripts/pre-deploy-snapshots.ts";
 import {
   ACCOUNT_BASELINE_VARIABLE,
   appSettings,
@@ -74,5 +76,20 @@ describe("stage profiles and account-level settings", () => {
   it(`refuses stage names longer than ${MAX_STAGE_NAME_LENGTH} characters, which would break AWS's name limits`, () => {
     expect(() => stageSettings("s".repeat(MAX_STAGE_NAME_LENGTH), {})).not.toThrow();
     expect(() => stageSettings("s".repeat(MAX_STAGE_NAME_LENGTH + 1), {})).toThrow(/longer than 18 characters/);
+  });
+});
+
+describe("the snapshot step before a production deploy (npm run deploy:production)", () => {
+  it("snapshots Aurora, DocumentDB, every DynamoDB table and the warehouse under the program's names, then waits for Aurora", () => {
+    const commands = snapshotCommands("production", "20261202-0400");
+    const label = "pre-deploy-20261202-0400";
+    expect(commands.map((c) => `${c[0]} ${c[1]} ${c.at(-1)}`)).toEqual([
+      `rds create-db-cluster-snapshot cloudcafe-production-aurora-${label}`,
+      `docdb create-db-cluster-snapshot cloudcafe-production-docdb-${label}`,
+      ...Object.values(tables).map((t) => `dynamodb create-backup cloudcafe-production-${t.name}-${label}`),
+      `redshift-serverless create-snapshot cloudcafe-production-analytics-${label}`,
+      `rds wait cloudcafe-production-aurora-${label}`,
+    ]);
+    expect(commands.slice(0, 2).map((c) => c[3])).toEqual(["cloudcafe-production-aurora", "cloudcafe-production-docdb"]);
   });
 });

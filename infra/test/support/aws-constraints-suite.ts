@@ -13,7 +13,17 @@ import { rootDir } from "../../offline/paths.ts";
 import { synthesize, type Synthesis } from "../../offline/sst-runtime.ts";
 import { limitedName } from "../../naming.ts";
 import { MAX_STAGE_NAME_LENGTH } from "../../stage.ts";
-import { arnOf, ofType } from "./resources.ts";
+import { AURORA_POSTGRES_MAJOR, DOCUMENTDB_FAMILY, DOCUMENTDB_VERSION } from "../../data.ts";
+import { EKS_VERSION } from "../../compute-eks.ts";
+import { mockEngineVersion } from "../../offline/sst-runtime.ts";
+import { arnOf, asArray, ofType } from "./resources.ts";
+
+/**
+ * "Understand the Kubernetes version lifecycle on EKS": 14 months of standard support from release (1.35: released
+ * 2026-01-28); past it, extended support is billed per cluster hour.
+ * https://docs.aws.amazon.com/eks/latest/userguide/kubernetes-versions.html
+ */
+export const EKS_STANDARD_SUPPORT_END: Record<string, string> = { "1.35": "2027-03-27" };
 
 /**
  * "Building Lambda functions with Node.js", supported runtimes table (deprecation / block create / block update):
@@ -128,6 +138,74 @@ export function awsConstraintsSuite(stage: string, env: Record<string, string> =
     // https://docs.aws.amazon.com/vpc-lattice/latest/APIReference/API_CreateService.html
     // https://docs.aws.amazon.com/AmazonElastiCache/latest/APIReference/API_CreateReplicationGroup.html
     // https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_CreateDBCluster.html
+    it(`runs EKS ${EKS_VERSION}, in standard support for at least another month`, () => {
+      for (const cluster of ofType(s, "aws:eks/cluster:Cluster")) expect(cluster.inputs.version).toBe(EKS_VERSION);
+      expect(Date.parse(EKS_STANDARD_SUPPORT_END[EKS_VERSION]!) - Date.now()).toBeGreaterThan(30 * DAY_MS);
+    });
+
+    // "Aurora PostgreSQL release calendar" / CreateDBCluster: a cluster is created on a version AWS offers; the program
+    // takes the region's default minor of the major instead of pinning one AWS may have retired or upgraded past.
+    it(`creates Aurora on the region's default ${AURORA_POSTGRES_MAJOR}.x and DocumentDB ${DOCUMENTDB_VERSION} with its ${DOCUMENTDB_FAMILY} parameters`, () => {
+      expect(s.calls.filter((c) => c.token === "aws:rds/getEngineVersion:getEngineVersion").map((c) => c.inputs)).toEqual([
+        { engine: "aurora-postgresql", version: AURORA_POSTGRES_MAJOR, defaultOnly: true },
+      ]);
+      const versions = [...ofType(s, "aws:rds/cluster:Cluster"), ...ofType(s, "aws:rds/clusterInstance:ClusterInstance")].map((r) => r.inputs.engineVersion);
+      expect(new Set(versions)).toEqual(new Set([mockEngineVersion(AURORA_POSTGRES_MAJOR)]));
+      for (const docdb of ofType(s, "aws:docdb/cluster:Cluster")) expect(docdb.inputs.engineVersion).toBe(DOCUMENTDB_VERSION);
+      for (const family of ofType(s, "aws:docdb/clusterParameterGroup:ClusterParameterGroup")) expect(family.inputs.family).toBe(DOCUMENTDB_FAMILY);
+    });
+
+    // "Limitations for Secrets Manager integration with Amazon Aurora": not for DB clusters in a Global Database.
+    // https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/rds-secrets-manager.html
+    it("never asks Aurora to manage the master password of a Global Database member", () => {
+      const global = ofType(s, "aws:rds/globalCluster:GlobalCluster");
+      const managed = ofType(s, "aws:rds/cluster:Cluster").filter((c) => c.inputs.manageMasterUserPassword);
+      if (global.length) expect(managed).toEqual([]);
+    });
+
+    // "Required AWS KMS key policy for use with encrypted volumes" (Amazon EC2 Auto Scaling user guide).
+    // https://docs.aws.amazon.com/autoscaling/ec2/userguide/key-policy-requirements-EBS-encryption.html
+    it("lets the Auto Scaling service-linked role use and grant the key that encrypts the launch templates' volumes", () => {
+      const statements = JSON.parse(ofType(s, "aws:kms/key:Key").find((k) => k.name === "PlatformKey")!.inputs.policy).Statement;
+      const forAutoScaling = statements.filter((st: any) =>
+        String(st.Condition?.StringEquals?.["aws:PrincipalArn"] ?? "").endsWith("role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling"),
+      );
+      expect(forAutoScaling.flatMap((st: any) => asArray(st.Action)).sort()).toEqual(
+        ["kms:CreateGrant", "kms:Decrypt", "kms:DescribeKey", "kms:Encrypt", "kms:GenerateDataKey*", "kms:ReEncrypt*"].sort(),
+      );
+      expect(forAutoScaling.find((st: any) => st.Action === "kms:CreateGrant")?.Condition.Bool).toEqual({ "kms:GrantIsForAWSResource": "true" });
+    });
+
+    // "Control access to VPC Lattice services using auth policies": with AWS_IAM and no auth policy, every request is denied.
+    // https://docs.aws.amazon.com/vpc-lattice/latest/ug/auth-policies.html
+    it("attaches an auth policy to every Lattice service and service network that uses IAM auth", () => {
+      const iam = [...ofType(s, "aws:vpclattice/service:Service"), ...ofType(s, "aws:vpclattice/serviceNetwork:ServiceNetwork")].filter(
+        (r) => r.inputs.authType === "AWS_IAM",
+      );
+      const covered = new Set(ofType(s, "aws:vpclattice/authPolicy:AuthPolicy").map((p) => p.inputs.resourceIdentifier));
+      expect(iam.length).toBeGreaterThan(0);
+      expect(iam.filter((r) => !covered.has(arnOf(r))).map((r) => r.name)).toEqual([]);
+    });
+
+    // AWS FIS user guide, "Experiment logging permissions": logs:CreateLogDelivery and the resource-policy actions on *.
+    // https://docs.aws.amazon.com/fis/latest/userguide/monitoring-logging.html
+    it("lets the FIS role set up experiment log delivery, whose actions take no resource ARN", () => {
+      const { Statement } = JSON.parse(ofType(s, "aws:iam/rolePolicy:RolePolicy").find((p) => p.name === "FisRoleExtras")!.inputs.policy);
+      expect(Statement).toContainEqual(
+        expect.objectContaining({
+          Action: expect.arrayContaining(["logs:CreateLogDelivery", "logs:PutResourcePolicy", "logs:DescribeResourcePolicies"]),
+          Resource: "*",
+        }),
+      );
+    });
+
+    // "Creating a cost budget" (AWS Budgets): forecasted alerts for monthly, quarterly and annual budgets only.
+    // https://docs.aws.amazon.com/cost-management/latest/userguide/budgets-create.html
+    it("puts forecasted alerts on no daily budget", () => {
+      const daily = ofType(s, "aws:budgets/budget:Budget").filter((b) => b.inputs.timeUnit === "DAILY");
+      expect(daily.flatMap((b) => b.inputs.notifications.filter((n: any) => n.notificationType === "FORECASTED"))).toEqual([]);
+    });
+
     it(`keeps every name within its AWS length limit for any stage name up to ${MAX_STAGE_NAME_LENGTH} characters`, () => {
       // Names made with limitedName() are cut to fit whatever the stage; the others must fit the longest stage.
       const limits: [type: string, field: string, max: number, cut: boolean][] = [
