@@ -153,7 +153,7 @@ async function main() {
           "max ms": fmt(e2e.paidMs.at(-1) ?? Number.NaN, 0),
         },
       ]);
-      console.log("note: the payment queue's 5 s batching window (batch 10) and the ~100 ms mock gateway shape POST -> PAID.");
+      console.log("note: the pollers' long polls, the payment queue's batches of up to 10 (no batching window: FIFO) and the ~100 ms mock gateway shape POST -> PAID.");
     } finally {
       await sql.end();
     }

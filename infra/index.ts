@@ -2,47 +2,48 @@
  * The whole CloudCafe platform for one stage, in dependency order. sst.config.ts calls this from `run()`; the infra
  * tests call it under Pulumi mocks.
  */
-import { eventSourceMappings } from "@cloudcafe/catalog";
+import { eventSourceMappings, services } from "@cloudcafe/catalog";
 import { backupPlan } from "./backup.ts";
 import { chaosExperiments, fisLambdaExtension } from "./chaos.ts";
 import { eksPlatform } from "./compute-eks.ts";
 import { ec2Platform } from "./compute-ec2.ts";
 import { orderCluster, orderEcsNames, orderService } from "./compute-order.ts";
-import { dailyBudget } from "./cost.ts";
+import { budgets } from "./cost.ts";
 import { data } from "./data.ts";
-import { cdn, certificate, eksServiceRoutes, loadBalancer, restApi, serviceNetwork } from "./edge.ts";
+import { apiLinkSecurityGroup, cdn, certificate, loadBalancer, restApi, serviceNetwork, serviceRoutes } from "./edge.ts";
 import { analyticsReader, orderFunctions, paymentInvoker, paymentProcessor, stressFunctions } from "./functions.ts";
 import { messaging } from "./messaging.ts";
 import { network, securityGroups } from "./network.ts";
 import { dashboard } from "./dashboard.ts";
 import { alarms, alarmTopic, paymentDurationGuard } from "./observability.ts";
-import { auditTrail, complianceRecorder, keyUsage, operatorTokenSecret, platformKey } from "./security.ts";
+import { accountBaseline, keyUsage, operatorTokenSecret, platformKey } from "./security.ts";
 import { stageSettings } from "./stage.ts";
 import { webConsole } from "./web.ts";
 
 export async function cloudCafe() {
   const settings = stageSettings($app.stage);
   const key = platformKey(settings);
-  auditTrail(key, settings);
-  complianceRecorder(key, settings);
+  accountBaseline(key, settings);
   const operatorToken = operatorTokenSecret();
 
   const net = network(settings, key);
   const cert = certificate(settings);
-  const alb = loadBalancer(net, cert, settings);
-  const groups = securityGroups(net, alb.securityGroupId);
-  eksServiceRoutes(net, alb);
+  const apiLink = apiLinkSecurityGroup(net);
+  const alb = loadBalancer(net, cert, settings, apiLink);
+  const groups = securityGroups(net, alb.securityGroupId, apiLink.id);
+  const routed = serviceRoutes(net, alb, settings);
 
   const store = data(net, groups, key, settings);
   const bus = messaging(key);
   backupPlan(
     [
       store.database.cluster.arn,
-      store.documentDb.cluster.arn,
+      ...(store.documentDb ? [store.documentDb.cluster.arn] : []),
       store.activeOrders.nodes.table.arn,
       store.paymentTransactions.nodes.table.arn,
       store.storeInventory.nodes.table.arn,
     ],
+    store.redshift?.namespace,
     key,
     settings,
   );
@@ -59,24 +60,34 @@ export async function cloudCafe() {
   const kms = keyUsage(key);
   const lattice = serviceNetwork(net, [groups.ecsTask.id, groups.eksNode.id, groups.ec2.id]);
   const cluster = orderCluster(net, groups);
-  orderService(cluster, alb, lattice.order.targetGroup.arn, orderLinks, key, settings);
+  orderService(cluster, alb, { targetGroupArn: lattice.order.targetGroup.arn, invoke: lattice.invoke }, orderLinks, key, settings);
   const ecsNames = orderEcsNames();
 
   const fnContext = { net, groups, settings, key, keyUsage: kms };
   const fis = fisLambdaExtension(key, settings);
   const paymentLinks = [store.paymentTransactions, bus.paymentResultsTopic];
   const payment = paymentProcessor(fnContext, paymentLinks, bus.queues.paymentProcessing, fis);
-  const orderFns = orderFunctions(fnContext, orderLinks, bus.queues.orderSubmission, bus.queues.paymentResults);
+  orderFunctions(fnContext, orderLinks, bus.queues.orderSubmission, bus.queues.paymentResults);
   stressFunctions(fnContext, [operatorToken], {
     "cold-start-avalanche": paymentInvoker(payment),
-    "query-storm": analyticsReader(store.redshift),
+    ...(store.redshift ? { "query-storm": analyticsReader(store.redshift) } : {}),
   });
 
-  const api = restApi(orderFns.api, key, settings);
-  const { distribution } = cdn(api, webConsole(key, settings), cert, settings);
+  const eks = settings.includes.eks ? eksPlatform(net, groups, key, settings, lattice.invoke) : undefined;
+  const ec2 = ec2Platform(net, groups, key, settings, routed.analytics);
 
-  const eks = eksPlatform(net, groups, key, settings);
-  const ec2 = ec2Platform(net, groups, key, settings);
+  const apiBase = cert && settings.domain ? `https://api.${settings.domain.name}` : $interpolate`http://${alb.nodes.loadBalancer.dnsName}`;
+  const { api } = restApi(
+    net,
+    {
+      alb: { arn: alb.nodes.loadBalancer.arn, baseUrl: apiBase },
+      nlb: { arn: ec2.nlb.arn, baseUrl: $interpolate`http://${ec2.nlb.dnsName}:${services.loyalty.port}` },
+    },
+    apiLink,
+    key,
+    settings,
+  );
+  const { distribution } = cdn(api, webConsole(key, settings), cert, settings);
 
   const topic = alarmTopic(key);
   const alarmSet = alarms(topic, {
@@ -97,7 +108,7 @@ export async function cloudCafe() {
     {
       ecsClusterName: ecsNames.cluster,
       ecsServiceName: ecsNames.service,
-      eksNodeGroupArn: eks.nodeGroup.arn,
+      eksNodeGroupArn: eks?.nodeGroup.arn,
       loyaltyGroupName: ec2.loyaltyGroup.name,
       databaseClusterArn: store.database.cluster.arn,
       paymentFunctionArn: payment.arn,
@@ -110,7 +121,7 @@ export async function cloudCafe() {
     fis,
     settings.logRetentionDays,
   );
-  dailyBudget(settings, topic);
+  budgets(settings, topic);
 
   return {
     cdn: $interpolate`https://${distribution.domainName}`,
