@@ -11,13 +11,23 @@ import { asArray, idOf, named, ofType } from "./support/resources.ts";
 /** Where the console and the stress CLI name the API paths they call. */
 const CALLERS = ["web/src/api/client.ts", "packages/stress/src/command.ts"];
 
-/** Every path literal or template under /api/ or /ready in those files, `${...}` read as one path segment. */
+/** A typed-client call (`hc`): `orders.stress[":id"].$get` with `orders` = `api.api.orders` is `/api/orders/stress/x`. */
+const CLIENT_ROOTS: Record<string, string> = { api: "", orders: "/api/orders" };
+
+/**
+ * Every path the callers name: path literals or templates under /api/ or /ready (`${...}` read as one segment), and
+ * the console's typed-client calls, whose path is the chain of properties before `$get`/`$post`/`$delete`.
+ */
 function calledPaths(): string[] {
-  const found = CALLERS.flatMap((file) =>
-    [...readFileSync(path.join(rootDir, file), "utf8").matchAll(/["`](?:\$\{[^}]*\})?(\/(?:api\/|ready)[^"`\s?]*)["`]/g)].map((m) =>
-      m[1]!.replace(/\$\{[^}]*\}/g, "x"),
-    ),
-  );
+  const found = CALLERS.flatMap((file) => {
+    const source = readFileSync(path.join(rootDir, file), "utf8");
+    const literals = [...source.matchAll(/["`](?:\$\{[^}]*\})?(\/(?:api\/|ready)[^"`\s?]*)["`]/g)].map((m) => m[1]!.replace(/\$\{[^}]*\}/g, "x"));
+    const clientCalls = [...source.matchAll(/\b(api|orders)((?:\.\w+|\["[^"]+"\])*)\.\$(?:get|post|put|patch|delete)\(/g)].map((m) => {
+      const segments = [...m[2]!.matchAll(/\.(\w+)|\["([^"]+)"\]/g)].map((s) => (s[1] ?? s[2]!).replace(/^:.*/, "x"));
+      return `${CLIENT_ROOTS[m[1]!]}/${segments.join("/")}`.replace(/\/$/, "") || "/";
+    });
+    return [...literals, ...clientCalls];
+  });
   return [...new Set(found)].sort();
 }
 
