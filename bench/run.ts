@@ -16,6 +16,8 @@ import { Hono } from "hono";
 import postgres from "postgres";
 import { percentile, runLoad, type LoadResult } from "./load.ts";
 import { runMenuBench } from "./menu.ts";
+import { readLocalConfig } from "@cloudcafe/local/config";
+import { documentDbUrl } from "@cloudcafe/local/engines/documentdb";
 
 const GATEWAY_PORT = Number(process.env.BENCH_GATEWAY_PORT ?? 3400);
 const ORDER_PORT = Number(process.env.BENCH_ORDER_PORT ?? 8480);
@@ -160,13 +162,14 @@ async function main() {
           "max ms": fmt(e2e.paidMs.at(-1) ?? Number.NaN, 0),
         },
       ]);
-      console.log("note: the payment queue's 5 s batching window (batch 10) and the ~100 ms mock gateway shape POST -> PAID.");
+      console.log("note: the pollers' long polls, the payment queue's batches of up to 10 (no batching window: FIFO) and the ~100 ms mock gateway shape POST -> PAID.");
 
+      const local = readLocalConfig();
       await runMenuBench({
         gateway,
         bareUrl: `http://127.0.0.1:${BARE_PORT}/ping`,
         operatorToken: OPERATOR_TOKEN,
-        mongodbUrl: process.env.MONGODB_URL ?? "mongodb://127.0.0.1:27017/menu",
+        mongodbUrl: local.mongodbUrl ?? documentDbUrl(local.host, local.ports.documentDb),
         redisUrl: process.env.REDIS_URL ?? "redis://127.0.0.1:6379",
         requests: REQUESTS,
         concurrency: CONCURRENCY,

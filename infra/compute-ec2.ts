@@ -7,14 +7,16 @@ import { metricNamespaces, services } from "@cloudcafe/catalog";
 import { userData } from "./ec2-user-data.ts";
 import { managedPolicy, serviceRole } from "./iam.ts";
 import type { Network, SecurityGroups } from "./network.ts";
-import { pascalCase, stageName } from "./naming.ts";
+import { limitedName, pascalCase, stageName } from "./naming.ts";
 import type { PlatformKey } from "./security.ts";
 import type { StageSettings } from "./stage.ts";
 
 export const EC2_SERVICE_DOCKERFILE = "infra/docker/ec2-service.Dockerfile";
 export const LOYALTY_SCALING = { min: 2, max: 10, targetCpu: 70 } as const;
-/** Amazon Linux 2023, resolved by EC2 at launch so instances always boot a patched image. */
-export const AMAZON_LINUX_AMI = "resolve:ssm:/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64";
+/** AWS's public parameter naming the current Amazon Linux 2023 AMI. */
+export const AMAZON_LINUX_AMI_PARAMETER = "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64";
+/** For launch templates, which EC2 resolves at each launch, so the loyalty instances always boot a patched image. */
+export const AMAZON_LINUX_AMI = `resolve:ssm:${AMAZON_LINUX_AMI_PARAMETER}`;
 
 function instanceRole(name: string, key: PlatformKey, repository: aws.ecr.Repository) {
   // Systems Manager and CloudWatch only, plus pulling the service image.
@@ -53,7 +55,13 @@ const encryptedRoot = (key: PlatformKey) => [
   { deviceName: "/dev/xvda", ebs: { volumeSize: 30, volumeType: "gp3", encrypted: "true", kmsKeyId: key.arn } },
 ];
 
-export function ec2Platform(net: Network, groups: SecurityGroups, key: PlatformKey, settings: StageSettings) {
+export function ec2Platform(
+  net: Network,
+  groups: SecurityGroups,
+  key: PlatformKey,
+  settings: StageSettings,
+  analyticsTargetGroup: aws.lb.TargetGroup,
+) {
   const repository = new aws.ecr.Repository("Ec2ServiceImages", {
     name: stageName("ec2-services"),
     imageScanningConfiguration: { scanOnPush: true },
@@ -87,7 +95,7 @@ export function ec2Platform(net: Network, groups: SecurityGroups, key: PlatformK
   });
 
   const nlb = new aws.lb.LoadBalancer("LoyaltyNlb", {
-    name: stageName("loyalty-nlb").slice(0, 32),
+    name: limitedName("loyalty-nlb", 32),
     loadBalancerType: "network",
     internal: true,
     subnets: net.privateSubnetIds,
@@ -95,7 +103,7 @@ export function ec2Platform(net: Network, groups: SecurityGroups, key: PlatformK
     enableCrossZoneLoadBalancing: true,
   });
   const targetGroup = new aws.lb.TargetGroup("LoyaltyTargetGroup", {
-    name: stageName("loyalty-tg").slice(0, 32),
+    name: limitedName("loyalty-tg", 32),
     vpcId: net.vpc.id,
     port: services.loyalty.port,
     protocol: "TCP",
@@ -133,12 +141,16 @@ export function ec2Platform(net: Network, groups: SecurityGroups, key: PlatformK
 
   const analyticsLogs = serviceLogGroup("analytics", key, settings);
   const analyticsProfile = instanceRole("AnalyticsInstanceRole", key, repository);
+  // The AMI id is read here, not left to `resolve:ssm:` on the instance: the Terraform provider Pulumi wraps rejects
+  // that together with rootBlockDevice (terraform-provider-aws #43488). A later AMI does not replace this stateful
+  // instance (ignoreChanges); it is patched in place.
+  const ami = aws.ssm.getParameterOutput({ name: AMAZON_LINUX_AMI_PARAMETER }).insecureValue;
   // One instance: the KCL consumer checkpoints are stateful.
   const analyticsWorker = new aws.ec2.Instance("AnalyticsWorker", {
-    ami: AMAZON_LINUX_AMI,
+    ami,
     instanceType: settings.ec2InstanceType,
     subnetId: net.privateSubnetIds[0]!,
-    vpcSecurityGroupIds: [groups.ec2.id],
+    vpcSecurityGroupIds: [groups.ec2.id, groups.analytics.id],
     iamInstanceProfile: analyticsProfile.name,
     metadataOptions: { httpTokens: "required", httpEndpoint: "enabled" },
     monitoring: true,
@@ -154,6 +166,11 @@ export function ec2Platform(net: Network, groups: SecurityGroups, key: PlatformK
     ),
     userDataReplaceOnChange: true,
     tags: { Name: stageName("analytics") },
+  }, { ignoreChanges: ["ami"] });
+  new aws.lb.TargetGroupAttachment("AnalyticsTarget", {
+    targetGroupArn: analyticsTargetGroup.arn,
+    targetId: analyticsWorker.id,
+    port: services.analytics.port,
   });
 
   return { repository, loyaltyGroup, loyaltyTemplate, nlb, targetGroup, analyticsWorker };

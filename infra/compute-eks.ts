@@ -11,10 +11,17 @@ import { stageName } from "./naming.ts";
 import type { PlatformKey } from "./security.ts";
 import type { StageSettings } from "./stage.ts";
 
-export const EKS_VERSION = "1.33";
+/** In EKS standard support until 2027-03-27 (infra/test: AWS constraints); a version past it is billed as extended support. */
+export const EKS_VERSION = "1.35";
 export const EKS_LOG_TYPES = ["api", "audit", "authenticator", "controllerManager", "scheduler"];
 
-export function eksPlatform(net: Network, groups: SecurityGroups, key: PlatformKey, settings: StageSettings) {
+export function eksPlatform(
+  net: Network,
+  groups: SecurityGroups,
+  key: PlatformKey,
+  settings: StageSettings,
+  latticeInvoke: { actions: string[]; resources: $util.Input<$util.Input<string>[]> },
+) {
   const clusterName = stageName("eks");
   // EKS writes control plane logs here; creating it first lets us own its retention.
   const logGroup = new aws.cloudwatch.LogGroup("EksLogGroup", {
@@ -49,6 +56,14 @@ export function eksPlatform(net: Network, groups: SecurityGroups, key: PlatformK
     managedPolicy("CloudWatchAgentServerPolicy"),
     managedPolicy("AmazonSSMManagedInstanceCore"),
   ]);
+  // The inventory and menu pods call the Lattice services as the node role (SigV4), which the auth policies admit.
+  new aws.iam.RolePolicy("EksNodesInvokeLattice", {
+    role: nodeRole.id,
+    policy: $jsonStringify({
+      Version: "2012-10-17",
+      Statement: [{ Effect: "Allow", Action: latticeInvoke.actions, Resource: latticeInvoke.resources }],
+    }),
+  });
   const nodeTemplate = new aws.ec2.LaunchTemplate("EksNodeTemplate", {
     vpcSecurityGroupIds: [groups.eksNode.id],
     metadataOptions: { httpTokens: "required", httpPutResponseHopLimit: 2 },

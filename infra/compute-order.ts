@@ -60,7 +60,7 @@ export function orderCluster(net: Network, groups: SecurityGroups) {
 export function orderService(
   cluster: sst.aws.Cluster,
   alb: sst.aws.Alb,
-  latticeTargetGroupArn: $util.Input<string>,
+  lattice: { readonly targetGroupArn: $util.Input<string>; readonly invoke: $util.Input<any> },
   link: $util.Input<any>[],
   environment: Record<string, $util.Input<string>>,
   key: PlatformKey,
@@ -69,16 +69,17 @@ export function orderService(
   const port = services.order.port;
   const rule = albRule("order");
   // The ECS infrastructure role ECS assumes to register and deregister the tasks in the Lattice target group.
-  const lattice = serviceRoleWithAttachments("OrderLatticeRole", "ecs.amazonaws.com", [ECS_LATTICE_POLICY]);
+  const latticeRole = serviceRoleWithAttachments("OrderLatticeRole", "ecs.amazonaws.com", [ECS_LATTICE_POLICY]);
   return new sst.aws.Service("OrderService", {
     cluster,
     cpu: "1 vCPU",
     memory: "2 GB",
     image: { context: ".", dockerfile: CONTAINER_SERVICE_DOCKERFILE, args: { SERVICE: "order" } },
     link,
-    permissions: [keyUsage(key)],
+    // It may call the Lattice services (SigV4-signed, as their auth policies require).
+    permissions: [keyUsage(key), lattice.invoke],
     environment: { PORT: String(port), NODE_ENV: "production", ...environment },
-    scaling: { ...ORDER_SCALING, memoryUtilization: false },
+    scaling: { ...ORDER_SCALING, min: settings.orderMinTasks, memoryUtilization: false },
     capacity: ORDER_CAPACITY,
     health: {
       command: ["CMD-SHELL", `node -e "fetch('http://127.0.0.1:${port}${services.order.healthPath}').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"`],
@@ -92,7 +93,7 @@ export function orderService(
       instance: alb,
       // One path per SST rule, so the order service's two patterns take consecutive priorities.
       rules: rule.pathPatterns.map((path, i) => ({
-        listen: "443/https" as const,
+        listen: settings.domain ? ("443/https" as const) : ("80/http" as const),
         forward: `${port}/http` as const,
         conditions: { path },
         priority: rule.priority + i,
@@ -111,9 +112,9 @@ export function orderService(
         args.name = orderEcsNames().service;
         args.enableExecuteCommand = false;
         args.vpcLatticeConfigurations = [
-          { roleArn: lattice.role.arn, targetGroupArn: latticeTargetGroupArn, portName: ORDER_PORT_NAME },
+          { roleArn: latticeRole.role.arn, targetGroupArn: lattice.targetGroupArn, portName: ORDER_PORT_NAME },
         ];
-        opts.dependsOn = lattice.attachments;
+        opts.dependsOn = latticeRole.attachments;
       },
     },
   });

@@ -3,12 +3,20 @@
  * Serverless, all encrypted with the platform key, all in the database subnets.
  */
 import { analyticsWarehouse, documentDatabase, postgres, redis, tables, type TableSpec } from "@cloudcafe/catalog";
-import { physicalName, stageName } from "./naming.ts";
+import { limitedName, physicalName, stageName } from "./naming.ts";
 import { replicaDatabaseNetwork, type Network, type SecurityGroups } from "./network.ts";
 import { keyUsage, rotateEvery30Days, type PlatformKey } from "./security.ts";
 import { SST_DEV_ENGINES, type StageSettings } from "./stage.ts";
 
-export const AURORA_POSTGRES_VERSION = "16.6";
+/**
+ * Aurora PostgreSQL's major version. The minor is the region's default for new clusters at creation (read in the
+ * program), after which AWS's automatic minor upgrades own it: the program never pins a minor that AWS has moved past,
+ * so no later deploy asks for a downgrade.
+ */
+export const AURORA_POSTGRES_MAJOR = "16";
+/** DocumentDB's engine version, matching its `docdb5.0` parameter group (the default engine is newer). */
+export const DOCUMENTDB_VERSION = "5.0.0";
+export const DOCUMENTDB_FAMILY = "docdb5.0";
 export const DATABASE_USERNAME = "cloudcafe";
 export const DOCUMENTDB_USERNAME = "cloudcafe";
 /** The Redshift Serverless namespace's database (the catalog's, as the local Data API stand-in serves it). */
@@ -42,12 +50,16 @@ export function dynamoTable(spec: TableSpec, key: PlatformKey, settings: StageSe
  * In `sst dev` the link points at the local platform's PostgreSQL instead.
  */
 function aurora(net: Network, groups: SecurityGroups, key: PlatformKey, settings: StageSettings) {
+  const engine = aws.rds.getEngineVersionOutput({ engine: "aurora-postgresql", version: AURORA_POSTGRES_MAJOR, defaultOnly: true });
+  const engineVersion = engine.versionActual;
+  const ownsVersion = { ignoreChanges: ["engineVersion"] };
   const subnetGroup = new aws.rds.SubnetGroup("DatabaseSubnetGroup", { subnetIds: net.databaseSubnetIds });
   const parameters = new aws.rds.ClusterParameterGroup("DatabaseParameters", {
-    family: `aurora-postgresql${AURORA_POSTGRES_VERSION.split(".")[0]}`,
+    family: `aurora-postgresql${AURORA_POSTGRES_MAJOR}`,
     parameters: [{ name: "rds.force_ssl", value: "1" }],
   });
   const clusterIdentifier = stageName("aurora");
+  const credentials = masterCredentials(key, settings);
   const logGroup = new aws.cloudwatch.LogGroup("DatabaseLogGroup", {
     name: `/aws/rds/cluster/${clusterIdentifier}/postgresql`,
     retentionInDays: settings.logRetentionDays,
@@ -58,11 +70,10 @@ function aurora(net: Network, groups: SecurityGroups, key: PlatformKey, settings
     {
       clusterIdentifier,
       engine: "aurora-postgresql",
-      engineVersion: AURORA_POSTGRES_VERSION,
+      engineVersion,
       databaseName: postgres.database,
       masterUsername: DATABASE_USERNAME,
-      manageMasterUserPassword: true,
-      masterUserSecretKmsKeyId: key.arn,
+      ...credentials.cluster,
       port: postgres.port,
       dbSubnetGroupName: subnetGroup.name,
       vpcSecurityGroupIds: [groups.rds.id],
@@ -78,24 +89,24 @@ function aurora(net: Network, groups: SecurityGroups, key: PlatformKey, settings
       enabledCloudwatchLogsExports: ["postgresql"],
       iamDatabaseAuthenticationEnabled: true,
     },
-    { dependsOn: [logGroup] },
+    { dependsOn: [logGroup], ...ownsVersion, ...credentials.options },
   );
   const instances = Array.from({ length: settings.aurora.instances }, (_, i) =>
     new aws.rds.ClusterInstance(`DatabaseInstance${i + 1}`, {
       clusterIdentifier: cluster.id,
       identifier: `${clusterIdentifier}-${i + 1}`,
       engine: "aurora-postgresql",
-      engineVersion: AURORA_POSTGRES_VERSION,
+      engineVersion,
       instanceClass: settings.aurora.instanceClass,
       dbSubnetGroupName: subnetGroup.name,
       performanceInsightsEnabled: true,
       performanceInsightsKmsKeyId: key.arn,
       autoMinorVersionUpgrade: true,
-    }),
+    }, ownsVersion),
   );
-  const secretArn = cluster.masterUserSecrets.apply((secrets) => secrets[0]!.secretArn);
-  rotateEvery30Days("DatabaseSecretRotation", secretArn);
-  if (settings.replicaRegion) crossRegionReplica(cluster, settings, settings.replicaRegion);
+  const secretArn = credentials.secretArn ?? cluster.masterUserSecrets.apply((secrets) => secrets[0]!.secretArn);
+  if (!credentials.secretArn) rotateEvery30Days("DatabaseSecretRotation", secretArn);
+  if (settings.replicaRegion) crossRegionReplica(cluster, engineVersion, settings, settings.replicaRegion);
 
   const link = new sst.Linkable(postgres.resource, {
     properties: $dev
@@ -117,10 +128,37 @@ function aurora(net: Network, groups: SecurityGroups, key: PlatformKey, settings
 }
 
 /**
+ * The master user's password. Aurora manages it in Secrets Manager (rotated every 30 days) except for a cluster in a
+ * Global Database, where Aurora's Secrets Manager integration is not supported ("Limitations for Secrets Manager
+ * integration with Amazon Aurora"): there the program generates it once into a KMS-encrypted secret of the same
+ * shape (`username`, `password`), which later deploys leave alone; rotating it is an operator step (infra/README.md).
+ */
+function masterCredentials(key: PlatformKey, settings: StageSettings) {
+  if (!settings.replicaRegion) {
+    return { cluster: { manageMasterUserPassword: true, masterUserSecretKmsKeyId: key.arn }, options: {}, secretArn: undefined };
+  }
+  const generated = aws.secretsmanager.getRandomPasswordOutput({ passwordLength: 40, excludePunctuation: true });
+  const secret = new aws.secretsmanager.Secret("DatabaseMasterSecret", { name: stageName("aurora-master"), kmsKeyId: key.arn });
+  new aws.secretsmanager.SecretVersion(
+    "DatabaseMasterSecretValue",
+    {
+      secretId: secret.id,
+      secretString: $jsonStringify({ username: DATABASE_USERNAME, password: generated.randomPassword }),
+    },
+    { ignoreChanges: ["secretString"] },
+  );
+  return {
+    cluster: { masterPassword: $util.secret(generated.randomPassword) },
+    options: { ignoreChanges: ["masterPassword"] },
+    secretArn: secret.arn as $util.Output<string>,
+  };
+}
+
+/**
  * Production only: an Aurora Global Database secondary in the replica region for regional disaster recovery, in its
  * own database-only VPC there (network.ts).
  */
-function crossRegionReplica(primary: aws.rds.Cluster, settings: StageSettings, region: string) {
+function crossRegionReplica(primary: aws.rds.Cluster, engineVersion: $util.Input<string>, settings: StageSettings, region: string) {
   const provider = new aws.Provider("ReplicaRegion", { region: region as aws.Region });
   const replicaNet = replicaDatabaseNetwork(region, provider);
   const global = new aws.rds.GlobalCluster("DatabaseGlobal", {
@@ -139,7 +177,7 @@ function crossRegionReplica(primary: aws.rds.Cluster, settings: StageSettings, r
     {
       clusterIdentifier: stageName("aurora-replica"),
       engine: "aurora-postgresql",
-      engineVersion: AURORA_POSTGRES_VERSION,
+      engineVersion,
       globalClusterIdentifier: global.id,
       sourceRegion: settings.region,
       storageEncrypted: true,
@@ -150,18 +188,18 @@ function crossRegionReplica(primary: aws.rds.Cluster, settings: StageSettings, r
       deletionProtection: settings.deletionProtection,
       skipFinalSnapshot: true,
     },
-    { provider, dependsOn: [global] },
+    { provider, dependsOn: [global], ignoreChanges: ["engineVersion"] },
   );
   new aws.rds.ClusterInstance(
     "DatabaseReplicaInstance",
     {
       clusterIdentifier: replica.id,
       engine: "aurora-postgresql",
-      engineVersion: AURORA_POSTGRES_VERSION,
+      engineVersion,
       instanceClass: settings.aurora.instanceClass,
       dbSubnetGroupName: replicaNet.subnetGroup.name,
     },
-    { provider },
+    { provider, ignoreChanges: ["engineVersion"] },
   );
   return replica;
 }
@@ -174,7 +212,7 @@ function crossRegionReplica(primary: aws.rds.Cluster, settings: StageSettings, r
 function documentDb(net: Network, groups: SecurityGroups, key: PlatformKey, settings: StageSettings) {
   const subnetGroup = new aws.docdb.SubnetGroup("DocumentDbSubnetGroup", { subnetIds: net.databaseSubnetIds });
   const parameters = new aws.docdb.ClusterParameterGroup("DocumentDbParameters", {
-    family: "docdb5.0",
+    family: DOCUMENTDB_FAMILY,
     parameters: [
       { name: "tls", value: "enabled" },
       { name: "audit_logs", value: "enabled" },
@@ -183,6 +221,7 @@ function documentDb(net: Network, groups: SecurityGroups, key: PlatformKey, sett
   const cluster = new aws.docdb.Cluster("DocumentDbCluster", {
     clusterIdentifier: stageName("docdb"),
     engine: "docdb",
+    engineVersion: DOCUMENTDB_VERSION,
     masterUsername: DOCUMENTDB_USERNAME,
     manageMasterUserPassword: true,
     dbSubnetGroupName: subnetGroup.name,
@@ -224,7 +263,7 @@ function cache(net: Network, groups: SecurityGroups, key: PlatformKey, settings:
     vpc: { subnets: net.databaseSubnetIds, securityGroups: [groups.elasticache.id] },
     transform: {
       cluster: (args) => {
-        args.replicationGroupId = stageName("cache");
+        args.replicationGroupId = limitedName("cache", 40);
         args.kmsKeyId = key.arn;
         args.numCacheClusters = settings.cache.nodes;
         args.automaticFailoverEnabled = settings.cache.nodes > 1;
@@ -295,10 +334,11 @@ export function data(net: Network, groups: SecurityGroups, key: PlatformKey, set
     paymentTransactions: dynamoTable(tables.paymentTransactions, key, settings),
     storeInventory: dynamoTable(tables.storeInventory, key, settings),
     database: aurora(net, groups, key, settings),
-    documentDb: documentDb(net, groups, key, settings),
     cache: cache(net, groups, key, settings),
-    memoryDb: memoryDb(net, groups, key, settings),
-    redshift: redshift(net, groups, key, settings),
+    // The lean profile leaves these out (stage.ts): their services do not run on such a stage.
+    documentDb: settings.includes.documentDb ? documentDb(net, groups, key, settings) : undefined,
+    memoryDb: settings.includes.memoryDb ? memoryDb(net, groups, key, settings) : undefined,
+    redshift: settings.includes.redshift ? redshift(net, groups, key, settings) : undefined,
   };
 }
 

@@ -1,12 +1,14 @@
 /**
- * The Lambda side: the payment processor on the FIFO queue, the order API behind API Gateway, the order event
- * handlers and outbox relay, and one function per stress scenario. Each gets only the links it touches.
+ * The Lambda side: the payment processor on the FIFO queue, the order event handlers and outbox relay, and one
+ * function per stress scenario. Each gets only the links it touches.
  */
 import {
-  apiFunctions,
   eventSourceMappings,
   lambdaArchitecture,
+  lambdaRuntime,
+  queues,
   scenarioNames,
+  sqsEventSourceMappingError,
   scheduledFunctions,
   type EventSourceMappingSpec,
   type LambdaSpec,
@@ -26,11 +28,12 @@ export const handlerOf = (spec: LambdaSpec) => `${spec.handlerModule.replace(/\.
 export const HANDLERS = [
   ...Object.values(eventSourceMappings),
   ...Object.values(scheduledFunctions),
-  ...Object.values(apiFunctions),
 ].map(handlerOf);
 
 /** Every stress scenario the catalog names has its Lambda entry at functions/stress/src/<scenario>.ts. */
 export const STRESS_SCENARIOS: readonly ScenarioName[] = scenarioNames;
+/** Scenarios that cannot run without their wiring (the query storm needs the Redshift workgroup the lean profile omits). */
+const NEEDS_WIRING: readonly ScenarioName[] = ["query-storm"];
 
 export const stressHandler = (scenario: ScenarioName) => `functions/stress/src/${scenario}.handler`;
 
@@ -46,11 +49,11 @@ interface FunctionContext {
   readonly keyUsage: $util.Input<any>;
 }
 
-/** The settings every CloudCafe function shares: Node 20, in the private subnets, stage log retention, tracing. */
+/** The settings every CloudCafe function shares: the catalog's runtime, in the private subnets, stage log retention. */
 function baseArgs(ctx: FunctionContext, name: string) {
   return {
     name: stageName(name),
-    runtime: "nodejs20.x" as const,
+    runtime: lambdaRuntime,
     architecture: lambdaArchitecture,
     vpc: { privateSubnets: ctx.net.privateSubnetIds, securityGroups: [ctx.groups.lambda.id] },
     logging: { retention: sstLogRetention(ctx.settings), format: "json" as const },
@@ -59,24 +62,30 @@ function baseArgs(ctx: FunctionContext, name: string) {
   };
 }
 
-/** A catalog function on the shared settings: its name, handler, memory, timeout and reserved concurrency. */
+/** A catalog function on the shared settings: its name, handler, memory and timeout. */
 function catalogFunctionArgs(ctx: FunctionContext, spec: LambdaSpec) {
   return {
     ...baseArgs(ctx, spec.name),
     handler: handlerOf(spec),
     memory: `${spec.memoryMb} MB` as const,
     timeout: `${spec.timeoutSeconds} seconds` as const,
-    ...(spec.reservedConcurrency === undefined ? {} : { concurrency: { reserved: spec.reservedConcurrency } }),
   };
 }
 
-/** The catalog's event-source mapping from `queue` to `fn`; retries and the DLQ are the queue's redrive policy. */
+/**
+ * The catalog's event-source mapping from `queue` to `fn`; retries and the DLQ are the queue's redrive policy. Stops
+ * the program on parameters Lambda would refuse, and writes the batching window exactly as the catalog has it (SST
+ * writes 0 when none is given; a FIFO queue's mapping carries none).
+ */
 function subscribe(queue: sst.aws.Queue, fn: sst.aws.Function, spec: EventSourceMappingSpec) {
+  const refused = sqsEventSourceMappingError({ ...spec, fifo: queues[spec.queue].fifo });
+  if (refused) throw new Error(`${spec.name} <- ${queues[spec.queue].name}: ${refused}`);
   queue.subscribe(fn.arn, {
-    batch: {
-      size: spec.batchSize,
-      window: `${spec.maximumBatchingWindowSeconds} seconds`,
-      partialResponses: spec.reportBatchItemFailures,
+    batch: { size: spec.batchSize, partialResponses: spec.reportBatchItemFailures },
+    transform: {
+      eventSourceMapping: (args) => {
+        args.maximumBatchingWindowInSeconds = spec.maximumBatchingWindowSeconds;
+      },
     },
   });
 }
@@ -94,8 +103,11 @@ export function paymentProcessor(
 ) {
   const faults = $dev ? undefined : fis;
   const spec = eventSourceMappings.paymentProcessor;
+  const reserved = ctx.settings.paymentReservedConcurrency;
   const fn = new sst.aws.Function("PaymentProcessor", {
     ...catalogFunctionArgs(ctx, spec),
+    // A stage setting: reserving N needs an account concurrency quota of at least N + 100 (stage.ts).
+    ...(reserved === undefined ? {} : { concurrency: { reserved } }),
     environment: {
       PAYMENT_INIT_DELAY_MS: String(ctx.settings.paymentInitDelayMs),
       PAYMENT_FRAUD_ROUNDS: String(ctx.settings.paymentFraudRounds),
@@ -122,7 +134,6 @@ export function orderFunctions(
     link: [...link, ...extraLink],
     permissions: [ctx.keyUsage],
   });
-  const api = new sst.aws.Function("OrderApi", args(apiFunctions.order));
   const submission = new sst.aws.Function("OrderSubmissionHandler", args(eventSourceMappings.orderSubmission));
   subscribe(submissionQueue, submission, eventSourceMappings.orderSubmission);
   const paymentResults = new sst.aws.Function(
@@ -134,7 +145,7 @@ export function orderFunctions(
     schedule: scheduledFunctions.outboxRelay.schedule,
     function: args(scheduledFunctions.outboxRelay),
   });
-  return { api, submission, paymentResults, outboxRelay };
+  return { submission, paymentResults, outboxRelay };
 }
 
 /** What a stress scenario touches beyond CPU: its settings and the IAM statements for them. */
@@ -184,8 +195,9 @@ export function stressFunctions(
   link: $util.Input<any>[],
   wiring: Partial<Record<ScenarioName, ScenarioWiring>>,
 ) {
+  const deployed = STRESS_SCENARIOS.filter((scenario) => !NEEDS_WIRING.includes(scenario) || wiring[scenario]);
   return Object.fromEntries(
-    STRESS_SCENARIOS.map((scenario) => [
+    deployed.map((scenario) => [
       scenario,
       new sst.aws.Function(`Stress${pascalCase(scenario)}`, {
         ...baseArgs(ctx, `stress-${scenario}`),

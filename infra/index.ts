@@ -2,47 +2,48 @@
  * The whole CloudCafe platform for one stage, in dependency order. sst.config.ts calls this from `run()`; the infra
  * tests call it under Pulumi mocks.
  */
-import { eventSourceMappings } from "@cloudcafe/catalog";
+import { eventSourceMappings, services } from "@cloudcafe/catalog";
 import { backupPlan } from "./backup.ts";
 import { chaosExperiments, fisLambdaExtension } from "./chaos.ts";
 import { eksPlatform, kubernetesOnEks, menuWorkload } from "./compute-eks.ts";
 import { ec2Platform } from "./compute-ec2.ts";
 import { orderCluster, orderEcsNames, orderService } from "./compute-order.ts";
-import { dailyBudget } from "./cost.ts";
+import { budgets } from "./cost.ts";
 import { data } from "./data.ts";
-import { cdn, certificate, eksServiceRoutes, loadBalancer, restApi, serviceNetwork } from "./edge.ts";
+import { apiLinkSecurityGroup, cdn, certificate, loadBalancer, restApi, serviceNetwork, serviceRoutes } from "./edge.ts";
 import { analyticsReader, orderFunctions, paymentInvoker, paymentProcessor, stressFunctions } from "./functions.ts";
 import { messaging } from "./messaging.ts";
 import { network, securityGroups } from "./network.ts";
 import { dashboard } from "./dashboard.ts";
 import { alarms, alarmTopic, paymentDurationGuard } from "./observability.ts";
-import { auditTrail, complianceRecorder, keyUsage, operatorTokenSecret, platformKey } from "./security.ts";
+import { accountBaseline, keyUsage, operatorTokenSecret, platformKey } from "./security.ts";
 import { SST_DEV_ENGINES, stageSettings } from "./stage.ts";
 import { webConsole } from "./web.ts";
 
 export async function cloudCafe() {
   const settings = stageSettings($app.stage);
   const key = platformKey(settings);
-  auditTrail(key, settings);
-  complianceRecorder(key, settings);
+  accountBaseline(key, settings);
   const operatorToken = operatorTokenSecret();
 
   const net = network(settings, key);
   const cert = certificate(settings);
-  const alb = loadBalancer(net, cert, settings);
-  const groups = securityGroups(net, alb.securityGroupId);
-  const eksTargetGroups = eksServiceRoutes(net, alb);
+  const apiLink = apiLinkSecurityGroup(net);
+  const alb = loadBalancer(net, cert, settings, apiLink);
+  const groups = securityGroups(net, alb.securityGroupId, apiLink.id);
+  const routed = serviceRoutes(net, alb, settings);
 
   const store = data(net, groups, key, settings);
   const bus = messaging(key);
   backupPlan(
     [
       store.database.cluster.arn,
-      store.documentDb.cluster.arn,
+      ...(store.documentDb ? [store.documentDb.cluster.arn] : []),
       store.activeOrders.nodes.table.arn,
       store.paymentTransactions.nodes.table.arn,
       store.storeInventory.nodes.table.arn,
     ],
+    store.redshift?.namespace,
     key,
     settings,
   );
@@ -56,33 +57,47 @@ export async function cloudCafe() {
     bus.queues.paymentProcessing,
     operatorToken,
   ];
-  // The order service prices from the Menu service, behind the ALB's /api/menu rule (the laptop's gateway in `sst dev`).
-  const orderEnvironment = { MENU_SERVICE_URL: $dev ? SST_DEV_ENGINES.gatewayUrl : alb.url };
   const kms = keyUsage(key);
   const lattice = serviceNetwork(net, [groups.ecsTask.id, groups.eksNode.id, groups.ec2.id]);
+  const eks = settings.includes.eks ? eksPlatform(net, groups, key, settings, lattice.invoke) : undefined;
+  // In `sst dev` the Menu service runs on the laptop (npm start), as the order service does; the lean profile has no
+  // EKS or DocumentDB, so no Menu service, and its orders are refused as unpriceable (503) rather than priced at zero.
+  if (eks && store.documentDb && !$dev) {
+    const links = { documents: store.documentDb.connection, cache: store.cache, operatorToken };
+    menuWorkload(eks, kubernetesOnEks(eks, net, settings), routed.menu, links, key, settings);
+  }
+  const ec2 = ec2Platform(net, groups, key, settings, routed.analytics);
+
+  const apiBase = cert && settings.domain ? `https://api.${settings.domain.name}` : $interpolate`http://${alb.nodes.loadBalancer.dnsName}`;
+  const { api } = restApi(
+    net,
+    {
+      alb: { arn: alb.nodes.loadBalancer.arn, baseUrl: apiBase },
+      nlb: { arn: ec2.nlb.arn, baseUrl: $interpolate`http://${ec2.nlb.dnsName}:${services.loyalty.port}` },
+    },
+    apiLink,
+    key,
+    settings,
+  );
+  const { distribution } = cdn(api, webConsole(key, settings), cert, settings);
+
+  // The order service prices from the Menu service at its public route (API Gateway -> VPC link -> the ALB's /api/menu
+  // rule): the ALB takes no connections from inside the VPC, and VPC Lattice holds the order and inventory services
+  // only. In `sst dev`, the laptop's gateway.
+  const orderEnvironment = { MENU_SERVICE_URL: $dev ? SST_DEV_ENGINES.gatewayUrl : api.url };
   const cluster = orderCluster(net, groups);
-  orderService(cluster, alb, lattice.order.targetGroup.arn, orderLinks, orderEnvironment, key, settings);
+  orderService(cluster, alb, { targetGroupArn: lattice.order.targetGroup.arn, invoke: lattice.invoke }, orderLinks, orderEnvironment, key, settings);
   const ecsNames = orderEcsNames();
 
   const fnContext = { net, groups, settings, key, keyUsage: kms };
   const fis = fisLambdaExtension(key, settings);
   const paymentLinks = [store.paymentTransactions, bus.paymentResultsTopic];
   const payment = paymentProcessor(fnContext, paymentLinks, bus.queues.paymentProcessing, fis);
-  const orderFns = orderFunctions(fnContext, orderLinks, bus.queues.orderSubmission, bus.queues.paymentResults, orderEnvironment);
+  orderFunctions(fnContext, orderLinks, bus.queues.orderSubmission, bus.queues.paymentResults, orderEnvironment);
   stressFunctions(fnContext, [operatorToken], {
     "cold-start-avalanche": paymentInvoker(payment),
-    "query-storm": analyticsReader(store.redshift),
+    ...(store.redshift ? { "query-storm": analyticsReader(store.redshift) } : {}),
   });
-
-  const api = restApi(orderFns.api, key, settings);
-  const { distribution } = cdn(api, webConsole(key, settings), cert, settings);
-
-  const eks = eksPlatform(net, groups, key, settings);
-  // In `sst dev` the Menu service runs on the laptop (npm start), as the order service does.
-  if (!$dev) {
-    menuWorkload(eks, kubernetesOnEks(eks, net, settings), eksTargetGroups.menu, { documents: store.documentDb.connection, cache: store.cache, operatorToken }, key, settings);
-  }
-  const ec2 = ec2Platform(net, groups, key, settings);
 
   const topic = alarmTopic(key);
   const alarmSet = alarms(topic, {
@@ -103,7 +118,7 @@ export async function cloudCafe() {
     {
       ecsClusterName: ecsNames.cluster,
       ecsServiceName: ecsNames.service,
-      eksNodeGroupArn: eks.nodeGroup.arn,
+      eksNodeGroupArn: eks?.nodeGroup.arn,
       loyaltyGroupName: ec2.loyaltyGroup.name,
       databaseClusterArn: store.database.cluster.arn,
       paymentFunctionArn: payment.arn,
@@ -116,7 +131,7 @@ export async function cloudCafe() {
     fis,
     settings.logRetentionDays,
   );
-  dailyBudget(settings, topic);
+  budgets(settings, topic);
 
   return {
     cdn: $interpolate`https://${distribution.domainName}`,

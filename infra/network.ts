@@ -134,7 +134,7 @@ function flowLogs(vpc: aws.ec2.Vpc, settings: StageSettings, key: PlatformKey) {
  * The security groups of the architecture's table. The ALB's group is created by the ALB component (edge.ts) and
  * passed in; every other group only admits its listed sources.
  */
-export function securityGroups(net: Network, albSecurityGroupId: $util.Input<string>) {
+export function securityGroups(net: Network, albSecurityGroupId: $util.Input<string>, apiLinkSecurityGroupId: $util.Input<string>) {
   const group = (name: string, description: string, ingress: aws.types.input.ec2.SecurityGroupIngress[]) =>
     new aws.ec2.SecurityGroup(`SecurityGroup-${name}`, {
       name: stageName(name),
@@ -162,13 +162,19 @@ export function securityGroups(net: Network, albSecurityGroupId: $util.Input<str
     tcp(servicePort, { securityGroups: [albSecurityGroupId] }, "from ALB"),
     { protocol: "-1", fromPort: 0, toPort: 0, cidrBlocks: [VPC_CIDR], description: "all from VPC" },
   ]);
-  // The NLB is internal; its callers are the container services.
+  // The NLB is internal; its callers are the container services and API Gateway's VPC link (public loyalty paths).
   const nlb = group("nlb-sg", "Internal NLB in front of loyalty", [
     tcp(servicePort, { securityGroups: [ecsTask.id, eksNode.id] }, "from compute"),
+    tcp(servicePort, { securityGroups: [apiLinkSecurityGroupId] }, "from API Gateway"),
   ]);
   const ec2 = group("ec2-sg", "EC2 instances", [
     tcp(servicePort, { securityGroups: [nlb.id] }, "from NLB"),
     tcp(PORTS.ssh, { cidrBlocks: [VPC_CIDR] }, "ssh from VPC"),
+  ]);
+  // Not in the architecture's table: the analytics worker serves /api/analytics behind the ALB (loyalty, on ec2-sg too,
+  // stays reachable from the NLB only).
+  const analytics = group("analytics-sg", "Analytics worker: its HTTP side from the ALB", [
+    tcp(servicePort, { securityGroups: [albSecurityGroupId] }, "from ALB"),
   ]);
   // Lambdas in the VPC only call out; nothing calls in.
   const lambda = group("lambda-sg", "Lambda functions in the VPC", []);
@@ -183,7 +189,7 @@ export function securityGroups(net: Network, albSecurityGroupId: $util.Input<str
     tcp(PORTS.documentDb, { securityGroups: [eksNode.id] }, "from EKS nodes"),
   ]);
 
-  return { ecsTask, eksNode, nlb, ec2, rds, elasticache, redshift, documentDb, lambda };
+  return { ecsTask, eksNode, nlb, ec2, analytics, rds, elasticache, redshift, documentDb, lambda };
 }
 
 export type SecurityGroups = ReturnType<typeof securityGroups>;

@@ -21,6 +21,10 @@ const KEY_SERVICE_PRINCIPALS = [
   "cloudfront.amazonaws.com",
 ];
 
+/** EC2 Auto Scaling's service-linked role, which launches instances for Auto Scaling groups and EKS node groups. */
+export const autoScalingRoleArn = (accountId: $util.Input<string>) =>
+  $interpolate`arn:aws:iam::${accountId}:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling`;
+
 export function platformKey(settings: StageSettings) {
   const identity = aws.getCallerIdentityOutput();
   const key = new aws.kms.Key("PlatformKey", {
@@ -44,6 +48,28 @@ export function platformKey(settings: StageSettings) {
           Action: ["kms:Decrypt", "kms:GenerateDataKey*", "kms:DescribeKey"],
           Resource: "*",
           Condition: { StringEquals: { "aws:SourceAccount": identity.accountId } },
+        },
+        // "Required AWS KMS key policy for use with encrypted volumes" (EC2 Auto Scaling): the Auto Scaling
+        // service-linked role launches the loyalty instances and the EKS nodes with volumes encrypted by this key. Named
+        // through a condition, so the policy stays valid in an account where that role does not exist yet.
+        {
+          Sid: "AutoScalingUsesKeyForVolumes",
+          Effect: "Allow",
+          Principal: { AWS: "*" },
+          Action: ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"],
+          Resource: "*",
+          Condition: { StringEquals: { "aws:PrincipalArn": autoScalingRoleArn(identity.accountId) } },
+        },
+        {
+          Sid: "AutoScalingAttachesVolumes",
+          Effect: "Allow",
+          Principal: { AWS: "*" },
+          Action: "kms:CreateGrant",
+          Resource: "*",
+          Condition: {
+            StringEquals: { "aws:PrincipalArn": autoScalingRoleArn(identity.accountId) },
+            Bool: { "kms:GrantIsForAWSResource": "true" },
+          },
         },
         {
           Sid: "CloudWatchLogsEncrypts",
@@ -126,11 +152,32 @@ export function tlsOnly(bucket: aws.s3.Bucket) {
   };
 }
 
+/**
+ * The account's audit and compliance baseline, made by one stage per account (stage.ts, CLOUDCAFE_ACCOUNT_BASELINE):
+ * `create` makes the one multi-region trail and the Config recorder, delivery channel and rules; `existing` adds the
+ * rules to the recorder the account already runs; `none` makes nothing. AWS allows one customer-managed Config
+ * recorder per account and region (PutConfigurationRecorder), and only an account's first copy of management events
+ * is free (CloudTrail pricing), so stages share these; a stage's events are told apart by their `cloudcafe-<stage>-`
+ * resource names.
+ */
+export function accountBaseline(key: PlatformKey, settings: StageSettings) {
+  if (settings.accountBaseline === "none") return;
+  if (settings.accountBaseline === "create") {
+    auditTrail(key, settings);
+    complianceRules(complianceRecorder(key, settings));
+    return;
+  }
+  complianceRules(undefined);
+}
+
+/** Account-wide names: the same whichever stage creates them. */
+const accountName = (suffix: string) => `${$app.name}-${suffix}`;
+
 /** Multi-region CloudTrail with log file validation, encrypted with the platform key. */
-export function auditTrail(key: PlatformKey, settings: StageSettings) {
+function auditTrail(key: PlatformKey, settings: StageSettings) {
   const identity = aws.getCallerIdentityOutput();
   const bucket = privateBucket("AuditTrailBucket", key, settings);
-  const trailName = stageName("audit");
+  const trailName = accountName("audit");
   const trailArn = $interpolate`arn:aws:cloudtrail:${settings.region}:${identity.accountId}:trail/${trailName}`;
   const policy = new aws.s3.BucketPolicy("AuditTrailBucketPolicy", {
     bucket: bucket.id,
@@ -183,7 +230,7 @@ export const CONFIG_RULES = {
   "elb-tls-https-listeners-only": "ELB_TLS_HTTPS_LISTENERS_ONLY",
 } as const;
 
-export function complianceRecorder(key: PlatformKey, settings: StageSettings) {
+function complianceRecorder(key: PlatformKey, settings: StageSettings) {
   const role = serviceRole("ConfigRole", "config.amazonaws.com", [managedPolicy("service-role/AWS_ConfigRole")]);
   const bucket = privateBucket("ConfigBucket", key, settings);
   new aws.iam.RolePolicy("ConfigRoleDelivers", {
@@ -198,22 +245,26 @@ export function complianceRecorder(key: PlatformKey, settings: StageSettings) {
     }),
   });
   const recorder = new aws.cfg.Recorder("ConfigRecorder", {
-    name: stageName("config"),
+    name: accountName("config"),
     roleArn: role.arn,
-    recordingGroup: { allSupported: true, includeGlobalResourceTypes: settings.production },
+    recordingGroup: { allSupported: true, includeGlobalResourceTypes: true },
   });
   const channel = new aws.cfg.DeliveryChannel(
     "ConfigDelivery",
-    { name: stageName("config"), s3BucketName: bucket.id },
+    { name: accountName("config"), s3BucketName: bucket.id },
     { dependsOn: [recorder] },
   );
   new aws.cfg.RecorderStatus("ConfigRecorderOn", { name: recorder.name, isEnabled: true }, { dependsOn: [channel] });
+  return recorder;
+}
+
+/** The managed rules, account-wide like the recorder they need (ours, or the account's own for `existing`). */
+function complianceRules(recorder: aws.cfg.Recorder | undefined) {
   for (const [ruleName, identifier] of Object.entries(CONFIG_RULES)) {
     new aws.cfg.Rule(
       `ConfigRule-${ruleName}`,
-      { name: stageName(ruleName), source: { owner: "AWS", sourceIdentifier: identifier } },
-      { dependsOn: [recorder] },
+      { name: accountName(ruleName), source: { owner: "AWS", sourceIdentifier: identifier } },
+      recorder ? { dependsOn: [recorder] } : {},
     );
   }
-  return recorder;
 }

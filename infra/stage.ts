@@ -1,6 +1,8 @@
 /**
- * Every setting that differs between stages, in one place. `production` is the protected, full-size stage; every
- * other stage (dev, a feature branch, a teammate's name) gets the cheaper, disposable settings.
+ * Every setting that differs between stages, in one place. `production` is the protected stage with the full
+ * architecture; every other stage (dev, a feature branch, a teammate's name) is disposable and, unless asked for the
+ * full profile, lean: no EKS, DocumentDB, MemoryDB or Redshift. No stage needs a domain: without `CLOUDCAFE_DOMAIN` it
+ * serves at CloudFront's and API Gateway's own domains.
  */
 
 export const APP_NAME = "cloudcafe";
@@ -13,9 +15,31 @@ export const KUBERNETES_PROVIDER_VERSION = "4.34.2";
 export const DOCKER_BUILD_PROVIDER_VERSION = "0.0.14";
 /**
  * The Route 53 hosted zone the operator owns, read when the program runs (`sst deploy`, `sst dev`, `sst diff`), never
- * committed: production serves at its apex, every other stage at `<stage>.<zone>`.
+ * committed; optional. With it, production serves at its apex and every other stage at `<stage>.<zone>`.
  */
 export const DOMAIN_VARIABLE = "CLOUDCAFE_DOMAIN";
+/** `lean` (the default outside production) or `full` (production's architecture, sized for a stage that is not it). */
+export const PROFILE_VARIABLE = "CLOUDCAFE_PROFILE";
+/**
+ * Who creates the account-wide audit and compliance resources (one CloudTrail trail, the one AWS Config recorder and
+ * delivery channel an account may have per region, the Config rules): `create` (production's default), `existing`
+ * (the account already records Config: only the rules are added) or `none` (every other stage's default).
+ */
+export const ACCOUNT_BASELINE_VARIABLE = "CLOUDCAFE_ACCOUNT_BASELINE";
+/**
+ * The payment processor's reserved concurrency. Lambda keeps 100 of the account's concurrency unreserved, so reserving
+ * 100 needs a quota of at least 200 (new accounts may start lower): production reserves it, other stages reserve
+ * none unless this variable says how many.
+ */
+export const PAYMENT_CONCURRENCY_VARIABLE = "CLOUDCAFE_PAYMENT_RESERVED_CONCURRENCY";
+
+export type ProfileName = "lean" | "full";
+export type AccountBaseline = "create" | "existing" | "none";
+/**
+ * Stage names go into resource names AWS caps at a length (`cloudcafe-<stage>-alb` at 32, Lattice services at 40,
+ * Lambda functions at 64): names stay within every cap for stages of up to this many characters.
+ */
+export const MAX_STAGE_NAME_LENGTH = 18;
 
 export interface StageDomain {
   /** The hosted zone (`CLOUDCAFE_DOMAIN`): certificate validation and the ALB/CloudFront records are written there. */
@@ -27,6 +51,11 @@ export interface StageDomain {
 /** Everything about a stage that does not depend on the deploying operator's environment. */
 interface StageProfile {
   readonly production: boolean;
+  readonly profile: ProfileName;
+  /** The parts the lean profile leaves out; their services run as Lambda or Fargate, or on the local stand-ins in `sst dev`. */
+  readonly includes: { readonly eks: boolean; readonly documentDb: boolean; readonly memoryDb: boolean; readonly redshift: boolean };
+  /** Fewest order service tasks on Fargate (the architecture's 2 in the full profile). */
+  readonly orderMinTasks: number;
   readonly region: string;
   /** Region of the Aurora cross-region replica; production only. */
   readonly replicaRegion?: string;
@@ -67,11 +96,20 @@ interface StageProfile {
 }
 
 export interface StageSettings extends StageProfile {
-  readonly domain: StageDomain;
+  /** Absent: CloudFront's and API Gateway's own domains, no certificate, no Route 53 records. */
+  readonly domain?: StageDomain;
+  readonly accountBaseline: AccountBaseline;
+  /** Absent: the payment processor draws on the account's unreserved concurrency. */
+  readonly paymentReservedConcurrency?: number;
 }
+
+const everything = { eks: true, documentDb: true, memoryDb: true, redshift: true } as const;
 
 const production: StageProfile = {
   production: true,
+  profile: "full",
+  includes: everything,
+  orderMinTasks: 2,
   region: "us-east-1",
   replicaRegion: "us-west-2",
   removal: "retain",
@@ -89,8 +127,12 @@ const production: StageProfile = {
   paymentFraudRounds: 0,
 };
 
+/** The full architecture at small sizes, for a stage that is not production (`CLOUDCAFE_PROFILE=full`). */
 const development: StageProfile = {
   production: false,
+  profile: "full",
+  includes: everything,
+  orderMinTasks: 2,
   region: "us-east-1",
   removal: "remove",
   deletionProtection: false,
@@ -107,27 +149,64 @@ const development: StageProfile = {
   paymentFraudRounds: 0,
 };
 
-function stageProfile(stage: string): StageProfile {
-  return stage === PRODUCTION_STAGE ? production : development;
-}
+/** A personal stage: what the order-to-payment flow needs, one order task, nothing the lean profile leaves out. */
+const lean: StageProfile = {
+  ...development,
+  profile: "lean",
+  includes: { eks: false, documentDb: false, memoryDb: false, redshift: false },
+  orderMinTasks: 1,
+};
 
 type Environment = Readonly<Record<string, string | undefined>>;
 
-/** The settings the program builds a stage from; throws, naming the variable, when the domain is missing or invalid. */
+function stageProfile(stage: string, env: Environment = {}): StageProfile {
+  const asked = env[PROFILE_VARIABLE]?.trim().toLowerCase() || undefined;
+  if (asked !== undefined && asked !== "lean" && asked !== "full") {
+    throw new Error(`${PROFILE_VARIABLE}="${asked}" is not a profile: use lean or full`);
+  }
+  if (stage === PRODUCTION_STAGE) {
+    if (asked === "lean") throw new Error(`${PROFILE_VARIABLE}=lean: production keeps the full architecture`);
+    return production;
+  }
+  return asked === "full" ? development : lean;
+}
+
+function accountBaseline(stage: string, env: Environment): AccountBaseline {
+  const given = env[ACCOUNT_BASELINE_VARIABLE]?.trim().toLowerCase() || undefined;
+  if (given === undefined) return stage === PRODUCTION_STAGE ? "create" : "none";
+  if (given === "create" || given === "existing" || given === "none") return given;
+  throw new Error(`${ACCOUNT_BASELINE_VARIABLE}="${given}" is not one of create, existing, none`);
+}
+
+function paymentReservedConcurrency(stage: string, env: Environment): number | undefined {
+  const given = env[PAYMENT_CONCURRENCY_VARIABLE]?.trim();
+  if (!given) return stage === PRODUCTION_STAGE ? 100 : undefined;
+  const reserved = Number(given);
+  if (!Number.isInteger(reserved) || reserved < 0) throw new Error(`${PAYMENT_CONCURRENCY_VARIABLE}="${given}" is not a whole number`);
+  return reserved === 0 ? undefined : reserved;
+}
+
+/** The settings the program builds a stage from; throws, naming the variable, on a value it cannot use. */
 export function stageSettings(stage: string, env: Environment = process.env): StageSettings {
-  return { ...stageProfile(stage), domain: stageDomain(stage, env) };
+  if (stage.length > MAX_STAGE_NAME_LENGTH) {
+    throw new Error(`stage "${stage}" is longer than ${MAX_STAGE_NAME_LENGTH} characters, which AWS's name limits allow here`);
+  }
+  const domain = stageDomain(stage, env);
+  const reserved = paymentReservedConcurrency(stage, env);
+  return {
+    ...stageProfile(stage, env),
+    ...(domain ? { domain } : {}),
+    accountBaseline: accountBaseline(stage, env),
+    ...(reserved === undefined ? {} : { paymentReservedConcurrency: reserved }),
+  };
 }
 
 const DNS_LABEL = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
 
-export function stageDomain(stage: string, env: Environment = process.env): StageDomain {
+/** The stage's names under `CLOUDCAFE_DOMAIN`, or undefined when it is not set (the default AWS domains). */
+export function stageDomain(stage: string, env: Environment = process.env): StageDomain | undefined {
   const given = env[DOMAIN_VARIABLE]?.trim();
-  if (!given) {
-    throw new Error(
-      `${DOMAIN_VARIABLE} is not set: set it to the Route 53 hosted zone you own before deploying, ` +
-        `e.g. ${DOMAIN_VARIABLE}=cafe.example.org npx sst deploy --stage ${stage}`,
-    );
-  }
+  if (!given) return undefined;
   const zone = given.toLowerCase().replace(/\.$/, "");
   const labels = zone.split(".");
   if (labels.length < 2 || zone.length > 253 || !labels.every((label) => DNS_LABEL.test(label))) {

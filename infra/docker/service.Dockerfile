@@ -2,7 +2,7 @@
 # HTTP services on ECS Fargate and EKS. Build from the repository root:
 #   docker build -f infra/docker/service.Dockerfile --build-arg SERVICE=order .
 # Bundles functions/<SERVICE>/src/server.ts (listens on PORT, serves /health and /ready) into one ESM file.
-FROM node:20-bookworm-slim AS build
+FROM node:24-bookworm-slim AS build
 WORKDIR /repo
 COPY package.json package-lock.json tsconfig.json ./
 COPY packages ./packages
@@ -13,13 +13,13 @@ RUN npm ci --no-audit --no-fund --ignore-scripts
 ARG SERVICE
 # piscina stays external: it starts its threads from its own worker file, which a bundle would lose.
 RUN test -n "$SERVICE" && npx esbuild "functions/${SERVICE}/src/server.ts" --external:piscina \
-      --bundle --platform=node --target=node20 --format=esm --outfile=/out/server.mjs \
+      --bundle --platform=node --target=node24 --format=esm --outfile=/out/server.mjs \
       --banner:js="import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);"
 # The stress pool's threads load their worker from a file of its own.
-RUN npx esbuild packages/stress/src/worker.ts --bundle --platform=node --target=node20 --format=esm --outfile=/out/stress-worker.mjs \
+RUN npx esbuild packages/stress/src/worker.ts --bundle --platform=node --target=node24 --format=esm --outfile=/out/stress-worker.mjs \
       --banner:js="import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);"
 
-FROM node:20-bookworm-slim
+FROM node:24-bookworm-slim
 ENV NODE_ENV=production PORT=8080 STRESS_WORKER_FILE=/app/stress-worker.mjs
 # DocumentDB's TLS certificates chain to the RDS CA bundle; the Menu service verifies them against it
 # (DOCUMENTDB_CA_FILE, infra/compute-eks.ts RDS_CA_BUNDLE_PATH).

@@ -13,7 +13,7 @@ import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { rootDir, platformDir } from "./paths.ts";
-import { appSettings, DOMAIN_VARIABLE } from "../stage.ts";
+import { ACCOUNT_BASELINE_VARIABLE, appSettings, DOMAIN_VARIABLE, PAYMENT_CONCURRENCY_VARIABLE, PROFILE_VARIABLE } from "../stage.ts";
 
 export interface MockedResource {
   readonly type: string;
@@ -44,11 +44,13 @@ export interface Synthesis {
 
 const ACCOUNT_ID = "123456789012";
 const REGION = "us-east-1";
-/** The hosted zone the offline runs deploy under (`CLOUDCAFE_DOMAIN` of a real deploy). */
+/** The hosted zone the offline runs with a domain deploy under (`CLOUDCAFE_DOMAIN` of a real deploy). */
 export const OFFLINE_DOMAIN = "cloudcafe.example.com";
 
 /** What the mocked lookups answer, so tests can tell which prefix list or parameter a value came from. */
 export const mockPrefixListId = (name: string) => `pl-${name.replace(/[^a-z0-9]/gi, "")}`;
+/** The region's default minor version of an engine major, as the mocked lookup answers it. */
+export const mockEngineVersion = (major: string) => `${major}.0-default`;
 export const mockParameterValue = (name: string) =>
   `arn:aws:lambda:${REGION}:000000000000:layer:${name.split("/").filter(Boolean).join("-")}:1`;
 
@@ -130,6 +132,10 @@ function mockCall(token: string, inputs: Record<string, any>): Record<string, an
       return { id: mockPrefixListId(inputs.name), name: inputs.name, addressFamily: "IPv4" };
     case "aws:ssm/getParameter:getParameter":
       return { name: inputs.name, type: "String", value: mockParameterValue(inputs.name), insecureValue: mockParameterValue(inputs.name) };
+    case "aws:rds/getEngineVersion:getEngineVersion":
+      return { engine: inputs.engine, version: inputs.version, versionActual: mockEngineVersion(inputs.version), parameterGroupFamily: `${inputs.engine}${inputs.version}` };
+    case "aws:secretsmanager/getRandomPassword:getRandomPassword":
+      return { randomPassword: "offline-generated-password", id: "random" };
     case "aws:iam/getPolicyDocument:getPolicyDocument":
       return { json: policyDocumentJson(inputs), statements: inputs.statements };
     case "aws:iam/getSessionContext:getSessionContext":
@@ -237,11 +243,17 @@ async function installGlobals(stage: string, dev: boolean, workDir: string, rpcU
   g.sst = await importPlatform("src/components/index.ts");
 }
 
+/** The operator's variables the program reads (stage.ts); a synthesis sets exactly the ones it is given. */
+const OPERATOR_VARIABLES = [DOMAIN_VARIABLE, PROFILE_VARIABLE, ACCOUNT_BASELINE_VARIABLE, PAYMENT_CONCURRENCY_VARIABLE];
+
 /**
  * Instantiates the whole CloudCafe program for `stage` (as `sst deploy` would, or as `sst dev` would with `dev`) and
- * returns every resource it registered.
+ * returns every resource it registered. `env` holds the operator's variables (`CLOUDCAFE_DOMAIN=...`), none by default.
  */
-export async function synthesize(stage: string, { dev = false } = {}): Promise<Synthesis> {
+export async function synthesize(
+  stage: string,
+  { dev = false, env = {} }: { dev?: boolean; env?: Readonly<Record<string, string>> } = {},
+): Promise<Synthesis> {
   if (!existsSync(path.join(platformDir, "version"))) {
     throw new Error("The SST platform is not unpacked: run infra/scripts/prepare-platform.sh first.");
   }
@@ -255,8 +267,8 @@ export async function synthesize(stage: string, { dev = false } = {}): Promise<S
   process.env.SST_SERVER = rpcUrl;
   // `sst secret set OperatorToken ...` in a real stage.
   process.env.SST_SECRET_OperatorToken = "test-operator-token";
-  // The operator's hosted zone, `CLOUDCAFE_DOMAIN=... npx sst deploy` in a real stage.
-  process.env[DOMAIN_VARIABLE] = OFFLINE_DOMAIN;
+  for (const name of OPERATOR_VARIABLES) delete process.env[name];
+  Object.assign(process.env, env);
   try {
     const pulumi = await importPlatform("node_modules/@pulumi/pulumi/index.js");
     const resources: MockedResource[] = [];

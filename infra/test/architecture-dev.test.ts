@@ -1,3 +1,5 @@
+import { PROFILE_VARIABLE } from "../stage.ts";
 import { architectureSuite } from "./support/architecture-suite.ts";
 
-architectureSuite("dev");
+// The full profile at development sizes; the lean default is lean-stage.test.ts.
+architectureSuite("dev", { [PROFILE_VARIABLE]: "full" });

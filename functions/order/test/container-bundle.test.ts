@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
+import { nodeMajor } from "@cloudcafe/catalog";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { startMenuService, type RunningMenuService } from "./menu-service.ts";
 import { bodyOf, waitFor } from "./support.ts";
@@ -15,7 +16,7 @@ import { bodyOf, waitFor } from "./support.ts";
  */
 const repo = fileURLToPath(new URL("../../../", import.meta.url));
 const banner = { js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);" };
-const common = { bundle: true, platform: "node", target: "node20", format: "esm", banner, logLevel: "warning" } as const;
+const common = { bundle: true, platform: "node", target: `node${nodeMajor}`, format: "esm", banner, logLevel: "warning" } as const;
 const token = "bundle-test-operator-token";
 const port = 18_590;
 let app: string;

@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { build } from "esbuild";
+import { nodeMajor } from "@cloudcafe/catalog";
 import { startLambdaInvokeStandIn } from "@cloudcafe/local/lambda/invoke-stand-in";
 import { afterAll, expect, it } from "vitest";
 
@@ -27,7 +28,7 @@ async function bundledHandler(entry: string): Promise<Handler> {
     entryPoints: [join(repo, `functions/stress/src/${entry}.ts`)],
     bundle: true,
     platform: "node",
-    target: "node20",
+    target: `node${nodeMajor}`,
     format: "esm",
     outfile,
     logLevel: "warning",

@@ -18,6 +18,7 @@ import {
 } from "@cloudcafe/catalog";
 import { ALARMS, PAYMENT_DURATION_GUARD } from "../../observability.ts";
 import { EXPERIMENTS, FIS_CONFIG_PREFIX, FIS_EXEC_WRAPPER, fisExtensionParameter } from "../../chaos.ts";
+import { AMAZON_LINUX_AMI_PARAMETER } from "../../compute-ec2.ts";
 import { ECS_LATTICE_POLICY, ORDER_PORT_NAME } from "../../compute-order.ts";
 import { LOAD_BALANCER_CONTROLLER, MENU_WORKLOAD, RDS_CA_BUNDLE_PATH } from "../../compute-eks.ts";
 import { ANALYTICS_DATABASE } from "../../data.ts";
@@ -37,8 +38,10 @@ import {
 const physical = (stage: string, name: string) =>
   name.endsWith(".fifo") ? `cloudcafe-${stage}-${name.slice(0, -5)}.fifo` : `cloudcafe-${stage}-${name}`;
 
-export function architectureSuite(stage: string) {
-  const settings = stageSettings(stage, { [DOMAIN_VARIABLE]: OFFLINE_DOMAIN });
+/** The architecture with a domain; `env` adds the operator's other variables (a full-profile dev stage). */
+export function architectureSuite(stage: string, extraEnv: Record<string, string> = {}) {
+  const operator = { [DOMAIN_VARIABLE]: OFFLINE_DOMAIN, ...extraEnv };
+  const settings = stageSettings(stage, operator);
   let s: Synthesis;
   const sg = (name: string) => withInput(s, "aws:ec2/securityGroup:SecurityGroup", "name", `cloudcafe-${stage}-${name}`);
   /** A group's ingress rules as port and sources (groups, CIDRs, prefix lists). */
@@ -53,7 +56,7 @@ export function architectureSuite(stage: string) {
   const lookups = (token: string) => s.calls.filter((c) => c.token === token).map((c) => c.inputs.name);
 
   beforeAll(async () => {
-    s = await synthesize(stage);
+    s = await synthesize(stage, { env: operator });
   });
 
   describe(`network (${stage})`, () => {
@@ -258,12 +261,13 @@ export function architectureSuite(stage: string) {
       }
     });
 
-    it("prices orders from the Menu service behind the ALB, on Fargate and in the order Lambdas", () => {
-      const menuUrl = `https://api.${settings.domain.name}/`;
+    it("prices orders from the Menu service at its public route, on Fargate and in the order Lambdas", () => {
+      const menuUrl = s.outputs.api;
+      expect(menuUrl).toMatch(/^https:\/\//);
       const task = named(s, "aws:ecs/taskDefinition:TaskDefinition", "OrderServiceTask");
       const [container] = JSON.parse(task.inputs.containerDefinitions);
       expect(container.environment).toContainEqual({ name: "MENU_SERVICE_URL", value: menuUrl });
-      for (const name of ["order-api", "order-submission", "order-payment-results", "outbox-relay"]) expect(env(name).MENU_SERVICE_URL).toBe(menuUrl);
+      for (const name of ["order-submission", "order-payment-results", "outbox-relay"]) expect(env(name).MENU_SERVICE_URL).toBe(menuUrl);
     });
 
     describe("the Menu service on EKS", () => {
@@ -343,6 +347,12 @@ export function architectureSuite(stage: string) {
       });
     });
 
+    it("boots the analytics worker from the AMI id read from AWS's Amazon Linux parameter, not from resolve:ssm:", () => {
+      const [worker] = ofType(s, "aws:ec2/instance:Instance");
+      expect(worker?.inputs.ami).toBe(mockParameterValue(AMAZON_LINUX_AMI_PARAMETER));
+      expect(worker?.inputs.rootBlockDevice).toMatchObject({ encrypted: true });
+    });
+
     it("scales loyalty 2-10 on 70% CPU behind the NLB and runs one analytics worker, both with restarting units", () => {
       const [group] = ofType(s, "aws:autoscaling/group:Group");
       expect([group?.inputs.minSize, group?.inputs.maxSize]).toEqual([2, 10]);
@@ -356,22 +366,24 @@ export function architectureSuite(stage: string) {
       expect(worker?.inputs.userData).toContain("amazon-cloudwatch-agent");
     });
 
-    it("runs the payment processor with 512 MB, 30 s, 100 reserved, batch 10 in a 5 s window with partial failures", () => {
+    it("runs the payment processor with 512 MB, 30 s, batches of up to 10 with no batching window (a FIFO queue's) and partial failures", () => {
       const payment = fn("payment-processor");
-      expect([payment.inputs.memorySize, payment.inputs.timeout, payment.inputs.reservedConcurrentExecutions]).toEqual([
+      expect([payment.inputs.memorySize, payment.inputs.timeout]).toEqual([
         eventSourceMappings.paymentProcessor.memoryMb,
         eventSourceMappings.paymentProcessor.timeoutSeconds,
-        eventSourceMappings.paymentProcessor.reservedConcurrency,
       ]);
+      // A stage setting (the account's quota must exceed it by 100): production reserves the architecture's 100.
+      expect(payment.inputs.reservedConcurrentExecutions ?? undefined).toBe(settings.paymentReservedConcurrency);
+      expect(settings.paymentReservedConcurrency).toBe(settings.production ? 100 : undefined);
       const mapping = ofType(s, "aws:lambda/eventSourceMapping:EventSourceMapping").find(
         (m) => m.inputs.functionName === arnOf(payment),
       );
       expect(mapping?.inputs).toMatchObject({
         batchSize: 10,
-        maximumBatchingWindowInSeconds: 5,
         functionResponseTypes: ["ReportBatchItemFailures"],
         eventSourceArn: arnOf(named(s, "aws:sqs/queue:Queue", "PaymentProcessingQueueQueue")),
       });
+      expect(mapping?.inputs).not.toHaveProperty("maximumBatchingWindowInSeconds");
     });
 
     it("builds every handler from a file that exists", () => {
@@ -460,15 +472,17 @@ export function architectureSuite(stage: string) {
         engine: "aurora-postgresql",
         backupRetentionPeriod: 7,
         storageEncrypted: true,
-        manageMasterUserPassword: true,
         deletionProtection: settings.deletionProtection,
       });
+      // Aurora cannot manage the password of a Global Database member (production): a generated secret instead.
+      expect(cluster.inputs.manageMasterUserPassword ?? false).toBe(!settings.replicaRegion);
+      expect(cluster.inputs.masterPassword !== undefined).toBe(Boolean(settings.replicaRegion));
       const instances = ofType(s, "aws:rds/clusterInstance:ClusterInstance").filter((i) => i.name.startsWith("DatabaseInstance"));
       expect(instances.map((i) => i.inputs.instanceClass)).toEqual(Array(settings.aurora.instances).fill(settings.aurora.instanceClass));
       expect(settings.aurora.instanceClass).toMatch(/^db\.[a-z]\d+g\./);
       const rotations = ofType(s, "aws:secretsmanager/secretRotation:SecretRotation");
       expect(rotations.map((r) => [r.name, r.inputs.rotationRules.automaticallyAfterDays]).sort()).toEqual([
-        ["DatabaseSecretRotation", 30],
+        ...(settings.replicaRegion ? [] : [["DatabaseSecretRotation", 30]]),
         ["DocumentDbSecretRotation", 30],
       ]);
     });
@@ -627,11 +641,16 @@ export function architectureSuite(stage: string) {
       expect(unencrypted).toEqual([]);
     });
 
-    it("audits with a multi-region CloudTrail and records AWS Config", () => {
-      const [trail] = ofType(s, "aws:cloudtrail/trail:Trail");
-      expect(trail?.inputs).toMatchObject({ isMultiRegionTrail: true, enableLogFileValidation: true });
-      expect(ofType(s, "aws:cfg/recorder:Recorder")).toHaveLength(1);
-      expect(ofType(s, "aws:cfg/rule:Rule").length).toBeGreaterThan(0);
+    it(`makes the account's one trail and Config recorder only where the baseline is created (${settings.accountBaseline})`, () => {
+      const owner = settings.accountBaseline === "create";
+      expect(settings.accountBaseline).toBe(settings.production ? "create" : "none");
+      const trails = ofType(s, "aws:cloudtrail/trail:Trail");
+      expect(trails.map((t) => [t.inputs.name, t.inputs.isMultiRegionTrail, t.inputs.enableLogFileValidation])).toEqual(
+        owner ? [["cloudcafe-audit", true, true]] : [],
+      );
+      expect(ofType(s, "aws:cfg/recorder:Recorder").map((r) => r.inputs.name)).toEqual(owner ? ["cloudcafe-config"] : []);
+      expect(ofType(s, "aws:cfg/deliveryChannel:DeliveryChannel")).toHaveLength(owner ? 1 : 0);
+      expect(ofType(s, "aws:cfg/rule:Rule").length > 0).toBe(owner);
     });
   });
 
@@ -779,7 +798,7 @@ export function architectureSuite(stage: string) {
       const payment = fn("payment-processor");
       const parameter = fisExtensionParameter("arm64");
       expect(payment.inputs.architectures).toEqual(["arm64"]);
-      expect(lookups("aws:ssm/getParameter:getParameter")).toEqual([parameter]);
+      expect(lookups("aws:ssm/getParameter:getParameter").sort()).toEqual([AMAZON_LINUX_AMI_PARAMETER, parameter].sort());
       expect(payment.inputs.layers).toEqual([mockParameterValue(parameter)]);
       expect(env("payment-processor")).toMatchObject({
         AWS_FIS_CONFIGURATION_LOCATION: `${bucket}/${FIS_CONFIG_PREFIX}`,
@@ -819,9 +838,16 @@ export function architectureSuite(stage: string) {
       expect(forActions("tag:")).toEqual([{ Effect: "Allow", Action: "tag:GetResources", Resource: "*" }]);
     });
 
-    it("watches a daily budget at the architecture's $40", () => {
-      const [budget] = ofType(s, "aws:budgets/budget:Budget");
-      expect([budget?.inputs.timeUnit, budget?.inputs.limitAmount]).toEqual(["DAILY", "40.00"]);
+    it("watches the architecture's $40 a day: actual spend daily, forecast spend monthly (no forecasts on daily budgets)", () => {
+      const budgets = ofType(s, "aws:budgets/budget:Budget").map((b) => [
+        b.inputs.timeUnit,
+        b.inputs.limitAmount,
+        b.inputs.notifications.map((n: any) => `${n.notificationType} ${n.threshold}%`),
+      ]);
+      expect(budgets.sort()).toEqual([
+        ["DAILY", "40.00", ["ACTUAL 80%", "ACTUAL 100%"]],
+        ["MONTHLY", "1200.00", ["FORECASTED 100%"]],
+      ]);
     });
 
     it(`uses removal "${settings.removal}" and ${settings.production ? "protects" : "does not protect"} the stage`, () => {

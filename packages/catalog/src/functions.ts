@@ -1,13 +1,19 @@
 /**
- * The Lambda functions: the module each runs, its size, and what invokes it (a queue through an event-source mapping,
- * a schedule, or API Gateway). `infra/` deploys them from here and `npm start` polls the same queues with the same
+ * The Lambda functions: the module each runs, its size, and what invokes it (a queue through an event-source mapping
+ * or a schedule). API Gateway reaches the HTTP services through their load balancers, not through functions. `infra/` deploys them from here and `npm start` polls the same queues with the same
  * batch settings, so a consumer joins both with one entry.
  */
 import type { QueueKey } from "./messaging.ts";
-import type { ServiceKey } from "./services.ts";
 
 /** Graviton for every function; the FIS Lambda extension layer must be built for the same architecture. */
 export const lambdaArchitecture = "arm64" as const;
+
+/**
+ * The Node.js major everything deployed runs on: the Lambda runtime, the container images (`infra/docker`) and the
+ * esbuild target of their bundles. Lambda's `nodejs24.x` accepts async handlers only (no callback style).
+ */
+export const nodeMajor = 24;
+export const lambdaRuntime = `nodejs${nodeMajor}.x` as const;
 
 export interface LambdaSpec {
   /** Function name under the app and stage prefix (`cloudcafe-<stage>-<name>`). */
@@ -16,7 +22,6 @@ export interface LambdaSpec {
   readonly handlerModule: string;
   readonly memoryMb: number;
   readonly timeoutSeconds: number;
-  readonly reservedConcurrency?: number;
 }
 
 /**
@@ -26,8 +31,11 @@ export interface LambdaSpec {
 export interface EventSourceMappingSpec extends LambdaSpec {
   readonly queue: QueueKey;
   readonly batchSize: number;
-  /** How long Lambda gathers a batch once the first message is in (MaximumBatchingWindowInSeconds). */
-  readonly maximumBatchingWindowSeconds: number;
+  /**
+   * How long Lambda gathers a batch once the first message is in (MaximumBatchingWindowInSeconds); absent: it
+   * invokes with what one receive returned. A FIFO queue allows no window (sqsEventSourceMappingError).
+   */
+  readonly maximumBatchingWindowSeconds?: number;
   /** The handler answers `batchItemFailures`, so only the messages that failed are retried. */
   readonly reportBatchItemFailures: true;
   /**
@@ -53,12 +61,12 @@ export const eventSourceMappings = {
     name: "payment-processor",
     handlerModule: "functions/payment/src/lambda.ts",
     queue: "paymentProcessing",
+    // Up to 10 a batch and no batching window: the most a FIFO queue's mapping allows (the architecture's "window
+    // 5 s" cannot be deployed on it; README, "The order-to-payment flow").
     batchSize: 10,
-    maximumBatchingWindowSeconds: 5,
     reportBatchItemFailures: true,
     memoryMb: 512,
     timeoutSeconds: 30,
-    reservedConcurrency: 100,
     local: { concurrency: 4 },
   },
   orderSubmission: {
@@ -75,6 +83,31 @@ export const eventSourceMappings = {
   },
 } as const satisfies Record<string, EventSourceMappingSpec>;
 
+/** What an SQS event-source mapping is made of, as CreateEventSourceMapping validates it. */
+export interface SqsMappingParameters {
+  readonly fifo: boolean;
+  readonly batchSize: number;
+  readonly maximumBatchingWindowSeconds?: number;
+}
+
+/**
+ * Why Lambda's CreateEventSourceMapping would refuse these SQS parameters, in AWS's words where AWS has them, or
+ * undefined. From "Lambda parameters for Amazon SQS event source mappings": a FIFO queue takes batches of 1-10 and no
+ * batching window; a standard queue 1-10 000, with a window of at least 1 s above 10; a window is 0-300 s.
+ */
+export function sqsEventSourceMappingError({ fifo, batchSize, maximumBatchingWindowSeconds: window }: SqsMappingParameters): string | undefined {
+  if (fifo && window !== undefined && window > 0) return "Batching window is not supported for FIFO queues";
+  if (window !== undefined && !(Number.isInteger(window) && window >= 0 && window <= 300)) {
+    return `MaximumBatchingWindowInSeconds must be a whole number of seconds from 0 to 300 (given ${window})`;
+  }
+  const maxBatch = fifo ? 10 : 10_000;
+  if (!(Number.isInteger(batchSize) && batchSize >= 1 && batchSize <= maxBatch)) {
+    return `BatchSize must be from 1 to ${maxBatch} for ${fifo ? "a FIFO" : "a standard"} queue (given ${batchSize})`;
+  }
+  if (batchSize > 10 && !window) return "Maximum batch window in seconds must be greater than 0 if maximum batch size is greater than 10";
+  return undefined;
+}
+
 /** A function run on a schedule when deployed; locally the service runs the same work in its own loop. */
 export interface ScheduledFunctionSpec extends LambdaSpec {
   /** EventBridge schedule expression. */
@@ -89,9 +122,3 @@ export const scheduledFunctions = {
     ...orderHandler,
   },
 } as const satisfies Record<string, ScheduledFunctionSpec>;
-
-/** A service's app as a Lambda behind API Gateway, under the service's path prefix (services.ts). */
-export const apiFunctions = {
-  // 29 s: API Gateway's integration timeout.
-  order: { name: "order-api", handlerModule: "functions/order/src/lambda.ts", memoryMb: 1024, timeoutSeconds: 29 },
-} as const satisfies Partial<Record<ServiceKey, LambdaSpec>>;

@@ -26,7 +26,8 @@ export const queues = {
     resource: "OrderSubmissionQueue",
     fifo: false,
     receiveWaitSeconds: 20,
-    visibilityTimeoutSeconds: 60,
+    // Six times its consumer's 30 s timeout, as AWS recommends for Lambda event sources.
+    visibilityTimeoutSeconds: 180,
     retentionSeconds: FOUR_DAYS,
     deadLetter: { queueName: "order-submission-dlq", maxReceiveCount: 5 },
   },
@@ -57,7 +58,8 @@ export const queues = {
     resource: "PaymentResultsQueue",
     fifo: false,
     receiveWaitSeconds: 20,
-    visibilityTimeoutSeconds: 60,
+    // Six times its consumer's 30 s timeout.
+    visibilityTimeoutSeconds: 180,
     retentionSeconds: FOUR_DAYS,
     deadLetter: { queueName: "order-payment-results-dlq", maxReceiveCount: 5 },
   },

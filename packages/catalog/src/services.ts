@@ -10,6 +10,8 @@ export interface ServiceSpec {
   readonly healthPath: string;
   /** Priority of its listener rule on the internet-facing ALB; absent for a service behind the internal NLB. */
   readonly albPriority?: number;
+  /** Public paths outside its prefix that it answers (the console's readiness check). */
+  readonly alsoServes?: readonly string[];
   /** Its container / instance entry (`functions/<service>/src/server.ts`), relative to the repository root. */
   readonly serverModule: string;
   /** Where `npm start` runs it on the laptop (`CLOUDCAFE_<SERVICE>_PORT` overrides), as every service owns 8080 in AWS. */
@@ -20,10 +22,12 @@ const entry = <const Name extends string>(name: Name, localPort: number) =>
   ({ port: servicePort, healthPath: "/health", serverModule: `functions/${name}/src/server.ts`, localPort }) as const;
 
 export const services = {
-  order: { ...entry("order", 8080), pathPrefix: "/api/orders", albPriority: 100 },
+  order: { ...entry("order", 8080), pathPrefix: "/api/orders", albPriority: 100, alsoServes: ["/ready"] },
   inventory: { ...entry("inventory", 8082), pathPrefix: "/api/inventory", albPriority: 300 },
   menu: { ...entry("menu", 8081), pathPrefix: "/api/menu", albPriority: 200 },
   loyalty: { ...entry("loyalty", 8083), pathPrefix: "/api/loyalty" },
+  // The analytics worker's HTTP side (its stress scenario, reports), on the analytics instance behind the ALB.
+  analytics: { ...entry("analytics", 8084), pathPrefix: "/api/analytics", albPriority: 400 },
 } as const satisfies Record<string, ServiceSpec>;
 
 export type ServiceKey = keyof typeof services;
@@ -36,9 +40,30 @@ export interface AlbRule {
   readonly pathPatterns: readonly string[];
 }
 
+/** A service's public path patterns (`*` any characters): its prefix, everything under it, and what it also serves. */
+export function servicePathPatterns(service: ServiceKey): readonly string[] {
+  const spec: ServiceSpec = services[service];
+  return [spec.pathPrefix, `${spec.pathPrefix}/*`, ...(spec.alsoServes ?? [])];
+}
+
 export function albRule(service: AlbServiceKey): AlbRule {
-  const { pathPrefix, albPriority } = services[service];
-  return { priority: albPriority, pathPatterns: [pathPrefix, `${pathPrefix}/*`] };
+  return { priority: services[service].albPriority, pathPatterns: servicePathPatterns(service) };
+}
+
+/** One public API route as API Gateway declares it (`{proxy+}`: the rest of the path), and what stands behind it. */
+export interface PublicRoute {
+  readonly path: string;
+  readonly service: ServiceKey;
+  readonly via: "alb" | "nlb";
+}
+
+/** Every public API route: each service's prefix, the prefix's sub-paths, and the paths it also serves. */
+export function publicRoutes(): PublicRoute[] {
+  return (Object.keys(services) as ServiceKey[]).flatMap((service) => {
+    const spec: ServiceSpec = services[service];
+    const via = spec.albPriority === undefined ? "nlb" : "alb";
+    return [spec.pathPrefix, `${spec.pathPrefix}/{proxy+}`, ...(spec.alsoServes ?? [])].map((path) => ({ path, service, via }));
+  });
 }
 
 /** The ALB's services, in rule priority order. */

@@ -1,9 +1,10 @@
+import { request as httpRequest, type IncomingHttpHeaders, type IncomingMessage } from "node:http";
 import type { AddressInfo } from "node:net";
-import { serve, type ServerType } from "@hono/node-server";
+import { Readable } from "node:stream";
+import { serve, type HttpBindings, type ServerType } from "@hono/node-server";
 import { serveStatic } from "@hono/node-server/serve-static";
 import { Hono, type Context } from "hono";
-import { proxy } from "hono/proxy";
-import { albRule, albServices, type AlbServiceKey } from "@cloudcafe/catalog";
+import { albServices, servicePathPatterns, services, type ServiceKey } from "@cloudcafe/catalog";
 import { API_REFERENCE_PATH, apiReferencePage } from "./api-reference.ts";
 
 /** One ALB listener rule: requests whose path matches one of `pathPatterns` go to `target` with the path unchanged. */
@@ -14,16 +15,15 @@ export interface GatewayRule {
 }
 
 /**
- * The catalog's ALB rules, in priority order, for the services given a local address. `/ready` is local only: it lets
- * the console show the order service's readiness (in AWS the ALB health checks call the targets directly).
+ * The catalog's routes, ALB rules in priority order then the services behind the NLB, for the services given a local
+ * address; each with its prefix, the paths under it and the paths it also serves (the order service's `/ready`).
  */
-export function albRules(targets: Partial<Record<AlbServiceKey, string>>): GatewayRule[] {
-  const rules = albServices.flatMap((service) => {
+export function albRules(targets: Partial<Record<ServiceKey, string>>): GatewayRule[] {
+  const nlbServices = (Object.keys(services) as ServiceKey[]).filter((service) => !(albServices as readonly ServiceKey[]).includes(service));
+  return [...albServices, ...nlbServices].flatMap((service) => {
     const target = targets[service];
-    return target ? [{ service, pathPatterns: albRule(service).pathPatterns, target }] : [];
+    return target ? [{ service, pathPatterns: servicePathPatterns(service), target }] : [];
   });
-  if (targets.order) rules.push({ service: "order", pathPatterns: ["/ready", "/ready/*"], target: targets.order });
-  return rules;
 }
 
 /** An ALB path pattern as a regular expression: `*` is any run of characters, `?` exactly one, the rest literal. */
@@ -32,30 +32,87 @@ function pathPatternRegExp(pattern: string): RegExp {
   return new RegExp(`^${pattern.split("*").map((part) => part.split("?").map(literal).join(".")).join(".*")}$`);
 }
 
-const errorJson = (c: Context, status: 404 | 502, code: string, message: string) => c.json({ error: { code, message } }, status);
+const errorJson = (c: Context, status: 404 | 413 | 502, code: string, message: string) => c.json({ error: { code, message } }, status);
 
 /**
- * A stand-in for the ALB: path-pattern routing to the services, headers (traceparent, Idempotency-Key,
- * Authorization) and bodies passed through, X-Forwarded-* added, JSON 404 and 502 in the platform's error shape.
+ * The largest request body the deployed path lets through: API Gateway's REST API payload limit of 10 MB ("Amazon API
+ * Gateway quotas"), which every request meets before the ALB and a service. A service may set a lower one of its own.
  */
-export function createGatewayApp(rules: readonly GatewayRule[], options: { readonly webRoot?: string } = {}): Hono {
+export const MAX_REQUEST_BODY_BYTES = 10 * 1024 * 1024;
+
+/** Connection-level headers, which belong to each hop and are not passed on. */
+const HOP_BY_HOP = new Set(["connection", "keep-alive", "transfer-encoding", "upgrade", "proxy-connection", "te", "trailer"]);
+
+function responseHeaders(headers: IncomingHttpHeaders): Headers {
+  const result = new Headers();
+  for (const [name, value] of Object.entries(headers)) {
+    if (value === undefined || HOP_BY_HOP.has(name)) continue;
+    for (const item of Array.isArray(value) ? value : [value]) result.append(name, item);
+  }
+  return result;
+}
+
+type Forwarded = { readonly response: Response } | { readonly tooLarge: true };
+
+/**
+ * Streams the request to `target` and resolves with the service's answer as soon as it comes, even when the service
+ * answers before reading the whole body (a 413 of its own, say) and then closes the connection, as an ALB relays it.
+ * A body past MAX_REQUEST_BODY_BYTES is not forwarded further. The rest of an unforwarded body is read and dropped,
+ * so the client's upload ends normally and it sees the answer.
+ */
+function forward(target: string, incoming: IncomingMessage, headers: Record<string, string>): Promise<Forwarded> {
+  return new Promise((resolve, reject) => {
+    let settled = false;
+    let received = 0;
+    const settle = (outcome: Forwarded) => {
+      settled = true;
+      incoming.unpipe(upstream);
+      incoming.resume();
+      resolve(outcome);
+    };
+    const upstream = httpRequest(target, { method: incoming.method, headers }, (response) => {
+      const empty = incoming.method === "HEAD" || response.statusCode === 204 || response.statusCode === 304;
+      const body = empty ? null : (Readable.toWeb(response) as ReadableStream<Uint8Array>);
+      settle({ response: new Response(body, { status: response.statusCode ?? 502, headers: responseHeaders(response.headers) }) });
+    });
+    // Once the service has answered, a failed upload is only it closing early: the answer stands.
+    upstream.on("error", (error) => (settled ? undefined : reject(error)));
+    incoming.on("data", (chunk: Buffer) => {
+      received += chunk.length;
+      if (received > MAX_REQUEST_BODY_BYTES && !settled) {
+        settle({ tooLarge: true });
+        upstream.destroy();
+      }
+    });
+    incoming.pipe(upstream);
+  });
+}
+
+/**
+ * A stand-in for API Gateway and the ALB: path-pattern routing to the services, headers (traceparent, Idempotency-Key,
+ * Authorization) and bodies passed through, X-Forwarded-* added, API Gateway's body limit, a service's early answer
+ * relayed, JSON 404, 413 and 502 in the platform's error shape.
+ */
+export function createGatewayApp(rules: readonly GatewayRule[], options: { readonly webRoot?: string } = {}): Hono<{ Bindings: HttpBindings }> {
   const matchers = rules.map((rule) => ({ rule, patterns: rule.pathPatterns.map(pathPatternRegExp) }));
-  const app = new Hono();
+  const app = new Hono<{ Bindings: HttpBindings }>();
   app.all("*", async (c, next) => {
     const rule = matchers.find(({ patterns }) => patterns.some((pattern) => pattern.test(c.req.path)))?.rule;
     if (!rule) return next();
+    if (Number(c.req.header("content-length") ?? 0) > MAX_REQUEST_BODY_BYTES) {
+      return errorJson(c, 413, "PAYLOAD_TOO_LARGE", `Request body exceeds the ${MAX_REQUEST_BODY_BYTES} bytes API Gateway accepts`);
+    }
     const incoming = new URL(c.req.url);
+    const passed = Object.fromEntries(Object.entries(c.req.header()).filter(([name]) => name !== "host" && !HOP_BY_HOP.has(name)));
     try {
-      return await proxy(`${rule.target}${incoming.pathname}${incoming.search}`, {
-        raw: c.req.raw,
-        headers: {
-          ...c.req.header(),
-          "x-forwarded-for": c.req.header("x-forwarded-for") ?? "127.0.0.1",
-          "x-forwarded-proto": incoming.protocol.replace(":", ""),
-          "x-forwarded-host": c.req.header("host"),
-          host: undefined,
-        },
+      const forwarded = await forward(`${rule.target}${incoming.pathname}${incoming.search}`, c.env.incoming, {
+        ...passed,
+        "x-forwarded-for": c.req.header("x-forwarded-for") ?? "127.0.0.1",
+        "x-forwarded-proto": incoming.protocol.replace(":", ""),
+        ...(c.req.header("host") ? { "x-forwarded-host": c.req.header("host")! } : {}),
       });
+      if ("response" in forwarded) return forwarded.response;
+      return errorJson(c, 413, "PAYLOAD_TOO_LARGE", `Request body exceeds the ${MAX_REQUEST_BODY_BYTES} bytes API Gateway accepts`);
     } catch (error) {
       return errorJson(c, 502, "BAD_GATEWAY", `${rule.service} service is not reachable at ${rule.target}: ${(error as Error).message}`);
     }

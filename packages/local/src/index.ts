@@ -4,7 +4,7 @@ export { startEngines, type Engine, type LocalEngines } from "./engines/index.ts
 export { createResources, deleteResources, localName, type LocalEndpoints, type LocalEnvironment, type LocalResources } from "./resources.ts";
 export { startPlatform, endpointsOf, type LocalPlatform } from "./platform.ts";
 export { migrateLocalDatabase } from "./migrations.ts";
-export { startSqsPoller, type SqsEventHandler, type SqsPoller, type SqsPollerOptions } from "./event-source/sqs-poller.ts";
+export { InvalidParameterValueException, startSqsPoller, type SqsEventHandler, type SqsPoller, type SqsPollerOptions } from "./event-source/sqs-poller.ts";
 export { sqsEvent, sqsRecord } from "./event-source/sqs-event.ts";
 export { lambdaContext } from "./event-source/lambda-context.ts";
 export { localEventSourceMappings, type EventSourceMapping } from "./event-source/mappings.ts";

@@ -4,7 +4,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { albRules, startGateway, type RunningGateway } from "../src/gateway.ts";
+import { serve } from "@hono/node-server";
+import { Hono } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import { albRules, MAX_REQUEST_BODY_BYTES, startGateway, type RunningGateway } from "../src/gateway.ts";
 import { closedPortUrl } from "./support/ports.ts";
 
 interface Seen {
@@ -106,6 +109,79 @@ describe("local gateway (ALB stand-in)", () => {
       expect(await response.json()).toMatchObject({ error: { code: "BAD_GATEWAY" } });
     } finally {
       await down.stop();
+    }
+  });
+});
+
+/** A service that refuses bodies over 64 KB without reading them, as the order service's body limit does. */
+async function startLimitedService(): Promise<{ url: string; close: () => Promise<void>; reached: () => number }> {
+  let reached = 0;
+  const app = new Hono().post(
+    "*",
+    bodyLimit({ maxSize: 64 * 1024, onError: (c) => c.json({ error: { code: "PAYLOAD_TOO_LARGE", message: "too large" } }, 413) }),
+    (c) => c.json({ ok: true }, 201),
+  );
+  app.use("*", async (_c, next) => {
+    reached++;
+    await next();
+  });
+  const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
+    const started = serve({ fetch: app.fetch, port: 0, hostname: "127.0.0.1" }, () => resolve(started));
+  });
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    reached: () => reached,
+  };
+}
+
+describe("local gateway body limits (API Gateway's, then the service's)", () => {
+  it("relays a service's 413 to a 3 MB POST that it answered before reading the body, instead of a 502", async () => {
+    const service = await startLimitedService();
+    const gateway = await startGateway({ port: 0, rules: albRules({ order: service.url }) });
+    try {
+      for (let attempt = 0; attempt < 3; attempt++) {
+        const response = await fetch(`${gateway.url}/api/orders`, {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify({ note: "x".repeat(3 * 1024 * 1024) }),
+        });
+        expect(response.status).toBe(413);
+        expect(await response.json()).toMatchObject({ error: { code: "PAYLOAD_TOO_LARGE", message: "too large" } });
+      }
+      const small = await fetch(`${gateway.url}/api/orders`, { method: "POST", headers: { "content-type": "application/json" }, body: "{}" });
+      expect(small.status).toBe(201);
+    } finally {
+      await gateway.stop();
+      await service.close();
+    }
+  });
+
+  // "Amazon API Gateway quotas" (REST APIs: payload size 10 MB), https://docs.aws.amazon.com/apigateway/latest/developerguide/limits.html
+  it("answers 413 itself to a body over API Gateway's 10 MB, declared or streamed, without passing it on", async () => {
+    const upstream = await startRecordingService();
+    const gateway = await startGateway({ port: 0, rules: albRules({ order: upstream.url }) });
+    try {
+      expect(MAX_REQUEST_BODY_BYTES).toBe(10 * 1024 * 1024);
+      const declared = await fetch(`${gateway.url}/api/orders`, { method: "POST", body: "x".repeat(MAX_REQUEST_BODY_BYTES + 1) });
+      expect(declared.status).toBe(413);
+      expect(await declared.json()).toMatchObject({ error: { code: "PAYLOAD_TOO_LARGE" } });
+      const chunk = new Uint8Array(1024 * 1024);
+      const streamed = await fetch(`${gateway.url}/api/orders`, {
+        method: "POST",
+        body: new ReadableStream({
+          start(controller) {
+            for (let i = 0; i <= 10; i++) controller.enqueue(chunk);
+            controller.close();
+          },
+        }),
+        duplex: "half",
+      } as RequestInit);
+      expect(streamed.status).toBe(413);
+      expect(upstream.seen).toEqual([]);
+    } finally {
+      await gateway.stop();
+      await new Promise<void>((resolve) => upstream.server.close(() => resolve()));
     }
   });
 });

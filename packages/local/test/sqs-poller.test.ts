@@ -11,7 +11,7 @@ import type { SQSBatchResponse, SQSEvent, SQSRecord } from "aws-lambda";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { createLogger } from "@cloudcafe/observability";
 import { sqsClientFor } from "../src/aws-clients.ts";
-import { startSqsPoller, type SqsPoller, type SqsPollerOptions } from "../src/event-source/sqs-poller.ts";
+import { InvalidParameterValueException, startSqsPoller, type SqsPoller, type SqsPollerOptions } from "../src/event-source/sqs-poller.ts";
 import { waitUntil } from "../src/process/net.ts";
 import { localPlatform } from "../src/testing/env.ts";
 
@@ -157,7 +157,6 @@ describe("SQS event-source poller", () => {
         }
         return failures(failed);
       },
-      { maximumBatchingWindowSeconds: 1 },
     );
 
     await waitUntil("every message processed", async () => processed.length >= sent.length, 45_000);
@@ -197,6 +196,23 @@ describe("SQS event-source poller", () => {
     expect(overlaps).toBe(0);
     expect(maxConcurrentBatches).toBeGreaterThan(1);
     for (const group of groups) expect(processed.filter((b) => b.startsWith(group))).toEqual([1, 2, 3].map((n) => `${group}-${n}`));
+  });
+
+  // "Lambda parameters for Amazon SQS event source mappings" (MaximumBatchingWindowInSeconds: "Batching window is not
+  // supported for FIFO queues"), https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-parameters.html
+  it("refuses a batching window on a FIFO queue as Lambda's CreateEventSourceMapping does, and accepts none", async () => {
+    const { url } = await queueWithDlq({ fifo: true });
+    const refusal = (() => {
+      try {
+        poll(url, async () => {}, { maximumBatchingWindowSeconds: 5 });
+      } catch (error) {
+        return error;
+      }
+    })();
+    expect(refusal).toBeInstanceOf(InvalidParameterValueException);
+    expect(refusal).toMatchObject({ name: "InvalidParameterValueException", message: expect.stringMatching(/Batching window is not supported for FIFO queues$/) });
+    expect(() => poll(url, async () => {}, { maximumBatchingWindowSeconds: 0 })).not.toThrow();
+    expect(() => poll(url, async () => {}, { batchSize: 11 })).toThrow(/from 1 to 10 for a FIFO queue/);
   });
 
   it("gathers messages arriving within the batching window into one invocation", async () => {

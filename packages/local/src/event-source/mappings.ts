@@ -1,4 +1,4 @@
-import { eventSourceMappings, type EventSourceMappingSpec, type QueueKey } from "@cloudcafe/catalog";
+import { eventSourceMappings, queues, type EventSourceMappingSpec, type QueueKey } from "@cloudcafe/catalog";
 
 /** One Lambda function subscribed to a queue, as `npm start` runs it. */
 export interface EventSourceMapping {
@@ -6,6 +6,7 @@ export interface EventSourceMapping {
   /** Module exporting `handler`, relative to the repository root. */
   readonly handlerModule: string;
   readonly queue: QueueKey;
+  readonly fifo: boolean;
   readonly batchSize: number;
   readonly maximumBatchingWindowSeconds: number;
   readonly reportBatchItemFailures: boolean;
@@ -20,8 +21,9 @@ export const localEventSourceMappings: readonly EventSourceMapping[] = Object.va
   functionName: spec.name,
   handlerModule: spec.handlerModule,
   queue: spec.queue,
+  fifo: queues[spec.queue].fifo,
   batchSize: spec.batchSize,
-  maximumBatchingWindowSeconds: spec.local.maximumBatchingWindowSeconds ?? spec.maximumBatchingWindowSeconds,
+  maximumBatchingWindowSeconds: spec.local.maximumBatchingWindowSeconds ?? spec.maximumBatchingWindowSeconds ?? 0,
   reportBatchItemFailures: spec.reportBatchItemFailures,
   functionTimeoutSeconds: spec.timeoutSeconds,
   memoryLimitMb: spec.memoryMb,

@@ -7,6 +7,7 @@ import {
   type SQSClient,
 } from "@aws-sdk/client-sqs";
 import type { Callback, Context, SQSBatchResponse, SQSEvent } from "aws-lambda";
+import { sqsEventSourceMappingError } from "@cloudcafe/catalog";
 import { sleep } from "@cloudcafe/core/sleep";
 import { createLogger, type Logger } from "@cloudcafe/observability";
 import { lambdaContext } from "./lambda-context.ts";
@@ -26,7 +27,10 @@ export interface SqsPollerOptions {
   readonly handler: SqsEventHandler;
   /** Messages per invocation (Lambda: 1-10 for FIFO, up to 10 000 for standard queues). */
   readonly batchSize?: number;
-  /** How long to keep gathering messages once the first one arrived (Lambda's MaximumBatchingWindowInSeconds). */
+  /**
+   * How long to keep gathering messages once the first one arrived (Lambda's MaximumBatchingWindowInSeconds). Refused
+   * on a FIFO queue, as Lambda refuses it.
+   */
   readonly maximumBatchingWindowSeconds?: number;
   /** Honour `batchItemFailures` in the handler's response (FunctionResponseTypes: ReportBatchItemFailures). */
   readonly reportBatchItemFailures?: boolean;
@@ -64,14 +68,26 @@ interface Invocation {
   readonly error?: unknown;
 }
 
+/** Lambda's refusal of a mapping's parameters, with the exception name its API answers with. */
+export class InvalidParameterValueException extends Error {
+  override readonly name = "InvalidParameterValueException";
+}
+
 /**
- * Lambda's SQS event source mapping, locally: long-polls the queue, gathers a batch within the batching window,
+ * Lambda's SQS event source mapping, locally: refuses the parameters CreateEventSourceMapping refuses (a FIFO queue is
+ * one whose URL ends in `.fifo`, as its name must), long-polls the queue, gathers a batch within the batching window,
  * invokes the handler with a real `SQSEvent`, deletes what succeeded and leaves the rest to the queue's
  * visibility timeout and redrive policy. `concurrency` batches run at once; a FIFO group's order holds because
  * the queue never hands out a group's next message while an earlier one is in flight.
  */
 export function startSqsPoller(options: SqsPollerOptions): SqsPoller {
   const batchSize = options.batchSize ?? 10;
+  const refused = sqsEventSourceMappingError({
+    fifo: options.queueUrl.endsWith(".fifo"),
+    batchSize,
+    maximumBatchingWindowSeconds: options.maximumBatchingWindowSeconds,
+  });
+  if (refused) throw new InvalidParameterValueException(`${options.functionName} <- ${options.queueUrl}: ${refused}`);
   const windowMs = (options.maximumBatchingWindowSeconds ?? 0) * 1_000;
   const timeoutMs = (options.functionTimeoutSeconds ?? 30) * 1_000;
   const region = options.region ?? "us-east-1";
