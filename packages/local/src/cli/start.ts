@@ -80,18 +80,14 @@ async function startPollers(platform: LocalPlatform): Promise<string[]> {
   return started;
 }
 
-/**
- * Every catalog service whose server entry exists, each in its own process, as its container or instance runs it.
- * They reach each other through the gateway, as they do through the ALB when deployed.
- */
+/** Every catalog service whose server entry exists, each in its own process, as its container or instance runs it. */
 function startServices(env: Record<string, string>, config: LocalConfig): RunningService[] {
-  const gateway = `http://${config.host}:${config.ports.gateway}`;
   return (Object.keys(services) as ServiceKey[]).flatMap((key) => {
     const entry = join(repoRoot, services[key].serverModule);
     if (!existsSync(entry)) return [];
     const port = config.ports.services[key];
     const command = tsxCommand(pathToFileURL(entry));
-    const child = spawnChild({ name: `${key} service`, ...command, env: { ...process.env, ...env, PORT: String(port), HOST: config.host, MENU_SERVICE_URL: gateway } });
+    const child = spawnChild({ name: `${key} service`, ...command, env: { ...process.env, ...env, PORT: String(port), HOST: config.host } });
     return [{ key, url: `http://${config.host}:${port}`, child }];
   });
 }
@@ -132,10 +128,13 @@ async function main(): Promise<void> {
   say("starting engines ...");
   const platform = await startPlatform({ config });
   running.platform = platform;
+  // The services (and the order handlers the pollers run here) reach each other through the gateway, as they do
+  // through the edge when deployed.
+  const env = { ...platform.resources.env, MENU_SERVICE_URL: `http://${config.host}:${config.ports.gateway}` };
   // Handlers read SST links and endpoints when first used, so the environment must be in place before they load.
-  Object.assign(process.env, platform.resources.env);
+  Object.assign(process.env, env);
 
-  running.services = startServices(platform.resources.env, config);
+  running.services = startServices(env, config);
   const consumers = await startPollers(platform);
   const webRoot = builtConsole();
   const targets = Object.fromEntries(running.services.map((service) => [service.key, service.url]));
