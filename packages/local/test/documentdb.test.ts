@@ -1,4 +1,4 @@
-import { Decimal128, Double, Int32, Long, MongoClient, MongoServerError, ObjectId, type Collection, type Document } from "mongodb";
+import { Decimal128, Double, Int32, Long, MongoClient, MongoServerError, ObjectId, UUID, type Collection, type Document } from "mongodb";
 import { ConnectionString } from "mongodb-connection-string-url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { documentDatabase } from "@cloudcafe/catalog";
@@ -32,8 +32,9 @@ describe("DocumentDB through the mongodb driver", () => {
     expect(names).toContain(documentDatabase.collections.menuConfigs);
   });
 
-  it("answers ping, buildInfo and hello as a writable primary", async () => {
+  it("answers ping, buildInfo, endSessions and hello as a writable primary", async () => {
     expect((await client.db().command({ ping: 1 })).ok).toBe(1);
+    expect((await client.db("admin").command({ endSessions: [{ id: new UUID() }] })).ok).toBe(1);
     expect((await client.db("admin").command({ buildInfo: 1 })).version).toMatch(/^\d+\.\d+/);
     const hello = await client.db("admin").command({ hello: 1 });
     expect(hello).toMatchObject({ isWritablePrimary: true, ok: 1 });
