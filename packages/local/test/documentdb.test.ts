@@ -185,6 +185,21 @@ describe("DocumentDB through the mongodb driver", () => {
     }
   });
 
+  it("leaves nothing of a write refused on its second unique index: the document's other keys stay free", async () => {
+    const items = freshCollection("unique_two");
+    await items.createIndex({ sku: 1 }, { unique: true });
+    await items.createIndex({ barcode: 1 }, { unique: true });
+    await items.insertOne({ sku: "A", barcode: "111" });
+
+    expect((await serverFailure(items.insertOne({ sku: "B", barcode: "111" }))).keyValue).toEqual({ barcode: "111" });
+    await items.insertOne({ sku: "B", barcode: "222" });
+
+    expect((await serverFailure(items.updateOne({ sku: "B" }, { $set: { sku: "C", barcode: "111" } }))).code).toBe(11000);
+    expect(await items.findOne({ sku: "B" }, { projection: { _id: 0 } })).toEqual({ sku: "B", barcode: "222" });
+    await items.insertOne({ sku: "C", barcode: "333" });
+    expect(await items.countDocuments()).toBe(3);
+  });
+
   it("refuses a unique index over documents that already repeat the key", async () => {
     const items = freshCollection("unique_build");
     await items.insertMany([{ sku: "X" }, { sku: "X" }]);
