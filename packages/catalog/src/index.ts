@@ -15,3 +15,4 @@ export * from "./services.ts";
 export * from "./functions.ts";
 export * from "./metrics.ts";
 export * from "./stress.ts";
+export * from "./documents.ts";

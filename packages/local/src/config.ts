@@ -1,5 +1,5 @@
 import { join } from "node:path";
-import { analyticsWarehouse, type ServiceKey, services } from "@cloudcafe/catalog";
+import { analyticsWarehouse, documentDatabase, type ServiceKey, services } from "@cloudcafe/catalog";
 import { repoRoot } from "./paths.ts";
 
 /**
@@ -14,10 +14,13 @@ export interface LocalConfig {
     readonly sqsSns: number;
     readonly kinesis: number;
     readonly redshiftData: number;
+    readonly documentDb: number;
     readonly gateway: number;
     /** Each HTTP service's local port: the catalog's `localPort`, or `CLOUDCAFE_<SERVICE>_PORT`. */
     readonly services: Readonly<Record<ServiceKey, number>>;
   };
+  /** A MongoDB / DocumentDB to use instead of the local stand-in (MONGODB_URL). */
+  readonly mongodbUrl?: string;
   /** Directory for engine logs and pid files (git-ignored). */
   readonly stateDir: string;
 }
@@ -39,11 +42,13 @@ export function readLocalConfig(): LocalConfig {
       sqsSns: port("CLOUDCAFE_SQS_PORT", 4566),
       kinesis: port("CLOUDCAFE_KINESIS_PORT", 4567),
       redshiftData: port("CLOUDCAFE_REDSHIFT_DATA_PORT", analyticsWarehouse.local.dataApiPort),
+      documentDb: port("CLOUDCAFE_DOCUMENTDB_PORT", documentDatabase.port),
       gateway: port("CLOUDCAFE_GATEWAY_PORT", 3000),
       services: Object.fromEntries(
         (Object.keys(services) as ServiceKey[]).map((key) => [key, port(`CLOUDCAFE_${key.toUpperCase()}_PORT`, services[key].localPort)]),
       ) as Record<ServiceKey, number>,
     },
+    mongodbUrl: process.env.MONGODB_URL || undefined,
     stateDir: process.env.CLOUDCAFE_STATE_DIR ?? join(repoRoot, ".local"),
   };
 }

@@ -24,6 +24,7 @@ export function endpointsOf(engines: LocalEngines): LocalEndpoints {
     sns: engines.sqsSns.url,
     kinesis: engines.kinesis.url,
     redshiftData: engines.redshiftData.url,
+    documentDb: engines.documentDb.url,
     databaseUrl: engines.postgres.url,
     redisUrl: engines.redis.url,
   };

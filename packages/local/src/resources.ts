@@ -41,6 +41,7 @@ import {
   type StreamSpec,
   type TableSpec,
 } from "@cloudcafe/catalog";
+import { createDocumentDatabase, documentDatabaseEnv, dropDocumentDatabase, type CreatedDocumentDatabase } from "./document-resources.ts";
 import { dynamoClientFor, kinesisClientFor, localCredentials, localRegion, snsClientFor, sqsClientFor } from "./aws-clients.ts";
 import { waitUntil } from "./process/net.ts";
 
@@ -52,6 +53,8 @@ export interface LocalEndpoints {
   readonly kinesis: string;
   /** The Redshift Data API stand-in. */
   readonly redshiftData: string;
+  /** The DocumentDB stand-in (or MONGODB_URL). */
+  readonly documentDb: string;
   readonly databaseUrl: string;
   readonly redisUrl: string;
 }
@@ -82,6 +85,7 @@ export interface LocalResources {
   readonly queues: Record<keyof typeof queues, CreatedQueue>;
   readonly topics: Record<keyof typeof topics, { readonly name: string; readonly arn: string }>;
   readonly streams: Record<keyof typeof streams, string>;
+  readonly documents: CreatedDocumentDatabase;
 }
 
 /** `order-queue` + `-t1` -> `order-queue-t1`; FIFO names keep their mandatory `.fifo` ending. */
@@ -113,7 +117,8 @@ export async function createResources(endpoints: LocalEndpoints, options: Create
       return { name, arn: TopicArn };
     });
     const streamNames = await mapValues(streams, (spec) => ensureStream(kinesis, spec, localName(spec.name, suffix)));
-    const resources = { tables: tableNames, queues: createdQueues, topics: createdTopics, streams: streamNames };
+    const documents = await createDocumentDatabase(endpoints.documentDb, suffix);
+    const resources = { tables: tableNames, queues: createdQueues, topics: createdTopics, streams: streamNames, documents };
     return { ...resources, env: environmentFor(endpoints, resources, options.operatorTokenValue ?? "local-operator-token") };
   } finally {
     for (const client of [dynamo, sqs, sns, kinesis]) client.destroy();
@@ -133,6 +138,7 @@ export async function deleteResources(endpoints: LocalEndpoints, resources: Omit
       ...Object.values(resources.topics).map((topic) => sns.send(new DeleteTopicCommand({ TopicArn: topic.arn }))),
       ...queueUrls.map((url) => sqs.send(new DeleteQueueCommand({ QueueUrl: url }))),
       ...Object.values(resources.streams).map((name) => kinesis.send(new DeleteStreamCommand({ StreamName: name }))),
+      dropDocumentDatabase(resources.documents),
     ]);
   } finally {
     for (const client of [dynamo, sqs, sns, kinesis]) client.destroy();
@@ -313,6 +319,7 @@ function environmentFor(
     }),
     [`SST_RESOURCE_${catalogRedis.resource}`]: link({ host: redis.hostname, port: Number(redis.port || catalogRedis.port) }),
     [`SST_RESOURCE_${operatorToken.resource}`]: link({ value: operatorTokenValue }),
+    ...documentDatabaseEnv(resources.documents),
   };
   for (const [key, name] of Object.entries(resources.tables)) env[`SST_RESOURCE_${tables[key as keyof typeof tables].resource}`] = link({ name });
   for (const queue of Object.values(resources.queues)) {

@@ -1,4 +1,5 @@
 import type { LocalConfig } from "../config.ts";
+import { startDocumentDb } from "./documentdb.ts";
 import { startDynamoDb } from "./dynamodb.ts";
 import type { Engine } from "./engine.ts";
 import { startKinesis } from "./kinesis.ts";
@@ -17,6 +18,8 @@ export interface LocalEngines {
   readonly kinesis: Engine;
   /** The Redshift Data API stand-in, over `postgres`. */
   readonly redshiftData: Engine;
+  /** The DocumentDB stand-in (MongoDB wire protocol) over `postgres`, or the server at MONGODB_URL. */
+  readonly documentDb: Engine;
   readonly all: readonly Engine[];
   /** Stops the engines this process started (reused ones and daemons keep running). */
   stop(): Promise<void>;
@@ -33,15 +36,15 @@ export async function startEngines({ config, daemon = false }: StartEnginesOptio
   // One after the other: each may need apt-get, and only one apt-get can hold the dpkg lock.
   const postgres = await startPostgres(options);
   const redis = await startRedis(options);
-  const settled = await Promise.allSettled([startDynamoDb(options), startSqsSns(options), startKinesis(options), startRedshiftData(options, postgres)]);
+  const settled = await Promise.allSettled([startDynamoDb(options), startSqsSns(options), startKinesis(options), startRedshiftData(options, postgres), startDocumentDb(options, postgres)]);
   const started = settled.flatMap((result) => (result.status === "fulfilled" ? [result.value] : []));
   const failure = settled.find((result) => result.status === "rejected");
   if (failure) {
     await Promise.all(started.map((engine) => engine.stop()));
     throw failure.reason;
   }
-  const [dynamodb, sqsSns, kinesis, redshiftData] = started as [Engine, Engine, Engine, Engine];
-  const all = [postgres, redis, dynamodb, sqsSns, kinesis, redshiftData];
+  const [dynamodb, sqsSns, kinesis, redshiftData, documentDb] = started as [Engine, Engine, Engine, Engine, Engine];
+  const all = [postgres, redis, dynamodb, sqsSns, kinesis, redshiftData, documentDb];
   return {
     postgres,
     redis,
@@ -49,6 +52,7 @@ export async function startEngines({ config, daemon = false }: StartEnginesOptio
     sqsSns,
     kinesis,
     redshiftData,
+    documentDb,
     all,
     stop: async () => {
       await Promise.all(all.map((engine) => engine.stop()));

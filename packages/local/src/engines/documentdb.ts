@@ -1,0 +1,66 @@
+import { MongoClient } from "mongodb";
+import { documentDatabase } from "@cloudcafe/catalog";
+import { STAND_IN_MARKER } from "../stand-ins/documentdb/commands/server-info.ts";
+import { tsxCommand } from "../process/tsx-node.ts";
+import { ensureServerEngine, type Engine, type EngineStartOptions } from "./engine.ts";
+import { ensureDatabase } from "./postgres.ts";
+
+/** The PostgreSQL database, on the platform's server, that holds the stand-in's collections. */
+export const DOCUMENTDB_STORAGE_DATABASE = "documentdb";
+
+/** A client URL for the catalog's database with the connection options DocumentDB requires. */
+function documentDbUrl(host: string, port: number): string {
+  return `mongodb://${host}:${port}/${documentDatabase.database}?${new URLSearchParams(documentDatabase.connectionOptions)}`;
+}
+
+async function withClient<T>(url: string, timeoutMs: number, use: (client: MongoClient) => Promise<T>): Promise<T> {
+  const client = new MongoClient(url, { serverSelectionTimeoutMS: timeoutMs, connectTimeoutMS: timeoutMs });
+  try {
+    return await use(client);
+  } finally {
+    await client.close();
+  }
+}
+
+/**
+ * True when a MongoDB-compatible server answers ping at `url` (TLS, credentials and SRV as the URL says). Patient:
+ * a remote cluster, or a local one on a machine busy with a test run, may take seconds to answer.
+ */
+const mongoAnswers = (url: string) =>
+  withClient(url, 10_000, async (client) => (await client.db("admin").command({ ping: 1 })).ok === 1).catch(() => false);
+
+/** True when the stand-in answers on host:port and keeps its data in `storage` (it is then safe to reuse). */
+const standInAnswers = (host: string, port: number, storage: string) =>
+  withClient(`mongodb://${host}:${port}/?directConnection=true`, 3_000, async (client) => {
+    const marker = (await client.db("admin").command({ buildInfo: 1 }))[STAND_IN_MARKER] as { service?: string; storage?: string } | undefined;
+    return marker?.service === "documentdb" && marker.storage === storage;
+  }).catch(() => false);
+
+/**
+ * DocumentDB locally: the MongoDB-wire stand-in (src/stand-ins/documentdb) answering as the primary of `rs0`, as a
+ * DocumentDB cluster does, over the PostgreSQL database `documentdb` (created here). With `config.mongodbUrl`
+ * (MONGODB_URL) that server is used instead and nothing is started.
+ */
+export async function startDocumentDb(options: EngineStartOptions, postgres: Pick<Engine, "url">): Promise<Engine> {
+  const explicit = options.config.mongodbUrl;
+  if (explicit) {
+    if (!(await mongoAnswers(explicit))) throw new Error("MONGODB_URL is set but no MongoDB answers ping there");
+    return { name: "DocumentDB (MONGODB_URL)", url: explicit, reused: true, health: () => mongoAnswers(explicit), stop: async () => {} };
+  }
+  await ensureDatabase(postgres.url, DOCUMENTDB_STORAGE_DATABASE);
+  const storage = new URL(postgres.url);
+  storage.pathname = `/${DOCUMENTDB_STORAGE_DATABASE}`;
+  const { host } = options.config;
+  const port = options.config.ports.documentDb;
+  return ensureServerEngine(
+    {
+      name: "DocumentDB stand-in",
+      url: documentDbUrl(host, port),
+      port,
+      health: () => standInAnswers(host, port, DOCUMENTDB_STORAGE_DATABASE),
+      spawn: tsxCommand(new URL("./servers/documentdb.ts", import.meta.url), [String(port), storage.toString(), documentDatabase.connectionOptions.replicaSet]),
+      startTimeoutMs: 30_000,
+    },
+    options,
+  );
+}
