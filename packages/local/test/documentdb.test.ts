@@ -1,4 +1,4 @@
-import { Decimal128, Double, Int32, Long, MongoClient, MongoServerError, ObjectId, type Collection, type Document } from "mongodb";
+import { Decimal128, Double, Int32, Long, MongoClient, MongoServerError, ObjectId, UUID, type Collection, type Document } from "mongodb";
 import { ConnectionString } from "mongodb-connection-string-url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { documentDatabase } from "@cloudcafe/catalog";
@@ -32,8 +32,9 @@ describe("DocumentDB through the mongodb driver", () => {
     expect(names).toContain(documentDatabase.collections.menuConfigs);
   });
 
-  it("answers ping, buildInfo and hello as a writable primary", async () => {
+  it("answers ping, buildInfo, endSessions and hello as a writable primary", async () => {
     expect((await client.db().command({ ping: 1 })).ok).toBe(1);
+    expect((await client.db("admin").command({ endSessions: [{ id: new UUID() }] })).ok).toBe(1);
     expect((await client.db("admin").command({ buildInfo: 1 })).version).toMatch(/^\d+\.\d+/);
     const hello = await client.db("admin").command({ hello: 1 });
     expect(hello).toMatchObject({ isWritablePrimary: true, ok: 1 });
@@ -182,6 +183,21 @@ describe("DocumentDB through the mongodb driver", () => {
     } finally {
       await racing.close();
     }
+  });
+
+  it("leaves nothing of a write refused on its second unique index: the document's other keys stay free", async () => {
+    const items = freshCollection("unique_two");
+    await items.createIndex({ sku: 1 }, { unique: true });
+    await items.createIndex({ barcode: 1 }, { unique: true });
+    await items.insertOne({ sku: "A", barcode: "111" });
+
+    expect((await serverFailure(items.insertOne({ sku: "B", barcode: "111" }))).keyValue).toEqual({ barcode: "111" });
+    await items.insertOne({ sku: "B", barcode: "222" });
+
+    expect((await serverFailure(items.updateOne({ sku: "B" }, { $set: { sku: "C", barcode: "111" } }))).code).toBe(11000);
+    expect(await items.findOne({ sku: "B" }, { projection: { _id: 0 } })).toEqual({ sku: "B", barcode: "222" });
+    await items.insertOne({ sku: "C", barcode: "333" });
+    expect(await items.countDocuments()).toBe(3);
   });
 
   it("refuses a unique index over documents that already repeat the key", async () => {

@@ -9,12 +9,12 @@ import { ensureDatabase } from "./postgres.ts";
 export const DOCUMENTDB_STORAGE_DATABASE = "documentdb";
 
 /** A client URL for the catalog's database with the connection options DocumentDB requires. */
-export function documentDbUrl(host: string, port: number): string {
+function documentDbUrl(host: string, port: number): string {
   return `mongodb://${host}:${port}/${documentDatabase.database}?${new URLSearchParams(documentDatabase.connectionOptions)}`;
 }
 
-async function withClient<T>(url: string, use: (client: MongoClient) => Promise<T>): Promise<T> {
-  const client = new MongoClient(url, { serverSelectionTimeoutMS: 2_000, connectTimeoutMS: 2_000 });
+async function withClient<T>(url: string, timeoutMs: number, use: (client: MongoClient) => Promise<T>): Promise<T> {
+  const client = new MongoClient(url, { serverSelectionTimeoutMS: timeoutMs, connectTimeoutMS: timeoutMs });
   try {
     return await use(client);
   } finally {
@@ -22,13 +22,16 @@ async function withClient<T>(url: string, use: (client: MongoClient) => Promise<
   }
 }
 
-/** True when a MongoDB-compatible server answers ping at `url` (TLS, credentials and SRV as the URL says). */
-export const mongoAnswers = (url: string) =>
-  withClient(url, async (client) => (await client.db("admin").command({ ping: 1 })).ok === 1).catch(() => false);
+/**
+ * True when a MongoDB-compatible server answers ping at `url` (TLS, credentials and SRV as the URL says). Patient:
+ * a remote cluster, or a local one on a machine busy with a test run, may take seconds to answer.
+ */
+const mongoAnswers = (url: string) =>
+  withClient(url, 10_000, async (client) => (await client.db("admin").command({ ping: 1 })).ok === 1).catch(() => false);
 
 /** True when the stand-in answers on host:port and keeps its data in `storage` (it is then safe to reuse). */
 const standInAnswers = (host: string, port: number, storage: string) =>
-  withClient(`mongodb://${host}:${port}/?directConnection=true`, async (client) => {
+  withClient(`mongodb://${host}:${port}/?directConnection=true`, 3_000, async (client) => {
     const marker = (await client.db("admin").command({ buildInfo: 1 }))[STAND_IN_MARKER] as { service?: string; storage?: string } | undefined;
     return marker?.service === "documentdb" && marker.storage === storage;
   }).catch(() => false);

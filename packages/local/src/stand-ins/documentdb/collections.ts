@@ -119,7 +119,7 @@ export function selectionFor(filter: PlainDocument, indexes: readonly IndexInfo[
     const keys = [...new Set(values.map((value) => indexKey([value])))];
     if (path === "_id") return { kind: "ids", idKeys: keys };
     const index = indexes.find((candidate) => candidate.fields.length === 1 && candidate.fields[0] === path);
-    if (index) return { kind: "index", index: index.name, keys };
+    if (index) return { kind: "index", index: index.name, unique: index.unique, keys };
   }
   return { kind: "all" };
 }

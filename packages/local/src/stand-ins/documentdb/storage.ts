@@ -52,7 +52,7 @@ const json = (sql: Queryable, document: TypedDocument) => sql.json(toStored(docu
 export type Selection =
   | { readonly kind: "all" }
   | { readonly kind: "ids"; readonly idKeys: readonly string[] }
-  | { readonly kind: "index"; readonly index: string; readonly keys: readonly string[] };
+  | { readonly kind: "index"; readonly index: string; readonly unique: boolean; readonly keys: readonly string[] };
 
 export type CollectionLock = "share" | "exclusive";
 
@@ -83,6 +83,8 @@ export class KeyTaken extends Error {
     super(`duplicate key in ${index}`);
   }
 }
+
+const uniqueFirst = (writes: readonly IndexWrite[]) => [...writes.filter((write) => write.unique), ...writes.filter((write) => !write.unique)];
 
 export class Storage {
   private constructor(readonly sql: Sql) {}
@@ -158,50 +160,65 @@ export class Storage {
   }
 
   /**
-   * Reads in natural (insertion) order. A keyed read is one query per key, each an equality on every leading column
-   * of a primary key, so PostgreSQL plans an index lookup whatever its statistics say: they lag behind collections
-   * that appear and fill within seconds, and a plan built on them once cost minutes per statement.
+   * Reads in natural (insertion) order. A keyed read is one query per key whose every step is an equality on all the
+   * columns of a primary key, so PostgreSQL plans index lookups whatever its statistics say: they lag behind
+   * collections that appear and fill within seconds, and a plan built on them once cost minutes per statement.
    */
   async documents(sql: Queryable, collectionId: number, selection: Selection, forUpdate = false): Promise<StoredDocument[]> {
     const lock = forUpdate ? sql`for update` : sql``;
     type Row = { id_key: string; body: Document; seq: string };
-    let rows: Row[];
+    const byId = (idKey: string) => sql<Row[]>`select id_key, body, seq from documents where collection_id = ${collectionId} and id_key = ${idKey} ${lock}`;
+    let found: Row[][];
     if (selection.kind === "all") {
-      rows = await sql<Row[]>`select id_key, body, seq from documents where collection_id = ${collectionId} order by seq ${lock}`;
-    } else {
-      const idKeys =
-        selection.kind === "ids"
-          ? selection.idKeys
-          : new Set(
-              (
-                await Promise.all(
-                  selection.keys.map(
-                    (key) => sql<{ id_key: string }[]>`
-                      select id_key from index_entries where collection_id = ${collectionId} and index_name = ${selection.index} and key = ${key}`,
-                  ),
-                )
-              ).flatMap((entries) => entries.map((entry) => entry.id_key)),
-            );
-      const found = await Promise.all(
-        [...idKeys].map((idKey) => sql<Row[]>`select id_key, body, seq from documents where collection_id = ${collectionId} and id_key = ${idKey} ${lock}`),
+      found = [await sql<Row[]>`select id_key, body, seq from documents where collection_id = ${collectionId} order by seq ${lock}`];
+    } else if (selection.kind === "ids") {
+      found = await Promise.all(selection.idKeys.map(byId));
+    } else if (selection.unique) {
+      // At most one document per key: the entry lookup is a scalar subquery, so the whole read is one round trip.
+      found = await Promise.all(
+        selection.keys.map(
+          (key) => sql<Row[]>`
+            select id_key, body, seq from documents
+             where collection_id = ${collectionId}
+               and id_key = (select id_key from index_entries
+                              where collection_id = ${collectionId} and index_name = ${selection.index} and key = ${key}) ${lock}`,
+        ),
       );
-      rows = found.flat().sort((a, b) => (BigInt(a.seq) < BigInt(b.seq) ? -1 : 1));
+    } else {
+      const entries = await Promise.all(
+        selection.keys.map(
+          (key) => sql<{ id_key: string }[]>`
+            select id_key from index_entries where collection_id = ${collectionId} and index_name = ${selection.index} and key = ${key}`,
+        ),
+      );
+      found = await Promise.all([...new Set(entries.flat().map((entry) => entry.id_key))].map(byId));
     }
+    const rows = found.length === 1 ? found[0]! : found.flat().sort((a, b) => (BigInt(a.seq) < BigInt(b.seq) ? -1 : 1));
     return rows.map((row) => ({ idKey: row.id_key, document: fromStored(row.body) }));
   }
 
-  /** Inserts a document and its index entries; throws KeyTaken when a unique key is held by another document. */
+  /**
+   * Inserts a document and its index entries; throws KeyTaken, having written nothing, when another document holds
+   * its `_id` or one of its unique keys. No savepoint is needed: conflicts are detected without a PostgreSQL error
+   * (ON CONFLICT DO NOTHING) and what was written before one is removed again.
+   */
   async insert(sql: Queryable, collectionId: number, idKey: string, document: TypedDocument, indexes: readonly IndexWrite[]): Promise<void> {
     const [row] = await sql`
       insert into documents (collection_id, id_key, body) values (${collectionId}, ${idKey}, ${json(sql, document)})
       on conflict do nothing returning 1 as inserted`;
     if (!row) throw new KeyTaken("_id_", idKey);
-    for (const write of indexes) await this.addEntries(sql, collectionId, idKey, write);
+    try {
+      for (const write of uniqueFirst(indexes)) await this.addEntries(sql, collectionId, idKey, write);
+    } catch (error) {
+      await this.remove(sql, collectionId, idKey);
+      throw error;
+    }
   }
 
   /**
    * Replaces a document's body, and its index entries where they changed (`before` and `after` per index, in the
-   * same order); throws KeyTaken like insert.
+   * same order). New unique keys are claimed first: when one is taken, the ones claimed are released and KeyTaken
+   * is thrown with nothing changed.
    */
   async replace(
     sql: Queryable,
@@ -211,17 +228,32 @@ export class Storage {
     before: readonly IndexWrite[],
     after: readonly IndexWrite[],
   ): Promise<void> {
-    await sql`update documents set body = ${json(sql, document)} where collection_id = ${collectionId} and id_key = ${idKey}`;
-    for (const [position, write] of after.entries()) {
+    const changes = after.map((write, position) => {
       const previous = new Set(before[position]?.keys ?? []);
       const next = new Set(write.keys);
-      const removed = [...previous].filter((key) => !next.has(key));
-      if (removed.length > 0) {
-        await sql`delete from index_entries where collection_id = ${collectionId} and index_name = ${write.index}
-                   and id_key = ${idKey} and key = any(${removed}::text[])`;
+      return { ...write, added: write.keys.filter((key) => !previous.has(key)), removed: [...previous].filter((key) => !next.has(key)) };
+    });
+    const claimed: typeof changes = [];
+    try {
+      for (const change of changes.filter((candidate) => candidate.unique)) {
+        claimed.push(change);
+        await this.addEntries(sql, collectionId, idKey, { ...change, keys: change.added });
       }
-      await this.addEntries(sql, collectionId, idKey, { ...write, keys: write.keys.filter((key) => !previous.has(key)) });
+    } catch (error) {
+      for (const change of claimed) await this.removeEntries(sql, collectionId, idKey, change.index, change.added);
+      throw error;
     }
+    await sql`update documents set body = ${json(sql, document)} where collection_id = ${collectionId} and id_key = ${idKey}`;
+    for (const change of changes) {
+      await this.removeEntries(sql, collectionId, idKey, change.index, change.removed);
+      if (!change.unique) await this.addEntries(sql, collectionId, idKey, { ...change, keys: change.added });
+    }
+  }
+
+  private async removeEntries(sql: Queryable, collectionId: number, idKey: string, index: string, keys: readonly string[]): Promise<void> {
+    if (keys.length === 0) return;
+    await sql`delete from index_entries where collection_id = ${collectionId} and index_name = ${index}
+               and id_key = ${idKey} and key = any(${keys as string[]}::text[])`;
   }
 
   async remove(sql: Queryable, collectionId: number, idKey: string): Promise<void> {

@@ -1,4 +1,3 @@
-import type { TransactionSql } from "postgres";
 import { checkCollectionName, duplicateKey, idKeyOf, indexesOf, indexWrites, selectionFor, withId, type IndexInfo } from "../collections.ts";
 import { CommandError, notSupported } from "../errors.ts";
 import { applyOperators, matcher, upsertSeed } from "../evaluate.ts";
@@ -7,10 +6,10 @@ import { retype, toPlain, toPlainDocument, toStored, typeSourceFor, type PlainDo
 import { booleanArgument, checkArguments, countArgument, documentsArgument, type CommandContext, type CommandHandler } from "./arguments.ts";
 
 /**
- * insert, update and delete. A command's statements run in one PostgreSQL transaction, each in a savepoint when
- * there are several: a statement that fails (duplicate key, bad operator) is a writeError and changes nothing, and
- * an ordered command stops at the first one, as MongoDB reports them. Rows are read FOR UPDATE, so concurrent
- * updates of a document apply one after the other.
+ * insert, update and delete. A command's statements run in order in one PostgreSQL transaction. A statement that
+ * fails (duplicate key, bad operator) is a writeError and leaves nothing of itself behind (the storage undoes its own
+ * partial writes; the documents a multi-update changed before failing stay changed, as on MongoDB), and an ordered
+ * command stops at it. Rows are read FOR UPDATE, so concurrent updates of a document apply one after the other.
  */
 
 interface Target {
@@ -33,7 +32,6 @@ const writeErrorOf = (position: number, error: CommandError): WriteError => ({ i
 /**
  * Runs the statements against the collection (created first when `create`; absent, nothing runs) and collects the
  * results of those that succeeded. A CommandError is that statement's writeError; any other error fails the command.
- * One statement needs no savepoint: its failure rolls the whole transaction back.
  */
 async function runStatements<T, R>(
   context: CommandContext,
@@ -43,30 +41,15 @@ async function runStatements<T, R>(
   run: (target: Target, statement: T, position: number) => Promise<R>,
 ): Promise<{ results: R[]; writeErrors: WriteError[] }> {
   const { storage, database } = context;
-  const open = async (sql: TransactionSql): Promise<Target | undefined> => {
-    const found = options.create ? await storage.ensureCollection(sql, database, collection, "share") : await storage.collection(sql, database, collection, "share");
-    return found && { sql, context, namespace: `${database}.${collection}`, collectionId: found.id, indexes: indexesOf(found) };
-  };
-  if (statements.length === 1) {
-    try {
-      const result = await storage.transaction(async (tx) => {
-        const target = await open(tx);
-        return target ? [await run(target, statements[0]!, 0)] : [];
-      });
-      return { results: result, writeErrors: [] };
-    } catch (error) {
-      if (error instanceof CommandError) return { results: [], writeErrors: [writeErrorOf(0, error)] };
-      throw error;
-    }
-  }
-  return storage.transaction(async (tx) => {
+  return storage.transaction(async (sql) => {
     const results: R[] = [];
     const writeErrors: WriteError[] = [];
-    const target = await open(tx);
-    if (!target) return { results, writeErrors };
+    const found = options.create ? await storage.ensureCollection(sql, database, collection, "share") : await storage.collection(sql, database, collection, "share");
+    if (!found) return { results, writeErrors };
+    const target: Target = { sql, context, namespace: `${database}.${collection}`, collectionId: found.id, indexes: indexesOf(found) };
     for (const [position, statement] of statements.entries()) {
       try {
-        results.push((await tx.savepoint((sql) => run({ ...target, sql }, statement, position))) as R);
+        results.push(await run(target, statement, position));
       } catch (error) {
         if (!(error instanceof CommandError)) throw error;
         writeErrors.push(writeErrorOf(position, error));
