@@ -4,8 +4,10 @@
  *   2. a bare Hono endpoint on this machine through the same kind of client, and the ratio;
  *   3. end-to-end time from POST to PAID (server timestamps: created_at -> updated_at): under the load phase's
  *      backlog, then over 200+ orders arriving at a steady rate on a drained pipeline;
- *   4. the stress engine's numbers (bench/stress.ts);
- *   5. the cold-start avalanche on the real payment handler through the Lambda API stand-in (bench/avalanche.ts).
+ *   4. the Menu service: cached and uncached GET /api/menu/items beside the bare endpoint, a 10,000-item sync, and
+ *      the DocumentDB stand-in's find by sku (bench/menu.ts);
+ *   5. the stress engine's numbers (bench/stress.ts);
+ *   6. the cold-start avalanche on the real payment handler through the Lambda API stand-in (bench/avalanche.ts).
  */
 import { spawn } from "node:child_process";
 import { once } from "node:events";
@@ -13,9 +15,14 @@ import { serve } from "@hono/node-server";
 import { Hono } from "hono";
 import postgres from "postgres";
 import { percentile, runLoad, type LoadResult } from "./load.ts";
+import { runMenuBench } from "./menu.ts";
+import { readLocalConfig } from "@cloudcafe/local/config";
+import { documentDbUrl } from "@cloudcafe/local/engines/documentdb";
 
 const GATEWAY_PORT = Number(process.env.BENCH_GATEWAY_PORT ?? 3400);
 const ORDER_PORT = Number(process.env.BENCH_ORDER_PORT ?? 8480);
+const MENU_PORT = Number(process.env.BENCH_MENU_PORT ?? 8481);
+const OPERATOR_TOKEN = "bench-operator-token";
 const BARE_PORT = Number(process.env.BENCH_BARE_PORT ?? 3499);
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 2000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
@@ -51,6 +58,8 @@ async function startPlatform() {
       ...process.env,
       CLOUDCAFE_GATEWAY_PORT: String(GATEWAY_PORT),
       CLOUDCAFE_ORDER_PORT: String(ORDER_PORT),
+      CLOUDCAFE_MENU_PORT: String(MENU_PORT),
+      CLOUDCAFE_OPERATOR_TOKEN: OPERATOR_TOKEN,
       LOG_LEVEL: "WARN",
       CLOUDCAFE_METRICS_DISABLED: "true",
       PAYMENT_DECLINE_RATE: "0",
@@ -62,9 +71,9 @@ async function startPlatform() {
   const exited = once(child, "exit").then(([code]) => {
     if (!ready) throw new Error(`the local platform exited (${code}) before it was ready`);
   });
-  await Promise.race([waitForUrl(`http://127.0.0.1:${ORDER_PORT}/ready`, 180_000), exited]);
+  await Promise.race([Promise.all([waitForUrl(`http://127.0.0.1:${ORDER_PORT}/ready`, 180_000), waitForUrl(`http://127.0.0.1:${MENU_PORT}/ready`, 180_000)]), exited]);
   ready = true;
-  await waitForUrl(`${gateway}/api/orders/catalog`, 30_000);
+  await waitForUrl(`${gateway}/api/menu/items`, 30_000);
   return {
     async stop() {
       child.kill("SIGTERM");
@@ -154,6 +163,17 @@ async function main() {
         },
       ]);
       console.log("note: the pollers' long polls, the payment queue's batches of up to 10 (no batching window: FIFO) and the ~100 ms mock gateway shape POST -> PAID.");
+
+      const local = readLocalConfig();
+      await runMenuBench({
+        gateway,
+        bareUrl: `http://127.0.0.1:${BARE_PORT}/ping`,
+        operatorToken: OPERATOR_TOKEN,
+        mongodbUrl: local.mongodbUrl ?? documentDbUrl(local.host, local.ports.documentDb),
+        redisUrl: process.env.REDIS_URL ?? "redis://127.0.0.1:6379",
+        requests: REQUESTS,
+        concurrency: CONCURRENCY,
+      });
     } finally {
       await sql.end();
     }

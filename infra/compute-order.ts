@@ -62,6 +62,7 @@ export function orderService(
   alb: sst.aws.Alb,
   lattice: { readonly targetGroupArn: $util.Input<string>; readonly invoke: $util.Input<any> },
   link: $util.Input<any>[],
+  environment: Record<string, $util.Input<string>>,
   key: PlatformKey,
   settings: StageSettings,
 ) {
@@ -77,7 +78,7 @@ export function orderService(
     link,
     // It may call the Lattice services (SigV4-signed, as their auth policies require).
     permissions: [keyUsage(key), lattice.invoke],
-    environment: { PORT: String(port), NODE_ENV: "production" },
+    environment: { PORT: String(port), NODE_ENV: "production", ...environment },
     scaling: { ...ORDER_SCALING, min: settings.orderMinTasks, memoryUtilization: false },
     capacity: ORDER_CAPACITY,
     health: {

@@ -2,7 +2,7 @@
  * The data layer: Aurora PostgreSQL, the three DynamoDB tables, DocumentDB, ElastiCache Redis, MemoryDB and Redshift
  * Serverless, all encrypted with the platform key, all in the database subnets.
  */
-import { analyticsWarehouse, postgres, redis, tables, type TableSpec } from "@cloudcafe/catalog";
+import { analyticsWarehouse, documentDatabase, postgres, redis, tables, type TableSpec } from "@cloudcafe/catalog";
 import { limitedName, physicalName, stageName } from "./naming.ts";
 import { replicaDatabaseNetwork, type Network, type SecurityGroups } from "./network.ts";
 import { keyUsage, rotateEvery30Days, type PlatformKey } from "./security.ts";
@@ -18,6 +18,7 @@ export const AURORA_POSTGRES_MAJOR = "16";
 export const DOCUMENTDB_VERSION = "5.0.0";
 export const DOCUMENTDB_FAMILY = "docdb5.0";
 export const DATABASE_USERNAME = "cloudcafe";
+export const DOCUMENTDB_USERNAME = "cloudcafe";
 /** The Redshift Serverless namespace's database (the catalog's, as the local Data API stand-in serves it). */
 export const ANALYTICS_DATABASE = analyticsWarehouse.database;
 const DYNAMO_STREAM_VIEW = { NEW_IMAGE: "new-image", NEW_AND_OLD_IMAGES: "new-and-old-images" } as const;
@@ -203,7 +204,11 @@ function crossRegionReplica(primary: aws.rds.Cluster, engineVersion: $util.Input
   return replica;
 }
 
-/** DocumentDB for the menu service, TLS required, RDS-style managed secret rotated every 30 days. */
+/**
+ * DocumentDB for the menu service, TLS required, RDS-style managed secret rotated every 30 days. The `MenuDocuments`
+ * link says where the menu's database is and which secret holds the current password (read by the service when a
+ * new connection needs it); in `sst dev` it points at the local platform's DocumentDB stand-in instead.
+ */
 function documentDb(net: Network, groups: SecurityGroups, key: PlatformKey, settings: StageSettings) {
   const subnetGroup = new aws.docdb.SubnetGroup("DocumentDbSubnetGroup", { subnetIds: net.databaseSubnetIds });
   const parameters = new aws.docdb.ClusterParameterGroup("DocumentDbParameters", {
@@ -217,7 +222,7 @@ function documentDb(net: Network, groups: SecurityGroups, key: PlatformKey, sett
     clusterIdentifier: stageName("docdb"),
     engine: "docdb",
     engineVersion: DOCUMENTDB_VERSION,
-    masterUsername: "cloudcafe",
+    masterUsername: DOCUMENTDB_USERNAME,
     manageMasterUserPassword: true,
     dbSubnetGroupName: subnetGroup.name,
     dbClusterParameterGroupName: parameters.name,
@@ -238,7 +243,13 @@ function documentDb(net: Network, groups: SecurityGroups, key: PlatformKey, sett
   );
   const secretArn = cluster.masterUserSecrets.apply((secrets) => secrets[0]!.secretArn);
   rotateEvery30Days("DocumentDbSecretRotation", secretArn);
-  return { cluster, secretArn };
+  const { database, port, connectionOptions } = documentDatabase;
+  const connection = { host: cluster.endpoint, port, database, username: DOCUMENTDB_USERNAME, secretArn };
+  const link = new sst.Linkable(documentDatabase.resource, {
+    properties: $dev ? { url: `mongodb://${SST_DEV_ENGINES.host}:${port}/${database}?${new URLSearchParams(connectionOptions)}`, database } : connection,
+    include: [sst.aws.permission({ actions: ["secretsmanager:GetSecretValue"], resources: [secretArn] })],
+  });
+  return { cluster, secretArn, connection, link };
 }
 
 /** ElastiCache Redis: LRU eviction, in-transit (required) and at-rest encryption. */

@@ -126,9 +126,11 @@ export function orderFunctions(
   link: $util.Input<any>[],
   submissionQueue: sst.aws.Queue,
   paymentResultsQueue: sst.aws.Queue,
+  environment: Record<string, $util.Input<string>>,
 ) {
   const args = (spec: LambdaSpec, extraLink: $util.Input<any>[] = []) => ({
     ...catalogFunctionArgs(ctx, spec),
+    environment,
     link: [...link, ...extraLink],
     permissions: [ctx.keyUsage],
   });

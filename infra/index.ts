@@ -5,7 +5,7 @@
 import { eventSourceMappings, services } from "@cloudcafe/catalog";
 import { backupPlan } from "./backup.ts";
 import { chaosExperiments, fisLambdaExtension } from "./chaos.ts";
-import { eksPlatform } from "./compute-eks.ts";
+import { eksPlatform, kubernetesOnEks, menuWorkload } from "./compute-eks.ts";
 import { ec2Platform } from "./compute-ec2.ts";
 import { orderCluster, orderEcsNames, orderService } from "./compute-order.ts";
 import { budgets } from "./cost.ts";
@@ -17,7 +17,7 @@ import { network, securityGroups } from "./network.ts";
 import { dashboard } from "./dashboard.ts";
 import { alarms, alarmTopic, paymentDurationGuard } from "./observability.ts";
 import { accountBaseline, keyUsage, operatorTokenSecret, platformKey } from "./security.ts";
-import { stageSettings } from "./stage.ts";
+import { SST_DEV_ENGINES, stageSettings } from "./stage.ts";
 import { webConsole } from "./web.ts";
 
 export async function cloudCafe() {
@@ -59,21 +59,13 @@ export async function cloudCafe() {
   ];
   const kms = keyUsage(key);
   const lattice = serviceNetwork(net, [groups.ecsTask.id, groups.eksNode.id, groups.ec2.id]);
-  const cluster = orderCluster(net, groups);
-  orderService(cluster, alb, { targetGroupArn: lattice.order.targetGroup.arn, invoke: lattice.invoke }, orderLinks, key, settings);
-  const ecsNames = orderEcsNames();
-
-  const fnContext = { net, groups, settings, key, keyUsage: kms };
-  const fis = fisLambdaExtension(key, settings);
-  const paymentLinks = [store.paymentTransactions, bus.paymentResultsTopic];
-  const payment = paymentProcessor(fnContext, paymentLinks, bus.queues.paymentProcessing, fis);
-  orderFunctions(fnContext, orderLinks, bus.queues.orderSubmission, bus.queues.paymentResults);
-  stressFunctions(fnContext, [operatorToken], {
-    "cold-start-avalanche": paymentInvoker(payment),
-    ...(store.redshift ? { "query-storm": analyticsReader(store.redshift) } : {}),
-  });
-
   const eks = settings.includes.eks ? eksPlatform(net, groups, key, settings, lattice.invoke) : undefined;
+  // In `sst dev` the Menu service runs on the laptop (npm start), as the order service does; the lean profile has no
+  // EKS or DocumentDB, so no Menu service, and its orders are refused as unpriceable (503) rather than priced at zero.
+  if (eks && store.documentDb && !$dev) {
+    const links = { documents: store.documentDb.connection, cache: store.cache, operatorToken };
+    menuWorkload(eks, kubernetesOnEks(eks, net, settings), routed.menu, links, key, settings);
+  }
   const ec2 = ec2Platform(net, groups, key, settings, routed.analytics);
 
   const apiBase = cert && settings.domain ? `https://api.${settings.domain.name}` : $interpolate`http://${alb.nodes.loadBalancer.dnsName}`;
@@ -88,6 +80,24 @@ export async function cloudCafe() {
     settings,
   );
   const { distribution } = cdn(api, webConsole(key, settings), cert, settings);
+
+  // The order service prices from the Menu service at its public route (API Gateway -> VPC link -> the ALB's /api/menu
+  // rule): the ALB takes no connections from inside the VPC, and VPC Lattice holds the order and inventory services
+  // only. In `sst dev`, the laptop's gateway.
+  const orderEnvironment = { MENU_SERVICE_URL: $dev ? SST_DEV_ENGINES.gatewayUrl : api.url };
+  const cluster = orderCluster(net, groups);
+  orderService(cluster, alb, { targetGroupArn: lattice.order.targetGroup.arn, invoke: lattice.invoke }, orderLinks, orderEnvironment, key, settings);
+  const ecsNames = orderEcsNames();
+
+  const fnContext = { net, groups, settings, key, keyUsage: kms };
+  const fis = fisLambdaExtension(key, settings);
+  const paymentLinks = [store.paymentTransactions, bus.paymentResultsTopic];
+  const payment = paymentProcessor(fnContext, paymentLinks, bus.queues.paymentProcessing, fis);
+  orderFunctions(fnContext, orderLinks, bus.queues.orderSubmission, bus.queues.paymentResults, orderEnvironment);
+  stressFunctions(fnContext, [operatorToken], {
+    "cold-start-avalanche": paymentInvoker(payment),
+    ...(store.redshift ? { "query-storm": analyticsReader(store.redshift) } : {}),
+  });
 
   const topic = alarmTopic(key);
   const alarmSet = alarms(topic, {

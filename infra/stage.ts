@@ -9,6 +9,10 @@ export const APP_NAME = "cloudcafe";
 export const PRODUCTION_STAGE = "production";
 /** The AWS provider version the SST platform of `sst@4.17.1` requires. */
 export const AWS_PROVIDER_VERSION = "7.20.0";
+/** The Kubernetes provider the menu workload is declared with, on the SST-built EKS cluster. */
+export const KUBERNETES_PROVIDER_VERSION = "4.34.2";
+/** The image builder SST's own container components use (the platform of `sst@4.17.1` ships it). */
+export const DOCKER_BUILD_PROVIDER_VERSION = "0.0.14";
 /**
  * The Route 53 hosted zone the operator owns, read when the program runs (`sst deploy`, `sst dev`, `sst diff`), never
  * committed; optional. With it, production serves at its apex and every other stage at `<stage>.<zone>`.
@@ -224,7 +228,11 @@ export function appSettings(stage: string | undefined) {
     removal: settings.removal,
     protect: settings.production,
     home: "aws" as const,
-    providers: { aws: { version: AWS_PROVIDER_VERSION, region: settings.region as "us-east-1" } },
+    providers: {
+      aws: { version: AWS_PROVIDER_VERSION, region: settings.region as "us-east-1" },
+      kubernetes: { version: KUBERNETES_PROVIDER_VERSION },
+      "docker-build": { version: DOCKER_BUILD_PROVIDER_VERSION },
+    },
   };
 }
 
@@ -237,4 +245,4 @@ export function sstLogRetention(settings: StageProfile): "1 week" | "1 month" {
  * In `sst dev` the functions and the order service run on the laptop, outside the VPC, so they use the local
  * platform's PostgreSQL and Redis (`npm start`) instead of Aurora and ElastiCache; everything else is the stage's AWS.
  */
-export const SST_DEV_ENGINES = { host: "127.0.0.1", postgresUser: "postgres" } as const;
+export const SST_DEV_ENGINES = { host: "127.0.0.1", postgresUser: "postgres", gatewayUrl: "http://127.0.0.1:3000" } as const;

@@ -21,6 +21,9 @@ RUN npx esbuild packages/stress/src/worker.ts --bundle --platform=node --target=
 
 FROM node:24-bookworm-slim
 ENV NODE_ENV=production PORT=8080 STRESS_WORKER_FILE=/app/stress-worker.mjs
+# DocumentDB's TLS certificates chain to the RDS CA bundle; the Menu service verifies them against it
+# (DOCUMENTDB_CA_FILE, infra/compute-eks.ts RDS_CA_BUNDLE_PATH).
+ADD --chmod=644 https://truststore.pki.rds.amazonaws.com/global/global-bundle.pem /etc/ssl/certs/rds-global-bundle.pem
 WORKDIR /app
 COPY --from=build /out/server.mjs /out/stress-worker.mjs ./
 COPY --from=build /repo/node_modules/piscina ./node_modules/piscina

@@ -138,6 +138,11 @@ function mockCall(token: string, inputs: Record<string, any>): Record<string, an
       return { randomPassword: "offline-generated-password", id: "random" };
     case "aws:iam/getPolicyDocument:getPolicyDocument":
       return { json: policyDocumentJson(inputs), statements: inputs.statements };
+    case "aws:iam/getSessionContext:getSessionContext":
+      // The deploying principal is an IAM user here, so the issuer is the caller itself.
+      return { arn: inputs.arn, issuerArn: inputs.arn, issuerId: "test", issuerName: "test" };
+    case "aws:ecr/getAuthorizationToken:getAuthorizationToken":
+      return { userName: "AWS", password: "ecr-token", proxyEndpoint: `https://${ACCOUNT_ID}.dkr.ecr.${REGION}.amazonaws.com` };
     default:
       return {};
   }
@@ -200,6 +205,8 @@ async function startCliRpc(
 async function installGlobals(stage: string, dev: boolean, workDir: string, rpcUrl: string): Promise<void> {
   const pulumi = await importPlatform("node_modules/@pulumi/pulumi/index.js");
   const aws = await importPlatform("node_modules/@pulumi/aws/index.js");
+  const kubernetes = await importPlatform("node_modules/@pulumi/kubernetes/index.js");
+  const dockerbuild = await importPlatform("node_modules/@pulumi/docker-build/index.js");
   const settings = appSettings(stage);
   const g = globalThis as any;
   g.$app = {
@@ -226,6 +233,8 @@ async function installGlobals(stage: string, dev: boolean, workDir: string, rpcU
   g.$jsonStringify = pulumi.jsonStringify;
   g.$secrets = {};
   g.aws = aws;
+  g.kubernetes = kubernetes;
+  g.dockerbuild = dockerbuild;
   const component = await importPlatform("src/components/component.ts");
   g.$transform = component.$transform;
   g.$asset = component.$asset;

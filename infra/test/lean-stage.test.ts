@@ -12,7 +12,7 @@ import { asArray, idOf, named, ofType } from "./support/resources.ts";
 const CALLERS = ["web/src/api/client.ts", "packages/stress/src/command.ts"];
 
 /** A typed-client call (`hc`): `orders.stress[":id"].$get` with `orders` = `api.api.orders` is `/api/orders/stress/x`. */
-const CLIENT_ROOTS: Record<string, string> = { api: "", orders: "/api/orders" };
+const CLIENT_ROOTS: Record<string, string> = { api: "", orders: "/api/orders", menu: "/api/menu" };
 
 /**
  * Every path the callers name: path literals or templates under /api/ or /ready (`${...}` read as one segment), and
@@ -22,7 +22,7 @@ function calledPaths(): string[] {
   const found = CALLERS.flatMap((file) => {
     const source = readFileSync(path.join(rootDir, file), "utf8");
     const literals = [...source.matchAll(/["`](?:\$\{[^}]*\})?(\/(?:api\/|ready)[^"`\s?]*)["`]/g)].map((m) => m[1]!.replace(/\$\{[^}]*\}/g, "x"));
-    const clientCalls = [...source.matchAll(/\b(api|orders)((?:\.\w+|\["[^"]+"\])*)\.\$(?:get|post|put|patch|delete)\(/g)].map((m) => {
+    const clientCalls = [...source.matchAll(/\b(api|orders|menu)((?:\.\w+|\["[^"]+"\])*)\.\$(?:get|post|put|patch|delete)\(/g)].map((m) => {
       const segments = [...m[2]!.matchAll(/\.(\w+)|\["([^"]+)"\]/g)].map((s) => (s[1] ?? s[2]!).replace(/^:.*/, "x"));
       return `${CLIENT_ROOTS[m[1]!]}/${segments.join("/")}`.replace(/\/$/, "") || "/";
     });
@@ -38,16 +38,20 @@ describe("a lean dev stage without a domain", () => {
     s = await synthesize("dev");
   });
 
-  it("routes every path the web console and the stress CLI call to the order service's running tasks", () => {
+  it("routes every order path the web console calls to the order service's running tasks, and its menu paths to the menu's target group", () => {
     const paths = calledPaths();
     expect(paths).toEqual(
-      expect.arrayContaining(["/api/orders", "/api/orders/catalog", "/api/orders/stress/x", "/api/orders/stress/runs", "/ready"]),
+      expect.arrayContaining(["/api/orders", "/api/orders/stress/x", "/api/orders/stress/runs", "/ready", "/api/menu/items/x", "/api/menu/stores"]),
     );
-    const unserved = paths
-      .map((p) => resolvePath(s, p))
+    const routes = paths.map((p) => resolvePath(s, p));
+    const menu = routes.filter((route) => route.path.startsWith("/api/menu/"));
+    const unserved = routes
+      .filter((route) => !menu.includes(route))
       .filter((route) => route.missing || !route.target?.includes("ECS service cloudcafe-dev-order-service"))
       .map((route) => `${route.path}: ${route.missing ?? route.target}`);
     expect(unserved).toEqual([]);
+    // The lean profile has no Menu workload: its target group is there, with nothing registered.
+    expect(menu.map((route) => [route.path, route.service, route.missing])).toEqual(menu.map((route) => [route.path, "menu", "no targets"]));
   });
 
   it("gives every public path of the catalog a target group or NLB; services not built yet say so", () => {
@@ -56,7 +60,7 @@ describe("a lean dev stage without a domain", () => {
     expect(Object.fromEntries(routes.map((r) => [r.path, [r.service, r.serviceBuilt]]))).toMatchObject({
       "/api/orders/x": ["order", true],
       "/ready": ["order", true],
-      "/api/menu/x": ["menu", false],
+      "/api/menu/x": ["menu", true],
       "/api/inventory/x": ["inventory", false],
       "/api/loyalty/x": ["loyalty", false],
       "/api/analytics/x": ["analytics", false],
@@ -78,6 +82,8 @@ describe("a lean dev stage without a domain", () => {
     expect(functions).not.toContain("cloudcafe-dev-stress-query-storm");
     expect(functions).toContain("cloudcafe-dev-stress-cold-start-avalanche");
     expect(ofType(s, "aws:ecs/service:Service")).toHaveLength(1);
+    // No Menu workload without EKS and DocumentDB: the order service still points at the menu's public route.
+    expect(s.resources.filter((r) => r.type.startsWith("kubernetes:"))).toEqual([]);
     expect(named(s, "aws:appautoscaling/target:Target", "OrderServiceAutoScalingTarget").inputs.minCapacity).toBe(1);
   });
 

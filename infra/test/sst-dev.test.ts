@@ -18,6 +18,13 @@ describe("sst dev (dev stage)", () => {
     expect(ofType(s, "aws:elasticache/replicationGroup:ReplicationGroup")).toEqual([]);
   });
 
+  it("runs the Menu service locally too: no image, no pods, and the order functions price from the laptop's gateway", () => {
+    expect(s.resources.filter((r) => r.type.startsWith("kubernetes:"))).toEqual([]);
+    expect(ofType(s, "docker-build:index:Image")).toEqual([]);
+    const submission = ofType(s, "aws:lambda/function:Function").find((f) => f.inputs.name === "cloudcafe-dev-order-submission");
+    expect(submission?.inputs.environment?.variables?.MENU_SERVICE_URL).toBe("http://127.0.0.1:3000");
+  });
+
   it("still deploys the functions (as live bridges), alarms and chaos templates", () => {
     expect(ofType(s, "aws:lambda/function:Function").length).toBeGreaterThan(0);
     // The architecture's six and the guard of the Lambda delay experiment; every experiment but the EKS one, which

@@ -1,5 +1,6 @@
 import type { ApiClient } from "./api/client.ts";
-import type { Catalog } from "./api/types.ts";
+import type { Store } from "./api/types.ts";
+import { createMenuBook } from "./menu/menu-book.ts";
 import { checkoutPanel } from "./panels/checkout.ts";
 import { orderBoard } from "./panels/order-board.ts";
 import { readinessPanel } from "./panels/readiness-panel.ts";
@@ -23,7 +24,7 @@ function section(id: string, title: string, ...content: HTMLElement[]): HTMLElem
   return h("section", { id, class: "panel", "aria-labelledby": `${id}-title` }, h("h2", { id: `${id}-title` }, title), ...content);
 }
 
-/** Lays out the console; the ordering panels wait for the catalog, the ops panel and readiness do not. */
+/** Lays out the console; the ordering panels wait for the stores, the ops panel and readiness do not. */
 export function startConsole(deps: ConsoleDeps): void {
   const announcer = h("div", { class: "visually-hidden", role: "status", "aria-live": "polite" });
   const announce = (message: string) => {
@@ -31,21 +32,22 @@ export function startConsole(deps: ConsoleDeps): void {
   };
   const ordering = h("div", { class: "ordering" }, h("p", { class: "muted" }, "Loading the menu…"));
 
-  async function loadCatalog() {
+  async function loadStores() {
     try {
-      const { data } = await deps.client.catalog();
-      mountOrdering(data);
+      const { data } = await deps.client.stores();
+      mountOrdering(data.stores);
     } catch (error) {
       replaceContent(
         ordering,
-        h("div", { class: "alert", role: "alert" }, h("p", {}, `The menu did not load: ${describeError(error)}`), h("button", { type: "button", onclick: () => void loadCatalog() }, "Try again")),
+        h("div", { class: "alert", role: "alert" }, h("p", {}, `The menu did not load: ${describeError(error)}`), h("button", { type: "button", onclick: () => void loadStores() }, "Try again")),
       );
     }
   }
 
-  function mountOrdering(catalog: Catalog) {
-    const board = orderBoard(deps.client, catalog.stores, deps.orderStorage, announce);
-    const { menu, checkout } = checkoutPanel(deps.client, catalog, board);
+  /** The menu comes from the Menu service one category at a time; the stores are what ordering needs first. */
+  function mountOrdering(stores: readonly Store[]) {
+    const board = orderBoard(deps.client, stores, deps.orderStorage, announce);
+    const { menu, checkout } = checkoutPanel(deps.client, createMenuBook(stores), board);
     replaceContent(
       ordering,
       section("menu", "Menu", menu),
@@ -65,5 +67,5 @@ export function startConsole(deps: ConsoleDeps): void {
     h("main", {}, ordering, section("ops", "Ops: stress scenarios", stressPanel(deps.client, deps.tokens, deps.localDefaultToken))),
     announcer,
   );
-  void loadCatalog();
+  void loadStores();
 }

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { type Cart, MAX_CART_LINES, MAX_LINE_QUANTITY, addToCart, emptyCart, itemCount, previewSubtotalCents, removeLine, setQuantity, toOrderRequest } from "../src/cart/cart.ts";
-import { catalog, menuItem } from "./factories.ts";
+import { menuBook, menuItem } from "./factories.ts";
 
-const menu = catalog();
+const menu = menuBook();
 const latte = (overrides: Partial<{ size: "tall" | "grande"; quantity: number; options: string[] }> = {}) => ({ sku: "ESP-003", size: "grande" as const, quantity: 1, options: [], ...overrides });
 
 function added(cart: Cart, choice: Parameters<typeof addToCart>[1]): Cart {
@@ -50,7 +50,7 @@ describe("cart", () => {
 
   it("refuses a new line once the order has the most lines the server takes", () => {
     const items = Array.from({ length: MAX_CART_LINES + 1 }, (_, i) => menuItem({ sku: `TST-${String(i).padStart(3, "0")}` }));
-    const big = catalog(items);
+    const big = menuBook(items);
     let cart = emptyCart();
     for (const item of items.slice(0, MAX_CART_LINES)) {
       const change = addToCart(cart, { sku: item.sku, size: "tall", quantity: 1, options: [] }, big);

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createApiClient } from "../src/api/client.ts";
 import { ApiError } from "../src/api/errors.ts";
 import { type HttpStub, closedPort, startHttpStub } from "./http-stub.ts";
-import { order } from "./factories.ts";
+import { menuItem, order, store } from "./factories.ts";
 
 const SERVER_TRACE = "4bf92f3577b34da6a3ce929d0e0e4736";
 const serverTraceparent = `00-${SERVER_TRACE}-00f067aa0ba902b7-01`;
@@ -45,6 +45,13 @@ describe("api client", () => {
     expect(JSON.parse(sent!.body)).toEqual(request);
   });
 
+  it("reads the menu from the Menu service one category at a time, and the stores beside it", async () => {
+    stub.reply({ status: 200, body: { items: [menuItem()] } }, { status: 200, body: { stores: [store()] } });
+    expect((await client().menuItems("espresso")).data.items).toEqual([menuItem()]);
+    expect((await client().stores()).data.stores).toEqual([store()]);
+    expect(stub.seen.map((sent) => `${sent.method} ${sent.url}`)).toEqual(["GET /api/menu/items/espresso", "GET /api/menu/stores"]);
+  });
+
   it("falls back to the trace it sent when the answer carries none", async () => {
     stub.reply({ status: 200, body: order() });
     const response = await client().getOrder(order().orderId);
@@ -62,25 +69,25 @@ describe("api client", () => {
 
   it("marks overload answers retryable and keeps Retry-After", async () => {
     stub.reply({ status: 503, body: { error: { code: "DEPENDENCY_UNAVAILABLE", message: "Postgres is not answering" } }, headers: { "retry-after": "2" } });
-    const error = await failure(client().catalog());
+    const error = await failure(client().stores());
     expect(error).toMatchObject({ code: "DEPENDENCY_UNAVAILABLE", status: 503, retryable: true, retryAfterSeconds: 2 });
   });
 
   it("reports a proxy's HTML error page as an unexpected response, retryable when it is a gateway error", async () => {
     stub.reply({ status: 502, body: "<html>Bad Gateway</html>" });
-    const error = await failure(client().catalog());
+    const error = await failure(client().stores());
     expect(error).toMatchObject({ code: "UNEXPECTED_RESPONSE", status: 502, retryable: true });
   });
 
   it("refuses a 200 whose body is not JSON", async () => {
     stub.reply({ status: 200, body: "<html>index.html from a catch-all route</html>" });
-    const error = await failure(client().catalog());
+    const error = await failure(client().stores());
     expect(error).toMatchObject({ code: "UNEXPECTED_RESPONSE", status: 200, retryable: false });
   });
 
   it("reports no answer as a retryable network error carrying the trace it sent", async () => {
     const offline = createApiClient({ baseUrl: `http://127.0.0.1:${await closedPort()}` });
-    const error = await failure(offline.catalog());
+    const error = await failure(offline.stores());
     expect(error).toMatchObject({ code: "NETWORK_ERROR", status: 0, retryable: true });
     expect(error.traceId).toMatch(/^[0-9a-f]{32}$/);
   });

@@ -1,19 +1,43 @@
-import type { Catalog, MenuItem, Order } from "../src/api/types.ts";
+import type { MenuItem, Order, Store } from "../src/api/types.ts";
+import { createMenuBook, type MenuBook } from "../src/menu/menu-book.ts";
+
+const option = (code: string, name: string, priceCents: number) => ({ code, name, priceCents });
 
 export function menuItem(overrides: Partial<MenuItem> = {}): MenuItem {
-  return { sku: "ESP-003", name: "Caffè Latte", category: "espresso", prices: { tall: 425, grande: 495 }, options: ["oat-milk", "extra-shot"], taxClass: "beverage", ...overrides };
+  return {
+    sku: "ESP-003",
+    name: "Caffè Latte",
+    category: "espresso",
+    prices: { tall: 425, grande: 495 },
+    options: [option("oat-milk", "Oat milk", 70), option("extra-shot", "Extra espresso shot", 90)],
+    taxClass: "beverage",
+    ...overrides,
+  };
 }
 
-export function catalog(items: MenuItem[] = [menuItem(), menuItem({ sku: "BAK-001", name: "Butter Croissant", category: "bakery", prices: { single: 345 }, options: ["warmed"], taxClass: "prepared_food" })]): Catalog {
+export function store(overrides: Partial<Store> = {}): Store {
   return {
-    items,
-    options: [
-      { code: "oat-milk", name: "Oat milk", priceCents: 70 },
-      { code: "extra-shot", name: "Extra espresso shot", priceCents: 90 },
-      { code: "warmed", name: "Warmed", priceCents: 0 },
-    ],
-    stores: [{ storeId: "store-sea-001", name: "Seattle Pike Place" }],
+    storeId: "store-sea-001",
+    name: "Seattle Pike Place",
+    city: "Seattle",
+    timeZone: "America/Los_Angeles",
+    openingHours: [{ day: "mon", opens: "06:00", closes: "20:00" }],
+    taxRates: { beverage: 0.1035, prepared_food: 0.1035 },
+    open: true,
+    ...overrides,
   };
+}
+
+/** A menu book holding a latte and a croissant, as if both categories had been shown. */
+export function menuBook(
+  items: MenuItem[] = [
+    menuItem(),
+    menuItem({ sku: "BAK-001", name: "Butter Croissant", category: "bakery", prices: { single: 345 }, options: [option("warmed", "Warmed", 0)], taxClass: "prepared_food" }),
+  ],
+): MenuBook {
+  const book = createMenuBook([store()]);
+  for (const category of new Set(items.map((item) => item.category))) book.setCategory(category, items.filter((item) => item.category === category));
+  return book;
 }
 
 export function order(overrides: Partial<Order> = {}): Order {

@@ -1,28 +1,34 @@
 /**
- * The console's client against the real Order service: its Hono app with the stress controls mounted as the
- * service mounts them, on the local engines the global setup prepared, over real HTTP. What the unit tests
- * assume of the API is checked here against the server itself.
+ * The console's client against the real Order and Menu services: the Order app with the stress controls mounted as
+ * the service mounts them and the Menu service it prices from, on the local engines the global setup prepared,
+ * behind the local gateway's path rules, over real HTTP. What the unit tests assume of the API is checked here
+ * against the servers themselves.
  */
 import type { AddressInfo } from "node:net";
 import { type ServerType, serve } from "@hono/node-server";
 import { afterAll, beforeAll, describe, expect, expectTypeOf, it } from "vitest";
 import { sleep } from "@cloudcafe/core/sleep";
+import { albRules, type RunningGateway, startGateway } from "@cloudcafe/local/gateway";
 import { createOrderApp } from "@cloudcafe/order/app";
 import { sharedOrderRuntime } from "@cloudcafe/order/runtime";
 import { type StressRunView, createRunRegistry, createStressPool, fixedAllowance, stressRoutes } from "@cloudcafe/stress";
 import { type ApiClient, createApiClient } from "../src/api/client.ts";
 import { ApiError } from "../src/api/errors.ts";
-import type { Catalog, StressRun } from "../src/api/types.ts";
+import type { StressRun } from "../src/api/types.ts";
+import { categories, createMenuBook, type MenuBook } from "../src/menu/menu-book.ts";
 import { addToCart, emptyCart, previewSubtotalCents, toOrderRequest, type Cart } from "../src/cart/cart.ts";
 import { newSubmission, submitOrder } from "../src/orders/submission.ts";
+import { startMenuService } from "../../functions/order/test/menu-service.ts";
 
 const OPERATOR_TOKEN = "contract-operator-token";
 const quiet = () => {};
 
+const menu = await startMenuService();
 const runtime = sharedOrderRuntime();
 const pool = createStressPool({ allowance: fixedAllowance(1) });
 const registry = createRunRegistry({ pool, write: quiet, maxDurationSeconds: 60 });
 let server: ServerType;
+let gateway: RunningGateway;
 let baseUrl: string;
 let token: string | undefined;
 const sentTraceparents: string[] = [];
@@ -40,13 +46,20 @@ async function failure(call: Promise<unknown>): Promise<ApiError> {
   return error;
 }
 
-function cartFrom(catalog: Catalog): Cart {
+/** The menu as the console reads it: the stores, then each category from the Menu service. */
+async function readMenu(): Promise<MenuBook> {
+  const book = createMenuBook((await client().stores()).data.stores);
+  for (const category of categories) book.setCategory(category, (await client().menuItems(category)).data.items);
+  return book;
+}
+
+function cartFrom(menuBook: MenuBook): Cart {
   let cart = emptyCart();
   for (const choice of [
     { sku: "ESP-003", size: "grande" as const, quantity: 2, options: ["oat-milk", "extra-shot"] },
     { sku: "BAK-001", size: "single" as const, quantity: 1, options: ["warmed"] },
   ]) {
-    const change = addToCart(cart, choice, catalog);
+    const change = addToCart(cart, choice, menuBook);
     if (!change.ok) throw new Error(change.reason);
     cart = change.cart;
   }
@@ -59,29 +72,42 @@ beforeAll(async () => {
   server = await new Promise<ServerType>((resolve) => {
     const started = serve({ fetch: app.fetch, port: 0, hostname: "127.0.0.1" }, () => resolve(started));
   });
-  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  gateway = await startGateway({ port: 0, rules: albRules({ order: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, menu: menu.url }) });
+  baseUrl = gateway.url;
   await pool.warm();
 });
 
 afterAll(async () => {
   await registry.close();
   await pool.close();
+  await gateway.stop();
   await new Promise((resolve) => server.close(resolve));
   await runtime.close();
+  await menu.stop();
 });
 
 describe("console client against the Order service", () => {
+  it("reads the menu by category and the stores from the Menu service", async () => {
+    const book = await readMenu();
+    expect(book.stores.map((store) => store.storeId)).toContain("store-sea-001");
+    for (const category of categories) {
+      const items = book.items(category) ?? [];
+      expect(items.length, category).toBeGreaterThan(0);
+      expect(items.every((item) => item.category === category)).toBe(true);
+    }
+    expect(book.item("ESP-003")?.options.find((option) => option.code === "oat-milk")?.priceCents).toBe(70);
+  });
+
   it("orders from the served menu; the server's subtotal matches the cart preview and its trace is the console's", async () => {
-    const { data: catalog } = await client().catalog();
-    expect(catalog.stores.length).toBeGreaterThan(0);
-    const cart = cartFrom(catalog);
-    const submission = newSubmission(toOrderRequest(cart, "console-contract", catalog.stores[0]!.storeId));
+    const book = await readMenu();
+    const cart = cartFrom(book);
+    const submission = newSubmission(toOrderRequest(cart, "console-contract", book.stores[0]!.storeId));
 
     const placed = await submitOrder(client(), submission);
 
     expect(placed.status).toBe(201);
     expect(placed.replayed).toBe(false);
-    expect(placed.data).toMatchObject({ status: "PENDING", customerId: "console-contract", subtotalCents: previewSubtotalCents(cart, catalog) });
+    expect(placed.data).toMatchObject({ status: "PENDING", customerId: "console-contract", subtotalCents: previewSubtotalCents(cart, book) });
     expect(placed.data.totalCents).toBe(placed.data.subtotalCents + placed.data.taxCents);
     expect(sentTraceparents.at(-1)).toContain(placed.traceId);
 
@@ -90,8 +116,8 @@ describe("console client against the Order service", () => {
   });
 
   it("retrying a submit with its key returns the first order, marked replayed", async () => {
-    const { data: catalog } = await client().catalog();
-    const submission = newSubmission(toOrderRequest(cartFrom(catalog), "console-contract", catalog.stores[0]!.storeId));
+    const book = await readMenu();
+    const submission = newSubmission(toOrderRequest(cartFrom(book), "console-contract", book.stores[0]!.storeId));
     const first = await submitOrder(client(), submission);
     const retry = await submitOrder(client(), submission);
     expect(retry.data.orderId).toBe(first.data.orderId);

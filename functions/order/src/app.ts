@@ -3,7 +3,6 @@ import type { OrderService } from "@cloudcafe/core";
 import { contractRoutes, createServiceApp, type DependencyCheck, healthRoutes, serveOpenApi, undocumented } from "@cloudcafe/http";
 import type { Logger, Metrics } from "@cloudcafe/observability";
 import type { StressRoutes } from "@cloudcafe/stress";
-import { catalogRoutes } from "./routes/catalog.ts";
 import { orderRoutes } from "./routes/orders.ts";
 
 export const SERVICE_NAME = "order-service";
@@ -24,7 +23,6 @@ export interface OrderAppDeps {
  * routes are served under the gateway prefix `/api/orders` and listed in `/api/orders/openapi.json`.
  */
 export function createOrderApp(deps: OrderAppDeps) {
-  const catalog = catalogRoutes();
   const orders = orderRoutes(deps.service, deps.metrics);
   // Typed as mounted either way, so one client type covers both entries; without them the stress paths answer 404.
   const stress = deps.stressRoutes ?? (contractRoutes() as unknown as StressRoutes);
@@ -33,13 +31,12 @@ export function createOrderApp(deps: OrderAppDeps) {
   serveOpenApi(app, pathPrefix, {
     title: "CloudCafe Order service",
     version: "1",
-    description: "Orders, priced on the server and paid asynchronously; the menu they are priced from; health; the operator's stress controls.",
+    description: "Orders, priced on the server from the Menu service and paid asynchronously; health; the operator's stress controls.",
   });
   // The same routes without the prefix, for callers that reach the service directly; the document lists each once.
-  app.route("/orders/catalog", undocumented(catalog)).route("/orders", undocumented(orders)).route("/", undocumented(stress));
+  app.route("/orders", undocumented(orders)).route("/", undocumented(stress));
   return app
     .route("/", healthRoutes(SERVICE_NAME, deps.checks))
-    .route(`${pathPrefix}/catalog`, catalog)
     .route(pathPrefix, orders)
     .route(pathPrefix, stress);
 }

@@ -28,6 +28,10 @@ const environment = z.object({
   OUTBOX_RELAY_INTERVAL_MS: z.coerce.number().int().min(100).default(1000),
   OUTBOX_MAX_BACKOFF_SECONDS: z.coerce.number().int().min(1).max(3600).default(300),
   DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(100).default(10),
+  /** Where the Menu service's `/api/menu/*` is served (the gateway locally, the ALB when deployed): orders are priced from it. */
+  MENU_SERVICE_URL: z.string().url(),
+  /** How long a menu read from the Menu service prices orders before it is revalidated (an unchanged menu costs a 304). */
+  MENU_REFRESH_MS: z.coerce.number().int().min(0).max(300_000).default(10_000),
   /** The stress pool's worker as a built file (the container image bundles it next to the server). */
   STRESS_WORKER_FILE: z.string().min(1).optional(),
 });
@@ -41,6 +45,8 @@ export interface OrderServiceConfig {
   database: DatabaseConnection;
   databasePoolMax: number;
   cache: CacheConnection;
+  menuServiceUrl: string;
+  menuRefreshMs: number;
   operatorToken: string | undefined;
   outboxRelayIntervalMs: number;
   outboxMaxBackoffSeconds: number;
@@ -60,6 +66,8 @@ export function loadOrderServiceConfig(env: NodeJS.ProcessEnv = process.env, res
     database: databaseConnection(linked.Database),
     databasePoolMax: settings.DATABASE_POOL_MAX,
     cache: cacheConnection(linked.Cache),
+    menuServiceUrl: settings.MENU_SERVICE_URL,
+    menuRefreshMs: settings.MENU_REFRESH_MS,
     operatorToken: linked.OperatorToken?.value,
     outboxRelayIntervalMs: settings.OUTBOX_RELAY_INTERVAL_MS,
     outboxMaxBackoffSeconds: settings.OUTBOX_MAX_BACKOFF_SECONDS,

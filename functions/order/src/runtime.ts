@@ -2,12 +2,13 @@ import { DescribeTableCommand } from "@aws-sdk/client-dynamodb";
 import { DescribeStreamSummaryCommand } from "@aws-sdk/client-kinesis";
 import { GetQueueAttributesCommand } from "@aws-sdk/client-sqs";
 import { metricNamespaces } from "@cloudcafe/catalog";
-import { createOrderService, seedMenuCatalog } from "@cloudcafe/core";
+import { createOrderService } from "@cloudcafe/core";
 import {
   createDatabase,
   createRedis,
   dynamoActiveOrders,
   dynamoDocumentClient,
+  httpMenuSource,
   kinesisClient,
   kinesisOrderEvents,
   orderOutboxDelivery,
@@ -65,7 +66,7 @@ export function createOrderRuntime(config: OrderServiceConfig = loadOrderService
     cache,
     outbox: options.outboxDispatch === "background" ? relay.backgroundDispatcher : relay.dispatcher,
     payments: sqsPaymentRequests(sqs, config.paymentQueueUrl),
-    menu: seedMenuCatalog(),
+    menu: httpMenuSource({ baseUrl: config.menuServiceUrl, refreshAfterMs: config.menuRefreshMs, logger }),
     onRead: (source) => {
       metrics.put(source === "cache" ? "CacheHit" : "CacheMiss", 1, "Count", { cache: "order" });
       metrics.put("OrderReadSource", 1, "Count", { source });

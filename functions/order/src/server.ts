@@ -1,4 +1,4 @@
-import { serve } from "@hono/node-server";
+import { serveUntilStopped } from "@cloudcafe/http";
 import { createOrderApp } from "./app.ts";
 import { createOrderRuntime } from "./runtime.ts";
 import { createOrderStress } from "./routes/stress.ts";
@@ -15,19 +15,13 @@ const app = createOrderApp({
 });
 runtime.relay.start(runtime.config.outboxRelayIntervalMs);
 
-const server = serve({ fetch: app.fetch, port: runtime.config.port, hostname: process.env.HOST ?? "0.0.0.0" }, (info) =>
-  runtime.logger.info("order service listening", { port: info.port }),
-);
-
-let stopping = false;
-async function shutdown(signal: string) {
-  if (stopping) return;
-  stopping = true;
-  runtime.logger.info("order service stopping", { signal });
-  server.close();
-  await stress.close();
-  await runtime.close();
-  process.exit(0);
-}
-process.on("SIGTERM", () => void shutdown("SIGTERM"));
-process.on("SIGINT", () => void shutdown("SIGINT"));
+serveUntilStopped({
+  app,
+  port: runtime.config.port,
+  logger: runtime.logger,
+  name: "order service",
+  async close() {
+    await stress.close();
+    await runtime.close();
+  },
+});

@@ -11,9 +11,11 @@ const links = (database: Record<string, unknown>) => ({
   Database: { host: "aurora.example.internal", port: 5432, username: "cloudcafe", database: "cloudcafe", ...database },
 });
 
+const env = { MENU_SERVICE_URL: "https://dev.cloudcafe.example" };
+
 describe("order service config", () => {
   it("uses TLS towards deployed hosts and reads the Aurora password from its managed secret", () => {
-    const config = loadOrderServiceConfig({}, links({ secretArn: "arn:aws:secretsmanager:us-east-1:1:secret:rds" }));
+    const config = loadOrderServiceConfig(env, links({ secretArn: "arn:aws:secretsmanager:us-east-1:1:secret:rds" }));
     expect(config.database.ssl).toBe(true);
     expect(config.cache.tls).toBe(true);
     expect(typeof config.database.password).toBe("function");
@@ -22,9 +24,10 @@ describe("order service config", () => {
 
   it("names what is wrong when a link is missing or the database has no credentials", () => {
     const { ActiveOrders: _gone, ...withoutTable } = links({ password: "x" });
-    expect(() => loadOrderServiceConfig({}, withoutTable)).toThrow(/ActiveOrders/);
-    expect(() => loadOrderServiceConfig({}, links({}))).toThrow(/password or a secretArn/);
-    expect(() => loadOrderServiceConfig({ PORT: "99999" }, links({ password: "x" }))).toThrow();
+    expect(() => loadOrderServiceConfig(env, withoutTable)).toThrow(/ActiveOrders/);
+    expect(() => loadOrderServiceConfig(env, links({}))).toThrow(/password or a secretArn/);
+    expect(() => loadOrderServiceConfig({ ...env, PORT: "99999" }, links({ password: "x" }))).toThrow();
+    expect(() => loadOrderServiceConfig({}, links({ password: "x" }))).toThrow(/MENU_SERVICE_URL/);
   });
 });
 

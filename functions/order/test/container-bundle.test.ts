@@ -6,6 +6,7 @@ import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
 import { nodeMajor } from "@cloudcafe/catalog";
 import { afterAll, beforeAll, expect, it } from "vitest";
+import { startMenuService, type RunningMenuService } from "./menu-service.ts";
 import { bodyOf, waitFor } from "./support.ts";
 
 /*
@@ -20,8 +21,10 @@ const token = "bundle-test-operator-token";
 const port = 18_590;
 let app: string;
 let server: ChildProcess;
+let menu: RunningMenuService;
 
 beforeAll(async () => {
+  menu = await startMenuService();
   app = await mkdtemp(join(tmpdir(), "cloudcafe-image-"));
   await build({ ...common, entryPoints: [join(repo, "functions/order/src/server.ts")], external: ["piscina"], outfile: join(app, "server.mjs") });
   await build({ ...common, entryPoints: [join(repo, "packages/stress/src/worker.ts")], outfile: join(app, "stress-worker.mjs") });
@@ -44,6 +47,7 @@ beforeAll(async () => {
 afterAll(async () => {
   server?.kill("SIGTERM");
   await rm(app, { recursive: true, force: true });
+  await menu?.stop();
 });
 
 it("serves orders and runs morning-rush on its bundled worker, as the container image does", async () => {

@@ -9,6 +9,7 @@ import { freePort } from "@cloudcafe/local/process/net";
 import { localPlatform } from "@cloudcafe/local/testing/env";
 import { bodyAt, eventsFor, orderClient, orderStatus, placeOrder, waitFor } from "./support.ts";
 import { startFlowPollers } from "./pollers.ts";
+import { startMenuService } from "./menu-service.ts";
 
 /*
  * This suite stops engines, so it runs its own fauxqs (SQS+SNS) and kinesalite on free ports of its own instead of
@@ -32,6 +33,7 @@ Object.assign(process.env, resources.env, {
   OUTBOX_MAX_BACKOFF_SECONDS: "1",
 });
 
+const menu = await startMenuService();
 const { createOrderApp } = await import("../src/app.ts");
 const { sharedOrderRuntime } = await import("../src/runtime.ts");
 const runtime = sharedOrderRuntime();
@@ -54,6 +56,7 @@ afterAll(async () => {
   const { env: _env, ...created } = resources;
   await deleteResources(endpoints, created).catch(() => undefined);
   await Promise.all([sqsSns.stop(), kinesis.stop()]);
+  await menu.stop();
 });
 
 const statusOf = (orderId: string) => orderStatus(client, orderId);

@@ -1,7 +1,11 @@
 import type { Context } from "aws-lambda";
 import type { LambdaEvent } from "hono/aws-lambda";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
+import { startMenuService } from "./menu-service.ts";
 import { anOrder } from "./support.ts";
+
+const menu = await startMenuService();
+afterAll(() => menu.stop());
 
 /** An API Gateway REST (v1) proxy event, as API Gateway hands a request to the order service's Lambda entry. */
 function apiGatewayEvent(method: string, path: string, body?: unknown): LambdaEvent {

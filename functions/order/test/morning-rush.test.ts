@@ -2,9 +2,11 @@ import { afterAll, describe, expect, it } from "vitest";
 import { createOrderApp } from "../src/app.ts";
 import { sharedOrderRuntime } from "../src/runtime.ts";
 import { createOrderStress } from "../src/routes/stress.ts";
+import { startMenuService } from "./menu-service.ts";
 import { bodyAt, orderClient } from "./support.ts";
 
 const token = "order-stress-test-operator-token";
+const menu = await startMenuService();
 const runtime = sharedOrderRuntime();
 const stress = createOrderStress(token);
 const client = orderClient(
@@ -15,6 +17,7 @@ const runs = client.api.orders.stress.runs[":id"];
 afterAll(async () => {
   await stress.close();
   await runtime.close();
+  await menu.stop();
 });
 
 const bearer = (token: string) => ({ headers: { authorization: `Bearer ${token}` } });

@@ -7,11 +7,13 @@ import { purgeQueues } from "@cloudcafe/local/testing/purge";
 import type { SqsPoller } from "@cloudcafe/local/event-source/sqs-poller";
 import { anOrder, bodyAt, eventsFor, orderClient, orderStatus, placeOrder, readOrder, waitFor } from "./support.ts";
 import { startFlowPollers } from "./pollers.ts";
+import { startMenuService } from "./menu-service.ts";
 
 // A calm gateway: outcomes here come only from the sandbox inputs (test-decline-* customers).
 Object.assign(process.env, { PAYMENT_DECLINE_RATE: "0", PAYMENT_FAILURE_RATE: "0", PAYMENT_GATEWAY_LATENCY_MS: "5", PAYMENT_GATEWAY_JITTER_MS: "0" });
 
 const platform = localPlatform();
+const menu = await startMenuService();
 const { createOrderApp } = await import("../src/app.ts");
 const { sharedOrderRuntime } = await import("../src/runtime.ts");
 const runtime = sharedOrderRuntime();
@@ -31,6 +33,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await Promise.all(pollers.map((p) => p.stop()));
   await runtime.close();
+  await menu.stop();
 });
 
 const statusOf = (orderId: string) => orderStatus(client, orderId);

@@ -6,7 +6,10 @@ import { createDatabase, dynamoDocumentClient, orderCacheKey, sqsClient } from "
 import { localPlatform } from "@cloudcafe/local/testing/env";
 import { createOrderApp } from "../src/app.ts";
 import { sharedOrderRuntime } from "../src/runtime.ts";
+import { startMenuService } from "./menu-service.ts";
 import { anOrder, bodyAt, bodyOf, eventsFor, orderClient, placeOrder, postBody, readOrder } from "./support.ts";
+
+const menu = await startMenuService();
 
 const runtime = sharedOrderRuntime();
 const app = createOrderApp({ service: runtime.service, logger: runtime.logger, metrics: runtime.metrics, checks: runtime.checks });
@@ -21,6 +24,7 @@ afterAll(async () => {
   redis.disconnect();
   await sql.end();
   await runtime.close();
+  await menu.stop();
 });
 
 describe("POST /api/orders", () => {

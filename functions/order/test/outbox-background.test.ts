@@ -2,6 +2,7 @@ import { GetCommand } from "@aws-sdk/lib-dynamodb";
 import { createDatabase, dynamoDocumentClient } from "@cloudcafe/adapters";
 import { afterAll, describe, expect, it } from "vitest";
 import { createOrderRuntime } from "../src/runtime.ts";
+import { startMenuService } from "./menu-service.ts";
 import { anOrder } from "./support.ts";
 
 /**
@@ -9,11 +10,13 @@ import { anOrder } from "./support.ts";
  * runtime (SIGTERM) must wait for those deliveries: a task that stops right after answering still projects the
  * order, publishes its event and submits it, instead of leaving that to another task's relay loop.
  */
+const menu = await startMenuService();
 const runtime = createOrderRuntime(undefined, { outboxDispatch: "background" });
 const { sql } = createDatabase(runtime.config.database, { max: 1 });
 
 afterAll(async () => {
   await sql.end();
+  await menu.stop();
 });
 
 describe("background outbox dispatch (container entry)", () => {

@@ -20,6 +20,7 @@ import { ALARMS, PAYMENT_DURATION_GUARD } from "../../observability.ts";
 import { EXPERIMENTS, FIS_CONFIG_PREFIX, FIS_EXEC_WRAPPER, fisExtensionParameter } from "../../chaos.ts";
 import { AMAZON_LINUX_AMI_PARAMETER } from "../../compute-ec2.ts";
 import { ECS_LATTICE_POLICY, ORDER_PORT_NAME } from "../../compute-order.ts";
+import { LOAD_BALANCER_CONTROLLER, MENU_WORKLOAD, RDS_CA_BUNDLE_PATH } from "../../compute-eks.ts";
 import { ANALYTICS_DATABASE } from "../../data.ts";
 import { HANDLERS, STRESS_SCENARIOS, stressHandler } from "../../functions.ts";
 import { appSettings, DOMAIN_VARIABLE, stageSettings } from "../../stage.ts";
@@ -251,11 +252,87 @@ export function architectureSuite(stage: string, extraEnv: Record<string, string
       expect(tg.inputs.healthCheck.path).toBe("/health");
     });
 
-    it("builds the order image from the repo's container-service Dockerfile", () => {
-      const [image] = ofType(s, "docker-build:index:Image");
-      expect(path.relative(rootDir, image!.inputs.dockerfile.location)).toBe("infra/docker/service.Dockerfile");
-      expect(existsSync(image!.inputs.dockerfile.location)).toBe(true);
-      expect(image!.inputs.buildArgs).toEqual({ SERVICE: "order" });
+    it("builds the order and menu images from the repo's container-service Dockerfile", () => {
+      const images = ofType(s, "docker-build:index:Image");
+      expect(images.map((image) => image.inputs.buildArgs).sort((a, b) => a.SERVICE.localeCompare(b.SERVICE))).toEqual([{ SERVICE: "menu" }, { SERVICE: "order" }]);
+      for (const image of images) {
+        expect(path.relative(rootDir, image.inputs.dockerfile.location)).toBe("infra/docker/service.Dockerfile");
+        expect(existsSync(image.inputs.dockerfile.location)).toBe(true);
+      }
+    });
+
+    it("prices orders from the Menu service at its public route, on Fargate and in the order Lambdas", () => {
+      const menuUrl = s.outputs.api;
+      expect(menuUrl).toMatch(/^https:\/\//);
+      const task = named(s, "aws:ecs/taskDefinition:TaskDefinition", "OrderServiceTask");
+      const [container] = JSON.parse(task.inputs.containerDefinitions);
+      expect(container.environment).toContainEqual({ name: "MENU_SERVICE_URL", value: menuUrl });
+      for (const name of ["order-submission", "order-payment-results", "outbox-relay"]) expect(env(name).MENU_SERVICE_URL).toBe(menuUrl);
+    });
+
+    describe("the Menu service on EKS", () => {
+      const k8s = (type: string) => ofType(s, `kubernetes:${type}`);
+      const one = (type: string) => {
+        const [found, ...more] = k8s(type);
+        expect(more).toEqual([]);
+        return found!;
+      };
+
+      it("runs 3 replicas limited to 500m CPU and 512 MB, configured from a ConfigMap and a Secret", () => {
+        const deployment = one("apps/v1:Deployment");
+        expect(deployment.inputs.metadata).toMatchObject({ name: "menu-service", namespace: MENU_WORKLOAD.namespace });
+        expect(deployment.inputs.spec.replicas).toBe(3);
+        const [container] = deployment.inputs.spec.template.spec.containers;
+        expect(container.resources.limits).toEqual({ cpu: "500m", memory: "512Mi" });
+        expect(container.readinessProbe.httpGet.path).toBe("/health");
+        expect(container.envFrom).toEqual([{ configMapRef: { name: "menu-service-config" } }, { secretRef: { name: "menu-service-links" } }]);
+        expect(deployment.inputs.spec.template.spec.serviceAccountName).toBe("menu-service");
+
+        const config = one("core/v1:ConfigMap");
+        expect(config.inputs.metadata.name).toBe("menu-service-config");
+        expect(config.inputs.data).toMatchObject({ PORT: "8080", DOCUMENTDB_CA_FILE: RDS_CA_BUNDLE_PATH });
+        const secret = one("core/v1:Secret");
+        expect(secret.inputs.metadata.name).toBe("menu-service-links");
+        expect(Object.keys(secret.inputs.stringData).sort()).toEqual(["SST_RESOURCE_Cache", "SST_RESOURCE_MenuDocuments", "SST_RESOURCE_OperatorToken"]);
+      });
+
+      it("gives the pods the DocumentDB credentials as the user and the rotated secret's ARN, never the password", () => {
+        const documents = JSON.parse(one("core/v1:Secret").inputs.stringData.SST_RESOURCE_MenuDocuments);
+        const cluster = named(s, "aws:docdb/cluster:Cluster", "DocumentDbCluster");
+        expect(documents).toEqual({
+          host: "DocumentDbCluster.cluster.amazonaws.com",
+          port: 27017,
+          database: "menu",
+          username: cluster.inputs.masterUsername,
+          secretArn: `${arnOf(cluster)}-secret`,
+        });
+        const role = named(s, "aws:iam/role:Role", "MenuPodRole");
+        expect(JSON.parse(role.inputs.assumeRolePolicy).Statement[0].Principal).toEqual({ Service: "pods.eks.amazonaws.com" });
+        const statements = JSON.parse(role.inputs.inlinePolicies[0].policy).Statement;
+        expect(statements.map((st: any) => [st.Action, st.Resource])).toEqual([
+          [["secretsmanager:GetSecretValue"], `${arnOf(cluster)}-secret`],
+          [["kms:Decrypt"], arnOf(named(s, "aws:kms/key:Key", "PlatformKey"))],
+        ]);
+        const association = ofType(s, "aws:eks/podIdentityAssociation:PodIdentityAssociation").find((a) => a.inputs.serviceAccount === "menu-service");
+        expect(association?.inputs).toMatchObject({ namespace: MENU_WORKLOAD.namespace, roleArn: arnOf(role) });
+      });
+
+      it("registers the pods in menu-service-tg, behind the ALB's /api/menu rule, through the load balancer controller", () => {
+        const binding = one("elbv2.k8s.aws/v1beta1:TargetGroupBinding");
+        const targetGroup = named(s, "aws:lb/targetGroup:TargetGroup", "MenuTargetGroup");
+        expect(targetGroup.inputs.name).toBe(`cloudcafe-${stage}-menu-tg`);
+        expect(binding.inputs.spec).toEqual({ serviceRef: { name: "menu-service", port: 8080 }, targetGroupARN: arnOf(targetGroup), targetType: "ip" });
+        expect(one("core/v1:Service").inputs.spec).toMatchObject({ type: "ClusterIP", selector: { app: "menu-service" } });
+        const controller = one("helm.sh/v3:Release");
+        expect(controller.inputs).toMatchObject({ chart: LOAD_BALANCER_CONTROLLER.chart, namespace: "kube-system", repositoryOpts: { repo: LOAD_BALANCER_CONTROLLER.repository } });
+      });
+
+      it("talks to the cluster as the deployer, through an access entry with cluster admin", () => {
+        const [entry] = ofType(s, "aws:eks/accessEntry:AccessEntry");
+        expect(entry?.inputs.principalArn).toBe("arn:aws:iam::123456789012:user/test");
+        const [admin] = ofType(s, "aws:eks/accessPolicyAssociation:AccessPolicyAssociation");
+        expect(admin?.inputs).toMatchObject({ policyArn: "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy", accessScope: { type: "cluster" } });
+      });
     });
 
     it("has an EKS cluster with a spot node group sized for the stage", () => {

@@ -10,7 +10,8 @@ export const documentDatabase = {
   resource: "MenuDocuments",
   port: 27017,
   database: "menu",
-  collections: { menuConfigs: "menu_configs" },
+  /** The menu items (one document per sku) and the stores' metadata beside them. */
+  collections: { menuConfigs: "menu_configs", stores: "stores" },
   /**
    * What a DocumentDB cluster requires of a client, besides TLS with the RDS CA bundle: it is a replica set named
    * rs0, reads may go to replicas, and it has no retryable writes (the driver's default would fail every write).

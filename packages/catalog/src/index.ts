@@ -10,6 +10,7 @@
  */
 export * from "./units.ts";
 export * from "./data.ts";
+export * from "./documents.ts";
 export * from "./messaging.ts";
 export * from "./services.ts";
 export * from "./functions.ts";

@@ -1,10 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { AppError } from "../src/errors.ts";
-import { seedMenuCatalog } from "../src/menu/seed.ts";
+import { menuCatalogOf } from "../src/menu/catalog.ts";
+import { starterMenuItems, starterStores } from "../src/menu/starter.ts";
 import { priceOrder, roundCents } from "../src/order/pricing.ts";
 import { anOrderInput } from "./factories.ts";
 
-const menu = seedMenuCatalog();
+const menu = menuCatalogOf(starterMenuItems, starterStores);
 
 describe("priceOrder", () => {
   it("prices lines from the menu: size price plus options, times quantity", () => {

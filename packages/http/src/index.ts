@@ -4,3 +4,4 @@ export * from "./contract.ts";
 export * from "./errors.ts";
 export * from "./health.ts";
 export * from "./middleware.ts";
+export * from "./serve.ts";

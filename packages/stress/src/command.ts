@@ -5,7 +5,7 @@
 import { parseArgs } from "node:util";
 import { z } from "zod";
 import type { AnalyticsWarehouse, RedshiftDataConnection } from "@cloudcafe/adapters/analytics/redshift-data-warehouse";
-import { analyticsWarehouse } from "@cloudcafe/catalog";
+import { analyticsWarehouse, services } from "@cloudcafe/catalog";
 import { sleep } from "@cloudcafe/core/sleep";
 import { calculateBatch } from "./batch-run.ts";
 import { batchCalculationRequest, coldStartRequest, cpuRunRequest, queryStormRequest, type ColdStartRequest, type QueryStormRequest } from "./events.ts";
@@ -25,8 +25,8 @@ const environment = z.object({
 type CpuRunBody = z.infer<ReturnType<typeof cpuRunRequest>>;
 
 export type StressCommand =
-  /** morning-rush as an operator starts it: through the gateway with the operator token, polled to the end. */
-  | { kind: "gateway-run"; gatewayUrl: string; operatorToken: string; body: CpuRunBody }
+  /** A scenario its service serves, as an operator starts it: through the gateway with the operator token, polled to the end. */
+  | { kind: "gateway-run"; scenario: CpuScenario; servicePath: string; gatewayUrl: string; operatorToken: string; body: CpuRunBody }
   /** A CPU-target run in this process through the stress pool. */
   | { kind: "cpu-run"; scenario: CpuScenario; body: CpuRunBody }
   /** The Loyalty batch at a fixed number of records. */
@@ -34,6 +34,12 @@ export type StressCommand =
   | { kind: "cold-start-avalanche"; handlerModule: string; request: ColdStartRequest }
   /** `connection` is set when the environment names no Data API endpoint: the local platform's stand-in. */
   | { kind: "query-storm"; warehouse: AnalyticsWarehouse; connection?: RedshiftDataConnection; request: QueryStormRequest };
+
+/** The scenarios whose service runs on the platform, under the service's gateway path. */
+const servedScenarios: Partial<Record<CpuScenario, string>> = {
+  "morning-rush": services.order.pathPrefix,
+  "menu-sync": services.menu.pathPrefix,
+};
 
 /** Numeric flags and the request field each one sets. */
 const numericFlags = {
@@ -88,8 +94,9 @@ export function parseStressCommand(argv: string[], env: NodeJS.ProcessEnv): Stre
   }
   if (isCpuScenario(scenario)) {
     const body = cpuRunRequest(DEFAULT_MAX_DURATION_SECONDS).parse(requestFrom(flags, ["target", "duration"]));
-    if (scenario === "morning-rush" && !flags["in-process"]) {
-      return { kind: "gateway-run", gatewayUrl: settings.GATEWAY_URL, operatorToken: settings.OPERATOR_TOKEN, body };
+    const servicePath = servedScenarios[scenario];
+    if (servicePath && !flags["in-process"]) {
+      return { kind: "gateway-run", scenario, servicePath, gatewayUrl: settings.GATEWAY_URL, operatorToken: settings.OPERATOR_TOKEN, body };
     }
     return { kind: "cpu-run", scenario, body };
   }
@@ -115,8 +122,8 @@ function printSample(run: StressRunView) {
   if (last) progress(`${run.scenario} ${run.id} second ${last.second}: cpu ${(last.cpu * 100).toFixed(1)}% (target ${run.targetCpu * 100}%)`);
 }
 
-async function viaGateway({ gatewayUrl, operatorToken, body }: Extract<StressCommand, { kind: "gateway-run" }>): Promise<unknown> {
-  const base = `${gatewayUrl}/api/orders/stress`;
+async function viaGateway({ scenario, servicePath, gatewayUrl, operatorToken, body }: Extract<StressCommand, { kind: "gateway-run" }>): Promise<unknown> {
+  const base = `${gatewayUrl}${servicePath}/stress`;
   const headers = { authorization: `Bearer ${operatorToken}`, "content-type": "application/json" };
   const call = async (path: string, init: RequestInit = {}) => {
     const response = await fetch(`${base}${path}`, { ...init, headers });
@@ -124,7 +131,7 @@ async function viaGateway({ gatewayUrl, operatorToken, body }: Extract<StressCom
     if (!response.ok || !payload.run) throw new Error(`${init.method ?? "GET"} ${base}${path} answered ${response.status}: ${JSON.stringify(payload)}`);
     return payload.run;
   };
-  let run = await call("/morning-rush", { method: "POST", body: JSON.stringify(body) });
+  let run = await call(`/${scenario}`, { method: "POST", body: JSON.stringify(body) });
   const cancel = () => void call(`/runs/${run.id}`, { method: "DELETE" }).then(() => progress("cancelled"));
   process.once("SIGINT", cancel);
   while (run.status === "running") {

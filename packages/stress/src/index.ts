@@ -17,6 +17,7 @@ export * from "./pool.ts";
 export * from "./registry.ts";
 export * from "./routes.ts";
 export * from "./scenarios.ts";
+export * from "./service-stress.ts";
 export * from "./telemetry.ts";
 export * from "./workload.ts";
 export * from "./workload-scenarios.ts";

@@ -2,15 +2,19 @@ import { describe, expect, it } from "vitest";
 import { parseStressCommand } from "../src/command.ts";
 
 describe("stress CLI command line", () => {
-  it("sends morning-rush through the gateway with the operator token, or runs it in-process with --in-process", () => {
+  it("sends morning-rush and menu-sync through the gateway to their service with the operator token, or runs them in-process with --in-process", () => {
     const env = { GATEWAY_URL: "http://gateway.test:3000", OPERATOR_TOKEN: "token" };
     expect(parseStressCommand(["morning-rush", "--target", "0.5", "--duration", "10"], env)).toEqual({
       kind: "gateway-run",
+      scenario: "morning-rush",
+      servicePath: "/api/orders",
       gatewayUrl: "http://gateway.test:3000",
       operatorToken: "token",
       body: { targetCpu: 0.5, durationSeconds: 10 },
     });
     expect(parseStressCommand(["morning-rush", "--in-process"], env)).toEqual({ kind: "cpu-run", scenario: "morning-rush", body: {} });
+    expect(parseStressCommand(["menu-sync", "--target", "0.7"], env)).toMatchObject({ kind: "gateway-run", scenario: "menu-sync", servicePath: "/api/menu" });
+    expect(parseStressCommand(["menu-sync", "--in-process"], env)).toEqual({ kind: "cpu-run", scenario: "menu-sync", body: {} });
   });
 
   it("runs batch-calculation as a fixed batch with --records and as a CPU-target run without", () => {

@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { calculateBatchChunk, calculateTier, customerRecord } from "../src/cores/batch-calculation.ts";
 import { iteratedSha256, sha256Hex } from "../src/cores/hashing.ts";
-import { incomingMenuItem, syncMenuItem } from "../src/cores/menu-sync.ts";
+import { catalogMenuItem, syncMenuItem } from "../src/cores/menu-sync.ts";
 import { fibonacci, processRushOrder, roundToCents, taxFor, type RushOrder } from "../src/cores/morning-rush.ts";
 import { summariseFacts } from "../src/cores/query-storm.ts";
 import { restockRecord, restockStore } from "../src/cores/restock.ts";
@@ -105,10 +105,10 @@ describe("restock storm", () => {
 
 describe("menu sync storm", () => {
   it("accepts an image matching its digest and rejects a corrupted one", () => {
-    const synced = syncMenuItem(incomingMenuItem(42));
-    expect(synced.accepted).toBe(true);
-    expect(synced.imageSha256).toBe(incomingMenuItem(42).imageSha256);
-    expect(syncMenuItem(incomingMenuItem(42, true)).accepted).toBe(false);
+    const synced = syncMenuItem(catalogMenuItem(42));
+    expect(synced).toMatchObject({ sku: "SYN-00042", accepted: true });
+    expect(synced.documentBytes).toBeGreaterThan(0);
+    expect(syncMenuItem(catalogMenuItem(42, { corrupt: true })).accepted).toBe(false);
   });
 });
 

@@ -1,10 +1,11 @@
 import { type ClientRequestOptions, type ClientResponse, hc } from "hono/client";
 import type { SuccessStatusCode } from "hono/utils/http-status";
+import type { MenuApp } from "@cloudcafe/menu/app";
 import type { OrderApp } from "@cloudcafe/order/app";
 import { ApiError, errorFromResponse, isErrorContract } from "./errors.ts";
 import { type RandomBytes, cryptoRandomBytes } from "./random.ts";
 import { TRACEPARENT_HEADER, newTraceparent, traceIdFrom } from "./trace.ts";
-import type { PlaceOrderRequest, StartStressRequest, StressScenario } from "./types.ts";
+import type { MenuCategory, PlaceOrderRequest, StartStressRequest, StressScenario } from "./types.ts";
 
 export const IDEMPOTENCY_KEY_HEADER = "Idempotency-Key";
 
@@ -58,6 +59,7 @@ export function createApiClient(options: ApiClientOptions = {}) {
   const random = options.random ?? cryptoRandomBytes;
   const api = hc<OrderApp>(baseUrl, { fetch: fetchImpl });
   const orders = api.api.orders;
+  const menu = hc<MenuApp>(baseUrl, { fetch: fetchImpl }).api.menu;
 
   async function call<R extends ClientResponse<unknown, number, string>, Also extends number = never>(
     send: (request: ClientRequestOptions) => Promise<R>,
@@ -100,7 +102,11 @@ export function createApiClient(options: ApiClientOptions = {}) {
   const run = (runId: string) => ({ param: { id: encodeURIComponent(runId) } });
 
   return {
-    catalog: (signal?: AbortSignal) => call((request) => orders.catalog.$get(undefined, request), { signal }),
+    /** One category of the menu; the browser revalidates it with its ETag (a 304 while it is unchanged). */
+    menuItems: (category: MenuCategory, signal?: AbortSignal) =>
+      call((request) => menu.items[":category"].$get({ param: { category }, header: {} }, request), { signal }),
+
+    stores: (signal?: AbortSignal) => call((request) => menu.stores.$get(undefined, request), { signal }),
 
     /** Reuse `idempotencyKey` when retrying the same submit: the server then returns the first order, not a second. */
     placeOrder: (order: PlaceOrderRequest, idempotencyKey: string) =>

@@ -1,4 +1,5 @@
 import type { hc, InferRequestType, InferResponseType } from "hono/client";
+import type { MenuApp } from "@cloudcafe/menu/app";
 import type { OrderApp } from "@cloudcafe/order/app";
 
 /**
@@ -9,11 +10,16 @@ export type OrderApi = ReturnType<typeof hc<OrderApp>>;
 type Orders = OrderApi["api"]["orders"];
 type StressRuns = Orders["stress"]["runs"];
 
-/** `GET /api/orders/catalog`. */
-export type Catalog = InferResponseType<Orders["catalog"]["$get"], 200>;
-export type MenuItem = Catalog["items"][number];
-export type MenuCategory = MenuItem["category"];
-export type StoreSummary = Catalog["stores"][number];
+export type MenuApi = ReturnType<typeof hc<MenuApp>>;
+type Menu = MenuApi["api"]["menu"];
+
+/** `GET /api/menu/items/:category`: the items on sale in one category, each with its options and their prices. */
+export type MenuItems = InferResponseType<Menu["items"][":category"]["$get"], 200>;
+export type MenuItem = MenuItems["items"][number];
+export type MenuOption = MenuItem["options"][number];
+export type MenuCategory = InferRequestType<Menu["items"][":category"]["$get"]>["param"]["category"];
+/** `GET /api/menu/stores`: a store with its hours and whether it is open now. */
+export type Store = InferResponseType<Menu["stores"]["$get"], 200>["stores"][number];
 
 export type PlaceOrderRequest = InferRequestType<Orders["$post"]>["json"];
 export type Size = PlaceOrderRequest["items"][number]["size"];

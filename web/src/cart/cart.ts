@@ -1,5 +1,6 @@
 import type { MAX_ITEM_QUANTITY, MAX_OPTIONS_PER_LINE, MAX_ORDER_LINES } from "@cloudcafe/core/order/schema";
-import type { Catalog, MenuItem, PlaceOrderRequest, Size } from "../api/types.ts";
+import type { MenuItem, PlaceOrderRequest, Size } from "../api/types.ts";
+import type { MenuLookup } from "../menu/menu-book.ts";
 
 // The server's limits, typed as its own constants so a change there fails this build; the server stays the judge.
 export const MAX_LINE_QUANTITY: typeof MAX_ITEM_QUANTITY = 20;
@@ -35,7 +36,7 @@ const lineKey = (sku: string, size: Size, options: readonly string[]) => [sku, s
 
 function canonicalOptions(item: MenuItem, options: readonly string[]): string[] {
   const chosen = new Set(options);
-  return item.options.filter((code) => chosen.has(code));
+  return item.options.map((option) => option.code).filter((code) => chosen.has(code));
 }
 
 /** Checks a choice against the menu the way the server will, so most mistakes never leave the browser. */
@@ -45,15 +46,15 @@ function problemWith(choice: LineChoice, item: MenuItem | undefined): string | u
   if (!Number.isInteger(choice.quantity) || choice.quantity < 1 || choice.quantity > MAX_LINE_QUANTITY) {
     return `Quantity must be a whole number from 1 to ${MAX_LINE_QUANTITY}`;
   }
-  const unknown = choice.options.find((code) => !item.options.includes(code));
+  const unknown = choice.options.find((code) => !item.options.some((option) => option.code === code));
   if (unknown) return `${item.name} does not take ${unknown}`;
   if (new Set(choice.options).size > MAX_LINE_OPTIONS) return `At most ${MAX_LINE_OPTIONS} options per drink`;
   return undefined;
 }
 
 /** Adds a choice; the same item, size and options join the existing line rather than making a second one. */
-export function addToCart(cart: Cart, choice: LineChoice, catalog: Catalog): CartChange {
-  const item = catalog.items.find((candidate) => candidate.sku === choice.sku);
+export function addToCart(cart: Cart, choice: LineChoice, menu: MenuLookup): CartChange {
+  const item = menu.item(choice.sku);
   const problem = problemWith(choice, item);
   if (problem || !item) return { ok: false, cart, reason: problem ?? `Unknown item ${choice.sku}` };
 
@@ -84,18 +85,18 @@ export function itemCount(cart: Cart): number {
 }
 
 /** Unit price as the menu lists it: size price plus option prices. */
-export function previewUnitCents(line: Pick<CartLine, "sku" | "size" | "options">, catalog: Catalog): number {
-  const item = catalog.items.find((candidate) => candidate.sku === line.sku);
+export function previewUnitCents(line: Pick<CartLine, "sku" | "size" | "options">, menu: MenuLookup): number {
+  const item = menu.item(line.sku);
   const sizeCents = item?.prices[line.size] ?? 0;
-  return line.options.reduce((sum, code) => sum + (catalog.options.find((option) => option.code === code)?.priceCents ?? 0), sizeCents);
+  return line.options.reduce((sum, code) => sum + (item?.options.find((option) => option.code === code)?.priceCents ?? 0), sizeCents);
 }
 
 /**
  * A preview only: tax depends on the store's rates, which the server applies. The totals shown after ordering
  * are the server's.
  */
-export function previewSubtotalCents(cart: Cart, catalog: Catalog): number {
-  return cart.lines.reduce((sum, line) => sum + previewUnitCents(line, catalog) * line.quantity, 0);
+export function previewSubtotalCents(cart: Cart, menu: MenuLookup): number {
+  return cart.lines.reduce((sum, line) => sum + previewUnitCents(line, menu) * line.quantity, 0);
 }
 
 export function toOrderRequest(cart: Cart, customerId: string, storeId: string): PlaceOrderRequest {

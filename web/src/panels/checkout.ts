@@ -1,12 +1,12 @@
 import type { ApiClient } from "../api/client.ts";
 import { isApiError } from "../api/errors.ts";
-import type { Catalog } from "../api/types.ts";
+import type { MenuBook } from "../menu/menu-book.ts";
 import { type Cart, addToCart, emptyCart, removeLine, setQuantity, toOrderRequest } from "../cart/cart.ts";
 import { type Submission, newSubmission, submitOrder } from "../orders/submission.ts";
 import { createStore } from "../store.ts";
 import { type CheckoutState, cartView } from "../views/cart.ts";
 import { h, replaceContent } from "../views/dom.ts";
-import { menuView } from "../views/menu.ts";
+import { menuPanel } from "./menu-panel.ts";
 import type { OrderBoard } from "./order-board.ts";
 
 /** The same rule the server applies to customer and store ids. */
@@ -18,12 +18,16 @@ interface State extends CheckoutState {
 }
 
 /** Menu, cart and the order form; a placed order is handed to the order board. */
-export function checkoutPanel(client: ApiClient, catalog: Catalog, board: OrderBoard): { menu: HTMLElement; checkout: HTMLElement } {
+export function checkoutPanel(client: ApiClient, book: MenuBook, board: OrderBoard): { menu: HTMLElement; checkout: HTMLElement } {
   const state = createStore<State>({ cart: emptyCart(), submitting: false, retryable: false });
   const setCart = (cart: Cart) => state.update((current) => ({ ...current, cart, notice: undefined }));
 
   const customerInput = h("input", { id: "customer-id", name: "customerId", required: true, value: "customer-demo-001", maxlength: 64, autocomplete: "off" });
-  const storeSelect = h("select", { id: "store-id", name: "storeId" }, catalog.stores.map((store) => h("option", { value: store.storeId }, `${store.name} (${store.storeId})`)));
+  const storeSelect = h(
+    "select",
+    { id: "store-id", name: "storeId" },
+    book.stores.map((store) => h("option", { value: store.storeId }, `${store.name}, ${store.city}${store.open ? "" : " (closed now)"}`)),
+  );
   const cartRegion = h("div", { class: "cart" });
 
   async function send(submission: Submission) {
@@ -68,14 +72,14 @@ export function checkoutPanel(client: ApiClient, catalog: Catalog, board: OrderB
     discardFailedSubmit: () => state.update((current) => ({ ...current, submission: undefined, retryable: false, error: undefined })),
   };
 
-  const render = (current: State) => replaceContent(cartRegion, cartView(catalog, current, handlers));
+  const render = (current: State) => replaceContent(cartRegion, cartView(book, current, handlers));
   state.subscribe(render);
   render(state.get());
 
-  const menu = menuView(catalog, (choice) => {
+  const menu = menuPanel(client, book, (choice) => {
     const current = state.get();
     if (current.submitting || current.retryable) return "Finish or discard the pending submit first.";
-    const change = addToCart(current.cart, choice, catalog);
+    const change = addToCart(current.cart, choice, book);
     if (!change.ok) return change.reason;
     setCart(change.cart);
     return undefined;

@@ -1,5 +1,5 @@
 import type { ApiClient } from "../api/client.ts";
-import type { Order, StoreSummary } from "../api/types.ts";
+import type { Order, Store } from "../api/types.ts";
 import { type TrackedOrder, addOrder, applyOrderRead, setTracking } from "../orders/order-list.ts";
 import { type OrderStorage, loadOrders, saveOrders } from "../orders/saved-orders.ts";
 import { isSettled, trackOrder } from "../orders/tracking.ts";
@@ -17,7 +17,7 @@ export interface OrderBoard {
 const STATUS_WORDS: Record<Order["status"], string> = { PENDING: "pending", PAID: "paid", PAYMENT_FAILED: "payment failed", REJECTED: "rejected" };
 
 /** The orders placed from this tab; `announce` tells screen readers when one settles (the list itself re-renders). */
-export function orderBoard(client: ApiClient, stores: readonly StoreSummary[], storage: OrderStorage, announce: (message: string) => void): OrderBoard {
+export function orderBoard(client: ApiClient, stores: readonly Store[], storage: OrderStorage, announce: (message: string) => void): OrderBoard {
   const orders = createStore<TrackedOrder[]>(loadOrders(storage));
   const element = h("div");
   orders.subscribe((current) => {

@@ -1,5 +1,5 @@
 import type { ApiError } from "../api/errors.ts";
-import type { Catalog } from "../api/types.ts";
+import type { MenuLookup } from "../menu/menu-book.ts";
 import { type Cart, type CartLine, MAX_LINE_QUANTITY, itemCount, previewSubtotalCents, previewUnitCents } from "../cart/cart.ts";
 import { formatCents } from "../money.ts";
 import { describeError } from "./describe-error.ts";
@@ -23,17 +23,18 @@ export interface CartHandlers {
   discardFailedSubmit(): void;
 }
 
-function optionNames(line: CartLine, catalog: Catalog): string {
-  return line.options.map((code) => catalog.options.find((option) => option.code === code)?.name ?? code).join(", ");
+function optionNames(line: CartLine, menu: MenuLookup): string {
+  const offered = menu.item(line.sku)?.options ?? [];
+  return line.options.map((code) => offered.find((option) => option.code === code)?.name ?? code).join(", ");
 }
 
-function lineRow(line: CartLine, catalog: Catalog, handlers: CartHandlers, locked: boolean): HTMLElement {
-  const name = catalog.items.find((item) => item.sku === line.sku)?.name ?? line.sku;
+function lineRow(line: CartLine, menu: MenuLookup, handlers: CartHandlers, locked: boolean): HTMLElement {
+  const name = menu.item(line.sku)?.name ?? line.sku;
   const description = `${name}, ${line.size}`;
   return h(
     "li",
     { class: "cart-line" },
-    h("div", { class: "line-name" }, h("strong", {}, name), ` ${line.size}`, line.options.length > 0 && h("div", { class: "muted" }, optionNames(line, catalog))),
+    h("div", { class: "line-name" }, h("strong", {}, name), ` ${line.size}`, line.options.length > 0 && h("div", { class: "muted" }, optionNames(line, menu))),
     h(
       "div",
       { class: "stepper", role: "group", "aria-label": `Quantity of ${description}` },
@@ -41,7 +42,7 @@ function lineRow(line: CartLine, catalog: Catalog, handlers: CartHandlers, locke
       h("output", { "aria-live": "polite" }, line.quantity),
       h("button", { type: "button", "data-focus": `inc-${line.key}`, "aria-label": `One more ${description}`, disabled: locked || line.quantity >= MAX_LINE_QUANTITY, onclick: () => handlers.setQuantity(line.key, line.quantity + 1) }, "+"),
     ),
-    h("span", { class: "amount" }, formatCents(previewUnitCents(line, catalog) * line.quantity)),
+    h("span", { class: "amount" }, formatCents(previewUnitCents(line, menu) * line.quantity)),
     h("button", { type: "button", class: "link", "aria-label": `Remove ${description}`, disabled: locked, onclick: () => handlers.remove(line.key) }, "Remove"),
   );
 }
@@ -68,20 +69,20 @@ function errorPanel(state: CheckoutState, handlers: CartHandlers): HTMLElement |
 }
 
 /** The cart with a client-side preview; what the order costs is the server's answer, shown in the order list. */
-export function cartView(catalog: Catalog, state: CheckoutState, handlers: CartHandlers): Child[] {
+export function cartView(menu: MenuLookup, state: CheckoutState, handlers: CartHandlers): Child[] {
   const { cart } = state;
   const locked = state.submitting || state.retryable;
   const count = itemCount(cart);
   return [
     cart.lines.length === 0
       ? h("p", { class: "muted" }, "The cart is empty: add drinks and food from the menu.")
-      : h("ul", { class: "cart-lines", "aria-label": "Cart" }, cart.lines.map((line) => lineRow(line, catalog, handlers, locked))),
+      : h("ul", { class: "cart-lines", "aria-label": "Cart" }, cart.lines.map((line) => lineRow(line, menu, handlers, locked))),
     cart.lines.length > 0 &&
       h(
         "p",
         { class: "subtotal" },
         `Preview subtotal (${count} ${count === 1 ? "item" : "items"}): `,
-        h("strong", {}, formatCents(previewSubtotalCents(cart, catalog))),
+        h("strong", {}, formatCents(previewSubtotalCents(cart, menu))),
         h("span", { class: "muted" }, " — tax and totals come from the server."),
       ),
     h(

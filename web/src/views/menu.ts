@@ -1,17 +1,9 @@
-import type { Catalog, MenuCategory, MenuItem, Size } from "../api/types.ts";
+import type { MenuCategory, MenuItem, Size } from "../api/types.ts";
 import type { LineChoice } from "../cart/cart.ts";
 import { MAX_LINE_QUANTITY } from "../cart/cart.ts";
+import { CATEGORY_TITLES, categories } from "../menu/menu-book.ts";
 import { formatCents } from "../money.ts";
 import { h } from "./dom.ts";
-
-const CATEGORY_TITLES: Record<MenuCategory, string> = {
-  espresso: "Espresso",
-  brewed: "Brewed coffee",
-  tea: "Tea",
-  cold: "Cold drinks",
-  bakery: "Bakery",
-  food: "Food",
-};
 
 const SIZE_ORDER: readonly Size[] = ["short", "tall", "grande", "venti", "single"];
 
@@ -22,7 +14,7 @@ function sizesOf(item: MenuItem): Size[] {
   return SIZE_ORDER.filter((size) => item.prices[size] !== undefined);
 }
 
-function itemCard(item: MenuItem, catalog: Catalog, onAdd: AddToCart): HTMLElement {
+function itemCard(item: MenuItem, onAdd: AddToCart): HTMLElement {
   const id = `item-${item.sku}`;
   const sizes = sizesOf(item);
   const defaultSize = sizes.includes("grande") ? "grande" : sizes[0]!;
@@ -45,7 +37,7 @@ function itemCard(item: MenuItem, catalog: Catalog, onAdd: AddToCart): HTMLEleme
         )
       : h("p", { class: "price" }, formatCents(item.prices[defaultSize]!));
 
-  const options = catalog.options.filter((option) => item.options.includes(option.code));
+  const { options } = item;
   const optionPicker =
     options.length > 0 &&
     h(
@@ -98,19 +90,23 @@ function itemCard(item: MenuItem, catalog: Catalog, onAdd: AddToCart): HTMLEleme
   return form;
 }
 
-/** The menu by category; each item is its own small form, so picking a size or options never re-renders the page. */
-export function menuView(catalog: Catalog, onAdd: AddToCart): HTMLElement {
-  const categories = [...new Set(catalog.items.map((item) => item.category))];
+/** The categories as tabs: the current one pressed, each a button that asks for its items. */
+export function categoryTabs(current: MenuCategory, onSelect: (category: MenuCategory) => void): HTMLElement {
   return h(
     "div",
-    { class: "menu" },
+    { class: "tabs", role: "group", "aria-label": "Menu categories" },
     categories.map((category) =>
-      h(
-        "section",
-        { class: "category", "aria-labelledby": `category-${category}` },
-        h("h2", { id: `category-${category}` }, CATEGORY_TITLES[category]),
-        h("div", { class: "items" }, catalog.items.filter((item) => item.category === category).map((item) => itemCard(item, catalog, onAdd))),
-      ),
+      h("button", { type: "button", class: "tab", "aria-pressed": category === current ? "true" : "false", "data-focus": `tab-${category}`, onclick: () => onSelect(category) }, CATEGORY_TITLES[category]),
     ),
+  );
+}
+
+/** One category's items; each item is its own small form, so picking a size or options never re-renders the page. */
+export function categoryView(category: MenuCategory, items: readonly MenuItem[], onAdd: AddToCart): HTMLElement {
+  return h(
+    "section",
+    { class: "category", "aria-labelledby": `category-${category}` },
+    h("h3", { id: `category-${category}` }, CATEGORY_TITLES[category]),
+    items.length === 0 ? h("p", { class: "muted" }, "Nothing on sale in this category right now.") : h("div", { class: "items" }, items.map((item) => itemCard(item, onAdd))),
   );
 }

@@ -1,4 +1,4 @@
-import type { Order, OrderStatus, StoreSummary } from "../api/types.ts";
+import type { Order, OrderStatus, Store } from "../api/types.ts";
 import { formatCents } from "../money.ts";
 import type { TrackedOrder } from "../orders/order-list.ts";
 import { h } from "./dom.ts";
@@ -50,7 +50,7 @@ function pricedLines(order: Order): HTMLElement {
   );
 }
 
-function orderCard(tracked: TrackedOrder, stores: readonly StoreSummary[]): HTMLElement {
+function orderCard(tracked: TrackedOrder, stores: readonly Store[]): HTMLElement {
   const { order } = tracked;
   const store = stores.find((candidate) => candidate.storeId === order.storeId)?.name ?? order.storeId;
   const tracking = TRACKING_TEXT[tracked.tracking];
@@ -87,7 +87,7 @@ function orderCard(tracked: TrackedOrder, stores: readonly StoreSummary[]): HTML
 }
 
 /** Orders placed from this tab, newest first, with live status. */
-export function ordersView(orders: readonly TrackedOrder[], stores: readonly StoreSummary[]): HTMLElement {
+export function ordersView(orders: readonly TrackedOrder[], stores: readonly Store[]): HTMLElement {
   if (orders.length === 0) return h("p", { class: "muted" }, "Orders you place appear here with their live status and trace id.");
   return h("div", { class: "orders" }, orders.map((tracked) => orderCard(tracked, stores)));
 }

@@ -2,7 +2,7 @@ import postgres from "postgres";
 import { drizzle } from "drizzle-orm/postgres-js";
 import { z } from "zod";
 import { isLocalHost } from "../sst/service-config.ts";
-import { passwordFromSecret } from "./rotating-password.ts";
+import { passwordFromSecret } from "../aws/rotating-password.ts";
 import * as schema from "./schema.ts";
 
 /** The `Database` link: deployed, the password lives in the RDS-managed secret (`secretArn`); locally and in `sst dev` it is inline. */

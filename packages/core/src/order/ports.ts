@@ -1,3 +1,4 @@
+import type { MenuCatalog } from "../menu/ports.ts";
 import type { PaymentRequested } from "../payment/messages.ts";
 import type { OrderEvent } from "./messages.ts";
 import type { Order, OrderStatus } from "./schema.ts";
@@ -72,4 +73,15 @@ export interface OutboxDispatcher {
 /** Sends a payment request to `payment-processing-queue.fifo` (group = customer). */
 export interface PaymentRequestSender {
   send(request: PaymentRequested): Promise<void>;
+}
+
+/** The menu an order is priced from. `stale`: the last menu known, kept because the Menu service is not answering. */
+export interface MenuSnapshot {
+  catalog: MenuCatalog;
+  stale: boolean;
+}
+
+/** Where the order service gets its prices (the Menu service); with no menu known at all it fails DEPENDENCY_UNAVAILABLE. */
+export interface MenuSource {
+  current(): Promise<MenuSnapshot>;
 }

@@ -40,8 +40,8 @@ export function priceOrder(input: CreateOrderInput, menu: MenuCatalog): PricedOr
     let optionsCents = 0;
     const seen = new Set<string>();
     line.options.forEach((code, optionIndex) => {
-      const option = menu.option(code);
-      if (!option || !item.options.includes(code)) {
+      const option = item.options.find((offered) => offered.code === code);
+      if (!option) {
         problems.push({ path: `items.${index}.options.${optionIndex}`, message: `${item.name} does not take option ${code}` });
       } else if (seen.has(code)) {
         problems.push({ path: `items.${index}.options.${optionIndex}`, message: `option ${code} given twice` });

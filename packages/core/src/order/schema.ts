@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { sizes } from "../menu/schema.ts";
+import { sizes, skuSchema } from "../menu/schema.ts";
 
 export const MAX_ITEM_QUANTITY = 20;
 export const MAX_ORDER_LINES = 50;
@@ -13,7 +13,7 @@ const identifier = z
   .regex(/^[A-Za-z0-9][A-Za-z0-9_.:-]*$/, "must be letters, digits, '_', '.', ':' or '-'");
 
 export const orderLineInputSchema = z.strictObject({
-  sku: z.string().regex(/^[A-Z]{3}-\d{3}$/, "must look like ESP-003"),
+  sku: skuSchema,
   quantity: z.number().int().min(1).max(MAX_ITEM_QUANTITY),
   size: z.enum(sizes),
   options: z.array(z.string().min(1).max(40)).max(MAX_OPTIONS_PER_LINE).default([]),

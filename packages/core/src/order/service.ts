@@ -3,7 +3,7 @@ import type { MenuCatalog } from "../menu/ports.ts";
 import type { PaymentRequested, PaymentResult } from "../payment/messages.ts";
 import { orderEvent } from "./messages.ts";
 import { newOrderId, requestFingerprint } from "./ids.ts";
-import type { ActiveOrderView, OrderCache, OrderRepository, OutboxDispatcher, OutboxMessage, PaymentRequestSender } from "./ports.ts";
+import type { ActiveOrderView, MenuSource, OrderCache, OrderRepository, OutboxDispatcher, OutboxMessage, PaymentRequestSender } from "./ports.ts";
 import { priceOrder } from "./pricing.ts";
 import type { CreateOrderInput, Order } from "./schema.ts";
 
@@ -13,7 +13,7 @@ export interface OrderServiceDeps {
   cache: OrderCache;
   outbox: OutboxDispatcher;
   payments: PaymentRequestSender;
-  menu: MenuCatalog;
+  menu: MenuSource;
   clock?: () => Date;
   /** Reports where a read was served from (for cache-hit metrics). */
   onRead?: (source: "cache" | "active-orders" | "database" | "miss") => void;
@@ -27,6 +27,17 @@ export interface PlaceOrderResult {
 export type SubmissionOutcome = "payment-requested" | "already-processed" | "rejected" | "not-found";
 export type PaymentResultOutcome = "applied" | "duplicate" | "not-found";
 
+/**
+ * With the Menu service not answering, an order is priced from the last menu known; what that menu does not know
+ * (an item or store added since) is refused as unavailable, to retry, rather than as invalid: it may well exist.
+ */
+function refuseUnknownPrices(input: CreateOrderInput, catalog: MenuCatalog): void {
+  const unknown = [...input.items.map((line) => line.sku).filter((sku) => !catalog.item(sku)), ...(catalog.store(input.storeId) ? [] : [input.storeId])];
+  if (unknown.length > 0) {
+    throw new AppError("DEPENDENCY_UNAVAILABLE", `The Menu service is not answering and the last menu known has no price for ${unknown.join(", ")}`);
+  }
+}
+
 export function createOrderService(deps: OrderServiceDeps) {
   const now = () => (deps.clock ?? (() => new Date()))().toISOString();
 
@@ -38,7 +49,9 @@ export function createOrderService(deps: OrderServiceDeps) {
   ];
 
   async function placeOrder(input: CreateOrderInput, idempotencyKey?: string): Promise<PlaceOrderResult> {
-    const priced = priceOrder(input, deps.menu);
+    const menu = await deps.menu.current();
+    if (menu.stale) refuseUnknownPrices(input, menu.catalog);
+    const priced = priceOrder(input, menu.catalog);
     const timestamp = now();
     const order: Order = {
       orderId: newOrderId(),

@@ -128,10 +128,13 @@ async function main(): Promise<void> {
   say("starting engines ...");
   const platform = await startPlatform({ config });
   running.platform = platform;
+  // The services (and the order handlers the pollers run here) reach each other through the gateway, as they do
+  // through the edge when deployed.
+  const env = { ...platform.resources.env, MENU_SERVICE_URL: `http://${config.host}:${config.ports.gateway}` };
   // Handlers read SST links and endpoints when first used, so the environment must be in place before they load.
-  Object.assign(process.env, platform.resources.env);
+  Object.assign(process.env, env);
 
-  running.services = startServices(platform.resources.env, config);
+  running.services = startServices(env, config);
   const consumers = await startPollers(platform);
   const webRoot = builtConsole();
   const targets = Object.fromEntries(running.services.map((service) => [service.key, service.url]));
@@ -156,7 +159,7 @@ async function main(): Promise<void> {
   console.log("\nQueue consumers (Lambda event source mappings):");
   for (const line of consumers) console.log(`  ${line}`);
   if (consumers.length === 0) console.log("  none");
-  console.log(`\nTry: curl ${running.gateway.url}/api/orders   (Ctrl-C stops everything)\n`);
+  console.log(`\nTry: curl ${running.gateway.url}/api/menu/items   (Ctrl-C stops everything)\n`);
 }
 
 /** Ctrl-C reaches this process twice (from the terminal and forwarded by npm): only a later one means "hurry". */

@@ -9,7 +9,7 @@ import { ensureDatabase } from "./postgres.ts";
 export const DOCUMENTDB_STORAGE_DATABASE = "documentdb";
 
 /** A client URL for the catalog's database with the connection options DocumentDB requires. */
-function documentDbUrl(host: string, port: number): string {
+export function documentDbUrl(host: string, port: number): string {
   return `mongodb://${host}:${port}/${documentDatabase.database}?${new URLSearchParams(documentDatabase.connectionOptions)}`;
 }
 

@@ -1,0 +1,65 @@
+import {
+  type CacheConnection,
+  cacheConnection,
+  cacheLink,
+  type DocumentDbConnection,
+  documentDbConnection,
+  documentDbLink,
+  readEnvironment,
+  readLinks,
+} from "@cloudcafe/adapters";
+import { z } from "zod";
+
+const SERVICE = "menu service";
+
+/** The SST links the Menu service declares (infra links exactly these). */
+const links = z.object({
+  MenuDocuments: documentDbLink,
+  Cache: cacheLink,
+  OperatorToken: z.object({ value: z.string().min(16) }).optional(),
+});
+
+const MIB = 1024 * 1024;
+
+const environment = z.object({
+  PORT: z.coerce.number().int().min(1).max(65535).default(8080),
+  /** The RDS CA bundle DocumentDB's certificate chains to (the container image carries it here). */
+  DOCUMENTDB_CA_FILE: z.string().min(1).default("/etc/ssl/certs/rds-global-bundle.pem"),
+  DOCUMENTDB_POOL_MAX: z.coerce.number().int().min(1).max(100).default(20),
+  /**
+   * Body limit of `POST /api/menu/sync`: API Gateway's 10 MiB at the edge, which fits 10,000 items with thumbnails of
+   * a few hundred bytes; larger images belong on the CDN, referenced by their digest.
+   */
+  MENU_SYNC_BODY_LIMIT_BYTES: z.coerce.number().int().min(64 * 1024).max(64 * MIB).default(10 * MIB),
+  /** Load the starter menu into an empty collection at start (a fresh stage or laptop). */
+  MENU_LOAD_STARTER: z.enum(["true", "false"]).default("true").transform((value) => value === "true"),
+  /** The stress pool's worker as a built file (the container image bundles it next to the server). */
+  STRESS_WORKER_FILE: z.string().min(1).optional(),
+});
+
+export interface MenuServiceConfig {
+  port: number;
+  documents: DocumentDbConnection;
+  documentPoolMax: number;
+  cache: CacheConnection;
+  operatorToken: string | undefined;
+  syncBodyLimitBytes: number;
+  loadStarterMenu: boolean;
+  stressWorkerFile: string | undefined;
+}
+
+/** The Menu service's configuration: SST links (`Resource`, i.e. SST_RESOURCE_* locally) plus a few env settings. */
+export function loadMenuServiceConfig(env: NodeJS.ProcessEnv = process.env, resources?: Record<string, unknown>): MenuServiceConfig {
+  const linked = readLinks(SERVICE, links, resources);
+  const settings = readEnvironment(SERVICE, environment, env);
+  return {
+    port: settings.PORT,
+    documents: documentDbConnection(linked.MenuDocuments, settings.DOCUMENTDB_CA_FILE),
+    documentPoolMax: settings.DOCUMENTDB_POOL_MAX,
+    cache: cacheConnection(linked.Cache),
+    operatorToken: linked.OperatorToken?.value,
+    syncBodyLimitBytes: settings.MENU_SYNC_BODY_LIMIT_BYTES,
+    loadStarterMenu: settings.MENU_LOAD_STARTER,
+    stressWorkerFile: settings.STRESS_WORKER_FILE,
+  };
+}

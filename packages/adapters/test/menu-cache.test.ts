@@ -1,0 +1,32 @@
+import { randomUUID } from "node:crypto";
+import { createLogger } from "@cloudcafe/observability";
+import { Redis } from "ioredis";
+import { afterAll, describe, expect, it } from "vitest";
+import { menuCacheKeys, redisMenuCache } from "../src/menu/redis-menu-cache.ts";
+
+// The root test setup starts the local platform and puts its REDIS_URL in every test process's environment.
+const redis = new Redis(process.env.REDIS_URL ?? "redis://127.0.0.1:6379");
+const database = `menu-cache-test-${randomUUID()}`;
+const cache = redisMenuCache(redis, createLogger({ service: "menu-cache-test" }), database);
+
+afterAll(async () => {
+  const keys = await redis.keys(`{menu:${database}}:*`);
+  if (keys.length > 0) await redis.del(...keys);
+  redis.disconnect();
+});
+
+describe("versioned menu cache on Redis", () => {
+  it("keeps a read that loaded the menu before a sync from re-caching it where later readers look", async () => {
+    const before = await cache.lookup("items:all");
+    expect(before).toEqual({ value: undefined, version: 0 });
+    // A sync lands while that reader is still loading; it then writes what it loaded, under the version it saw.
+    await cache.invalidate();
+    await cache.store("items:all", before.version!, "menu before the sync", 60);
+    expect(await cache.lookup("items:all")).toEqual({ value: undefined, version: 1 });
+
+    await cache.store("items:all", 1, "menu after the sync", 60);
+    expect(await cache.lookup("items:all")).toEqual({ value: "menu after the sync", version: 1 });
+    expect(await redis.ttl(menuCacheKeys(database).entry(1, "items:all"))).toBeGreaterThan(0);
+    expect(await redis.ttl(menuCacheKeys(database).version)).toBe(-1);
+  });
+});
