@@ -5,3 +5,4 @@ export * from "./errors.ts";
 export * from "./health.ts";
 export * from "./middleware.ts";
 export * from "./serve.ts";
+export * from "./contract-inspection.ts";
