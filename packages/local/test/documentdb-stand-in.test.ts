@@ -1,10 +1,11 @@
-import { connect, createServer, type AddressInfo } from "node:net";
+import { connect, type AddressInfo } from "node:net";
 import { BSON, Decimal128, Double, Int32, Long, MongoClient, ObjectId, type Document } from "mongodb";
 import { ConnectionString } from "mongodb-connection-string-url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readLocalConfig } from "../src/config.ts";
 import { DOCUMENTDB_STORAGE_DATABASE, startDocumentDb } from "../src/engines/documentdb.ts";
 import { createDocumentDbServer, type DocumentDbServer } from "../src/stand-ins/documentdb/server.ts";
+import { freePort } from "../src/process/net.ts";
 import { crc32c } from "../src/stand-ins/documentdb/wire.ts";
 import { localPlatform, useLocalEnv } from "../src/testing/env.ts";
 import { serverFailure, talksToStandIn, uniqueName } from "./documentdb-driver.ts";
@@ -32,14 +33,6 @@ beforeAll(async () => {
     await client.close();
   }
 });
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 
 /** Raw frames, written here from the protocol's layout rather than with the stand-in's encoder. */

@@ -7,6 +7,7 @@ import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { readLocalConfig } from "../src/config.ts";
 import { ensureServerEngine, type ServerEngineSpec } from "../src/engines/engine.ts";
 import { recordDaemon, stopRecordedDaemons } from "../src/process/daemons.ts";
+import { freePort } from "../src/process/net.ts";
 
 const options = { config: { ...readLocalConfig(), stateDir: join(tmpdir(), `cloudcafe-engine-test-${process.pid}`) }, daemon: false };
 const servers: Server[] = [];
@@ -21,12 +22,6 @@ async function listen(status: number): Promise<number> {
   servers.push(server);
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   return (server.address() as AddressInfo).port;
-}
-
-async function freePort(): Promise<number> {
-  const port = await listen(200);
-  await new Promise((resolve) => servers.pop()?.close(resolve));
-  return port;
 }
 
 function spec(port: number, spawn: ServerEngineSpec["spawn"]): ServerEngineSpec {

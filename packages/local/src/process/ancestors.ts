@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import { isProcessAlive } from "./alive.ts";
 
 function parentOf(pid: number): number | undefined {
   try {
@@ -8,15 +9,6 @@ function parentOf(pid: number): number | undefined {
     return Number.isInteger(parent) ? parent : undefined;
   } catch {
     return undefined;
-  }
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM";
   }
 }
 
@@ -34,7 +26,7 @@ function ancestors(): number[] {
 export function whenAncestorExits(onExit: () => void, intervalMs = 1_000): void {
   const watched = ancestors();
   const timer = setInterval(() => {
-    if (watched.every(alive)) return;
+    if (watched.every(isProcessAlive)) return;
     clearInterval(timer);
     onExit();
   }, intervalMs);

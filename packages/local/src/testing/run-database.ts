@@ -1,6 +1,7 @@
 import postgres from "postgres";
 import { postgres as catalogPostgres } from "@cloudcafe/catalog";
 import { dropDatabase, ensureDatabase, withDatabase } from "../engines/postgres.ts";
+import { isProcessAlive } from "../process/alive.ts";
 
 /**
  * Each test run gets a database of its own (`cloudcafe_t<pid>`) beside its own tables, queues and streams. The outbox
@@ -34,16 +35,7 @@ async function dropAbandonedRunDatabases(serverUrl: string): Promise<void> {
   }
   const abandoned = names.filter((name) => {
     const pid = Number(name.slice(prefix.length));
-    return Number.isInteger(pid) && !isAlive(pid);
+    return Number.isInteger(pid) && !isProcessAlive(pid);
   });
   for (const name of abandoned) await dropDatabase(serverUrl, name);
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM";
-  }
 }

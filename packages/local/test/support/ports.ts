@@ -1,11 +1,6 @@
-import { createServer } from "node:http";
-import type { AddressInfo } from "node:net";
+import { freePort } from "../../src/process/net.ts";
 
-/** A port nothing listens on: bind one, then release it. */
+/** An address nothing listens on (a free port, released again). */
 export async function closedPortUrl(): Promise<string> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return `http://127.0.0.1:${port}`;
+  return `http://127.0.0.1:${await freePort()}`;
 }
