@@ -5,6 +5,8 @@ import {
   type DocumentDbConnection,
   documentDbConnection,
   documentDbLink,
+  httpServiceEnvironment,
+  operatorTokenLink,
   readEnvironment,
   readLinks,
 } from "@cloudcafe/adapters";
@@ -16,13 +18,12 @@ const SERVICE = "menu service";
 const links = z.object({
   MenuDocuments: documentDbLink,
   Cache: cacheLink,
-  OperatorToken: z.object({ value: z.string().min(16) }).optional(),
+  OperatorToken: operatorTokenLink,
 });
 
 const MIB = 1024 * 1024;
 
-const environment = z.object({
-  PORT: z.coerce.number().int().min(1).max(65535).default(8080),
+const environment = httpServiceEnvironment.extend({
   /** The RDS CA bundle DocumentDB's certificate chains to (the container image carries it here). */
   DOCUMENTDB_CA_FILE: z.string().min(1).default("/etc/ssl/certs/rds-global-bundle.pem"),
   DOCUMENTDB_POOL_MAX: z.coerce.number().int().min(1).max(100).default(20),
@@ -33,12 +34,11 @@ const environment = z.object({
   MENU_SYNC_BODY_LIMIT_BYTES: z.coerce.number().int().min(64 * 1024).max(64 * MIB).default(10 * MIB),
   /** Load the starter menu into an empty collection at start (a fresh stage or laptop). */
   MENU_LOAD_STARTER: z.enum(["true", "false"]).default("true").transform((value) => value === "true"),
-  /** The stress pool's worker as a built file (the container image bundles it next to the server). */
-  STRESS_WORKER_FILE: z.string().min(1).optional(),
 });
 
 export interface MenuServiceConfig {
   port: number;
+  host: string;
   documents: DocumentDbConnection;
   documentPoolMax: number;
   cache: CacheConnection;
@@ -54,6 +54,7 @@ export function loadMenuServiceConfig(env: NodeJS.ProcessEnv = process.env, reso
   const settings = readEnvironment(SERVICE, environment, env);
   return {
     port: settings.PORT,
+    host: settings.HOST,
     documents: documentDbConnection(linked.MenuDocuments, settings.DOCUMENTDB_CA_FILE),
     documentPoolMax: settings.DOCUMENTDB_POOL_MAX,
     cache: cacheConnection(linked.Cache),

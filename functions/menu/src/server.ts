@@ -11,6 +11,7 @@ const stress = createMenuStress(runtime.config.operatorToken, runtime.config.str
 serveUntilStopped({
   app: createMenuApp({ ...runtime, stressRoutes: stress.routes }),
   port: runtime.config.port,
+  hostname: runtime.config.host,
   logger: runtime.logger,
   name: "menu service",
   async close() {

@@ -5,6 +5,8 @@ import {
   type DatabaseConnection,
   databaseConnection,
   databaseLink,
+  httpServiceEnvironment,
+  operatorTokenLink,
   readEnvironment,
   readLinks,
 } from "@cloudcafe/adapters";
@@ -20,11 +22,10 @@ const links = z.object({
   PaymentProcessingQueue: z.object({ url: z.string().url() }),
   Database: databaseLink,
   Cache: cacheLink,
-  OperatorToken: z.object({ value: z.string().min(16) }).optional(),
+  OperatorToken: operatorTokenLink,
 });
 
-const environment = z.object({
-  PORT: z.coerce.number().int().min(1).max(65535).default(8080),
+const environment = httpServiceEnvironment.extend({
   OUTBOX_RELAY_INTERVAL_MS: z.coerce.number().int().min(100).default(1000),
   OUTBOX_MAX_BACKOFF_SECONDS: z.coerce.number().int().min(1).max(3600).default(300),
   DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(100).default(10),
@@ -32,12 +33,11 @@ const environment = z.object({
   MENU_SERVICE_URL: z.string().url(),
   /** How long a menu read from the Menu service prices orders before it is revalidated (an unchanged menu costs a 304). */
   MENU_REFRESH_MS: z.coerce.number().int().min(0).max(300_000).default(10_000),
-  /** The stress pool's worker as a built file (the container image bundles it next to the server). */
-  STRESS_WORKER_FILE: z.string().min(1).optional(),
 });
 
 export interface OrderServiceConfig {
   port: number;
+  host: string;
   activeOrdersTable: string;
   orderEventsStream: string;
   orderSubmissionQueueUrl: string;
@@ -59,6 +59,7 @@ export function loadOrderServiceConfig(env: NodeJS.ProcessEnv = process.env, res
   const settings = readEnvironment(SERVICE, environment, env);
   return {
     port: settings.PORT,
+    host: settings.HOST,
     activeOrdersTable: linked.ActiveOrders.name,
     orderEventsStream: linked.OrderEvents.name,
     orderSubmissionQueueUrl: linked.OrderSubmissionQueue.url,

@@ -18,6 +18,7 @@ runtime.relay.start(runtime.config.outboxRelayIntervalMs);
 serveUntilStopped({
   app,
   port: runtime.config.port,
+  hostname: runtime.config.host,
   logger: runtime.logger,
   name: "order service",
   async close() {

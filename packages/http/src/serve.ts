@@ -5,8 +5,8 @@ export interface ServeOptions {
   /** The service's app (anything with Hono's `fetch`). */
   app: { fetch: (request: Request) => Response | Promise<Response> };
   port: number;
-  /** `HOST`: every interface in a container or pod, 127.0.0.1 on the laptop. */
-  hostname?: string;
+  /** Every interface in a container or pod, 127.0.0.1 on the laptop (the service's config, `HOST`). */
+  hostname: string;
   logger: Logger;
   /** Its name in the start and stop log lines (`menu service`). */
   name: string;
@@ -16,7 +16,7 @@ export interface ServeOptions {
 
 /** The container or pod entry's HTTP server: listens on `port`, and on SIGTERM or SIGINT stops accepting, closes, exits. */
 export function serveUntilStopped(options: ServeOptions): void {
-  const server = serve({ fetch: options.app.fetch, port: options.port, hostname: options.hostname ?? process.env.HOST ?? "0.0.0.0" }, (info) =>
+  const server = serve({ fetch: options.app.fetch, port: options.port, hostname: options.hostname }, (info) =>
     options.logger.info(`${options.name} listening`, { port: info.port }),
   );
   let stopping = false;

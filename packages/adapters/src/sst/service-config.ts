@@ -1,3 +1,4 @@
+import { servicePort } from "@cloudcafe/catalog";
 import { Resource } from "sst";
 import { z } from "zod";
 
@@ -23,6 +24,18 @@ function linkedResources(schema: z.ZodObject): Record<string, unknown> {
   const resources = Resource as unknown as Record<string, unknown>;
   return Object.fromEntries(Object.keys(schema.shape).filter((name) => name in resources).map((name) => [name, resources[name]]));
 }
+
+/** The settings every HTTP service reads, whatever it serves; a service extends them with its own. */
+export const httpServiceEnvironment = z.object({
+  PORT: z.coerce.number().int().min(1).max(65535).default(servicePort),
+  /** Every interface in a container, pod or instance; `npm start` runs the services on 127.0.0.1. */
+  HOST: z.string().min(1).default("0.0.0.0"),
+  /** The stress pool's worker as a built file (the container image bundles it next to the server). */
+  STRESS_WORKER_FILE: z.string().min(1).optional(),
+});
+
+/** The `OperatorToken` link: the secret guarding destructive controls; without it every such call is refused. */
+export const operatorTokenLink = z.object({ value: z.string().min(16) }).optional();
 
 const localHosts = new Set(["127.0.0.1", "localhost", "::1"]);
 
