@@ -9,6 +9,8 @@ import {
   queues,
   scenarioNames,
   sqsEventSourceMappingError,
+  streamEventSourceMappingError,
+  type StreamEventSourceMappingSpec,
   scheduledFunctions,
   type EventSourceMappingSpec,
   type LambdaSpec,
@@ -88,6 +90,53 @@ function subscribe(queue: sst.aws.Queue, fn: sst.aws.Function, spec: EventSource
       },
     },
   });
+}
+
+/** A stream a catalog mapping reads: a table with its stream enabled, or a Kinesis data stream. */
+export type StreamSourceComponent = sst.aws.Dynamo | sst.aws.KinesisStream;
+
+const streamArnOf = (source: StreamSourceComponent) =>
+  source instanceof sst.aws.Dynamo ? source.nodes.table.streamArn : source.nodes.stream.arn;
+
+/**
+ * What a stream consumer's role needs beside its own links: reading the stream (Lambda's poller uses the function's
+ * role) and sending the description of a batch given up on to the on-failure queue.
+ */
+export function streamConsumerPermissions(source: StreamSourceComponent, onFailure: sst.aws.Queue): Permission[] {
+  const read =
+    source instanceof sst.aws.Dynamo
+      ? ["dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator", "dynamodb:ListStreams"]
+      : ["kinesis:DescribeStream", "kinesis:DescribeStreamSummary", "kinesis:GetRecords", "kinesis:GetShardIterator", "kinesis:ListShards", "kinesis:SubscribeToShard"];
+  return [
+    { actions: read, resources: [streamArnOf(source)] },
+    { actions: ["sqs:SendMessage"], resources: [onFailure.arn] },
+  ];
+}
+
+/**
+ * The catalog's stream mapping from `source` to `fn`: batch size and window, starting position, bisection, retry and
+ * record-age limits, parallelization, partial batch responses and the on-failure queue, exactly as the catalog has
+ * them (and as `npm start`'s stream pollers run them). Stops the program on parameters Lambda would refuse.
+ */
+export function subscribeStream(source: StreamSourceComponent, fn: sst.aws.Function, spec: StreamEventSourceMappingSpec, onFailure: sst.aws.Queue) {
+  const refused = streamEventSourceMappingError(spec);
+  if (refused) throw new Error(`${spec.name}: ${refused}`);
+  const eventSourceMapping = (args: aws.lambda.EventSourceMappingArgs): undefined => {
+    args.batchSize = spec.batchSize;
+    args.maximumBatchingWindowInSeconds = spec.maximumBatchingWindowSeconds;
+    args.startingPosition = spec.startingPosition;
+    args.bisectBatchOnFunctionError = spec.bisectBatchOnFunctionError;
+    args.maximumRetryAttempts = spec.maximumRetryAttempts;
+    args.maximumRecordAgeInSeconds = spec.maximumRecordAgeSeconds;
+    args.parallelizationFactor = spec.parallelizationFactor;
+    args.functionResponseTypes = ["ReportBatchItemFailures"];
+    args.destinationConfig = { onFailure: { destinationArn: onFailure.arn } };
+    return undefined;
+  };
+  const name = pascalCase(spec.name);
+  return source instanceof sst.aws.Dynamo
+    ? source.subscribe(name, fn.arn, { transform: { eventSourceMapping } })
+    : source.subscribe(name, fn.arn, { transform: { eventSourceMapping } });
 }
 
 /**

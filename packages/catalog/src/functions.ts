@@ -3,7 +3,8 @@
  * or a schedule). API Gateway reaches the HTTP services through their load balancers, not through functions. `infra/` deploys them from here and `npm start` polls the same queues with the same
  * batch settings, so a consumer joins both with one entry.
  */
-import type { QueueKey } from "./messaging.ts";
+import type { TableKey } from "./data.ts";
+import type { QueueKey, StreamKey } from "./messaging.ts";
 
 /** Graviton for every function; the FIS Lambda extension layer must be built for the same architecture. */
 export const lambdaArchitecture = "arm64" as const;
@@ -105,6 +106,58 @@ export function sqsEventSourceMappingError({ fifo, batchSize, maximumBatchingWin
     return `BatchSize must be from 1 to ${maxBatch} for ${fifo ? "a FIFO" : "a standard"} queue (given ${batchSize})`;
   }
   if (batchSize > 10 && !window) return "Maximum batch window in seconds must be greater than 0 if maximum batch size is greater than 10";
+  return undefined;
+}
+
+/** Where a stream mapping reads: a Kinesis data stream, or a DynamoDB table's stream (the table must enable one). */
+export type StreamSource = { readonly kind: "kinesis"; readonly stream: StreamKey } | { readonly kind: "dynamodb"; readonly table: TableKey };
+
+/**
+ * A function fed by a stream (Kinesis or DynamoDB Streams). Unlike a queue, a stream keeps order per shard and has no
+ * redrive policy: the mapping retries a failing batch (halving it when `bisectBatchOnFunctionError`), and once
+ * `maximumRetryAttempts` or `maximumRecordAgeSeconds` is spent sends the batch's description (shard, sequence
+ * numbers, error) to the on-failure queue and moves on, so a poison record never blocks its shard for good.
+ */
+export interface StreamEventSourceMappingSpec extends LambdaSpec {
+  readonly source: StreamSource;
+  /** Records per invocation: 1-10 000 for Kinesis and DynamoDB Streams. */
+  readonly batchSize: number;
+  /** How long Lambda gathers records before invoking (0-300 s; streams default to 0). */
+  readonly maximumBatchingWindowSeconds: number;
+  readonly startingPosition: "TRIM_HORIZON" | "LATEST";
+  readonly bisectBatchOnFunctionError: boolean;
+  /** -1 (until the record expires) or 0-10 000. */
+  readonly maximumRetryAttempts: number;
+  /** -1 (no limit) or 60-604 800 s. */
+  readonly maximumRecordAgeSeconds: number;
+  /** Concurrent batches per shard, 1-10 (order still holds per partition key). */
+  readonly parallelizationFactor: number;
+  /** The handler answers `batchItemFailures` with sequence numbers; the mapping resumes from the lowest one. */
+  readonly reportBatchItemFailures: true;
+  /** The on-failure destination: a queue that receives the description of every batch given up on. */
+  readonly onFailureQueue: QueueKey;
+  /** How `npm start`'s stream pollers run it: how often an idle shard is read (Lambda reads each shard about once a second). */
+  readonly local: { readonly idlePollMs: number };
+}
+
+/** The stream consumers. The services that own them add their entries here. */
+export const streamEventSourceMappings = {} as const satisfies Record<string, StreamEventSourceMappingSpec>;
+
+/**
+ * Why Lambda's CreateEventSourceMapping would refuse these stream parameters, or undefined. From the Lambda API
+ * reference (CreateEventSourceMapping) and "Lambda parameters for Kinesis / DynamoDB event source mappings".
+ */
+export function streamEventSourceMappingError(spec: Omit<StreamEventSourceMappingSpec, keyof LambdaSpec | "local" | "source" | "onFailureQueue">): string | undefined {
+  const whole = (value: number) => Number.isInteger(value);
+  if (!(whole(spec.batchSize) && spec.batchSize >= 1 && spec.batchSize <= 10_000)) return `BatchSize must be from 1 to 10000 for a stream (given ${spec.batchSize})`;
+  const window = spec.maximumBatchingWindowSeconds;
+  if (!(whole(window) && window >= 0 && window <= 300)) return `MaximumBatchingWindowInSeconds must be a whole number of seconds from 0 to 300 (given ${window})`;
+  const retries = spec.maximumRetryAttempts;
+  if (!(whole(retries) && retries >= -1 && retries <= 10_000)) return `MaximumRetryAttempts must be -1 or from 0 to 10000 (given ${retries})`;
+  const age = spec.maximumRecordAgeSeconds;
+  if (!(whole(age) && (age === -1 || (age >= 60 && age <= 604_800)))) return `MaximumRecordAgeInSeconds must be -1 or from 60 to 604800 (given ${age})`;
+  const factor = spec.parallelizationFactor;
+  if (!(whole(factor) && factor >= 1 && factor <= 10)) return `ParallelizationFactor must be from 1 to 10 (given ${factor})`;
   return undefined;
 }
 
