@@ -47,11 +47,12 @@ export function startConsole(deps: ConsoleDeps): void {
   /** The menu comes from the Menu service one category at a time; the stores are what ordering needs first. */
   function mountOrdering(stores: readonly Store[]) {
     const board = orderBoard(deps.client, stores, deps.orderStorage, announce);
-    const { menu, checkout } = checkoutPanel(deps.client, createMenuBook(stores), board);
+    const { menu, checkout, bar } = checkoutPanel(deps.client, createMenuBook(stores), board);
     replaceContent(
       ordering,
       section("menu", "Menu", menu),
       h("div", { class: "side" }, section("order", "Your order", checkout), section("orders", "Orders", board.element)),
+      bar,
     );
   }
 
