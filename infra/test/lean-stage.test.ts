@@ -6,6 +6,7 @@ import { BUDGET_PER_DAY } from "../inventory/print.ts";
 import { rootDir } from "../offline/paths.ts";
 import { publicSamplePaths, resolvePath } from "../offline/routes.ts";
 import { synthesize, type Synthesis } from "../offline/sst-runtime.ts";
+import { CONSOLE_ROUTES_FUNCTION } from "../edge.ts";
 import { asArray, idOf, named, ofType } from "./support/resources.ts";
 
 /** Where the console and the stress CLI name the API paths they call. */
@@ -111,6 +112,17 @@ describe("a lean dev stage without a domain", () => {
     expect(migration.inputs.functionName).toBe(migrator!.inputs.name);
     // The SST services carry the dependency; their ECS services are created inside them.
     for (const service of ["OrderService", "MenuService"]) expect(s.dependsOn[service], service).toContain("DatabaseMigration");
+  });
+
+  it("serves the console's views (/barista, /board, /ops) as its one page through a CloudFront function; files and the API pass", () => {
+    const [fn] = ofType(s, "aws:cloudfront/function:Function");
+    expect(fn?.inputs).toMatchObject({ runtime: "cloudfront-js-2.0", publish: true, code: CONSOLE_ROUTES_FUNCTION });
+    const [cdn] = ofType(s, "aws:cloudfront/distribution:Distribution");
+    expect(cdn?.inputs.defaultCacheBehavior.functionAssociations).toEqual([{ eventType: "viewer-request", functionArn: expect.stringContaining("ConsoleRoutes") }]);
+    const handler = new Function(`${CONSOLE_ROUTES_FUNCTION}; return handler;`)() as (event: { request: { uri: string } }) => { uri: string };
+    const routed = (uri: string) => handler({ request: { uri } }).uri;
+    expect(["/barista", "/board", "/ops", "/"].map(routed)).toEqual(["/index.html", "/index.html", "/index.html", "/index.html"]);
+    expect(["/assets/index-abc123.js", "/favicon.svg", "/index.html"].map(routed)).toEqual(["/assets/index-abc123.js", "/favicon.svg", "/index.html"]);
   });
 
   it("serves on CloudFront's and API Gateway's own domains: no certificate, no Route 53 lookup or record", () => {

@@ -36,11 +36,22 @@ function cartBar(): { element: HTMLElement; show(cart: Cart, book: MenuBook): vo
 }
 
 /** Menu, cart and the order form; a placed order is handed to the order board. */
-export function checkoutPanel(client: ApiClient, book: MenuBook, board: OrderBoard): { menu: HTMLElement; checkout: HTMLElement; bar: HTMLElement } {
+export function checkoutPanel(
+  client: ApiClient,
+  book: MenuBook,
+  board: OrderBoard,
+  onCustomer: (customerId: string) => void = () => {},
+): { menu: HTMLElement; checkout: HTMLElement; bar: HTMLElement } {
   const state = createStore<State>({ cart: emptyCart(), submitting: false, retryable: false });
   const setCart = (cart: Cart) => state.update((current) => ({ ...current, cart, notice: undefined }));
 
   const customerInput = h("input", { id: "customer-id", name: "customerId", required: true, value: "customer-demo-001", maxlength: 64, autocomplete: "off" });
+  // The customer's order history comes from the server, so it follows them to a new tab or device.
+  customerInput.addEventListener("change", () => {
+    const customerId = customerInput.value.trim();
+    if (IDENTIFIER.test(customerId)) onCustomer(customerId);
+  });
+  queueMicrotask(() => onCustomer(customerInput.value.trim()));
   const storeSelect = h(
     "select",
     { id: "store-id", name: "storeId" },

@@ -120,8 +120,56 @@ describe("the console in Chromium", () => {
     await page.close();
   });
 
-  it("starts a stress run from the ops panel with the operator token and cancels it", { timeout: 90_000 }, async () => {
-    const page = await open(DESKTOP);
+  it("walks a paid order through the barista's stages, shows it on the pickup board, and to the customer on a new device", { timeout: 120_000 }, async () => {
+    const customerId = `e2e-stages-${Date.now()}`;
+    const customer = await open(DESKTOP);
+    await customer.getByLabel("Customer id").fill(customerId);
+    const storeId = await customer.getByLabel("Store").inputValue();
+    await addToCart(customer, "Caffè Latte");
+    await customer.getByRole("button", { name: "Place order" }).click();
+    const card = customer.locator(".order").first();
+    await expect.poll(() => card.locator(".status").textContent(), { timeout: 30_000 }).toMatch(/paid/i);
+    const orderId = (await card.locator("h3 code").textContent())!;
+    const number = orderId.slice(-4).toUpperCase();
+
+    const board = await platform.browser.newPage({ viewport: { width: 1920, height: 1080 } });
+    await board.goto(`${platform.url}/board?store=${storeId}`);
+    const barista = await platform.browser.newPage({ viewport: { width: 1024, height: 768 } });
+    await barista.goto(`${platform.url}/barista?store=${storeId}`);
+    await barista.getByLabel("Staff (operator) token").fill(OPERATOR_TOKEN);
+    await barista.getByLabel("Staff (operator) token").press("Tab");
+    for (const step of ["Start", "Ready"]) {
+      const button = barista.getByRole("button", { name: `${step}: order ${number}` });
+      await button.click();
+      await barista.getByRole("status").filter({ hasText: `Order ${number} is` }).waitFor();
+    }
+    await barista.screenshot({ path: `${screenshots}barista-queue.png`, fullPage: true });
+
+    const ready = board.locator('section[aria-labelledby="board-ready"] .board-numbers li', { hasText: number });
+    await ready.waitFor({ timeout: 10_000 });
+    await board.screenshot({ path: `${screenshots}pickup-board.png` });
+    await expect.poll(() => card.locator(".status").textContent(), { timeout: 15_000 }).toMatch(/ready for pickup/i);
+
+    // Another device: no session storage, the history comes from the server.
+    const other = await platform.browser.newContext({ viewport: PHONE });
+    const phone = await other.newPage();
+    await phone.goto(platform.url);
+    await phone.getByLabel("Customer id").fill(customerId);
+    await phone.getByLabel("Customer id").press("Tab");
+    await phone.locator(".order", { hasText: orderId }).waitFor({ timeout: 10_000 });
+    expect(await phone.locator(".order", { hasText: orderId }).locator(".status").textContent()).toMatch(/ready for pickup/i);
+
+    await barista.getByRole("button", { name: `Collected: order ${number}` }).click();
+    await ready.waitFor({ state: "detached", timeout: 10_000 });
+    expect(await overflowing(phone)).toEqual([]);
+    await Promise.all([board.close(), barista.close(), other.close(), customer.close()]);
+  });
+
+  it("starts a stress run from the ops view with the operator token and cancels it", { timeout: 90_000 }, async () => {
+    const page = await platform.browser.newPage({ viewport: DESKTOP });
+    Object.assign(page, { failures: [] });
+    page.on("pageerror", (error) => failuresOf(page).push(error.message));
+    await page.goto(`${platform.url}/ops`);
     await page.getByLabel("Operator token").fill(OPERATOR_TOKEN);
     await page.getByRole("button", { name: "Save" }).click();
     await page.getByLabel("Target CPU (% of the service's allowance)").fill("20");

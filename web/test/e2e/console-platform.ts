@@ -53,7 +53,7 @@ export async function startConsolePlatform(): Promise<ConsolePlatform> {
   const pool = createStressPool({ allowance: fixedAllowance(1) });
   const registry = createRunRegistry({ pool, write: () => {}, maxDurationSeconds: 60 });
   const routes = stressRoutes({ scenarios: ["morning-rush"], operatorToken: OPERATOR_TOKEN, registry });
-  const app = createOrderApp({ service: runtime.service, logger: runtime.logger, metrics: runtime.metrics, checks: runtime.checks, stressRoutes: routes });
+  const app = createOrderApp({ service: runtime.service, logger: runtime.logger, metrics: runtime.metrics, checks: runtime.checks, stressRoutes: routes, operatorToken: OPERATOR_TOKEN });
   const server = await new Promise<ServerType>((resolve) => {
     const started = serve({ fetch: app.fetch, port: 0, hostname: "127.0.0.1" }, () => resolve(started));
   });
