@@ -173,7 +173,7 @@ describe("the console in Chromium", () => {
     await page.getByLabel("Operator token").fill(OPERATOR_TOKEN);
     await page.getByRole("button", { name: "Save" }).click();
     await page.getByLabel("Target CPU (% of the service's allowance)").fill("20");
-    await page.getByLabel("Duration (seconds)").fill("60");
+    await page.getByLabel(/^Duration \(seconds/).fill("60");
     await page.getByRole("button", { name: "Start run" }).click();
 
     const run = page.locator(".run").first();

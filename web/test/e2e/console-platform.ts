@@ -21,7 +21,8 @@ import { createRunRegistry, createStressPool, fixedAllowance, stressRoutes } fro
 import { startMenuService } from "../../../functions/order/test/menu-service.ts";
 import { startFlowPollers } from "../../../functions/order/test/pollers.ts";
 
-export const OPERATOR_TOKEN = "e2e-operator-token-0001";
+/** The stage's one operator token, which every service is linked to (the Menu service here as well). */
+export const OPERATOR_TOKEN = (JSON.parse(process.env.SST_RESOURCE_OperatorToken ?? "{}") as { value: string }).value;
 const webRoot = fileURLToPath(new URL("../..", import.meta.url));
 /** Debian's Chromium; flags that keep a headless run off the network and the GPU. */
 const CHROMIUM = "/usr/bin/chromium";
