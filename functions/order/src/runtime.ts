@@ -47,6 +47,7 @@ export function createOrderRuntime(config: OrderServiceConfig = loadOrderService
   const kinesis = kinesisClient();
 
   const activeOrders = dynamoActiveOrders(dynamo, config.activeOrdersTable);
+  const payments = sqsPaymentRequests(sqs, config.paymentQueueUrl);
   const cache = redisOrderCache(redis, logger);
   const relay = postgresOutboxRelay({
     database,
@@ -58,6 +59,7 @@ export function createOrderRuntime(config: OrderServiceConfig = loadOrderService
       cache,
       events: kinesisOrderEvents(kinesis, config.orderEventsStream),
       submissions: sqsOrderSubmissions(sqs, config.orderSubmissionQueueUrl),
+      payments,
     }),
   });
   const service = createOrderService({
@@ -65,7 +67,7 @@ export function createOrderRuntime(config: OrderServiceConfig = loadOrderService
     activeOrders,
     cache,
     outbox: options.outboxDispatch === "background" ? relay.backgroundDispatcher : relay.dispatcher,
-    payments: sqsPaymentRequests(sqs, config.paymentQueueUrl),
+    payments,
     menu: httpMenuSource({ baseUrl: config.menuServiceUrl, refreshAfterMs: config.menuRefreshMs, logger }),
     onRead: (source) => {
       metrics.put(source === "cache" ? "CacheHit" : "CacheMiss", 1, "Count", { cache: "order" });
