@@ -17,8 +17,7 @@ import {
   redisOrderCache,
   sqsClient,
   sqsOrderSubmissions,
-  sqsPaymentRequests,
-} from "@cloudcafe/adapters";
+  sqsPaymentRequests, sqsNotificationRequests, dynamoNotificationInbox } from "@cloudcafe/adapters";
 import { createLogger, createMetrics } from "@cloudcafe/observability";
 import { SERVICE_NAME } from "./app.ts";
 import { loadOrderServiceConfig, type OrderServiceConfig } from "./config.ts";
@@ -60,6 +59,7 @@ export function createOrderRuntime(config: OrderServiceConfig = loadOrderService
       events: kinesisOrderEvents(kinesis, config.orderEventsStream),
       submissions: sqsOrderSubmissions(sqs, config.orderSubmissionQueueUrl),
       payments,
+      notifications: sqsNotificationRequests(sqs, config.notificationQueueUrl),
     }),
   });
   const service = createOrderService({
@@ -90,7 +90,9 @@ export function createOrderRuntime(config: OrderServiceConfig = loadOrderService
     await database.sql.end({ timeout: 5 });
   }
 
-  return { config, logger, metrics, service, relay, checks, close };
+  const inbox = dynamoNotificationInbox(dynamo, config.notificationsTable);
+
+  return { config, logger, metrics, service, relay, checks, inbox, close };
 }
 
 export type OrderRuntime = ReturnType<typeof createOrderRuntime>;

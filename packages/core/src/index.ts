@@ -19,3 +19,7 @@ export * from "./payment/ports.ts";
 export * from "./payment/service.ts";
 export * from "./payment/fraud-screen.ts";
 export * from "./payment/synthetic.ts";
+export * from "./notification/schema.ts";
+export * from "./notification/messages.ts";
+export * from "./notification/ports.ts";
+export * from "./notification/service.ts";

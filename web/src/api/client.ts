@@ -128,6 +128,10 @@ export function createApiClient(options: ApiClientOptions = {}) {
         { signal },
       ),
 
+    /** A customer's notifications (paid, payment failed, ready, refunded), newest first. */
+    inbox: (customerId: string, signal?: AbortSignal) =>
+      call((request) => orders.inbox.$get({ query: { customerId } }, request), { signal }),
+
     /** A store's paid, preparing and ready orders, oldest first (the barista's queue and the pickup board). */
     storeQueue: (storeId: string, signal?: AbortSignal) =>
       call((request) => orders.stores[":storeId"].queue.$get({ param: { storeId: encodeURIComponent(storeId) } }, request), { signal }),

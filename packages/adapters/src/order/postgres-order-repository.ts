@@ -38,6 +38,8 @@ function orderingKey(message: OutboxMessage): string {
       return `${message.kind}:${message.orderId}`;
     case "payment.refund":
       return `${message.kind}:${message.request.orderId}`;
+    case "notification.send":
+      return `${message.kind}:${message.message.orderId}`;
   }
 }
 

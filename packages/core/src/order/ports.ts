@@ -1,4 +1,5 @@
 import type { MenuCatalog } from "../menu/ports.ts";
+import type { OrderReady } from "../notification/messages.ts";
 import type { PaymentQueueMessage, RefundRequested } from "../payment/messages.ts";
 import type { OrderEvent } from "./messages.ts";
 import type { Order, OrderStatus } from "./schema.ts";
@@ -13,6 +14,8 @@ export type OutboxMessage =
   | { kind: "order.submit"; orderId: string; customerId: string }
   /** A cancelled paid order's refund, to the payment queue in the customer's group. */
   | { kind: "payment.refund"; request: RefundRequested }
+  /** A milestone the customer is told about (READY), to `notification-queue`. */
+  | { kind: "notification.send"; message: OrderReady }
   /** `version`: the order's version after the change; cached copies older than it are stale. */
   | { kind: "order-cache.invalidate"; orderId: string; version: number };
 

@@ -240,7 +240,13 @@ export function createOrderService(deps: OrderServiceDeps) {
 
   async function advanceOrder(orderId: string, stage: BaristaStage): Promise<AdvanceResult> {
     const from = previousStatus[stage];
-    const moved = await deps.repository.transition(orderId, [from], { status: stage }, (order) => changed(order, stageEvents[stage]));
+    const moved = await deps.repository.transition(orderId, [from], { status: stage }, (order) => [
+      ...changed(order, stageEvents[stage]),
+      // The customer is told when it is ready, through the notification queue.
+      ...(stage === "READY"
+        ? [{ kind: "notification.send" as const, message: { type: "OrderReady" as const, orderId: order.orderId, customerId: order.customerId, storeId: order.storeId, occurredAt: order.updatedAt } }]
+        : []),
+    ]);
     if (moved) {
       await deps.outbox.dispatch(moved.outboxIds);
       return { order: moved.order, changed: true };
