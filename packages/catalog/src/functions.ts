@@ -82,6 +82,12 @@ export const eventSourceMappings = {
     queue: "paymentResults",
     ...orderQueueConsumer,
   },
+  loyaltyPaymentResults: {
+    name: "loyalty-payment-results",
+    handlerModule: "functions/loyalty/src/events/payment-results.ts",
+    queue: "loyaltyPaymentResults",
+    ...orderQueueConsumer,
+  },
 } as const satisfies Record<string, EventSourceMappingSpec>;
 
 /** What an SQS event-source mapping is made of, as CreateEventSourceMapping validates it. */

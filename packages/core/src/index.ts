@@ -19,3 +19,8 @@ export * from "./payment/ports.ts";
 export * from "./payment/service.ts";
 export * from "./payment/fraud-screen.ts";
 export * from "./payment/synthetic.ts";
+export * from "./loyalty/schema.ts";
+export * from "./loyalty/points.ts";
+export * from "./loyalty/ports.ts";
+export * from "./loyalty/messages.ts";
+export * from "./loyalty/service.ts";

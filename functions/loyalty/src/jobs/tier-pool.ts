@@ -1,0 +1,34 @@
+import { pathToFileURL } from "node:url";
+import { resolve } from "node:path";
+import { Piscina } from "piscina";
+import type { TierChunkResult, TierChunkTask } from "@cloudcafe/adapters";
+import { cpuAllowance } from "@cloudcafe/stress";
+import { workerExecArgv } from "@cloudcafe/stress/worker-loader";
+
+const WORKER_FILE = new URL("./tier-worker.ts", import.meta.url);
+
+export interface TierPool {
+  readonly threads: number;
+  run(task: TierChunkTask): Promise<TierChunkResult>;
+  close(): Promise<void>;
+}
+
+/**
+ * The batch's piscina pool, sized from the CPU the process may use (or `threads`). Made per run and closed after
+ * it, so an idle service holds no batch threads between the hourly runs.
+ */
+export function createTierPool(options: { threads?: number | undefined; workerFile?: string | undefined } = {}): TierPool {
+  const threads = options.threads ?? cpuAllowance().threads;
+  const workerFile = options.workerFile ? pathToFileURL(resolve(options.workerFile)) : WORKER_FILE;
+  const piscina = new Piscina<TierChunkTask, TierChunkResult>({
+    filename: workerFile.href,
+    execArgv: workerExecArgv(workerFile),
+    minThreads: threads,
+    maxThreads: threads,
+  });
+  return {
+    threads,
+    run: (task) => piscina.run(task),
+    close: () => piscina.destroy(),
+  };
+}
