@@ -24,33 +24,28 @@ export interface TierBatchResult {
   aggregates: TierAggregate[];
 }
 
-const quoted = (text: string) => `'${text.replaceAll("'", "''")}'`;
-
 interface Chunk {
   bytes: Buffer;
   rows: number;
-  lastCustomerId: string | undefined;
+  lastCustomerId: string;
 }
 
 /**
- * The next `limit` users after `after` in customer order, as COPY text. Keyset pages (an index range scan each) are
- * the cursor: memory holds a chunk at a time, no transaction stays open for the run, and every chunk has exactly
- * `limit` rows but the last. COPY takes no bind parameters, hence the quoted literal.
+ * The next `limit` users after `after` in customer order, as one text of COPY-style lines that PostgreSQL formats
+ * itself (read raw, so no row objects are made here). Keyset pages (an index range scan each) are the cursor: memory
+ * holds a chunk at a time, no transaction stays open for the run, and every chunk has exactly `limit` rows but the
+ * last. (Not `COPY ... TO STDOUT`: postgres.js's COPY readable can leave its connection hung for the next query,
+ * porsager/postgres#917.)
  */
-async function readChunk({ sql }: Database, after: string | undefined, limit: number): Promise<Chunk> {
-  const where = after === undefined ? "" : `WHERE customer_id > ${quoted(after)}`;
-  const stream = await sql.unsafe(`COPY (SELECT ${TIER_BATCH_COLUMNS.join(", ")} FROM users ${where} ORDER BY customer_id LIMIT ${limit}) TO STDOUT`).readable();
-  const parts: Buffer[] = [];
-  for await (const part of stream) parts.push(part as Buffer);
-  const bytes = Buffer.concat(parts);
-  let rows = 0;
-  let lastLineStart = 0;
-  for (let at = bytes.indexOf(10); at !== -1; at = bytes.indexOf(10, at + 1)) {
-    rows += 1;
-    if (at + 1 < bytes.length) lastLineStart = at + 1;
-  }
-  const lastCustomerId = rows === 0 ? undefined : bytes.toString("utf8", lastLineStart, bytes.indexOf(9, lastLineStart));
-  return { bytes, rows, lastCustomerId };
+async function readChunk({ sql }: Database, after: string, limit: number): Promise<Chunk> {
+  const [row] = await sql`
+    SELECT count(*)::int AS rows, max(customer_id) AS last, string_agg(line, '' ORDER BY customer_id) AS lines
+    FROM (
+      SELECT customer_id, concat_ws(E'\t', ${sql.unsafe(TIER_BATCH_COLUMNS.join(", "))}) || E'\n' AS line
+      FROM users WHERE customer_id > ${after} ORDER BY customer_id LIMIT ${limit}
+    ) AS page`.raw();
+  const [rows, last, lines] = row as unknown as [Buffer, Buffer | null, Buffer | null];
+  return { rows: Number(rows.toString()), lastCustomerId: last?.toString("utf8") ?? after, bytes: lines ?? Buffer.alloc(0) };
 }
 
 /** Writes the changed tiers back, each only over the row version it was computed from. */
@@ -83,7 +78,8 @@ export async function recalculateTiers(options: TierBatchOptions): Promise<TierB
   };
 
   try {
-    let after: string | undefined;
+    // Every customer id sorts after the empty string.
+    let after = "";
     for (;;) {
       const chunk = await readChunk(options.database, after, options.chunkRows);
       if (chunk.rows === 0) break;
