@@ -180,4 +180,12 @@ export const scheduledFunctions = {
     schedule: "rate(1 minute)",
     ...orderHandler,
   },
+  loyaltyTierRun: {
+    // Starts the hourly tier recalculation on a loyalty instance through the NLB (the run itself is not a Lambda's).
+    name: "loyalty-tier-run",
+    handlerModule: "functions/loyalty/src/jobs/scheduled-tier-run.ts",
+    schedule: "cron(0 * * * ? *)",
+    memoryMb: 256,
+    timeoutSeconds: 30,
+  },
 } as const satisfies Record<string, ScheduledFunctionSpec>;

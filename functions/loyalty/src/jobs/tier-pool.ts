@@ -1,8 +1,8 @@
 import { pathToFileURL } from "node:url";
 import { resolve } from "node:path";
 import { Piscina } from "piscina";
-import type { TierChunkResult, TierChunkTask } from "@cloudcafe/adapters";
-import { cpuAllowance } from "@cloudcafe/stress";
+import type { TierChunkResult, TierChunkTask } from "@cloudcafe/adapters/loyalty/tier-chunk";
+import { cpuAllowance } from "@cloudcafe/stress/allowance";
 import { workerExecArgv } from "@cloudcafe/stress/worker-loader";
 
 const WORKER_FILE = new URL("./tier-worker.ts", import.meta.url);
@@ -25,6 +25,9 @@ export function createTierPool(options: { threads?: number | undefined; workerFi
     execArgv: workerExecArgv(workerFile),
     minThreads: threads,
     maxThreads: threads,
+    // A chunk is a couple of MB and a thread keeps nothing between chunks: a small heap makes V8 collect each
+    // chunk's garbage promptly instead of letting every thread grow towards the process's 256 MB budget.
+    resourceLimits: { maxYoungGenerationSizeMb: 8, maxOldGenerationSizeMb: 64 },
   });
   return {
     threads,

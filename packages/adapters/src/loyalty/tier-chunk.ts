@@ -1,10 +1,13 @@
 import { createHash } from "node:crypto";
-import { loyaltyTiers, type LoyaltyTier, rollingPoints, type TierAggregate, type TierThresholds, WINDOW_MONTHS } from "@cloudcafe/core";
+// The module itself, not the package index: a pool thread loads the rules and nothing else.
+import { loyaltyTiers, type LoyaltyTier, rollingPoints, type TierThresholds, WINDOW_MONTHS } from "@cloudcafe/core/loyalty/points";
+import type { TierAggregate } from "@cloudcafe/core/loyalty/ports";
 
 /**
  * The batch's in-memory core: one chunk of users as PostgreSQL's COPY text sends them (the columns of
  * `TIER_BATCH_COLUMNS`, tab-separated, one row a line) in, the tiers recomputed as of a month, out the rows whose
- * tier changed, the chunk's aggregates and a SHA-256 chain over (customer, rolling points, tier) in row order.
+ * tier changed, the chunk's aggregates and the SHA-256 of its audit lines (customer, rolling points, tier) in row
+ * order, which the run chains chunk to chunk.
  * It reads bytes in place (no row objects, no strings but the changed rows' ids), so a pool thread does several
  * hundred thousand rows a second.
  */
@@ -22,7 +25,7 @@ export interface TierChunkResult {
   /** The rows whose stored tier differs from the computed one, with the version they were read at. */
   changed: { customerIds: string[]; tiers: LoyaltyTier[]; versions: number[] };
   aggregates: TierAggregate[];
-  /** Hex SHA-256 chain over the chunk's records (empty chunk: ""). */
+  /** Hex SHA-256 over the chunk's audit lines `<customer>\t<rolling points>\t<tier>\n` in row order (empty chunk: ""). */
   digest: string;
 }
 
@@ -31,7 +34,9 @@ const NEWLINE = 10;
 const COMMA = 44;
 const CLOSE_BRACE = 125;
 const MINUS = 45;
-const tierBytes = loyaltyTiers.map((tier) => Buffer.from(tier));
+const tierBytes = loyaltyTiers.map((tier) => Buffer.from(`\t${tier}\n`));
+/** An audit line is at most an id (64 bytes of UTF-8 letters), a 10-digit number, a tier and three separators. */
+const MAX_AUDIT_LINE = 64 * 4 + 32;
 /** The tiers' first letters differ (B, S, G, P), so a stored tier is known by its first byte. */
 const tierByFirstByte = new Int8Array(256).fill(-1);
 for (const [i, tier] of loyaltyTiers.entries()) tierByFirstByte[tier.charCodeAt(0)] = i;
@@ -44,7 +49,9 @@ export function computeTierChunk({ rows, asOfMonth, thresholds }: TierChunkTask)
   const rolling = new Float64Array(loyaltyTiers.length);
   const limits = loyaltyTiers.map((tier) => thresholds[tier]);
   const changed: TierChunkResult["changed"] = { customerIds: [], tiers: [], versions: [] };
-  let digest: Buffer | undefined;
+  // The audit lines are written into one buffer and hashed once: a single SHA-256 per chunk, not one per record.
+  let audit = Buffer.allocUnsafe(Math.max(1024, bytes.length));
+  let auditLength = 0;
   let records = 0;
   let at = 0;
   const end = bytes.length;
@@ -89,9 +96,15 @@ export function computeTierChunk({ rows, asOfMonth, thresholds }: TierChunkTask)
     counts[tier]! += 1;
     balances[tier]! += balance;
     rolling[tier]! += points;
-    const hash = createHash("sha256");
-    if (digest) hash.update(digest);
-    digest = hash.update(bytes.subarray(idStart, idEnd)).update(`\t${points}\t`).update(tierBytes[tier]!).digest();
+    if (auditLength + MAX_AUDIT_LINE > audit.length) {
+      const larger = Buffer.allocUnsafe(audit.length * 2);
+      audit.copy(larger, 0, 0, auditLength);
+      audit = larger;
+    }
+    auditLength += bytes.copy(audit, auditLength, idStart, idEnd);
+    audit[auditLength++] = TAB;
+    auditLength += audit.write(String(points), auditLength, "latin1");
+    auditLength += tierBytes[tier]!.copy(audit, auditLength);
     if (stored !== tier) {
       changed.customerIds.push(bytes.toString("utf8", idStart, idEnd));
       changed.tiers.push(loyaltyTiers[tier]!);
@@ -103,7 +116,7 @@ export function computeTierChunk({ rows, asOfMonth, thresholds }: TierChunkTask)
     records,
     changed,
     aggregates: loyaltyTiers.map((tier, i) => ({ tier, customers: counts[i]!, pointsBalance: balances[i]!, rollingPoints: rolling[i]! })),
-    digest: digest ? digest.toString("hex") : "",
+    digest: records === 0 ? "" : createHash("sha256").update(audit.subarray(0, auditLength)).digest("hex"),
   };
 }
 

@@ -1,5 +1,9 @@
-import type { LoyaltyTier, TierThresholds } from "./schema.ts";
-import { loyaltyTiers } from "./schema.ts";
+/** The loyalty tiers, lowest first (here, not in schema.ts, so the batch's threads load no zod). */
+export const loyaltyTiers = ["BRONZE", "SILVER", "GOLD", "PLATINUM"] as const;
+export type LoyaltyTier = (typeof loyaltyTiers)[number];
+
+/** Rolling 12-month points a customer needs for each tier (BRONZE is everyone's). */
+export type TierThresholds = Readonly<Record<LoyaltyTier, number>>;
 
 /**
  * The points rules, pure: points per whole dollar, a rolling 12-month window of points per calendar month (UTC),

@@ -1,12 +1,9 @@
 import { z } from "zod";
 
-/** The loyalty tiers, lowest first. */
-export const loyaltyTiers = ["BRONZE", "SILVER", "GOLD", "PLATINUM"] as const;
-export type LoyaltyTier = (typeof loyaltyTiers)[number];
-export const loyaltyTierSchema = z.enum(loyaltyTiers);
+import { loyaltyTiers } from "./points.ts";
 
-/** Rolling 12-month points a customer needs for each tier (BRONZE is everyone's). */
-export type TierThresholds = Readonly<Record<LoyaltyTier, number>>;
+export type { LoyaltyTier, TierThresholds } from "./points.ts";
+export const loyaltyTierSchema = z.enum(loyaltyTiers);
 
 const identifier = z
   .string()
