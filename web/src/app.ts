@@ -1,6 +1,8 @@
 import type { ApiClient } from "./api/client.ts";
 import type { Store } from "./api/types.ts";
 import { createMenuBook } from "./menu/menu-book.ts";
+import { loyaltyClient } from "./loyalty/loyalty-client.ts";
+import { loyaltyPanel } from "./loyalty/loyalty-panel.ts";
 import { checkoutPanel } from "./panels/checkout.ts";
 import { orderBoard } from "./panels/order-board.ts";
 import { readinessPanel } from "./panels/readiness-panel.ts";
@@ -61,10 +63,10 @@ export function startConsole(deps: ConsoleDeps): void {
       "header",
       { class: "top" },
       h("h1", {}, "CloudCafe console"),
-      h("nav", { "aria-label": "Sections" }, [["#menu", "Menu"], ["#order", "Your order"], ["#orders", "Orders"], ["#ops", "Ops"]].map(([href, label]) => h("a", { href }, label))),
+      h("nav", { "aria-label": "Sections" }, [["#menu", "Menu"], ["#order", "Your order"], ["#orders", "Orders"], ["#loyalty", "Loyalty"], ["#ops", "Ops"]].map(([href, label]) => h("a", { href }, label))),
       h("div", { class: "ready-box", role: "group", "aria-label": "Order service readiness" }, readinessPanel(deps.client)),
     ),
-    h("main", {}, ordering, section("ops", "Ops: stress scenarios", stressPanel(deps.client, deps.tokens, deps.localDefaultToken))),
+    h("main", {}, ordering, section("loyalty", "Loyalty", loyaltyPanel(loyaltyClient())), section("ops", "Ops: stress scenarios", stressPanel(deps.client, deps.tokens, deps.localDefaultToken))),
     announcer,
   );
   void loadStores();
