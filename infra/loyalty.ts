@@ -52,13 +52,19 @@ function serviceEnvironment(links: LoyaltyLinks, region: string, analytics: Anal
 }
 
 /** The encrypted parameter with the service's environment (read by the instances at each start of the unit). */
-export function loyaltyEnvironmentParameter(links: LoyaltyLinks, key: PlatformKey, region: string, analytics: Analytics | undefined) {
-  return new aws.ssm.Parameter("LoyaltyServiceEnvironment", {
-    name: `/${physicalName("loyalty")}/environment`,
-    type: "SecureString",
-    keyId: key.arn,
-    value: serviceEnvironment(links, region, analytics),
-  });
+export function loyaltyEnvironmentParameter(
+  links: LoyaltyLinks,
+  key: PlatformKey,
+  region: string,
+  analytics: Analytics | undefined,
+  /** The deploy's database migration: the instances start (they need this parameter) only once the tables exist. */
+  dependsOn: $util.Input<$util.Resource>[] = [],
+) {
+  return new aws.ssm.Parameter(
+    "LoyaltyServiceEnvironment",
+    { name: `/${physicalName("loyalty")}/environment`, type: "SecureString", keyId: key.arn, value: serviceEnvironment(links, region, analytics) },
+    { dependsOn },
+  );
 }
 
 /**
@@ -113,14 +119,20 @@ export function loyaltyFunctions(
   links: { database: $util.Input<any>; cache: sst.aws.Redis; operatorToken: sst.Secret },
   queue: sst.aws.Queue,
   serviceUrl: $util.Input<string>,
+  /** The deploy's database migration, which the consumer's first accrual needs. */
+  dependsOn: $util.Input<$util.Resource>[] = [],
 ) {
   const consumerSpec = eventSourceMappings.loyaltyPaymentResults;
-  const consumer = new sst.aws.Function("LoyaltyPaymentResultsHandler", {
-    ...catalogFunctionArgs(ctx, consumerSpec),
-    environment: { LOYALTY_BATCH_INTERVAL_MS: "0", LOYALTY_SEED_USERS: "0" },
-    link: [links.database, links.cache, links.operatorToken, queue],
-    permissions: [ctx.keyUsage],
-  });
+  const consumer = new sst.aws.Function(
+    "LoyaltyPaymentResultsHandler",
+    {
+      ...catalogFunctionArgs(ctx, consumerSpec),
+      environment: { LOYALTY_BATCH_INTERVAL_MS: "0", LOYALTY_SEED_USERS: "0" },
+      link: [links.database, links.cache, links.operatorToken, queue],
+      permissions: [ctx.keyUsage],
+    },
+    { dependsOn },
+  );
   subscribe(queue, consumer, consumerSpec);
   const schedule = new sst.aws.Cron("LoyaltyTierSchedule", {
     schedule: scheduledFunctions.loyaltyTierRun.schedule,

@@ -5,7 +5,7 @@ import type { OrderApp } from "@cloudcafe/order/app";
 import { ApiError, errorFromResponse, isErrorContract } from "./errors.ts";
 import { type RandomBytes, cryptoRandomBytes } from "./random.ts";
 import { TRACEPARENT_HEADER, newTraceparent, traceIdFrom } from "./trace.ts";
-import type { MenuCategory, PlaceOrderRequest, StartStressRequest, StressScenario } from "./types.ts";
+import type { BaristaStage, MenuCategory, PlaceOrderRequest, StartStressRequest, StressScenario } from "./types.ts";
 
 export const IDEMPOTENCY_KEY_HEADER = "Idempotency-Key";
 
@@ -111,6 +111,25 @@ export function createApiClient(options: ApiClientOptions = {}) {
     /** Reuse `idempotencyKey` when retrying the same submit: the server then returns the first order, not a second. */
     placeOrder: (order: PlaceOrderRequest, idempotencyKey: string) =>
       call((request) => orders.$post({ json: order, header: { [IDEMPOTENCY_KEY_HEADER]: idempotencyKey } }, request)),
+
+    /** A customer's orders, newest first, a page at a time (`cursor`: the previous page's `nextCursor`). */
+    listOrders: (customerId: string, page: { limit?: number; cursor?: string } = {}, signal?: AbortSignal) =>
+      call(
+        (request) =>
+          orders.$get(
+            { query: { customerId, ...(page.limit ? { limit: String(page.limit) } : {}), ...(page.cursor ? { cursor: page.cursor } : {}) } },
+            request,
+          ),
+        { signal },
+      ),
+
+    /** A store's paid, preparing and ready orders, oldest first (the barista's queue and the pickup board). */
+    storeQueue: (storeId: string, signal?: AbortSignal) =>
+      call((request) => orders.stores[":storeId"].queue.$get({ param: { storeId: encodeURIComponent(storeId) } }, request), { signal }),
+
+    /** Staff: move a paid order to its next stage (the operator token). Repeating a stage is answered, not refused. */
+    advanceOrder: (orderId: string, stage: BaristaStage) =>
+      call((request) => orders[":id"].stage.$post({ param: { id: encodeURIComponent(orderId) }, json: { stage } }, request), { operator: true }),
 
     getOrder: (orderId: string, signal?: AbortSignal) => call((request) => orders[":id"].$get({ param: { id: encodeURIComponent(orderId) } }, request), { signal }),
 

@@ -25,6 +25,9 @@ export type PlaceOrderRequest = InferRequestType<Orders["$post"]>["json"];
 export type Size = PlaceOrderRequest["items"][number]["size"];
 export type Order = InferResponseType<Orders[":id"]["$get"], 200>;
 export type OrderStatus = Order["status"];
+export type OrderPage = InferResponseType<Orders["$get"], 200>;
+export type StoreQueue = InferResponseType<Orders["stores"][":storeId"]["queue"]["$get"], 200>;
+export type BaristaStage = InferRequestType<Orders[":id"]["stage"]["$post"]>["json"]["stage"];
 
 export type StressScenario = InferRequestType<Orders["stress"][":scenario"]["$post"]>["param"]["scenario"];
 /** The console always names its run, so retrying a start that got no answer returns that run instead of a second. */

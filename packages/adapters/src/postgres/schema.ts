@@ -4,3 +4,4 @@
  */
 export * from "../order/order.sql.ts";
 export * from "../loyalty/loyalty.sql.ts";
+export * from "../menu/menu.sql.ts";
