@@ -15,7 +15,7 @@ export async function handler(event: { time?: string }) {
   const response = await fetch(`${settings.LOYALTY_SERVICE_URL}${services.loyalty.pathPrefix}/tier-runs`, {
     method: "POST",
     headers: { "content-type": "application/json", authorization: `Bearer ${OperatorToken?.value ?? ""}` },
-    body: JSON.stringify({ runId: `schedule-${hour}` }),
+    body: JSON.stringify({ runId: `schedule-${hour}`, trigger: "schedule" }),
     signal: AbortSignal.timeout(20_000),
   });
   const body = await response.text();

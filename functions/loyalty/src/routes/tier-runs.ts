@@ -50,8 +50,8 @@ export function tierRunRoutes(recalculation: TierRecalculation, runs: TierRunSto
   guardWithOperatorToken(routes, operatorToken);
   return routes
     .openapi(start, async (c) => {
-      const { runId } = c.req.valid("json");
-      const { run, started } = await recalculation.start("operator", runId);
+      const { runId, trigger } = c.req.valid("json");
+      const { run, started } = await recalculation.start(trigger, runId);
       return started ? c.json({ run }, 202) : c.json({ run }, 200);
     })
     .openapi(list, async (c) => c.json({ runs: await runs.latest(20) }, 200))

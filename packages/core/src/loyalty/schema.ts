@@ -98,5 +98,8 @@ export const tierRunSchema = z
 export type TierRun = z.infer<typeof tierRunSchema>;
 
 export const startTierRunSchema = z
-  .strictObject({ runId: z.string().regex(/^[A-Za-z0-9_.:-]{1,80}$/).optional() })
+  .strictObject({
+    runId: z.string().regex(/^[A-Za-z0-9_.:-]{1,80}$/).optional(),
+    trigger: z.enum(["operator", "schedule"]).default("operator").describe("Who asks: an operator, or the hourly schedule's function."),
+  })
   .meta({ id: "StartTierRun", description: "`runId` makes a retried trigger (a schedule's) start the run once." });
