@@ -18,9 +18,9 @@ describe("the console's loyalty client", () => {
     expect(JSON.parse(stub.seen.at(-2)!.body)).toEqual({ customerId: "c-1" });
   });
 
-  it("takes 401 as signed out and 404 as no points yet, and reports other failures with the service's message", async () => {
+  it("takes 204 as signed out and 404 as no points yet, and reports other failures with the service's message", async () => {
     const client = loyaltyClient({ baseUrl: stub.baseUrl });
-    stub.reply({ status: 401, body: { error: { code: "UNAUTHORIZED", message: "No session" } } }, { status: 404, body: { error: { code: "NOT_FOUND", message: "none" } } });
+    stub.reply({ status: 204 }, { status: 404, body: { error: { code: "NOT_FOUND", message: "none" } } });
     expect(await client.currentSession()).toBeUndefined();
     expect(await client.points("c-2")).toBeUndefined();
     stub.reply({ status: 503, body: { error: { code: "DEPENDENCY_UNAVAILABLE", message: "A dependency is unavailable; retry shortly" } } });

@@ -28,7 +28,7 @@ export interface LoyaltySession {
 }
 
 export interface LoyaltyClient {
-  /** The signed-in customer, or undefined when nobody is (401). Each call slides the session on. */
+  /** The signed-in customer, or undefined when nobody is (204). Each call slides the session on. */
   currentSession(): Promise<LoyaltySession | undefined>;
   signIn(customerId: string): Promise<LoyaltySession>;
   signOut(): Promise<void>;
@@ -47,7 +47,7 @@ export function loyaltyClient(options: { baseUrl?: string; fetch?: typeof fetch 
   return {
     async currentSession() {
       const response = await call("/sessions/current");
-      if (response.status === 401) return undefined;
+      if (response.status === 204) return undefined;
       if (!response.ok) throw await failure(response);
       return (await response.json()) as LoyaltySession;
     },

@@ -20,6 +20,7 @@ import { purgeQueues } from "@cloudcafe/local/testing/purge";
 import { createRunRegistry, createStressPool, fixedAllowance, stressRoutes } from "@cloudcafe/stress";
 import { startMenuService } from "../../../functions/order/test/menu-service.ts";
 import { startFlowPollers } from "../../../functions/order/test/pollers.ts";
+import { startLoyaltyService } from "./loyalty-service.ts";
 
 export const OPERATOR_TOKEN = "e2e-operator-token-0001";
 const webRoot = fileURLToPath(new URL("../..", import.meta.url));
@@ -64,7 +65,8 @@ export async function startConsolePlatform(): Promise<ConsolePlatform> {
     paymentResults: queues.paymentResults.url,
   });
   const orderUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const gateway: RunningGateway = await startGateway({ port: 0, rules: albRules({ order: orderUrl, menu: menu.url }), webRoot: webDist });
+  const loyalty = await startLoyaltyService(OPERATOR_TOKEN);
+  const gateway: RunningGateway = await startGateway({ port: 0, rules: albRules({ order: orderUrl, menu: menu.url, loyalty: loyalty.url }), webRoot: webDist });
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
   return {
     url: gateway.url,
@@ -77,6 +79,7 @@ export async function startConsolePlatform(): Promise<ConsolePlatform> {
       await pool.close();
       await new Promise((resolve) => server.close(resolve));
       await runtime.close();
+      await loyalty.stop();
       await menu.stop();
       rmSync(webDist, { recursive: true, force: true });
     },

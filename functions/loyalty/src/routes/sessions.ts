@@ -30,9 +30,11 @@ const current = createRoute({
   path: "/current",
   tags,
   summary: "The signed-in customer; each call renews the session for another 30 minutes",
+  description: "204 when nobody is signed in (no cookie, or its session expired or ended): the console's first look, not a failure.",
   responses: {
     200: { description: "The session", headers: setCookieHeader, content: jsonContent(sessionSchema) },
-    ...errorResponses("UNAUTHORIZED", "DEPENDENCY_UNAVAILABLE"),
+    204: { description: "Nobody is signed in" },
+    ...errorResponses("DEPENDENCY_UNAVAILABLE"),
   },
 });
 
@@ -51,6 +53,10 @@ function sendCookie(c: Context, sessionId: string, ttlSeconds: number) {
   setCookie(c, SESSION_COOKIE, sessionId, { httpOnly: true, sameSite: "Strict", path: COOKIE_PATH, maxAge: ttlSeconds, secure: isHttps(c) });
 }
 
+function clearCookie(c: Context) {
+  deleteCookie(c, SESSION_COOKIE, { path: COOKIE_PATH, httpOnly: true, sameSite: "Strict", secure: isHttps(c) });
+}
+
 /** POST /, GET /current and DELETE /current, mounted at /api/loyalty/sessions. */
 export function sessionRoutes(service: LoyaltyService, ttlSeconds: number) {
   return contractRoutes()
@@ -62,13 +68,17 @@ export function sessionRoutes(service: LoyaltyService, ttlSeconds: number) {
     .openapi(current, async (c) => {
       const sessionId = getCookie(c, SESSION_COOKIE);
       const session = await service.currentSession(sessionId);
+      if (!session) {
+        if (sessionId) clearCookie(c);
+        return c.body(null, 204);
+      }
       // The cookie slides with the session, so the browser keeps it as long as Redis does.
       sendCookie(c, sessionId!, ttlSeconds);
       return c.json(session, 200);
     })
     .openapi(end, async (c) => {
       await service.signOut(getCookie(c, SESSION_COOKIE));
-      deleteCookie(c, SESSION_COOKIE, { path: COOKIE_PATH, httpOnly: true, sameSite: "Strict", secure: isHttps(c) });
+      clearCookie(c);
       return c.body(null, 204);
     });
 }

@@ -85,11 +85,10 @@ export function createLoyaltyService(deps: LoyaltyServiceDeps) {
       return { sessionId, session: { customerId: input.customerId, expiresAt: expiresAt() } };
     },
 
-    /** The session of this id, renewed for another TTL; UNAUTHORIZED when there is none (expired, signed out, never). */
-    async currentSession(sessionId: string | undefined): Promise<SessionView> {
+    /** The session of this id, renewed for another TTL; undefined when there is none (expired, signed out, never). */
+    async currentSession(sessionId: string | undefined): Promise<SessionView | undefined> {
       const stored = sessionId ? await deps.sessions.renew(sessionKey(sessionId), deps.sessionTtlSeconds) : undefined;
-      if (!stored) throw new AppError("UNAUTHORIZED", "No session: sign in first");
-      return { customerId: stored.customerId, expiresAt: expiresAt() };
+      return stored && { customerId: stored.customerId, expiresAt: expiresAt() };
     },
 
     async signOut(sessionId: string | undefined): Promise<void> {
