@@ -1,14 +1,16 @@
 import type { AddressInfo } from "node:net";
 import { serve } from "@hono/node-server";
 import { afterAll, describe, expect, it } from "vitest";
-import { loyaltyFixture, OPERATOR_TOKEN } from "./support.ts";
+import { loadLoyaltyServiceConfig } from "../src/config.ts";
+import { loyaltyFixture } from "./support.ts";
 
-const fixture = loyaltyFixture({ batch: { intervalMs: 0, chunkRows: 5_000, threads: 1, workerFile: undefined } });
+// The service and the function share the run's OperatorToken link, as they share the stage's secret when deployed.
+const fixture = loyaltyFixture({ operatorToken: loadLoyaltyServiceConfig().operatorToken, batch: { intervalMs: 0, chunkRows: 5_000, threads: 1, workerFile: undefined } });
 const { server, port } = await new Promise<{ server: ReturnType<typeof serve>; port: number }>((resolve) => {
   const started = serve({ fetch: fixture.app.fetch, port: 0, hostname: "127.0.0.1" }, (info: AddressInfo) => resolve({ server: started, port: info.port }));
 });
-// What infra gives the function: the service's address (the NLB's) and the operator token link.
-Object.assign(process.env, { LOYALTY_SERVICE_URL: `http://127.0.0.1:${port}`, SST_RESOURCE_OperatorToken: JSON.stringify({ value: OPERATOR_TOKEN }) });
+// What infra gives the function beside the link: the service's address (the NLB's).
+process.env.LOYALTY_SERVICE_URL = `http://127.0.0.1:${port}`;
 const { handler } = await import("../src/jobs/scheduled-tier-run.ts");
 
 afterAll(async () => {

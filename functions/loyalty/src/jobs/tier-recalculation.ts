@@ -75,10 +75,12 @@ export function createTierRecalculation(deps: TierRecalculationDeps) {
         if (begun.existing) return { run: begun.existing, started: false, finished: Promise.resolve(begun.existing) };
         throw new AppError("CONFLICT", "A tier recalculation is already running");
       }
+      // The run as begun, read before it goes on (a small population can finish before a later read).
+      const run = (await deps.runs.get(runId))!;
       const finished = execute(runId, monthIndex(startedAt));
       inProcess.add(finished);
       void finished.finally(() => inProcess.delete(finished));
-      return { run: (await deps.runs.get(runId))!, started: true, finished };
+      return { run, started: true, finished };
     },
 
     /** Waits for the runs this process is executing (shutdown). */
