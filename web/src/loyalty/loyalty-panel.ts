@@ -23,7 +23,7 @@ export function loyaltyPanel(client: LoyaltyClient): HTMLElement {
           void client.signIn(input.value.trim()).then(refresh, showError);
         },
       },
-      h("label", { for: "loyalty-customer" }, "Customer id"),
+      h("label", { for: "loyalty-customer" }, "Member id"),
       input,
       h("button", { type: "submit" }, "Sign in"),
     );

@@ -87,12 +87,12 @@ describe("the console in Chromium", () => {
     await page.locator("#customer-id").fill(customerId);
     await addToCart(page, "Caffè Latte");
     await page.getByRole("button", { name: "Place order" }).click();
-    const order = page.locator(".order").first();
+    const order = page.locator(".order", { hasText: customerId });
     await expect.poll(() => order.locator(".status").textContent(), { timeout: 30_000 }).toMatch(/paid/i);
     const orderId = (await order.locator("h3 code").textContent())!;
 
     const loyalty = page.locator("#loyalty");
-    await loyalty.getByLabel("Customer id").fill(customerId);
+    await loyalty.getByLabel("Member id").fill(customerId);
     await loyalty.getByRole("button", { name: "Sign in" }).click();
     await expect
       .poll(async () => {
