@@ -1,4 +1,4 @@
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createHash } from "node:crypto";
 import { createRedis, sessionRedisKey } from "@cloudcafe/adapters";
 import { cacheTtlSeconds } from "@cloudcafe/catalog";
@@ -8,6 +8,14 @@ import { aCustomer, bodyOf, loyaltyFixture, testConfig } from "./support.ts";
 const fixture = loyaltyFixture();
 const { app } = fixture;
 const redis = createRedis(testConfig().cache);
+// The service's Redis client fails fast while it connects; the suite starts once both clients are up.
+beforeAll(async () => {
+  for (let attempt = 0; attempt < 100; attempt++) {
+    const up = await Promise.all([fixture.runtime.checks.redis(), redis.ping()]).then(() => true, () => false);
+    if (up) return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+});
 afterAll(async () => {
   redis.disconnect();
   await fixture.close();
@@ -79,6 +87,18 @@ describe("console sessions", () => {
   it("answers 204 (nobody signed in) without a cookie or with an unknown id", async () => {
     expect((await current()).status).toBe(204);
     expect((await current(`${SESSION_COOKIE}=not-a-session`)).status).toBe(204);
+  });
+
+  it("answers 503 with Retry-After, not a session, while Redis does not answer", async () => {
+    const down = loyaltyFixture({ cache: { host: "127.0.0.1", port: 1, tls: false } });
+    try {
+      const res = await down.app.request("/api/loyalty/sessions", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ customerId: aCustomer() }) });
+      expect(res.status).toBe(503);
+      expect(res.headers.get("retry-after")).toBe("1");
+      expect(res.headers.get("set-cookie")).toBeNull();
+    } finally {
+      await down.close();
+    }
   });
 
   it("refuses a bad sign-in with 400 and keeps no session", async () => {
