@@ -201,6 +201,21 @@ export function orderFunctions(
   return { submission, paymentResults, outboxRelay };
 }
 
+/**
+ * The notification sender on `notification-queue` (payment results by SNS, READY from the order service), writing
+ * the customers' inbox table; the queue's redrive policy does the retries and the dead-lettering.
+ */
+export function notificationSender(ctx: FunctionContext, notificationQueue: sst.aws.Queue, inbox: sst.aws.Dynamo) {
+  const spec = eventSourceMappings.notifications;
+  const fn = new sst.aws.Function("NotificationSender", {
+    ...catalogFunctionArgs(ctx, spec),
+    link: [inbox],
+    permissions: [ctx.keyUsage],
+  });
+  subscribe(notificationQueue, fn, spec);
+  return fn;
+}
+
 /** What a stress scenario touches beyond CPU: its settings and the IAM statements for them. */
 export interface ScenarioWiring {
   readonly environment?: Record<string, $util.Input<string>>;

@@ -13,7 +13,7 @@ import { orderCluster, orderEcsNames, orderService } from "./compute-order.ts";
 import { budgets } from "./cost.ts";
 import { DATABASE_USERNAME, data } from "./data.ts";
 import { apiLinkSecurityGroup, cdn, certificate, loadBalancer, restApi, serviceNetwork, serviceRoutes } from "./edge.ts";
-import { analyticsReader, databaseMigration, orderFunctions, paymentInvoker, paymentProcessor, stressFunctions } from "./functions.ts";
+import { analyticsReader, databaseMigration, notificationSender, orderFunctions, paymentInvoker, paymentProcessor, stressFunctions } from "./functions.ts";
 import { messaging } from "./messaging.ts";
 import { network, securityGroups } from "./network.ts";
 import { dashboard } from "./dashboard.ts";
@@ -44,6 +44,7 @@ export async function cloudCafe() {
       store.activeOrders.nodes.table.arn,
       store.paymentTransactions.nodes.table.arn,
       store.storeInventory.nodes.table.arn,
+      store.customerNotifications.nodes.table.arn,
     ],
     store.redshift?.namespace,
     key,
@@ -57,6 +58,9 @@ export async function cloudCafe() {
     bus.orderEvents,
     bus.queues.orderSubmission,
     bus.queues.paymentProcessing,
+    // READY goes to the customer through the notification queue; the console reads their inbox from the table.
+    bus.queues.notification,
+    store.customerNotifications,
     operatorToken,
   ];
   const kms = keyUsage(key);
@@ -109,6 +113,7 @@ export async function cloudCafe() {
   const payment = paymentProcessor(fnContext, paymentLinks, bus.queues.paymentProcessing, fis);
   orderFunctions(fnContext, orderLinks, bus.queues.orderSubmission, bus.queues.paymentResults, orderEnvironment);
   loyaltyFunctions(fnContext, { database: store.database.link, cache: store.cache, operatorToken }, bus.queues.loyaltyPaymentResults, loyaltyServiceUrl(ec2.nlb.dnsName), migrated);
+  notificationSender(fnContext, bus.queues.notification, store.customerNotifications);
   stressFunctions(fnContext, [operatorToken], {
     "cold-start-avalanche": paymentInvoker(payment),
     ...(store.redshift ? { "query-storm": analyticsReader(store.redshift) } : {}),

@@ -3,6 +3,7 @@ import type { Store } from "./api/types.ts";
 import { createMenuBook } from "./menu/menu-book.ts";
 import { checkoutPanel } from "./panels/checkout.ts";
 import { orderBoard } from "./panels/order-board.ts";
+import { inboxPanel } from "./panels/inbox-panel.ts";
 import { readinessPanel } from "./panels/readiness-panel.ts";
 import { stressPanel } from "./panels/stress-panel.ts";
 import { baristaPanel } from "./staff/barista-panel.ts";
@@ -70,7 +71,9 @@ export function startConsole(deps: ConsoleDeps): void {
     if (view === "barista") return replaceContent(content, section("queue", "Store queue", baristaPanel(deps.client, stores, deps.tokens)));
     if (view === "board") return replaceContent(content, pickupBoard(deps.client, stores));
     const board = orderBoard(deps.client, stores, deps.orderStorage, announce);
+    const inbox = inboxPanel(deps.client);
     const loadHistory = async (customerId: string) => {
+      inbox.show(customerId);
       try {
         const { data } = await deps.client.listOrders(customerId, { limit: 20 });
         board.merge(data.orders);
@@ -87,6 +90,7 @@ export function startConsole(deps: ConsoleDeps): void {
         { class: "side" },
         section("order", "Your order", checkout),
         section("orders", "Orders", board.element),
+        section("inbox", "Notifications", inbox.element),
         section("loyalty", "Loyalty", loyaltyPanel(loyaltyClient())),
       ),
       bar,

@@ -20,6 +20,8 @@ const links = z.object({
   OrderEvents: z.object({ name: z.string().min(1) }),
   OrderSubmissionQueue: z.object({ url: z.string().url() }),
   PaymentProcessingQueue: z.object({ url: z.string().url() }),
+  NotificationQueue: z.object({ url: z.string().url() }),
+  CustomerNotifications: z.object({ name: z.string().min(1) }),
   Database: databaseLink,
   Cache: cacheLink,
   OperatorToken: operatorTokenLink,
@@ -42,6 +44,9 @@ export interface OrderServiceConfig {
   orderEventsStream: string;
   orderSubmissionQueueUrl: string;
   paymentQueueUrl: string;
+  /** Where READY goes to be told to the customer, and the inbox the console reads. */
+  notificationQueueUrl: string;
+  notificationsTable: string;
   database: DatabaseConnection;
   databasePoolMax: number;
   cache: CacheConnection;
@@ -64,6 +69,8 @@ export function loadOrderServiceConfig(env: NodeJS.ProcessEnv = process.env, res
     orderEventsStream: linked.OrderEvents.name,
     orderSubmissionQueueUrl: linked.OrderSubmissionQueue.url,
     paymentQueueUrl: linked.PaymentProcessingQueue.url,
+    notificationQueueUrl: linked.NotificationQueue.url,
+    notificationsTable: linked.CustomerNotifications.name,
     database: databaseConnection(linked.Database),
     databasePoolMax: settings.DATABASE_POOL_MAX,
     cache: cacheConnection(linked.Cache),

@@ -17,8 +17,7 @@ import {
   redisOrderCache,
   sqsClient,
   sqsOrderSubmissions,
-  sqsPaymentRequests,
-} from "@cloudcafe/adapters";
+  sqsPaymentRequests, sqsNotificationRequests, dynamoNotificationInbox } from "@cloudcafe/adapters";
 import { createLogger, createMetrics } from "@cloudcafe/observability";
 import { SERVICE_NAME } from "./app.ts";
 import { loadOrderServiceConfig, type OrderServiceConfig } from "./config.ts";
@@ -47,6 +46,7 @@ export function createOrderRuntime(config: OrderServiceConfig = loadOrderService
   const kinesis = kinesisClient();
 
   const activeOrders = dynamoActiveOrders(dynamo, config.activeOrdersTable);
+  const payments = sqsPaymentRequests(sqs, config.paymentQueueUrl);
   const cache = redisOrderCache(redis, logger);
   const relay = postgresOutboxRelay({
     database,
@@ -58,6 +58,8 @@ export function createOrderRuntime(config: OrderServiceConfig = loadOrderService
       cache,
       events: kinesisOrderEvents(kinesis, config.orderEventsStream),
       submissions: sqsOrderSubmissions(sqs, config.orderSubmissionQueueUrl),
+      payments,
+      notifications: sqsNotificationRequests(sqs, config.notificationQueueUrl),
     }),
   });
   const service = createOrderService({
@@ -65,7 +67,7 @@ export function createOrderRuntime(config: OrderServiceConfig = loadOrderService
     activeOrders,
     cache,
     outbox: options.outboxDispatch === "background" ? relay.backgroundDispatcher : relay.dispatcher,
-    payments: sqsPaymentRequests(sqs, config.paymentQueueUrl),
+    payments,
     menu: httpMenuSource({ baseUrl: config.menuServiceUrl, refreshAfterMs: config.menuRefreshMs, logger }),
     onRead: (source) => {
       metrics.put(source === "cache" ? "CacheHit" : "CacheMiss", 1, "Count", { cache: "order" });
@@ -88,7 +90,9 @@ export function createOrderRuntime(config: OrderServiceConfig = loadOrderService
     await database.sql.end({ timeout: 5 });
   }
 
-  return { config, logger, metrics, service, relay, checks, close };
+  const inbox = dynamoNotificationInbox(dynamo, config.notificationsTable);
+
+  return { config, logger, metrics, service, relay, checks, inbox, close };
 }
 
 export type OrderRuntime = ReturnType<typeof createOrderRuntime>;

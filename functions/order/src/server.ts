@@ -13,6 +13,7 @@ const app = createOrderApp({
   checks: runtime.checks,
   stressRoutes: stress.routes,
   operatorToken: runtime.config.operatorToken,
+  inbox: runtime.inbox,
 });
 runtime.relay.start(runtime.config.outboxRelayIntervalMs);
 

@@ -1,4 +1,6 @@
+import { ReceiveMessageCommand } from "@aws-sdk/client-sqs";
 import { afterAll, describe, expect, it } from "vitest";
+import { sqsClient } from "@cloudcafe/adapters";
 import type { Order } from "@cloudcafe/core";
 import { createOrderApp } from "../src/app.ts";
 import { sharedOrderRuntime } from "../src/runtime.ts";
@@ -107,6 +109,13 @@ describe("the barista's stages after payment", () => {
       return found.length >= 5 ? found : undefined;
     }, "the order's five events");
     expect(events.map((event) => event.type)).toEqual(["OrderCreated", "OrderPaid", "OrderPreparing", "OrderReady", "OrderCollected"]);
+
+    // READY is also told to the customer: through the outbox to notification-queue.
+    const ready = await waitFor(async () => {
+      const { Messages = [] } = await sqsClient().send(new ReceiveMessageCommand({ QueueUrl: runtime.config.notificationQueueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }));
+      return Messages.map((message) => JSON.parse(message.Body!) as { type: string; orderId: string }).find((body) => body.type === "OrderReady" && body.orderId === order.orderId);
+    }, "the READY notification request");
+    expect(ready).toMatchObject({ customerId: order.customerId, storeId });
   });
 
   it("lists a store's queue oldest first", async () => {

@@ -37,6 +37,18 @@ export const tables = {
     pointInTimeRecovery: true,
     billing: "PAY_PER_REQUEST",
   },
+  customerNotifications: {
+    // The customer's in-app inbox of order milestones (paid, payment failed, ready, refunded), one item per order and
+    // milestone: the key that makes each notification go out once.
+    name: "customer-notifications",
+    resource: "CustomerNotifications",
+    partitionKey: { name: "customerId", type: "S" },
+    sortKey: { name: "notificationId", type: "S" },
+    ttlAttribute: "expiresAt",
+    ttlSeconds: 30 * DAY_SECONDS,
+    pointInTimeRecovery: true,
+    billing: "PAY_PER_REQUEST",
+  },
   storeInventory: {
     name: "store-inventory",
     resource: "StoreInventory",

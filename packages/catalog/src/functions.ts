@@ -76,6 +76,19 @@ export const eventSourceMappings = {
     queue: "orderSubmission",
     ...orderQueueConsumer,
   },
+  notifications: {
+    // Order milestones to the customer: payment results (SNS fan-out, live traffic) and the barista's READY.
+    name: "notification-sender",
+    handlerModule: "functions/notification/src/events/notifications.ts",
+    queue: "notification",
+    batchSize: 10,
+    maximumBatchingWindowSeconds: 0,
+    reportBatchItemFailures: true,
+    // A sixth of the queue's 60 s visibility timeout, as AWS recommends.
+    memoryMb: 256,
+    timeoutSeconds: 10,
+    local: { concurrency: 1 },
+  },
   orderPaymentResults: {
     name: "order-payment-results",
     handlerModule: "functions/order/src/events/payment-results.ts",

@@ -24,3 +24,7 @@ export * from "./loyalty/points.ts";
 export * from "./loyalty/ports.ts";
 export * from "./loyalty/messages.ts";
 export * from "./loyalty/service.ts";
+export * from "./notification/schema.ts";
+export * from "./notification/messages.ts";
+export * from "./notification/ports.ts";
+export * from "./notification/service.ts";

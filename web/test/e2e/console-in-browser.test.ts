@@ -176,6 +176,10 @@ describe("the console in Chromium", () => {
     await ready.waitFor({ timeout: 10_000 });
     await board.screenshot({ path: `${screenshots}pickup-board.png` });
     await expect.poll(() => card.locator(".status").textContent(), { timeout: 15_000 }).toMatch(/ready for pickup/i);
+    // The notification sender told the customer too (payment, then ready), in the inbox.
+    const inbox = customer.getByRole("list", { name: "Notifications, newest first" });
+    await inbox.getByText(`Order #${number} is ready for pickup.`).waitFor({ timeout: 15_000 });
+    expect(await inbox.locator("li strong").allTextContents()).toEqual(expect.arrayContaining(["Your order is ready", "Payment received"]));
 
     // Another device: no session storage, the history comes from the server.
     const other = await platform.browser.newContext({ viewport: PHONE });
@@ -200,7 +204,7 @@ describe("the console in Chromium", () => {
     await page.getByLabel("Operator token").fill(OPERATOR_TOKEN);
     await page.getByRole("button", { name: "Save" }).click();
     await page.getByLabel("Target CPU (% of the service's allowance)").fill("20");
-    await page.getByLabel("Duration (seconds)").fill("60");
+    await page.getByLabel(/^Duration \(seconds/).fill("60");
     await page.getByRole("button", { name: "Start run" }).click();
 
     const run = page.locator(".run").first();

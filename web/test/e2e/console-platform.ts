@@ -13,7 +13,8 @@ import { type ServerType, serve } from "@hono/node-server";
 import { chromium, type Browser } from "playwright-core";
 import { build } from "vite";
 import { ensureCommand } from "@cloudcafe/local/engines/system-packages";
-import type { SqsPoller } from "@cloudcafe/local/event-source/sqs-poller";
+import { sqsClientFor } from "@cloudcafe/local/aws-clients";
+import { startSqsPoller, type SqsPoller } from "@cloudcafe/local/event-source/sqs-poller";
 import { albRules, type RunningGateway, startGateway } from "@cloudcafe/local/gateway";
 import { localPlatform } from "@cloudcafe/local/testing/env";
 import { purgeQueues } from "@cloudcafe/local/testing/purge";
@@ -22,7 +23,8 @@ import { startMenuService } from "../../../functions/order/test/menu-service.ts"
 import { startFlowPollers } from "../../../functions/order/test/pollers.ts";
 import { startLoyaltyService } from "./loyalty-service.ts";
 
-export const OPERATOR_TOKEN = "e2e-operator-token-0001";
+/** The stage's one operator token, which every service is linked to (the Menu service here as well). */
+export const OPERATOR_TOKEN = (JSON.parse(process.env.SST_RESOURCE_OperatorToken ?? "{}") as { value: string }).value;
 const webRoot = fileURLToPath(new URL("../..", import.meta.url));
 /** Debian's Chromium; flags that keep a headless run off the network and the GPU. */
 const CHROMIUM = "/usr/bin/chromium";
@@ -54,7 +56,7 @@ export async function startConsolePlatform(): Promise<ConsolePlatform> {
   const pool = createStressPool({ allowance: fixedAllowance(1) });
   const registry = createRunRegistry({ pool, write: () => {}, maxDurationSeconds: 60 });
   const routes = stressRoutes({ scenarios: ["morning-rush"], operatorToken: OPERATOR_TOKEN, registry });
-  const app = createOrderApp({ service: runtime.service, logger: runtime.logger, metrics: runtime.metrics, checks: runtime.checks, stressRoutes: routes, operatorToken: OPERATOR_TOKEN });
+  const app = createOrderApp({ service: runtime.service, logger: runtime.logger, metrics: runtime.metrics, checks: runtime.checks, stressRoutes: routes, operatorToken: OPERATOR_TOKEN, inbox: runtime.inbox });
   const server = await new Promise<ServerType>((resolve) => {
     const started = serve({ fetch: app.fetch, port: 0, hostname: "127.0.0.1" }, () => resolve(started));
   });
@@ -64,6 +66,9 @@ export async function startConsolePlatform(): Promise<ConsolePlatform> {
     paymentProcessing: queues.paymentProcessing.url,
     paymentResults: queues.paymentResults.url,
   });
+  // The notification sender, so the customer's inbox fills as on the platform.
+  const { handler: notify } = await import("../../../functions/notification/src/events/notifications.ts");
+  pollers.push(startSqsPoller({ sqs: sqsClientFor(platform.endpoints.sqs), queueUrl: queues.notification.url, functionName: "notification-sender", handler: notify, batchSize: 10, reportBatchItemFailures: true }));
   const orderUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const loyalty = await startLoyaltyService(OPERATOR_TOKEN);
   const gateway: RunningGateway = await startGateway({ port: 0, rules: albRules({ order: orderUrl, menu: menu.url, loyalty: loyalty.url }), webRoot: webDist });

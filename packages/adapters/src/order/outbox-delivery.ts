@@ -1,4 +1,4 @@
-import type { ActiveOrderView, OrderCache, OrderEvent, OrderSubmitted, OutboxMessage } from "@cloudcafe/core";
+import type { ActiveOrderView, OrderCache, OrderEvent, OrderReady, OrderSubmitted, OutboxMessage, PaymentRequestSender } from "@cloudcafe/core";
 import type { DeliverOutboxMessage } from "./postgres-outbox-relay.ts";
 
 export interface OrderOutboxTargets {
@@ -6,6 +6,10 @@ export interface OrderOutboxTargets {
   cache: Pick<OrderCache, "invalidate">;
   events: { publish(event: OrderEvent): Promise<void> };
   submissions: { submit(message: OrderSubmitted): Promise<void> };
+  /** The payment queue, for refunds (the FIFO queue's content-based dedup drops a resend). */
+  payments: PaymentRequestSender;
+  /** `notification-queue`, for the milestones the order service itself reaches (READY). */
+  notifications: { send(message: OrderReady): Promise<void> };
 }
 
 /** Where each kind of order side effect goes. Every target is idempotent or tolerant of redelivery. */
@@ -20,6 +24,10 @@ export function orderOutboxDelivery(targets: OrderOutboxTargets): DeliverOutboxM
         return targets.events.publish(message.event);
       case "order.submit":
         return targets.submissions.submit({ type: "OrderSubmitted", orderId: message.orderId, customerId: message.customerId });
+      case "payment.refund":
+        return targets.payments.send(message.request);
+      case "notification.send":
+        return targets.notifications.send(message.message);
     }
   };
 }

@@ -36,6 +36,10 @@ function orderingKey(message: OutboxMessage): string {
     case "order.submit":
     case "order-cache.invalidate":
       return `${message.kind}:${message.orderId}`;
+    case "payment.refund":
+      return `${message.kind}:${message.request.orderId}`;
+    case "notification.send":
+      return `${message.kind}:${message.message.orderId}`;
   }
 }
 

@@ -1,5 +1,6 @@
 import type { MenuCatalog } from "../menu/ports.ts";
-import type { PaymentRequested } from "../payment/messages.ts";
+import type { OrderReady } from "../notification/messages.ts";
+import type { PaymentQueueMessage, RefundRequested } from "../payment/messages.ts";
 import type { OrderEvent } from "./messages.ts";
 import type { Order, OrderStatus } from "./schema.ts";
 
@@ -11,6 +12,10 @@ export type OutboxMessage =
   | { kind: "active-order.project"; order: Order }
   | { kind: "order-event.publish"; event: OrderEvent }
   | { kind: "order.submit"; orderId: string; customerId: string }
+  /** A cancelled paid order's refund, to the payment queue in the customer's group. */
+  | { kind: "payment.refund"; request: RefundRequested }
+  /** A milestone the customer is told about (READY), to `notification-queue`. */
+  | { kind: "notification.send"; message: OrderReady }
   /** `version`: the order's version after the change; cached copies older than it are stale. */
   | { kind: "order-cache.invalidate"; orderId: string; version: number };
 
@@ -82,7 +87,7 @@ export interface OutboxDispatcher {
 
 /** Sends a payment request to `payment-processing-queue.fifo` (group = customer). */
 export interface PaymentRequestSender {
-  send(request: PaymentRequested): Promise<void>;
+  send(request: PaymentQueueMessage): Promise<void>;
 }
 
 /** The menu an order is priced from. `stale`: the last menu known, kept because the Menu service is not answering. */
