@@ -7,7 +7,9 @@
  *   4. the Menu service: cached and uncached GET /api/menu/items beside the bare endpoint, a 10,000-item sync, and
  *      the DocumentDB stand-in's find by sku (bench/menu.ts);
  *   5. the stress engine's numbers (bench/stress.ts);
- *   6. the cold-start avalanche on the real payment handler through the Lambda API stand-in (bench/avalanche.ts).
+ *   6. the cold-start avalanche on the real payment handler through the Lambda API stand-in (bench/avalanche.ts);
+ *   7. the Loyalty tier batch: 10M users seeded with COPY, the in-memory core, the recalculation end to end with its
+ *      peak RSS (bench/loyalty.ts; BENCH_LOYALTY_USERS sets a smaller population, and the output says which ran).
  */
 import { spawn } from "node:child_process";
 import { once } from "node:events";
@@ -186,6 +188,8 @@ async function main() {
   if (stress && "runStressBench" in stress) await (stress as { runStressBench: () => Promise<void> }).runStressBench();
   const { runAvalancheBench } = await import("./avalanche.ts");
   await runAvalancheBench();
+  const { runLoyaltyBench } = await import("./loyalty.ts");
+  await runLoyaltyBench({ users: Number(process.env.BENCH_LOYALTY_USERS ?? 10_000_000) });
 }
 
 await main();

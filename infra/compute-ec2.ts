@@ -7,6 +7,7 @@ import { metricNamespaces, services } from "@cloudcafe/catalog";
 import { userData } from "./ec2-user-data.ts";
 import { managedPolicy, serviceRole } from "./iam.ts";
 import type { Network, SecurityGroups } from "./network.ts";
+import { loyaltyStartCommand } from "./loyalty.ts";
 import { limitedName, pascalCase, stageName } from "./naming.ts";
 import type { PlatformKey } from "./security.ts";
 import type { StageSettings } from "./stage.ts";
@@ -61,6 +62,8 @@ export function ec2Platform(
   key: PlatformKey,
   settings: StageSettings,
   analyticsTargetGroup: aws.lb.TargetGroup,
+  /** The Loyalty service's environment parameter (infra/loyalty.ts); without it the unit is installed but not started. */
+  loyaltyEnvironment?: aws.ssm.Parameter,
 ) {
   const repository = new aws.ecr.Repository("Ec2ServiceImages", {
     name: stageName("ec2-services"),
@@ -81,7 +84,7 @@ export function ec2Platform(
     metadataOptions: { httpTokens: "required", httpEndpoint: "enabled" },
     monitoring: { enabled: true },
     blockDeviceMappings: encryptedRoot(key),
-    userData: $resolve([loyaltyLogs.name, repository.repositoryUrl]).apply(([logGroupName, imageRepositoryUrl]) =>
+    userData: $resolve([loyaltyLogs.name, repository.repositoryUrl, loyaltyEnvironment?.name ?? ""]).apply(([logGroupName, imageRepositoryUrl, parameterName]) =>
       Buffer.from(
         userData({
           service: "loyalty",
@@ -89,6 +92,7 @@ export function ec2Platform(
           logGroupName,
           metricNamespace: metricNamespaces.loyalty,
           imageRepositoryUrl,
+          ...(parameterName ? { startCommand: loyaltyStartCommand({ region: settings.region, parameterName, imageRepositoryUrl }) } : {}),
         }),
       ).toString("base64"),
     ),
@@ -173,7 +177,7 @@ export function ec2Platform(
     port: services.analytics.port,
   });
 
-  return { repository, loyaltyGroup, loyaltyTemplate, nlb, targetGroup, analyticsWorker };
+  return { repository, loyaltyGroup, loyaltyTemplate, loyaltyRoleName: loyaltyProfile.role, nlb, targetGroup, analyticsWorker };
 }
 
 export type Ec2Platform = ReturnType<typeof ec2Platform>;

@@ -46,7 +46,7 @@ export const stressHandler = (scenario: ScenarioName) => `functions/stress/src/$
 /** A function's IAM statement, as SST's `permissions` takes it. */
 type Permission = sst.aws.FunctionArgs["permissions"] extends $util.Input<(infer P)[]> | undefined ? P : never;
 
-interface FunctionContext {
+export interface FunctionContext {
   readonly net: Network;
   readonly groups: SecurityGroups;
   readonly settings: StageSettings;
@@ -69,7 +69,7 @@ function baseArgs(ctx: FunctionContext, name: string) {
 }
 
 /** A catalog function on the shared settings: its name, handler, memory and timeout. */
-function catalogFunctionArgs(ctx: FunctionContext, spec: LambdaSpec) {
+export function catalogFunctionArgs(ctx: FunctionContext, spec: LambdaSpec) {
   return {
     ...baseArgs(ctx, spec.name),
     handler: handlerOf(spec),
@@ -83,7 +83,7 @@ function catalogFunctionArgs(ctx: FunctionContext, spec: LambdaSpec) {
  * the program on parameters Lambda would refuse, and writes the batching window exactly as the catalog has it (SST
  * writes 0 when none is given; a FIFO queue's mapping carries none).
  */
-function subscribe(queue: sst.aws.Queue, fn: sst.aws.Function, spec: EventSourceMappingSpec) {
+export function subscribe(queue: sst.aws.Queue, fn: sst.aws.Function, spec: EventSourceMappingSpec) {
   const refused = sqsEventSourceMappingError({ ...spec, fifo: queues[spec.queue].fifo });
   if (refused) throw new Error(`${spec.name} <- ${queues[spec.queue].name}: ${refused}`);
   queue.subscribe(fn.arn, {

@@ -2,15 +2,16 @@
  * The whole CloudCafe platform for one stage, in dependency order. sst.config.ts calls this from `run()`; the infra
  * tests call it under Pulumi mocks.
  */
-import { eventSourceMappings, services } from "@cloudcafe/catalog";
+import { eventSourceMappings, postgres, services } from "@cloudcafe/catalog";
 import { backupPlan } from "./backup.ts";
 import { chaosExperiments, fisLambdaExtension } from "./chaos.ts";
 import { eksPlatform, kubernetesOnEks, menuWorkload } from "./compute-eks.ts";
 import { ec2Platform } from "./compute-ec2.ts";
+import { loyaltyEnvironmentParameter, loyaltyFunctions, loyaltyInstancePermissions, loyaltyServiceUrl } from "./loyalty.ts";
 import { menuOnFargate } from "./compute-menu.ts";
 import { orderCluster, orderEcsNames, orderService } from "./compute-order.ts";
 import { budgets } from "./cost.ts";
-import { data } from "./data.ts";
+import { DATABASE_USERNAME, data } from "./data.ts";
 import { apiLinkSecurityGroup, cdn, certificate, loadBalancer, restApi, serviceNetwork, serviceRoutes } from "./edge.ts";
 import { analyticsReader, databaseMigration, notificationSender, orderFunctions, paymentInvoker, paymentProcessor, stressFunctions } from "./functions.ts";
 import { messaging } from "./messaging.ts";
@@ -77,7 +78,15 @@ export async function cloudCafe() {
   } else if (!$dev) {
     menuOnFargate(cluster, routed.menu, [store.database.link, store.cache, operatorToken], key, settings, migrated);
   }
-  const ec2 = ec2Platform(net, groups, key, settings, routed.analytics);
+  // In `sst dev` the Loyalty service runs on the laptop (npm start); deployed, its instances read this environment.
+  const loyaltyLinks = {
+    database: { host: store.database.cluster.endpoint, port: postgres.port, database: postgres.database, username: DATABASE_USERNAME, secretArn: store.database.secretArn },
+    cache: store.cache,
+    operatorToken,
+  };
+  const loyaltyEnvironment = $dev ? undefined : loyaltyEnvironmentParameter(loyaltyLinks, key, settings.region, store.redshift, migrated);
+  const ec2 = ec2Platform(net, groups, key, settings, routed.analytics, loyaltyEnvironment);
+  if (loyaltyEnvironment) loyaltyInstancePermissions(ec2.loyaltyRoleName.apply((role) => role!), loyaltyEnvironment, loyaltyLinks, store.redshift);
 
   const apiBase = cert && settings.domain ? `https://api.${settings.domain.name}` : $interpolate`http://${alb.nodes.loadBalancer.dnsName}`;
   const { api } = restApi(
@@ -103,6 +112,7 @@ export async function cloudCafe() {
   const paymentLinks = [store.paymentTransactions, bus.paymentResultsTopic];
   const payment = paymentProcessor(fnContext, paymentLinks, bus.queues.paymentProcessing, fis);
   orderFunctions(fnContext, orderLinks, bus.queues.orderSubmission, bus.queues.paymentResults, orderEnvironment);
+  loyaltyFunctions(fnContext, { database: store.database.link, cache: store.cache, operatorToken }, bus.queues.loyaltyPaymentResults, loyaltyServiceUrl(ec2.nlb.dnsName), migrated);
   notificationSender(fnContext, bus.queues.notification, store.customerNotifications);
   stressFunctions(fnContext, [operatorToken], {
     "cold-start-avalanche": paymentInvoker(payment),

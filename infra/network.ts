@@ -162,9 +162,13 @@ export function securityGroups(net: Network, albSecurityGroupId: $util.Input<str
     tcp(servicePort, { securityGroups: [albSecurityGroupId] }, "from ALB"),
     { protocol: "-1", fromPort: 0, toPort: 0, cidrBlocks: [VPC_CIDR], description: "all from VPC" },
   ]);
-  // The NLB is internal; its callers are the container services and API Gateway's VPC link (public loyalty paths).
+  // Lambdas in the VPC only call out; nothing calls in.
+  const lambda = group("lambda-sg", "Lambda functions in the VPC", []);
+  // The NLB is internal; its callers are the container services, API Gateway's VPC link (public loyalty paths) and
+  // the hourly function that starts the loyalty tier recalculation.
   const nlb = group("nlb-sg", "Internal NLB in front of loyalty", [
     tcp(servicePort, { securityGroups: [ecsTask.id, eksNode.id] }, "from compute"),
+    tcp(servicePort, { securityGroups: [lambda.id] }, "from the tier-run function"),
     tcp(servicePort, { securityGroups: [apiLinkSecurityGroupId] }, "from API Gateway"),
   ]);
   const ec2 = group("ec2-sg", "EC2 instances", [
@@ -176,8 +180,6 @@ export function securityGroups(net: Network, albSecurityGroupId: $util.Input<str
   const analytics = group("analytics-sg", "Analytics worker: its HTTP side from the ALB", [
     tcp(servicePort, { securityGroups: [albSecurityGroupId] }, "from ALB"),
   ]);
-  // Lambdas in the VPC only call out; nothing calls in.
-  const lambda = group("lambda-sg", "Lambda functions in the VPC", []);
   const compute = [ecsTask.id, eksNode.id, ec2.id, lambda.id];
   const rds = group("rds-sg", "Aurora PostgreSQL", [tcp(PORTS.postgres, { securityGroups: compute }, "from compute")]);
   const elasticache = group("elasticache-sg", "ElastiCache and MemoryDB", [

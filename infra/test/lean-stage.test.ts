@@ -71,7 +71,7 @@ describe("a lean dev stage without a domain", () => {
       "/ready": ["order", true],
       "/api/menu/x": ["menu", true],
       "/api/inventory/x": ["inventory", false],
-      "/api/loyalty/x": ["loyalty", false],
+      "/api/loyalty/x": ["loyalty", true],
       "/api/analytics/x": ["analytics", false],
     });
     expect(routes.find((r) => r.path === "/api/loyalty/x")?.loadBalancer).toBe("NLB listener TCP 8080");

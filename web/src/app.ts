@@ -10,6 +10,8 @@ import { baristaPanel } from "./staff/barista-panel.ts";
 import { pickupBoard } from "./staff/pickup-board.ts";
 import type { OrderStorage } from "./orders/saved-orders.ts";
 import type { OperatorTokenStore } from "./stress/operator-token.ts";
+import { loyaltyClient } from "./loyalty/loyalty-client.ts";
+import { loyaltyPanel } from "./loyalty/loyalty-panel.ts";
 import { describeError } from "./views/describe-error.ts";
 import { h, replaceContent } from "./views/dom.ts";
 
@@ -83,7 +85,14 @@ export function startConsole(deps: ConsoleDeps): void {
     replaceContent(
       content,
       section("menu", "Menu", menu),
-      h("div", { class: "side" }, section("order", "Your order", checkout), section("orders", "Orders", board.element), section("inbox", "Notifications", inbox.element)),
+      h(
+        "div",
+        { class: "side" },
+        section("order", "Your order", checkout),
+        section("orders", "Orders", board.element),
+        section("inbox", "Notifications", inbox.element),
+        section("loyalty", "Loyalty", loyaltyPanel(loyaltyClient())),
+      ),
       bar,
     );
   }

@@ -445,8 +445,8 @@ export function architectureSuite(stage: string, extraEnv: Record<string, string
       ]);
     });
 
-    it("schedules the outbox relay every minute", () => {
-      expect(ofType(s, "aws:cloudwatch/eventRule:EventRule").map((r) => r.inputs.scheduleExpression)).toEqual(["rate(1 minute)"]);
+    it("schedules the outbox relay every minute and the loyalty tier run at the top of every hour", () => {
+      expect(ofType(s, "aws:cloudwatch/eventRule:EventRule").map((r) => r.inputs.scheduleExpression).sort()).toEqual(["cron(0 * * * ? *)", "rate(1 minute)"]);
     });
   });
 
@@ -579,10 +579,10 @@ export function architectureSuite(stage: string, extraEnv: Record<string, string
       expect(payment.inputs.contentBasedDeduplication).toBe(true);
     });
 
-    it("delivers only live payment results (raw) to the order and notification queues", () => {
+    it("delivers only live payment results (raw) to the order, notification and loyalty queues", () => {
       const subscriptions = ofType(s, "aws:sns/topicSubscription:TopicSubscription");
       const queueArn = (resource: string) => arnOf(named(s, "aws:sqs/queue:Queue", `${resource}Queue`));
-      expect(topics.paymentResults.subscribers.map((x) => x.queue).sort()).toEqual(["notification", "paymentResults"]);
+      expect(topics.paymentResults.subscribers.map((x) => x.queue).sort()).toEqual(["loyaltyPaymentResults", "notification", "paymentResults"]);
       for (const subscriber of topics.paymentResults.subscribers) {
         const subscription = subscriptions.find((x) => x.inputs.endpoint === queueArn(queues[subscriber.queue].resource));
         expect(subscription?.inputs.rawMessageDelivery).toBe(true);
@@ -592,12 +592,13 @@ export function architectureSuite(stage: string, extraEnv: Record<string, string
       }
     });
 
-    it("fans payment results out to the order and notification queues with raw delivery", () => {
+    it("fans payment results out to the order, notification and loyalty queues with raw delivery", () => {
       const subscriptions = ofType(s, "aws:sns/topicSubscription:TopicSubscription");
       expect(subscriptions.map((x) => [x.inputs.protocol, x.inputs.rawMessageDelivery, x.inputs.endpoint]).sort()).toEqual(
         [
           ["sqs", true, arnOf(named(s, "aws:sqs/queue:Queue", "NotificationQueueQueue"))],
           ["sqs", true, arnOf(named(s, "aws:sqs/queue:Queue", "PaymentResultsQueueQueue"))],
+          ["sqs", true, arnOf(named(s, "aws:sqs/queue:Queue", "LoyaltyPaymentResultsQueueQueue"))],
         ].sort(),
       );
     });

@@ -95,6 +95,12 @@ export const eventSourceMappings = {
     queue: "paymentResults",
     ...orderQueueConsumer,
   },
+  loyaltyPaymentResults: {
+    name: "loyalty-payment-results",
+    handlerModule: "functions/loyalty/src/events/payment-results.ts",
+    queue: "loyaltyPaymentResults",
+    ...orderQueueConsumer,
+  },
 } as const satisfies Record<string, EventSourceMappingSpec>;
 
 /** What an SQS event-source mapping is made of, as CreateEventSourceMapping validates it. */
@@ -186,6 +192,14 @@ export const scheduledFunctions = {
     handlerModule: "functions/order/src/jobs/outbox-relay.ts",
     schedule: "rate(1 minute)",
     ...orderHandler,
+  },
+  loyaltyTierRun: {
+    // Starts the hourly tier recalculation on a loyalty instance through the NLB (the run itself is not a Lambda's).
+    name: "loyalty-tier-run",
+    handlerModule: "functions/loyalty/src/jobs/scheduled-tier-run.ts",
+    schedule: "cron(0 * * * ? *)",
+    memoryMb: 256,
+    timeoutSeconds: 30,
   },
 } as const satisfies Record<string, ScheduledFunctionSpec>;
 

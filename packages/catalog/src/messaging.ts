@@ -63,6 +63,17 @@ export const queues = {
     retentionSeconds: FOUR_DAYS,
     deadLetter: { queueName: "order-payment-results-dlq", maxReceiveCount: 5 },
   },
+  loyaltyPaymentResults: {
+    // The loyalty service's subscription to payment results: each paid order accrues its points once.
+    name: "loyalty-payment-results-queue",
+    resource: "LoyaltyPaymentResultsQueue",
+    fifo: false,
+    receiveWaitSeconds: 20,
+    // Six times its consumer's 30 s timeout.
+    visibilityTimeoutSeconds: 180,
+    retentionSeconds: FOUR_DAYS,
+    deadLetter: { queueName: "loyalty-payment-results-dlq", maxReceiveCount: 5 },
+  },
 } as const satisfies Record<string, QueueSpec>;
 
 /** Dead-letter queues keep messages for the SQS maximum so an operator has time to redrive them. */
@@ -98,6 +109,7 @@ export const topics = {
     subscribers: [
       { queue: "paymentResults", filterPolicy: liveTrafficOnly },
       { queue: "notification", filterPolicy: liveTrafficOnly },
+      { queue: "loyaltyPaymentResults", filterPolicy: liveTrafficOnly },
     ],
   },
 } as const satisfies Record<string, TopicSpec>;

@@ -85,6 +85,33 @@ describe("the console in Chromium", () => {
     await page.close();
   });
 
+  it("shows a paid order's points to the signed-in customer in the Loyalty section", { timeout: 90_000 }, async () => {
+    const page = await open(DESKTOP);
+    const customerId = `loyal-${Date.now()}`;
+    await page.locator("#customer-id").fill(customerId);
+    await addToCart(page, "Caffè Latte");
+    await page.getByRole("button", { name: "Place order" }).click();
+    const order = page.locator(".order", { hasText: customerId });
+    await expect.poll(() => order.locator(".status").textContent(), { timeout: 30_000 }).toMatch(/paid/i);
+    const orderId = (await order.locator("h3 code").textContent())!;
+
+    const loyalty = page.locator("#loyalty");
+    await loyalty.getByLabel("Member id").fill(customerId);
+    await loyalty.getByRole("button", { name: "Sign in" }).click();
+    await expect
+      .poll(async () => {
+        if (await loyalty.getByRole("button", { name: "Refresh" }).isVisible()) await loyalty.getByRole("button", { name: "Refresh" }).click();
+        return loyalty.textContent();
+      }, { timeout: 30_000 })
+      .toContain(orderId);
+    expect(await loyalty.locator(".standing").textContent()).toMatch(/^BRONZE · \d+ points · \d+ to SILVER$/);
+    await page.screenshot({ path: `${screenshots}desktop-loyalty.png`, fullPage: true });
+    await loyalty.getByRole("button", { name: "Sign out" }).click();
+    await loyalty.getByRole("button", { name: "Sign in" }).waitFor();
+    expect(failuresOf(page)).toEqual([]);
+    await page.close();
+  });
+
   it("keeps focus in the cart after Remove, and refuses a bad quantity inline, tied to its field", { timeout: 60_000 }, async () => {
     const page = await open(DESKTOP);
     await addToCart(page, "Caffè Latte");

@@ -21,6 +21,7 @@ import { purgeQueues } from "@cloudcafe/local/testing/purge";
 import { createRunRegistry, createStressPool, fixedAllowance, stressRoutes } from "@cloudcafe/stress";
 import { startMenuService } from "../../../functions/order/test/menu-service.ts";
 import { startFlowPollers } from "../../../functions/order/test/pollers.ts";
+import { startLoyaltyService } from "./loyalty-service.ts";
 
 /** The stage's one operator token, which every service is linked to (the Menu service here as well). */
 export const OPERATOR_TOKEN = (JSON.parse(process.env.SST_RESOURCE_OperatorToken ?? "{}") as { value: string }).value;
@@ -69,7 +70,8 @@ export async function startConsolePlatform(): Promise<ConsolePlatform> {
   const { handler: notify } = await import("../../../functions/notification/src/events/notifications.ts");
   pollers.push(startSqsPoller({ sqs: sqsClientFor(platform.endpoints.sqs), queueUrl: queues.notification.url, functionName: "notification-sender", handler: notify, batchSize: 10, reportBatchItemFailures: true }));
   const orderUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const gateway: RunningGateway = await startGateway({ port: 0, rules: albRules({ order: orderUrl, menu: menu.url }), webRoot: webDist });
+  const loyalty = await startLoyaltyService(OPERATOR_TOKEN);
+  const gateway: RunningGateway = await startGateway({ port: 0, rules: albRules({ order: orderUrl, menu: menu.url, loyalty: loyalty.url }), webRoot: webDist });
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
   return {
     url: gateway.url,
@@ -82,6 +84,7 @@ export async function startConsolePlatform(): Promise<ConsolePlatform> {
       await pool.close();
       await new Promise((resolve) => server.close(resolve));
       await runtime.close();
+      await loyalty.stop();
       await menu.stop();
       rmSync(webDist, { recursive: true, force: true });
     },
