@@ -141,7 +141,32 @@ export interface StreamEventSourceMappingSpec extends LambdaSpec {
 }
 
 /** The stream consumers. The services that own them add their entries here. */
-export const streamEventSourceMappings = {} as const satisfies Record<string, StreamEventSourceMappingSpec>;
+export const streamEventSourceMappings = {
+  // Order events to analytics events (by store): small batches as they come, a failing batch halved until the bad
+  // record is alone, then its description to the analytics dead letters after 3 retries.
+  analyticsOrderEvents: {
+    name: "analytics-order-events",
+    handlerModule: "functions/analytics/src/events/order-events.ts",
+    source: { kind: "kinesis", stream: "orderEvents" },
+    batchSize: 100,
+    maximumBatchingWindowSeconds: 0,
+    startingPosition: "TRIM_HORIZON",
+    bisectBatchOnFunctionError: true,
+    maximumRetryAttempts: 3,
+    maximumRecordAgeSeconds: 86_400,
+    parallelizationFactor: 1,
+    reportBatchItemFailures: true,
+    onFailureQueue: "analyticsDeadLetters",
+    memoryMb: 512,
+    timeoutSeconds: 30,
+    local: { idlePollMs: 1_000 },
+  },
+} as const satisfies Record<string, StreamEventSourceMappingSpec>;
+
+/** Long-running consumers: a process of their own (systemd on their instance; a child of `npm start` locally). */
+export const longRunningWorkers = {
+  analytics: { name: "analytics-worker", module: "functions/analytics/src/worker.ts" },
+} as const;
 
 /**
  * Why Lambda's CreateEventSourceMapping would refuse these stream parameters, or undefined. From the Lambda API

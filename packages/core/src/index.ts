@@ -19,3 +19,8 @@ export * from "./payment/ports.ts";
 export * from "./payment/service.ts";
 export * from "./payment/fraud-screen.ts";
 export * from "./payment/synthetic.ts";
+export * from "./analytics/schema.ts";
+export * from "./analytics/messages.ts";
+export * from "./analytics/windows.ts";
+export * from "./analytics/ports.ts";
+export * from "./analytics/reconcile.ts";
