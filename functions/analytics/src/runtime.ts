@@ -14,7 +14,7 @@ import type { AnalyticsWarehousePort } from "@cloudcafe/core";
 import { createLogger, createMetrics } from "@cloudcafe/observability";
 import { loadAnalyticsApiConfig, loadAnalyticsWorkerConfig, type AnalyticsApiConfig, type AnalyticsWorkerConfig, type WarehouseConfig } from "./config.ts";
 
-export const SERVICE_NAME = "analytics";
+const SERVICE_NAME = "analytics";
 
 export const analyticsLogger = (component: string) => createLogger({ service: `${SERVICE_NAME}-${component}` });
 export const analyticsMetrics = (component: string) => createMetrics({ namespace: metricNamespaces.analytics, service: `${SERVICE_NAME}-${component}` });

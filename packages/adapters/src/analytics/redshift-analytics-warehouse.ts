@@ -52,6 +52,10 @@ export function redshiftAnalyticsWarehouse({ warehouse, schema, clock = Date.now
       await warehouse.executeBatch(starSchemaDdl(tables));
     },
 
+    async ping() {
+      await warehouse.execute("select 1", {}, { timeoutMs: 5_000 });
+    },
+
     async writeWindows(windows) {
       for (let first = 0; first < windows.length; first += WINDOWS_PER_BATCH) {
         await warehouse.executeBatch(writeStatements(windows.slice(first, first + WINDOWS_PER_BATCH), clock()));

@@ -16,6 +16,8 @@ export interface PaidTotals {
 export interface AnalyticsWarehousePort {
   /** Creates the schema's tables when missing. */
   prepare(): Promise<void>;
+  /** Answers when the warehouse does (readiness). */
+  ping(): Promise<void>;
   /** Replaces each (store, window, shard) with the given one, all in one transaction. */
   writeWindows(windows: readonly ShardWindow[]): Promise<void>;
   /** A store's windows starting in [fromMs, toMs), summed over shards, in time order. */
