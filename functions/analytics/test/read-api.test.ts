@@ -1,4 +1,5 @@
 import { testClient } from "hono/testing";
+import type { StoreSummary } from "@cloudcafe/core";
 import { useLocalEnv } from "@cloudcafe/local/testing/env";
 import { createLogger, createMetrics } from "@cloudcafe/observability";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -57,7 +58,7 @@ describe("analytics read API", () => {
   it("summarises every store's last hour, leaving out older windows", async () => {
     const response = await client.api.analytics.summary.$get();
     expect(response.status).toBe(200);
-    const body = await response.json();
+    const body = (await response.json()) as { stores: StoreSummary[] };
     expect(body.stores.find((store) => store.storeId === storeId)).toEqual({ storeId, ordersPlaced: 7, ordersPaid: 4, revenueCents: 2_100, averageTicketCents: 525 });
   });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ShardWindows, toAnalyticsEvent, type AnalyticsEvent } from "../src/index.ts";
+import { reconcilePaidTotals, ShardWindows, toAnalyticsEvent, type AnalyticsEvent } from "../src/index.ts";
 
 const MINUTE = 60_000;
 const base = Date.UTC(2026, 11, 2, 7, 0, 0);
@@ -79,5 +79,24 @@ describe("toAnalyticsEvent", () => {
         { sku: "ZZZ-999", category: "uncategorized", quantity: 1, amountCents: 50 },
       ],
     });
+  });
+});
+
+describe("reconcilePaidTotals", () => {
+  it("names every store whose paid orders or revenue differ, including stores only one side knows", () => {
+    const mismatches = reconcilePaidTotals(
+      [
+        { storeId: "a", ordersPaid: 2, revenueCents: 1_000 },
+        { storeId: "b", ordersPaid: 2, revenueCents: 900 },
+        { storeId: "c", ordersPaid: 1, revenueCents: 100 },
+      ],
+      [
+        { storeId: "a", ordersPaid: 2, revenueCents: 1_000 },
+        { storeId: "b", ordersPaid: 2, revenueCents: 1_000 },
+        { storeId: "d", ordersPaid: 1, revenueCents: 50 },
+      ],
+    );
+    expect(mismatches.map((mismatch) => mismatch.storeId)).toEqual(["b", "c", "d"]);
+    expect(mismatches[1]).toEqual({ storeId: "c", warehouse: { ordersPaid: 1, revenueCents: 100 }, orders: { ordersPaid: 0, revenueCents: 0 } });
   });
 });

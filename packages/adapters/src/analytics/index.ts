@@ -6,3 +6,4 @@ export * from "./dynamo-shard-leases.ts";
 export * from "./sqs-analytics-dead-letters.ts";
 export * from "./kinesis-analytics-events.ts";
 export * from "./kinesis-analytics-worker.ts";
+export * from "./postgres-paid-orders.ts";
