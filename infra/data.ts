@@ -333,6 +333,7 @@ export function data(net: Network, groups: SecurityGroups, key: PlatformKey, set
     activeOrders: dynamoTable(tables.activeOrders, key, settings),
     paymentTransactions: dynamoTable(tables.paymentTransactions, key, settings),
     storeInventory: dynamoTable(tables.storeInventory, key, settings),
+    analyticsLeases: dynamoTable(tables.analyticsLeases, key, settings),
     database: aurora(net, groups, key, settings),
     cache: cache(net, groups, key, settings),
     // The lean profile leaves these out (stage.ts): their services do not run on such a stage.

@@ -3,7 +3,9 @@
  * function per stress scenario. Each gets only the links it touches.
  */
 import {
+  apiFunctions,
   eventSourceMappings,
+  streamEventSourceMappings,
   lambdaArchitecture,
   lambdaRuntime,
   queues,
@@ -29,6 +31,8 @@ export const handlerOf = (spec: LambdaSpec) => `${spec.handlerModule.replace(/\.
 /** The handlers of every function the catalog lists. */
 export const HANDLERS = [
   ...Object.values(eventSourceMappings),
+  ...Object.values(streamEventSourceMappings),
+  ...Object.values(apiFunctions),
   ...Object.values(scheduledFunctions),
 ].map(handlerOf);
 
@@ -40,9 +44,9 @@ const NEEDS_WIRING: readonly ScenarioName[] = ["query-storm"];
 export const stressHandler = (scenario: ScenarioName) => `functions/stress/src/${scenario}.handler`;
 
 /** A function's IAM statement, as SST's `permissions` takes it. */
-type Permission = sst.aws.FunctionArgs["permissions"] extends $util.Input<(infer P)[]> | undefined ? P : never;
+export type Permission = sst.aws.FunctionArgs["permissions"] extends $util.Input<(infer P)[]> | undefined ? P : never;
 
-interface FunctionContext {
+export interface FunctionContext {
   readonly net: Network;
   readonly groups: SecurityGroups;
   readonly settings: StageSettings;
@@ -65,7 +69,7 @@ function baseArgs(ctx: FunctionContext, name: string) {
 }
 
 /** A catalog function on the shared settings: its name, handler, memory and timeout. */
-function catalogFunctionArgs(ctx: FunctionContext, spec: LambdaSpec) {
+export function catalogFunctionArgs(ctx: FunctionContext, spec: LambdaSpec) {
   return {
     ...baseArgs(ctx, spec.name),
     handler: handlerOf(spec),

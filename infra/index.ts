@@ -3,6 +3,7 @@
  * tests call it under Pulumi mocks.
  */
 import { eventSourceMappings, services } from "@cloudcafe/catalog";
+import { analyticsApi, analyticsWorkerAccess, analyticsWorkerBoot, analyticsWorkerImage, orderEventsConsumer } from "./analytics.ts";
 import { backupPlan } from "./backup.ts";
 import { chaosExperiments, fisLambdaExtension } from "./chaos.ts";
 import { eksPlatform, kubernetesOnEks, menuWorkload } from "./compute-eks.ts";
@@ -42,6 +43,7 @@ export async function cloudCafe() {
       store.activeOrders.nodes.table.arn,
       store.paymentTransactions.nodes.table.arn,
       store.storeInventory.nodes.table.arn,
+      store.analyticsLeases.nodes.table.arn,
     ],
     store.redshift?.namespace,
     key,
@@ -66,7 +68,11 @@ export async function cloudCafe() {
     const links = { documents: store.documentDb.connection, cache: store.cache, operatorToken };
     menuWorkload(eks, kubernetesOnEks(eks, net, settings), routed.menu, links, key, settings);
   }
-  const ec2 = ec2Platform(net, groups, key, settings, routed.analytics);
+  const analyticsBoot = store.redshift ? analyticsWorkerBoot(bus, store.analyticsLeases, store.redshift, settings.region) : undefined;
+  const ec2 = ec2Platform(net, groups, key, settings, routed.analytics, analyticsBoot);
+  if (store.redshift) analyticsWorkerAccess(ec2.analyticsRoleName as $util.Output<string>, bus, store.analyticsLeases, store.redshift, key);
+  if (store.redshift && !$dev) analyticsWorkerImage(ec2.repository);
+  const analyticsReads = store.redshift ? analyticsApi({ net, groups, settings, key, keyUsage: kms }, store.redshift) : undefined;
 
   const apiBase = cert && settings.domain ? `https://api.${settings.domain.name}` : $interpolate`http://${alb.nodes.loadBalancer.dnsName}`;
   const { api } = restApi(
@@ -78,6 +84,7 @@ export async function cloudCafe() {
     apiLink,
     key,
     settings,
+    analyticsReads?.addRoutes,
   );
   const { distribution } = cdn(api, webConsole(key, settings), cert, settings);
 
@@ -94,6 +101,7 @@ export async function cloudCafe() {
   const paymentLinks = [store.paymentTransactions, bus.paymentResultsTopic];
   const payment = paymentProcessor(fnContext, paymentLinks, bus.queues.paymentProcessing, fis);
   orderFunctions(fnContext, orderLinks, bus.queues.orderSubmission, bus.queues.paymentResults, orderEnvironment);
+  orderEventsConsumer(fnContext, bus, orderEnvironment);
   stressFunctions(fnContext, [operatorToken], {
     "cold-start-avalanche": paymentInvoker(payment),
     ...(store.redshift ? { "query-storm": analyticsReader(store.redshift) } : {}),

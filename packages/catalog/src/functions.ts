@@ -163,6 +163,12 @@ export const streamEventSourceMappings = {
   },
 } as const satisfies Record<string, StreamEventSourceMappingSpec>;
 
+/** Functions that serve HTTP routes of API Gateway directly (not through a load balancer). */
+export const apiFunctions = {
+  // The analytics read API: a few Data API statements per request, within API Gateway's 29 s integration timeout.
+  analyticsApi: { name: "analytics-api", handlerModule: "functions/analytics/src/lambda.ts", memoryMb: 512, timeoutSeconds: 29 },
+} as const satisfies Record<string, LambdaSpec>;
+
 /** Long-running consumers: a process of their own (systemd on their instance; a child of `npm start` locally). */
 export const longRunningWorkers = {
   analytics: { name: "analytics-worker", module: "functions/analytics/src/worker.ts" },
