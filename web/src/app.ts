@@ -1,5 +1,7 @@
 import type { ApiClient } from "./api/client.ts";
 import type { Store } from "./api/types.ts";
+import { analyticsPanel } from "./analytics/analytics-panel.ts";
+import { createAnalyticsClient } from "./analytics/analytics-client.ts";
 import { createMenuBook } from "./menu/menu-book.ts";
 import { checkoutPanel } from "./panels/checkout.ts";
 import { orderBoard } from "./panels/order-board.ts";
@@ -52,6 +54,7 @@ export function startConsole(deps: ConsoleDeps): void {
       ordering,
       section("menu", "Menu", menu),
       h("div", { class: "side" }, section("order", "Your order", checkout), section("orders", "Orders", board.element)),
+      section("sales", "Sales per minute", analyticsPanel(createAnalyticsClient(), stores)),
     );
   }
 
