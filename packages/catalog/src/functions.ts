@@ -142,8 +142,9 @@ export interface StreamEventSourceMappingSpec extends LambdaSpec {
 
 /** The stream consumers. The services that own them add their entries here. */
 export const streamEventSourceMappings = {
-  // Order events to analytics events (by store): small batches as they come, a failing batch halved until the bad
-  // record is alone, then its description to the analytics dead letters after 3 retries.
+  // Order events to analytics events (by store), batches as they come. The handler sends records that are not order
+  // events to the dead letters itself, so a batch fails only while a dependency (the Menu service, the stream) does:
+  // it is retried, halved, until it goes through, or described on the dead letters once its records are a day old.
   analyticsOrderEvents: {
     name: "analytics-order-events",
     handlerModule: "functions/analytics/src/events/order-events.ts",
@@ -152,7 +153,7 @@ export const streamEventSourceMappings = {
     maximumBatchingWindowSeconds: 0,
     startingPosition: "TRIM_HORIZON",
     bisectBatchOnFunctionError: true,
-    maximumRetryAttempts: 3,
+    maximumRetryAttempts: -1,
     maximumRecordAgeSeconds: 86_400,
     parallelizationFactor: 1,
     reportBatchItemFailures: true,

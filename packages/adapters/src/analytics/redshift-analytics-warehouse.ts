@@ -15,6 +15,7 @@ import { literal, starSchemaDdl, starSchemaTables, timestampLiteral, timestampMs
  * 7 statements whatever its size, and windows go in chunks small enough to keep each statement far below 100 KB.
  */
 export const WINDOWS_PER_BATCH = 100;
+const PREPARE_ATTEMPTS = 3;
 
 export interface RedshiftAnalyticsWarehouseOptions {
   warehouse: RedshiftDataWarehouse;
@@ -49,7 +50,16 @@ export function redshiftAnalyticsWarehouse({ warehouse, schema, clock = Date.now
 
   return {
     async prepare() {
-      await warehouse.executeBatch(starSchemaDdl(tables));
+      // The worker and the read API may both create the tables at once, and `if not exists` does not make concurrent
+      // creations safe: the one that lost sees the tables on a later attempt.
+      for (let attempt = 1; ; attempt += 1) {
+        try {
+          await warehouse.executeBatch(starSchemaDdl(tables));
+          return;
+        } catch (error) {
+          if (attempt >= PREPARE_ATTEMPTS) throw error;
+        }
+      }
     },
 
     async ping() {
