@@ -55,7 +55,7 @@ export function startWorkerProcess(fixture: WorkerFixture, workerId: string, env
   return spawnChild({
     name: `analytics worker ${workerId}`,
     ...command,
-    logFile: `/tmp/cloudcafe-analytics-worker-${process.pid}.log`,
+    logFile: workerLogFile(fixture),
     env: {
       ...process.env,
       SST_RESOURCE_AnalyticsEvents: JSON.stringify({ name: fixture.streamName }),
@@ -70,6 +70,9 @@ export function startWorkerProcess(fixture: WorkerFixture, workerId: string, env
     },
   });
 }
+
+/** Where a fixture's worker processes write their logs and EMF documents. */
+export const workerLogFile = (fixture: Pick<WorkerFixture, "streamName">) => `/tmp/cloudcafe-${fixture.streamName}.log`;
 
 export async function leasesOf(fixture: WorkerFixture): Promise<Record<string, unknown>[]> {
   const { Items = [] } = await dynamoDocumentClient().send(new ScanCommand({ TableName: fixture.leaseTable, ConsistentRead: true }));

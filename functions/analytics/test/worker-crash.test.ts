@@ -1,10 +1,12 @@
+import { readFileSync } from "node:fs";
 import { ReceiveMessageCommand } from "@aws-sdk/client-sqs";
+import { metricNamespaces } from "@cloudcafe/catalog";
 import { sqsClient } from "@cloudcafe/adapters";
 import type { AnalyticsEvent, StoreWindow } from "@cloudcafe/core";
 import { localPlatform, useLocalEnv } from "@cloudcafe/local/testing/env";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ManagedChild } from "@cloudcafe/local/process/children";
-import { createWorkerFixture, leasesOf, orderEvents, putEvents, putRaw, startWorkerProcess, waitFor, type WorkerFixture } from "./support.ts";
+import { createWorkerFixture, workerLogFile, leasesOf, orderEvents, putEvents, putRaw, startWorkerProcess, waitFor, type WorkerFixture } from "./support.ts";
 
 useLocalEnv();
 const { analyticsWarehouse } = await import("../src/runtime.ts");
@@ -83,7 +85,9 @@ describe("analytics worker: SIGKILL in the middle of a window, then a restart", 
     const tooLate = orderEvents(storeId, 27, at(0, 20), at(0, 30));
     const sentinel = orderEvents(storeId, 28, at(12, 0), at(12, 5));
 
-    worker = startWorkerProcess(fixture, "worker-a");
+    // Its EMF documents are kept (the test run silences metrics otherwise), to check what it reports.
+    const emf = { CLOUDCAFE_METRICS_DISABLED: "false" };
+    worker = startWorkerProcess(fixture, "worker-a", emf);
     await putEvents(fixture.streamName, beforeCrash);
     const minute5 = at(5, 0);
     await waitFor("minute 5 partly written and the shard checkpointed past minute 2", async () => {
@@ -94,7 +98,7 @@ describe("analytics worker: SIGKILL in the middle of a window, then a restart", 
     process.kill(-worker.pid, "SIGKILL");
     await worker.exited;
 
-    worker = startWorkerProcess(fixture, "worker-a");
+    worker = startWorkerProcess(fixture, "worker-a", emf);
     await putRaw(fixture.streamName, storeId, "this is not an analytics event");
     await putEvents(fixture.streamName, [...afterCrash, ...lateWithinLateness, duplicate, ...tooLate, ...sentinel]);
     await waitFor("the sentinel's window", async () => {
@@ -127,6 +131,17 @@ describe("analytics worker: SIGKILL in the middle of a window, then a restart", 
     });
     expect(deadLetters.get("this is not an analytics event")).toBe("poison");
     expect(tooLate.map((event) => deadLetters.get(JSON.stringify(event)))).toEqual(["too-late", "too-late"]);
+
+    // The iterator age and the late events are reported as CloudWatch metrics (EMF) under the analytics namespace.
+    const documents = readFileSync(workerLogFile(fixture), "utf8")
+      .split("\n")
+      .filter((line) => line.startsWith("{") && line.includes('"_aws"'))
+      .map((line) => JSON.parse(line));
+    const metric = (name: string) => documents.filter((doc) => doc._aws.CloudWatchMetrics[0].Metrics[0].Name === name);
+    expect(metric("IteratorAgeMilliseconds").length).toBeGreaterThan(0);
+    expect(metric("IteratorAgeMilliseconds")[0]._aws.CloudWatchMetrics[0].Namespace).toBe(metricNamespaces.analytics);
+    expect(metric("LateEvents").map((doc) => doc.store_id)).toEqual([storeId, storeId]);
+    expect(metric("PoisonRecords")).toHaveLength(1);
 
     // A graceful stop writes and checkpoints what is held and hands every lease back.
     await worker.stop(20_000);
