@@ -8,6 +8,7 @@ import type { AnalyticsEvent, AnalyticsEventType, AnalyticsItem } from "@cloudca
 import { localPlatform } from "@cloudcafe/local/testing/env";
 import { spawnChild, type ManagedChild } from "@cloudcafe/local/process/children";
 import { tsxCommand } from "@cloudcafe/local/process/tsx-node";
+import { waitFor as waitForValue } from "../../order/test/support.ts";
 
 /**
  * A stream and a lease table of the test's own, so a worker under test starts from an empty stream (other tests'
@@ -119,17 +120,5 @@ export function orderEvents(storeId: string, index: number, placedAtMs: number, 
   return [event("OrderPlaced", placedAtMs), ...(paidAtMs === undefined ? [] : [event("OrderPaid", paidAtMs)])];
 }
 
-export async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 90_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  while (Date.now() < deadline) {
-    try {
-      const value = await probe();
-      if (value !== undefined) return value;
-    } catch (error) {
-      last = error;
-    }
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-  throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ""}`);
-}
+/** The order suites' wait, with what is awaited named first as these tests read. */
+export const waitFor = <T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 90_000): Promise<T> => waitForValue(probe, what, timeoutMs);

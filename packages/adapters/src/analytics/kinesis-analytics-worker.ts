@@ -47,8 +47,6 @@ export interface AnalyticsWorkerOptions {
 export interface RunningAnalyticsWorker {
   /** Graceful stop: stop reading, write and checkpoint what is held, release the leases. */
   stop(): Promise<void>;
-  /** Shards this worker holds now. */
-  heldShards(): string[];
   /** Settles when the worker stops (after `stop`, or on a fatal error, which it rejects with). */
   readonly stopped: Promise<void>;
 }
@@ -63,7 +61,7 @@ interface ShardConsumer {
   reading?: Promise<void>;
 }
 
-export const MIN_POLL_INTERVAL_MS = 200;
+const MIN_POLL_INTERVAL_MS = 200;
 
 export function startAnalyticsWorker(options: AnalyticsWorkerOptions): RunningAnalyticsWorker {
   const { kinesis, streamName, leases, warehouse, deadLetters, workerId, logger, metrics } = options;
@@ -273,7 +271,6 @@ export function startAnalyticsWorker(options: AnalyticsWorkerOptions): RunningAn
       wake?.();
       await stopped;
     },
-    heldShards: () => [...consumers.keys()],
     stopped,
   };
 }
