@@ -100,3 +100,15 @@ describe("reconcilePaidTotals", () => {
     expect(mismatches[1]).toEqual({ storeId: "c", warehouse: { ordersPaid: 1, revenueCents: 100 }, orders: { ordersPaid: 0, revenueCents: 0 } });
   });
 });
+
+describe("ShardWindows at the end of a shard", () => {
+  it("lets every window go once written, and checkpoints after the last record with the shard's own watermark", () => {
+    const windows = new ShardWindows(settings, { watermarkMs: 0 });
+    windows.add(paid("a", base), "1");
+    windows.add(paid("b", base + 30_000), "2");
+    windows.finish();
+    windows.written(windows.changed());
+    expect(windows.openWindows).toBe(0);
+    expect(windows.checkpoint()).toEqual({ afterSequenceNumber: "2", watermarkMs: base + 30_000 });
+  });
+});

@@ -125,7 +125,7 @@ export function dynamoShardLeases(client: DynamoDBDocumentClient, tableName: str
           ? "SET #checkpoint = :sequence, checkpointWatermarkMs = :watermark, finished = :finished"
           : "SET checkpointWatermarkMs = :watermark, finished = :finished",
         {
-          ":watermark": Math.min(position.watermarkMs, Number.MAX_SAFE_INTEGER),
+          ":watermark": position.watermarkMs,
           ":finished": finished,
           ...(position.afterSequenceNumber ? { ":sequence": position.afterSequenceNumber } : {}),
         },

@@ -40,6 +40,8 @@ interface OpenWindow extends StoreWindow {
 export class ShardWindows {
   private readonly windows = new Map<string, OpenWindow>();
   private position: ShardPosition;
+  /** The shard has ended: every window is final, whatever the watermark. */
+  private ended = false;
 
   constructor(
     private readonly settings: WindowSettings,
@@ -114,13 +116,17 @@ export class ShardWindows {
       if (open && open.writtenVersion < version) open.writtenVersion = version;
     }
     for (const [key, window] of this.windows) {
-      if (window.version === window.writtenVersion && this.isExpired(window.windowStartMs, this.position.watermarkMs)) this.windows.delete(key);
+      const final = this.ended || this.isExpired(window.windowStartMs, this.position.watermarkMs);
+      if (window.version === window.writtenVersion && final) this.windows.delete(key);
     }
   }
 
-  /** At the end of a parent shard every window is final: the next call to `written` lets them all go. */
+  /**
+   * At the end of a shard every window is final: the next call to `written` lets them all go. The watermark stays the
+   * shard's own, which its children start from.
+   */
   finish(): void {
-    this.position = { ...this.position, watermarkMs: Number.MAX_SAFE_INTEGER };
+    this.ended = true;
   }
 
   /** The position to checkpoint: before the oldest window still held, or after the last record when none is. */
