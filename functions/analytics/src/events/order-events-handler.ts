@@ -31,7 +31,7 @@ export function orderEventsHandler(deps: OrderEventsHandlerDeps) {
       let json: unknown;
       try {
         json = JSON.parse(text);
-      } catch (error) {
+      } catch {
         json = undefined;
       }
       const parsed = orderEventRecordSchema.safeParse(json);
