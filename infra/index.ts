@@ -8,11 +8,12 @@ import { backupPlan } from "./backup.ts";
 import { chaosExperiments, fisLambdaExtension } from "./chaos.ts";
 import { eksPlatform, kubernetesOnEks, menuWorkload } from "./compute-eks.ts";
 import { ec2Platform } from "./compute-ec2.ts";
+import { menuOnFargate } from "./compute-menu.ts";
 import { orderCluster, orderEcsNames, orderService } from "./compute-order.ts";
 import { budgets } from "./cost.ts";
 import { data } from "./data.ts";
 import { apiLinkSecurityGroup, cdn, certificate, loadBalancer, restApi, serviceNetwork, serviceRoutes } from "./edge.ts";
-import { analyticsReader, orderFunctions, paymentInvoker, paymentProcessor, stressFunctions } from "./functions.ts";
+import { analyticsReader, databaseMigration, orderFunctions, paymentInvoker, paymentProcessor, stressFunctions } from "./functions.ts";
 import { messaging } from "./messaging.ts";
 import { network, securityGroups } from "./network.ts";
 import { dashboard } from "./dashboard.ts";
@@ -62,11 +63,17 @@ export async function cloudCafe() {
   const kms = keyUsage(key);
   const lattice = serviceNetwork(net, [groups.ecsTask.id, groups.eksNode.id, groups.ec2.id]);
   const eks = settings.includes.eks ? eksPlatform(net, groups, key, settings, lattice.invoke) : undefined;
-  // In `sst dev` the Menu service runs on the laptop (npm start), as the order service does; the lean profile has no
-  // EKS or DocumentDB, so no Menu service, and its orders are refused as unpriceable (503) rather than priced at zero.
+  const fnContext = { net, groups, settings, key, keyUsage: kms };
+  // The deploy migrates Aurora before any service that reads it starts (`sst dev` runs against the laptop's database).
+  const migrated = $dev ? [] : [databaseMigration(fnContext, store.database.link).invocation];
+  const cluster = orderCluster(net, groups);
+  // In `sst dev` the Menu service runs on the laptop (npm start), as the order service does. The full profile runs it
+  // on EKS over DocumentDB, as the architecture draws it; the lean profile, which has neither, on Fargate over Aurora.
   if (eks && store.documentDb && !$dev) {
     const links = { documents: store.documentDb.connection, cache: store.cache, operatorToken };
     menuWorkload(eks, kubernetesOnEks(eks, net, settings), routed.menu, links, key, settings);
+  } else if (!$dev) {
+    menuOnFargate(cluster, routed.menu, [store.database.link, store.cache, operatorToken], key, settings, migrated);
   }
   const analyticsBoot = store.redshift ? analyticsWorkerBoot(bus, store.analyticsLeases, store.redshift, settings.region) : undefined;
   const ec2 = ec2Platform(net, groups, key, settings, routed.analytics, analyticsBoot);
@@ -92,11 +99,9 @@ export async function cloudCafe() {
   // rule): the ALB takes no connections from inside the VPC, and VPC Lattice holds the order and inventory services
   // only. In `sst dev`, the laptop's gateway.
   const orderEnvironment = { MENU_SERVICE_URL: $dev ? SST_DEV_ENGINES.gatewayUrl : api.url };
-  const cluster = orderCluster(net, groups);
-  orderService(cluster, alb, { targetGroupArn: lattice.order.targetGroup.arn, invoke: lattice.invoke }, orderLinks, orderEnvironment, key, settings);
+  orderService(cluster, alb, { targetGroupArn: lattice.order.targetGroup.arn, invoke: lattice.invoke }, orderLinks, orderEnvironment, key, settings, migrated);
   const ecsNames = orderEcsNames();
 
-  const fnContext = { net, groups, settings, key, keyUsage: kms };
   const fis = fisLambdaExtension(key, settings);
   const paymentLinks = [store.paymentTransactions, bus.paymentResultsTopic];
   const payment = paymentProcessor(fnContext, paymentLinks, bus.queues.paymentProcessing, fis);

@@ -87,11 +87,13 @@ describe("order-events consumer", () => {
     const orderEvents = kinesisOrderEvents(kinesisClient(), resources.streams.orderEvents);
     await orderEvents.publish(orderEvent("OrderCreated", { ...order, status: "PENDING", version: 1 }));
     await orderEvents.publish(orderEvent("OrderPaid", order));
+    // Preparation is not something analytics counts: passed over, neither published nor dead-lettered.
+    await orderEvents.publish(orderEvent("OrderPreparing", { ...order, version: 3 }));
     await kinesisClient().send(new PutRecordCommand({ StreamName: resources.streams.orderEvents, PartitionKey: "poison", Data: Buffer.from(`{"eventId":"x","orderOf":"${storeId}"}`) }));
 
     const event = await streamEvent(resources.streams.orderEvents);
     const ours = event.Records.filter((record) => Buffer.from(record.kinesis.data, "base64").toString("utf8").includes(storeId));
-    expect(ours).toHaveLength(3);
+    expect(ours).toHaveLength(4);
     const response = await handlerWith(kinesisAnalyticsEvents(kinesisClient(), resources.streams.analyticsEvents))({ Records: ours });
     expect(response.batchItemFailures).toEqual([]);
 
@@ -116,6 +118,7 @@ describe("order-events consumer", () => {
       const found = Messages.map((message) => JSON.parse(message.Body!)).filter((letter) => String(letter.data).includes(storeId));
       return found.length > 0 ? found : undefined;
     });
+    expect(letters).toHaveLength(1);
     expect(letters[0]).toMatchObject({ reason: "poison", source: { stream: resources.streams.orderEvents } });
     expect(letters[0].detail).toContain("type");
   });

@@ -67,6 +67,8 @@ describe("toAnalyticsEvent", () => {
       },
       (sku) => (sku === "ESP-003" ? "espresso" : undefined),
     );
+    const preparing = toAnalyticsEvent({ eventId: "e-2", type: "OrderPreparing", occurredAt: "2026-12-02T07:01:00.000Z", order: { orderId: "ord_1", storeId: "store-1", totalCents: 950 }, items: [] }, () => undefined);
+    expect(preparing).toBeUndefined();
     expect(event).toEqual({
       eventId: "e-1",
       type: "OrderPlaced",

@@ -42,8 +42,11 @@ export function orderEventsHandler(deps: OrderEventsHandlerDeps) {
         logger.warn("order-events record is not an order event; sent to the dead letters", { sequenceNumber: record.kinesis.sequenceNumber, detail });
         continue;
       }
-      withContext({ traceId: traceIdOf(parsed.data.traceparent) }, () => logger.debug("order event read", { eventId: parsed.data.eventId }));
-      converted.push({ event: toAnalyticsEvent(parsed.data, categoryOf), record });
+      const analyticsEvent = toAnalyticsEvent(parsed.data, categoryOf);
+      withContext({ traceId: traceIdOf(parsed.data.traceparent) }, () =>
+        logger.debug(analyticsEvent ? "order event read" : "order event not counted by analytics", { eventId: parsed.data.eventId, type: parsed.data.type }),
+      );
+      if (analyticsEvent) converted.push({ event: analyticsEvent, record });
     }
     const failed = new Set(await deps.publisher.publish(converted.map(({ event }) => event)));
     const batchItemFailures = converted.filter(({ event }) => failed.has(event)).map(({ record }) => ({ itemIdentifier: record.kinesis.sequenceNumber }));

@@ -8,7 +8,8 @@ import type { AnalyticsEvent, AnalyticsEventType } from "./schema.ts";
  */
 export const orderEventRecordSchema = z.object({
   eventId: z.string().min(1).max(64),
-  type: z.enum(["OrderCreated", "OrderPaid", "OrderPaymentFailed", "OrderRejected"] satisfies OrderEventType[]),
+  /** Any order event type: those analytics does not count (the order's preparation) are passed over, not refused. */
+  type: z.string().min(1).max(64),
   occurredAt: z.iso.datetime({ offset: true }),
   order: z.object({
     orderId: z.string().min(1).max(64),
@@ -20,7 +21,7 @@ export const orderEventRecordSchema = z.object({
 });
 export type OrderEventRecord = z.infer<typeof orderEventRecordSchema>;
 
-const analyticsTypeOf: Record<OrderEventRecord["type"], AnalyticsEventType> = {
+const analyticsTypeOf: Partial<Record<OrderEventType, AnalyticsEventType>> = {
   OrderCreated: "OrderPlaced",
   OrderPaid: "OrderPaid",
   OrderPaymentFailed: "OrderPaymentFailed",
@@ -31,11 +32,16 @@ const analyticsTypeOf: Record<OrderEventRecord["type"], AnalyticsEventType> = {
 export type CategoryOf = (sku: string) => string | undefined;
 export const UNKNOWN_CATEGORY = "uncategorized";
 
-/** The analytics event of an order event: same id (so redelivery dedupes), the store, the items with their category. */
-export function toAnalyticsEvent(event: OrderEventRecord, categoryOf: CategoryOf): AnalyticsEvent {
+/**
+ * The analytics event of an order event: same id (so redelivery dedupes), the store, the items with their category;
+ * undefined for an order event analytics does not count (preparation, readiness, collection).
+ */
+export function toAnalyticsEvent(event: OrderEventRecord, categoryOf: CategoryOf): AnalyticsEvent | undefined {
+  const type = analyticsTypeOf[event.type as OrderEventType];
+  if (!type) return undefined;
   return {
     eventId: event.eventId,
-    type: analyticsTypeOf[event.type],
+    type,
     orderId: event.order.orderId,
     storeId: event.order.storeId,
     occurredAt: event.occurredAt,
