@@ -7,8 +7,9 @@
  *   4. the Menu service: cached and uncached GET /api/menu/items beside the bare endpoint, a 10,000-item sync, and
  *      the DocumentDB stand-in's find by sku (bench/menu.ts);
  *   5. the stress engine's numbers (bench/stress.ts);
- *   6. the cold-start avalanche on the real payment handler through the Lambda API stand-in (bench/avalanche.ts);
- *   7. the Loyalty tier batch: 10M users seeded with COPY, the in-memory core, the recalculation end to end with its
+ *   6. the analytics pipeline: events/s, and paid-to-readable delay (bench/analytics.ts);
+ *   7. the cold-start avalanche on the real payment handler through the Lambda API stand-in (bench/avalanche.ts);
+ *   8. the Loyalty tier batch: 10M users seeded with COPY, the in-memory core, the recalculation end to end with its
  *      peak RSS (bench/loyalty.ts; BENCH_LOYALTY_USERS sets a smaller population, and the output says which ran).
  */
 import { spawn } from "node:child_process";
@@ -18,6 +19,7 @@ import { Hono } from "hono";
 import postgres from "postgres";
 import { percentile, runLoad, type LoadResult } from "./load.ts";
 import { runMenuBench } from "./menu.ts";
+import { runAnalyticsBench } from "./analytics.ts";
 import { readLocalConfig } from "@cloudcafe/local/config";
 import { documentDbUrl } from "@cloudcafe/local/engines/documentdb";
 
@@ -61,6 +63,7 @@ async function startPlatform() {
       CLOUDCAFE_GATEWAY_PORT: String(GATEWAY_PORT),
       CLOUDCAFE_ORDER_PORT: String(ORDER_PORT),
       CLOUDCAFE_MENU_PORT: String(MENU_PORT),
+      CLOUDCAFE_ANALYTICS_PORT: String(Number(process.env.BENCH_ANALYTICS_PORT ?? 8484)),
       CLOUDCAFE_OPERATOR_TOKEN: OPERATOR_TOKEN,
       LOG_LEVEL: "WARN",
       CLOUDCAFE_METRICS_DISABLED: "true",
@@ -176,6 +179,7 @@ async function main() {
         requests: REQUESTS,
         concurrency: CONCURRENCY,
       });
+      await runAnalyticsBench({ gateway, sql, placeOrder: async (i) => ((await (await post(i, `analytics-${i}`)).json()) as { orderId: string }).orderId });
     } finally {
       await sql.end();
     }

@@ -64,6 +64,8 @@ export function ec2Platform(
   analyticsTargetGroup: aws.lb.TargetGroup,
   /** The Loyalty service's environment parameter (infra/loyalty.ts); without it the unit is installed but not started. */
   loyaltyEnvironment?: aws.ssm.Parameter,
+  /** Enables the analytics worker's unit with its settings (infra/analytics.ts); absent on stages without the warehouse. */
+  analyticsStartCommand?: $util.Input<string>,
 ) {
   const repository = new aws.ecr.Repository("Ec2ServiceImages", {
     name: stageName("ec2-services"),
@@ -159,13 +161,14 @@ export function ec2Platform(
     metadataOptions: { httpTokens: "required", httpEndpoint: "enabled" },
     monitoring: true,
     rootBlockDevice: { volumeSize: 30, volumeType: "gp3", encrypted: true, kmsKeyId: key.arn },
-    userData: $resolve([analyticsLogs.name, repository.repositoryUrl]).apply(([logGroupName, imageRepositoryUrl]) =>
+    userData: $resolve([analyticsLogs.name, repository.repositoryUrl, analyticsStartCommand ?? ""]).apply(([logGroupName, imageRepositoryUrl, startCommand]) =>
       userData({
         service: "analytics",
         region: settings.region,
         logGroupName,
         metricNamespace: metricNamespaces.analytics,
         imageRepositoryUrl,
+        startCommand,
       }),
     ),
     userDataReplaceOnChange: true,
@@ -177,7 +180,7 @@ export function ec2Platform(
     port: services.analytics.port,
   });
 
-  return { repository, loyaltyGroup, loyaltyTemplate, loyaltyRoleName: loyaltyProfile.role, nlb, targetGroup, analyticsWorker };
+  return { repository, loyaltyGroup, loyaltyTemplate, loyaltyRoleName: loyaltyProfile.role, nlb, targetGroup, analyticsWorker, analyticsRoleName: analyticsProfile.role };
 }
 
 export type Ec2Platform = ReturnType<typeof ec2Platform>;

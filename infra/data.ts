@@ -334,6 +334,7 @@ export function data(net: Network, groups: SecurityGroups, key: PlatformKey, set
     paymentTransactions: dynamoTable(tables.paymentTransactions, key, settings),
     storeInventory: dynamoTable(tables.storeInventory, key, settings),
     customerNotifications: dynamoTable(tables.customerNotifications, key, settings),
+    analyticsLeases: dynamoTable(tables.analyticsLeases, key, settings),
     database: aurora(net, groups, key, settings),
     cache: cache(net, groups, key, settings),
     // The lean profile leaves these out (stage.ts): their services do not run on such a stage.

@@ -153,6 +153,7 @@ export function restApi(
   apiLink: aws.ec2.SecurityGroup,
   key: PlatformKey,
   settings: StageSettings,
+  addFunctionRoutes?: (api: sst.aws.ApiGatewayV1) => void,
 ) {
   const link = new aws.apigatewayv2.VpcLink("ApiVpcLink", {
     name: stageName("api"),
@@ -170,6 +171,8 @@ export function restApi(
     },
   });
   for (const route of publicRoutes()) privateRoute(api, route, route.via === "nlb" ? targets.nlb : targets.alb, link.id);
+  // Routes served by functions rather than a load balancer (the analytics read API); API Gateway deploys them with the rest.
+  addFunctionRoutes?.(api);
   api.deploy();
   return { api, link };
 }

@@ -3,7 +3,9 @@
  * function per stress scenario. Each gets only the links it touches.
  */
 import {
+  apiFunctions,
   eventSourceMappings,
+  streamEventSourceMappings,
   lambdaArchitecture,
   platformFunctions,
   lambdaRuntime,
@@ -32,6 +34,8 @@ export const handlerOf = (spec: LambdaSpec) => `${spec.handlerModule.replace(/\.
 /** The handlers of every function the catalog lists. */
 export const HANDLERS = [
   ...Object.values(eventSourceMappings),
+  ...Object.values(streamEventSourceMappings),
+  ...Object.values(apiFunctions),
   ...Object.values(scheduledFunctions),
   ...Object.values(platformFunctions),
 ].map(handlerOf);
@@ -44,7 +48,7 @@ const NEEDS_WIRING: readonly ScenarioName[] = ["query-storm"];
 export const stressHandler = (scenario: ScenarioName) => `functions/stress/src/${scenario}.handler`;
 
 /** A function's IAM statement, as SST's `permissions` takes it. */
-type Permission = sst.aws.FunctionArgs["permissions"] extends $util.Input<(infer P)[]> | undefined ? P : never;
+export type Permission = sst.aws.FunctionArgs["permissions"] extends $util.Input<(infer P)[]> | undefined ? P : never;
 
 export interface FunctionContext {
   readonly net: Network;

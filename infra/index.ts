@@ -3,6 +3,7 @@
  * tests call it under Pulumi mocks.
  */
 import { eventSourceMappings, postgres, services } from "@cloudcafe/catalog";
+import { analyticsApi, analyticsWorkerAccess, analyticsWorkerBoot, analyticsWorkerImage, orderEventsConsumer } from "./analytics.ts";
 import { backupPlan } from "./backup.ts";
 import { chaosExperiments, fisLambdaExtension } from "./chaos.ts";
 import { eksPlatform, kubernetesOnEks, menuWorkload } from "./compute-eks.ts";
@@ -45,6 +46,7 @@ export async function cloudCafe() {
       store.paymentTransactions.nodes.table.arn,
       store.storeInventory.nodes.table.arn,
       store.customerNotifications.nodes.table.arn,
+      store.analyticsLeases.nodes.table.arn,
     ],
     store.redshift?.namespace,
     key,
@@ -85,8 +87,12 @@ export async function cloudCafe() {
     operatorToken,
   };
   const loyaltyEnvironment = $dev ? undefined : loyaltyEnvironmentParameter(loyaltyLinks, key, settings.region, store.redshift, migrated);
-  const ec2 = ec2Platform(net, groups, key, settings, routed.analytics, loyaltyEnvironment);
+  const analyticsBoot = store.redshift ? analyticsWorkerBoot(bus, store.analyticsLeases, store.redshift, settings.region) : undefined;
+  const ec2 = ec2Platform(net, groups, key, settings, routed.analytics, loyaltyEnvironment, analyticsBoot);
   if (loyaltyEnvironment) loyaltyInstancePermissions(ec2.loyaltyRoleName.apply((role) => role!), loyaltyEnvironment, loyaltyLinks, store.redshift);
+  if (store.redshift) analyticsWorkerAccess(ec2.analyticsRoleName as $util.Output<string>, bus, store.analyticsLeases, store.redshift, key);
+  if (store.redshift && !$dev) analyticsWorkerImage(ec2.repository);
+  const analyticsReads = store.redshift ? analyticsApi({ net, groups, settings, key, keyUsage: kms }, store.redshift) : undefined;
 
   const apiBase = cert && settings.domain ? `https://api.${settings.domain.name}` : $interpolate`http://${alb.nodes.loadBalancer.dnsName}`;
   const { api } = restApi(
@@ -98,6 +104,7 @@ export async function cloudCafe() {
     apiLink,
     key,
     settings,
+    analyticsReads?.addRoutes,
   );
   const { distribution } = cdn(api, webConsole(key, settings), cert, settings);
 
@@ -114,6 +121,7 @@ export async function cloudCafe() {
   orderFunctions(fnContext, orderLinks, bus.queues.orderSubmission, bus.queues.paymentResults, orderEnvironment);
   loyaltyFunctions(fnContext, { database: store.database.link, cache: store.cache, operatorToken }, bus.queues.loyaltyPaymentResults, loyaltyServiceUrl(ec2.nlb.dnsName), migrated);
   notificationSender(fnContext, bus.queues.notification, store.customerNotifications);
+  orderEventsConsumer(fnContext, bus, orderEnvironment);
   stressFunctions(fnContext, [operatorToken], {
     "cold-start-avalanche": paymentInvoker(payment),
     ...(store.redshift ? { "query-storm": analyticsReader(store.redshift) } : {}),

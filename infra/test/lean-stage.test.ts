@@ -72,7 +72,7 @@ describe("a lean dev stage without a domain", () => {
       "/api/menu/x": ["menu", true],
       "/api/inventory/x": ["inventory", false],
       "/api/loyalty/x": ["loyalty", true],
-      "/api/analytics/x": ["analytics", false],
+      "/api/analytics/x": ["analytics", true],
     });
     expect(routes.find((r) => r.path === "/api/loyalty/x")?.loadBalancer).toBe("NLB listener TCP 8080");
   });

@@ -1,5 +1,7 @@
 import type { ApiClient } from "./api/client.ts";
 import type { Store } from "./api/types.ts";
+import { analyticsPanel } from "./analytics/analytics-panel.ts";
+import { createAnalyticsClient } from "./analytics/analytics-client.ts";
 import { createMenuBook } from "./menu/menu-book.ts";
 import { checkoutPanel } from "./panels/checkout.ts";
 import { orderBoard } from "./panels/order-board.ts";
@@ -68,7 +70,13 @@ export function startConsole(deps: ConsoleDeps): void {
 
   /** The menu comes from the Menu service one category at a time; the stores are what every view needs first. */
   function mount(stores: readonly Store[]) {
-    if (view === "barista") return replaceContent(content, section("queue", "Store queue", baristaPanel(deps.client, stores, deps.tokens)));
+    if (view === "barista") {
+      return replaceContent(
+        content,
+        section("queue", "Store queue", baristaPanel(deps.client, stores, deps.tokens)),
+        section("sales", "Sales per minute", analyticsPanel(createAnalyticsClient(), stores)),
+      );
+    }
     if (view === "board") return replaceContent(content, pickupBoard(deps.client, stores));
     const board = orderBoard(deps.client, stores, deps.orderStorage, announce);
     const inbox = inboxPanel(deps.client);

@@ -58,6 +58,14 @@ export const tables = {
     pointInTimeRecovery: true,
     billing: "PAY_PER_REQUEST",
   },
+  // The analytics worker's KCL-style lease table: one item per shard of `analytics-events` (owner, expiry, checkpoint).
+  analyticsLeases: {
+    name: "analytics-leases",
+    resource: "AnalyticsLeases",
+    partitionKey: { name: "leaseKey", type: "S" },
+    pointInTimeRecovery: true,
+    billing: "PAY_PER_REQUEST",
+  },
 } as const satisfies Record<string, TableSpec>;
 
 /** Cache time-to-live values from the architecture's caching strategy. */

@@ -160,7 +160,39 @@ export interface StreamEventSourceMappingSpec extends LambdaSpec {
 }
 
 /** The stream consumers. The services that own them add their entries here. */
-export const streamEventSourceMappings = {} as const satisfies Record<string, StreamEventSourceMappingSpec>;
+export const streamEventSourceMappings = {
+  // Order events to analytics events (by store), batches as they come. The handler sends records that are not order
+  // events to the dead letters itself, so a batch fails only while a dependency (the Menu service, the stream) does:
+  // it is retried, halved, until it goes through, or described on the dead letters once its records are a day old.
+  analyticsOrderEvents: {
+    name: "analytics-order-events",
+    handlerModule: "functions/analytics/src/events/order-events.ts",
+    source: { kind: "kinesis", stream: "orderEvents" },
+    batchSize: 100,
+    maximumBatchingWindowSeconds: 0,
+    startingPosition: "TRIM_HORIZON",
+    bisectBatchOnFunctionError: true,
+    maximumRetryAttempts: -1,
+    maximumRecordAgeSeconds: 86_400,
+    parallelizationFactor: 1,
+    reportBatchItemFailures: true,
+    onFailureQueue: "analyticsDeadLetters",
+    memoryMb: 512,
+    timeoutSeconds: 30,
+    local: { idlePollMs: 1_000 },
+  },
+} as const satisfies Record<string, StreamEventSourceMappingSpec>;
+
+/** Functions that serve HTTP routes of API Gateway directly (not through a load balancer). */
+export const apiFunctions = {
+  // The analytics read API: a few Data API statements per request, within API Gateway's 29 s integration timeout.
+  analyticsApi: { name: "analytics-api", handlerModule: "functions/analytics/src/lambda.ts", memoryMb: 512, timeoutSeconds: 29 },
+} as const satisfies Record<string, LambdaSpec>;
+
+/** Long-running consumers: a process of their own (systemd on their instance; a child of `npm start` locally). */
+export const longRunningWorkers = {
+  analytics: { name: "analytics-worker", module: "functions/analytics/src/worker.ts" },
+} as const;
 
 /**
  * Why Lambda's CreateEventSourceMapping would refuse these stream parameters, or undefined. From the Lambda API

@@ -74,6 +74,16 @@ export const queues = {
     retentionSeconds: FOUR_DAYS,
     deadLetter: { queueName: "loyalty-payment-results-dlq", maxReceiveCount: 5 },
   },
+  // Analytics' dead letters: the order-events mapping's on-failure destination (batches given up on) and the
+  // records the consumer or the worker cannot use (poison, too late), each with its reason. Kept for the SQS maximum.
+  analyticsDeadLetters: {
+    name: "analytics-dead-letters",
+    resource: "AnalyticsDeadLetters",
+    fifo: false,
+    receiveWaitSeconds: 20,
+    visibilityTimeoutSeconds: 60,
+    retentionSeconds: FOURTEEN_DAYS,
+  },
 } as const satisfies Record<string, QueueSpec>;
 
 /** Dead-letter queues keep messages for the SQS maximum so an operator has time to redrive them. */

@@ -28,3 +28,8 @@ export * from "./notification/schema.ts";
 export * from "./notification/messages.ts";
 export * from "./notification/ports.ts";
 export * from "./notification/service.ts";
+export * from "./analytics/schema.ts";
+export * from "./analytics/messages.ts";
+export * from "./analytics/windows.ts";
+export * from "./analytics/ports.ts";
+export * from "./analytics/reconcile.ts";

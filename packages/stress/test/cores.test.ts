@@ -115,13 +115,13 @@ describe("menu sync storm", () => {
 describe("query storm processing", () => {
   it("summarises rows per store and hour", () => {
     const rows = [
-      { store_id: 1, hour: 8, product: "latte", quantity: 2, amount_cents: 100 },
-      { store_id: 1, hour: 8, product: "mocha", quantity: 1, amount_cents: 300 },
-      { store_id: 2, hour: 9, product: "tea", quantity: 1, amount_cents: 250 },
+      { store_id: "store-1", hour: 8, product: "latte", quantity: 2, amount_cents: 100 },
+      { store_id: "store-1", hour: 8, product: "mocha", quantity: 1, amount_cents: 300 },
+      { store_id: "store-2", hour: 9, product: "tea", quantity: 1, amount_cents: 250 },
     ];
     expect(summariseFacts(rows)).toEqual([
-      { storeId: 1, hour: 8, orders: 2, revenueCents: 400, meanCents: 200, stdDevCents: 100, bestSeller: "latte" },
-      { storeId: 2, hour: 9, orders: 1, revenueCents: 250, meanCents: 250, stdDevCents: 0, bestSeller: "tea" },
+      { storeId: "store-1", hour: 8, orders: 2, revenueCents: 400, meanCents: 200, stdDevCents: 100, bestSeller: "latte" },
+      { storeId: "store-2", hour: 9, orders: 1, revenueCents: 250, meanCents: 250, stdDevCents: 0, bestSeller: "tea" },
     ]);
   });
 });

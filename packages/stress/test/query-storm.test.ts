@@ -5,10 +5,12 @@ import { createStressPool, type StressPool } from "../src/pool.ts";
 
 /**
  * The local platform's warehouse: the Data API stand-in the test setup started (its endpoint is in the environment),
- * over the local PostgreSQL. The storm only touches its own `stress_analytics` schema.
+ * over the local PostgreSQL. The storm reads the analytics star schema, here one of its own holding no real rows, so
+ * every row it reads is one it generated (synthetic row i has revenue 250 + (i * 13) % 600).
  */
 const warehouse = { workgroupName: process.env.ANALYTICS_WORKGROUP_NAME!, database: process.env.ANALYTICS_DATABASE_NAME! };
-const storm: QueryStormOptions = { ...warehouse, queries: 8, concurrency: 4, rowsPerQuery: 5_000, tableRows: 20_000 };
+const schema = `stress_storm_${process.pid}_${Date.now().toString(36)}`;
+const storm: QueryStormOptions = { ...warehouse, schema, queries: 8, concurrency: 4, rowsPerQuery: 5_000, tableRows: 20_000 };
 
 /** Revenue the reports must add up to, from the generator's formula for `amount_cents` of row i. */
 function expectedRevenue(options: QueryStormOptions): number {

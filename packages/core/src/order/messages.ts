@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { z } from "zod";
-import type { Order } from "./schema.ts";
+import type { Order, PricedLine } from "./schema.ts";
 
 /** Body of a message on `order-submission-queue`: an accepted order waiting for the validation step. */
 export const orderSubmittedSchema = z.object({
@@ -27,7 +27,11 @@ export interface OrderEvent {
   type: OrderEventType;
   occurredAt: string;
   order: Pick<Order, "orderId" | "customerId" | "storeId" | "status" | "totalCents" | "currency" | "version">;
+  /** What was ordered, for the analytics pipeline (items by SKU); absent on events published before it was added. */
+  items?: OrderEventItem[];
 }
+
+export type OrderEventItem = Pick<PricedLine, "sku" | "quantity" | "lineTotalCents">;
 
 export function orderEvent(type: OrderEventType, order: Order): OrderEvent {
   const { orderId, customerId, storeId, status, totalCents, currency, version } = order;
@@ -36,5 +40,6 @@ export function orderEvent(type: OrderEventType, order: Order): OrderEvent {
     type,
     occurredAt: order.updatedAt,
     order: { orderId, customerId, storeId, status, totalCents, currency, version },
+    items: order.items.map(({ sku, quantity, lineTotalCents }) => ({ sku, quantity, lineTotalCents })),
   };
 }

@@ -25,6 +25,7 @@ import { whenAncestorExits } from "../process/ancestors.ts";
 import { spawnChild, stopOwnedChildren, type ManagedChild } from "../process/children.ts";
 import { waitUntil } from "../process/net.ts";
 import { tsxCommand } from "../process/tsx-node.ts";
+import { startWorkers } from "../process/workers.ts";
 
 const say = (line: string) => console.log(`[local] ${line}`);
 
@@ -39,8 +40,9 @@ interface Running {
   services: RunningService[];
   pollers: { stop(): Promise<void> }[];
   gateway?: RunningGateway;
+  workers: ReturnType<typeof startWorkers>;
 }
-const running: Running = { services: [], pollers: [] };
+const running: Running = { services: [], pollers: [], workers: [] };
 
 /** A function's `handler` export, or undefined when its module does not exist yet (its source is then not consumed). */
 async function loadHandler<Handler>(functionName: string, handlerModule: string): Promise<Handler | undefined> {
@@ -160,6 +162,7 @@ async function main(): Promise<void> {
   Object.assign(process.env, env);
 
   running.services = startServices(env, config);
+  running.workers = startWorkers(env);
   const consumers = [...(await startPollers(platform)), ...(await startStreamPollers(platform, config))];
   const webRoot = builtConsole();
   const targets = Object.fromEntries(running.services.map((service) => [service.key, service.url]));
@@ -184,6 +187,7 @@ async function main(): Promise<void> {
   console.log("\nQueue and stream consumers (Lambda event source mappings):");
   for (const line of consumers) console.log(`  ${line}`);
   if (consumers.length === 0) console.log("  none");
+  for (const worker of running.workers) console.log(`\nWorker: ${worker.name} (${worker.module}, pid ${worker.child.pid})`);
   console.log(`\nTry: curl ${running.gateway.url}/api/menu/items   (Ctrl-C stops everything)\n`);
 }
 
@@ -203,7 +207,7 @@ async function shutdown(reason: string, exitCode: number): Promise<void> {
   say(`${reason}: stopping ...`);
   await Promise.all(running.pollers.map((poller) => poller.stop()));
   await running.gateway?.stop();
-  await Promise.all(running.services.map((service) => service.child.stop(10_000)));
+  await Promise.all([...running.services, ...running.workers].map((service) => service.child.stop(10_000)));
   await running.platform?.engines.stop();
   await stopOwnedChildren();
   say("stopped");

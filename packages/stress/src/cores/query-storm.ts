@@ -9,17 +9,22 @@ import {
   type RedshiftDataWarehouse,
   type ResultRecord,
 } from "@cloudcafe/adapters/analytics/redshift-data-warehouse";
+import { starSchemaDdl, starSchemaTables } from "@cloudcafe/adapters/analytics/star-schema.sql";
 import { percentiles, type Percentiles } from "../percentiles.ts";
 
 /**
  * Query storm (Analytics): end-of-quarter reports. Many concurrent analytical queries against the analytics warehouse
  * (Redshift Serverless, through the Data API), each pulling a large result set page by page, and CPU-bound
- * processing of the rows (per store and hour: revenue, mean, standard deviation, best seller). The fact table is a
- * generated `stress_analytics` schema in the warehouse's database; locally the Data API is the platform's stand-in.
+ * processing of the rows (per store and hour: revenue, mean, standard deviation, best seller). The reports read the
+ * analytics pipeline's per store-minute-SKU fact table; when it holds fewer rows than the storm needs, it is topped up
+ * with synthetic rows (marked `synthetic`, in minutes from 2000 on, which readers of real figures leave out).
+ * Locally the Data API is the platform's stand-in.
  */
 
-export const ANALYTICS_SCHEMA = "stress_analytics";
-const FACTS = `${ANALYTICS_SCHEMA}.order_facts`;
+/** The analytics worker's schema (the star schema's), unless the caller names another. */
+export const ANALYTICS_SCHEMA = "analytics";
+/** Synthetic rows get one minute each from here, so they sort before real ones and in the order they were made. */
+const SYNTHETIC_EPOCH = "2000-01-01 00:00:00";
 /** Attempts at creating and filling the fact table: concurrent storms can collide on it (Redshift: serializable isolation). */
 const SEED_ATTEMPTS = 3;
 
@@ -31,6 +36,8 @@ export interface QueryStormOptions extends AnalyticsWarehouse {
   tableRows: number;
   /** How to reach the Data API when not from the environment (the CLI without a configured endpoint). */
   connection?: RedshiftDataConnection;
+  /** The star schema's schema; the worker's by default. */
+  schema?: string;
 }
 
 export interface QueryStormReport {
@@ -49,7 +56,7 @@ export interface QueryStormReport {
 }
 
 export interface FactRow {
-  store_id: number;
+  store_id: string;
   hour: number;
   product: string;
   quantity: number;
@@ -57,7 +64,7 @@ export interface FactRow {
 }
 
 export interface HourlyStoreReport {
-  storeId: number;
+  storeId: string;
   hour: number;
   orders: number;
   revenueCents: number;
@@ -68,7 +75,7 @@ export interface HourlyStoreReport {
 
 /** Groups rows by store and hour and computes the report figures; pure, so it is checked on known rows. */
 export function summariseFacts(rows: readonly FactRow[]): HourlyStoreReport[] {
-  const groups = new Map<string, { storeId: number; hour: number; amounts: number[]; products: Map<string, number> }>();
+  const groups = new Map<string, { storeId: string; hour: number; amounts: number[]; products: Map<string, number> }>();
   for (const row of rows) {
     const key = `${row.store_id}:${row.hour}`;
     let group = groups.get(key);
@@ -110,26 +117,24 @@ function rowNumbers(rows: number): string {
 }
 
 /**
- * Creates and fills the fact table up to `tableRows` rows, in one transaction that locks the table, so concurrent
- * storms neither race nor insert a row twice (Redshift does not enforce primary keys).
+ * Creates the star schema when missing and tops its store-minute-SKU facts up to `tableRows` rows with synthetic ones,
+ * in one transaction that locks the table, so concurrent storms neither race nor add a row twice. Synthetic row i is
+ * at minute i from SYNTHETIC_EPOCH, store `synthetic-<i % 50>`, SKU `SYN-<i % 40>`, quantity 1 + i % 3 and revenue
+ * 250 + (i * 13) % 600 cents.
  */
-export async function ensureAnalyticsFacts(warehouse: RedshiftDataWarehouse, tableRows: number): Promise<void> {
+export async function ensureAnalyticsFacts(warehouse: RedshiftDataWarehouse, tableRows: number, schema = ANALYTICS_SCHEMA): Promise<void> {
   if (!Number.isSafeInteger(tableRows) || tableRows < 1) throw new Error(`tableRows must be a positive integer, got ${tableRows}`);
+  const tables = starSchemaTables(schema);
+  const facts = tables.storeMinuteItems;
   const seed = [
-    `create schema if not exists ${ANALYTICS_SCHEMA}`,
-    `create table if not exists ${FACTS} (
-      id integer not null primary key,
-      store_id integer not null,
-      hour integer not null,
-      product varchar(32) not null,
-      quantity integer not null,
-      amount_cents integer not null
-    )`,
-    `lock table ${FACTS}`,
-    `insert into ${FACTS} (id, store_id, hour, product, quantity, amount_cents)
-      select i, i % 50, (i / 500) % 24, 'product-' || cast((i * 7) % 40 as varchar), 1 + i % 3, 250 + (i * 13) % 600
+    ...starSchemaDdl(tables),
+    `lock table ${facts}`,
+    `insert into ${facts} (store_id, minute_start, source_shard, sku, category, quantity, revenue_cents, synthetic)
+      select 'synthetic-' || cast(i % 50 as varchar), cast('${SYNTHETIC_EPOCH}' as timestamp) + i * interval '1 minute', 'synthetic',
+        'SYN-' || cast(i % 40 as varchar), 'synthetic', 1 + i % 3, 250 + (i * 13) % 600, true
       from ${rowNumbers(tableRows)}
-      where i >= (select coalesce(max(id) + 1, 0) from ${FACTS}) and i < ${tableRows}`,
+      where i >= (select count(*) from ${facts} where synthetic)
+        and i < (select count(*) from ${facts} where synthetic) + greatest(0, ${tableRows} - (select count(*) from ${facts}))`,
   ];
   for (let attempt = 1; ; attempt += 1) {
     try {
@@ -144,7 +149,7 @@ export async function ensureAnalyticsFacts(warehouse: RedshiftDataWarehouse, tab
 /** A result record of the report query, checked column by column. */
 function factRow(record: ResultRecord): FactRow {
   return {
-    store_id: longField(record[0], "store_id"),
+    store_id: stringField(record[0], "store_id"),
     hour: longField(record[1], "hour"),
     product: stringField(record[2], "product"),
     quantity: longField(record[3], "quantity"),
@@ -152,11 +157,13 @@ function factRow(record: ResultRecord): FactRow {
   };
 }
 
-/** One report's rows: the query, then every page of its result. */
-async function reportRows(warehouse: RedshiftDataWarehouse, first: number, count: number): Promise<FactRow[]> {
+/** One report's rows: the query (a slice of the facts in a stable order), then every page of its result. */
+async function reportRows(warehouse: RedshiftDataWarehouse, schema: string, first: number, count: number): Promise<FactRow[]> {
+  if (!Number.isSafeInteger(first) || !Number.isSafeInteger(count)) throw new Error(`A report slice is whole rows, got ${first}+${count}`);
   const { Id } = await warehouse.execute(
-    `select store_id, hour, product, quantity, amount_cents from ${FACTS} where id >= :first_id and id < :end_id`,
-    { first_id: first, end_id: first + count },
+    `select store_id, cast(extract(hour from minute_start) as integer) as hour, sku, quantity, revenue_cents
+     from ${starSchemaTables(schema).storeMinuteItems}
+     order by minute_start, store_id, source_shard, sku limit ${count} offset ${first}`,
   );
   const rows: FactRow[] = [];
   for await (const records of warehouse.resultPages(Id!)) for (const record of records) rows.push(factRow(record));
@@ -167,7 +174,8 @@ export async function runQueryStorm(options: QueryStormOptions): Promise<QuerySt
   const client = redshiftDataClient(options.connection);
   const warehouse = redshiftDataWarehouse({ client, workgroupName: options.workgroupName, database: options.database });
   try {
-    await ensureAnalyticsFacts(warehouse, options.tableRows);
+    const schema = options.schema ?? ANALYTICS_SCHEMA;
+    await ensureAnalyticsFacts(warehouse, options.tableRows, schema);
     const queryMs: number[] = [];
     const reportMs: number[] = [];
     let failed = 0;
@@ -180,7 +188,7 @@ export async function runQueryStorm(options: QueryStormOptions): Promise<QuerySt
       const first = (index * options.rowsPerQuery) % Math.max(1, options.tableRows - options.rowsPerQuery + 1);
       const sent = performance.now();
       try {
-        const rows = await reportRows(warehouse, first, options.rowsPerQuery);
+        const rows = await reportRows(warehouse, schema, first, options.rowsPerQuery);
         queryMs.push(performance.now() - sent);
         const report = summariseFacts(rows);
         reportMs.push(performance.now() - sent);
