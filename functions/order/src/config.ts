@@ -33,6 +33,11 @@ const environment = httpServiceEnvironment.extend({
   MENU_SERVICE_URL: z.string().url(),
   /** How long a menu read from the Menu service prices orders before it is revalidated (an unchanged menu costs a 304). */
   MENU_REFRESH_MS: z.coerce.number().int().min(0).max(300_000).default(10_000),
+  /**
+   * The Inventory service, where orders reserve their stock before payment (directly on the laptop, its VPC Lattice
+   * service when deployed). Unset: stock is not tracked (a stage without the Inventory service).
+   */
+  INVENTORY_SERVICE_URL: z.string().url().optional(),
 });
 
 export interface OrderServiceConfig {
@@ -47,6 +52,7 @@ export interface OrderServiceConfig {
   cache: CacheConnection;
   menuServiceUrl: string;
   menuRefreshMs: number;
+  inventoryServiceUrl: string | undefined;
   operatorToken: string | undefined;
   outboxRelayIntervalMs: number;
   outboxMaxBackoffSeconds: number;
@@ -69,6 +75,7 @@ export function loadOrderServiceConfig(env: NodeJS.ProcessEnv = process.env, res
     cache: cacheConnection(linked.Cache),
     menuServiceUrl: settings.MENU_SERVICE_URL,
     menuRefreshMs: settings.MENU_REFRESH_MS,
+    inventoryServiceUrl: settings.INVENTORY_SERVICE_URL,
     operatorToken: linked.OperatorToken?.value,
     outboxRelayIntervalMs: settings.OUTBOX_RELAY_INTERVAL_MS,
     outboxMaxBackoffSeconds: settings.OUTBOX_MAX_BACKOFF_SECONDS,

@@ -9,6 +9,7 @@ import {
   dynamoActiveOrders,
   dynamoDocumentClient,
   httpMenuSource,
+  httpStockReservations,
   kinesisClient,
   kinesisOrderEvents,
   orderOutboxDelivery,
@@ -47,6 +48,7 @@ export function createOrderRuntime(config: OrderServiceConfig = loadOrderService
   const kinesis = kinesisClient();
 
   const activeOrders = dynamoActiveOrders(dynamo, config.activeOrdersTable);
+  const stock = config.inventoryServiceUrl ? httpStockReservations({ baseUrl: config.inventoryServiceUrl }) : undefined;
   const cache = redisOrderCache(redis, logger);
   const relay = postgresOutboxRelay({
     database,
@@ -58,6 +60,7 @@ export function createOrderRuntime(config: OrderServiceConfig = loadOrderService
       cache,
       events: kinesisOrderEvents(kinesis, config.orderEventsStream),
       submissions: sqsOrderSubmissions(sqs, config.orderSubmissionQueueUrl),
+      ...(stock ? { stock } : {}),
     }),
   });
   const service = createOrderService({
@@ -67,6 +70,7 @@ export function createOrderRuntime(config: OrderServiceConfig = loadOrderService
     outbox: options.outboxDispatch === "background" ? relay.backgroundDispatcher : relay.dispatcher,
     payments: sqsPaymentRequests(sqs, config.paymentQueueUrl),
     menu: httpMenuSource({ baseUrl: config.menuServiceUrl, refreshAfterMs: config.menuRefreshMs, logger }),
+    ...(stock ? { stock } : {}),
     onRead: (source) => {
       metrics.put(source === "cache" ? "CacheHit" : "CacheMiss", 1, "Count", { cache: "order" });
       metrics.put("OrderReadSource", 1, "Count", { source });

@@ -23,3 +23,8 @@ export * from "./order/sqs-payment-requests.ts";
 export * from "./payment/dynamo-payment-transaction-log.ts";
 export * from "./payment/mock-payment-gateway.ts";
 export * from "./payment/sns-payment-result-publisher.ts";
+export * from "./order/http-stock-reservations.ts";
+export * from "./inventory/dynamo-stock-ledger.ts";
+export * from "./inventory/redis-stock-counters.ts";
+export * from "./inventory/redis-rate-limiter.ts";
+export * from "./inventory/dynamodb-stream-counter-changes.ts";

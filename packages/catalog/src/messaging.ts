@@ -63,6 +63,15 @@ export const queues = {
     retentionSeconds: FOUR_DAYS,
     deadLetter: { queueName: "order-payment-results-dlq", maxReceiveCount: 5 },
   },
+  stockStreamFailures: {
+    // The on-failure destination of the store-inventory stream consumer: descriptions of batches given up on.
+    name: "inventory-stock-stream-failures",
+    resource: "StockStreamFailures",
+    fifo: false,
+    receiveWaitSeconds: 20,
+    visibilityTimeoutSeconds: 60,
+    retentionSeconds: FOURTEEN_DAYS,
+  },
 } as const satisfies Record<string, QueueSpec>;
 
 /** Dead-letter queues keep messages for the SQS maximum so an operator has time to redrive them. */

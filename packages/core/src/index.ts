@@ -19,3 +19,7 @@ export * from "./payment/ports.ts";
 export * from "./payment/service.ts";
 export * from "./payment/fraud-screen.ts";
 export * from "./payment/synthetic.ts";
+export * from "./inventory/schema.ts";
+export * from "./inventory/messages.ts";
+export * from "./inventory/ports.ts";
+export * from "./inventory/service.ts";

@@ -1,0 +1,58 @@
+import {
+  type CacheConnection,
+  cacheConnection,
+  cacheLink,
+  httpServiceEnvironment,
+  operatorTokenLink,
+  readEnvironment,
+  readLinks,
+} from "@cloudcafe/adapters";
+import { DEFAULT_RESERVATION_TIMEOUT_MS } from "@cloudcafe/core";
+import { z } from "zod";
+
+const SERVICE = "inventory service";
+
+/** The SST links the Inventory service declares (infra links exactly these). */
+const links = z.object({
+  StoreInventory: z.object({ name: z.string().min(1) }),
+  InventoryCounters: cacheLink,
+  OperatorToken: operatorTokenLink,
+});
+
+const environment = httpServiceEnvironment.extend({
+  /** How long a reservation holds stock for an unpaid order before the sweeper releases it. */
+  RESERVATION_TIMEOUT_MS: z.coerce.number().int().min(1_000).max(24 * 3_600_000).default(DEFAULT_RESERVATION_TIMEOUT_MS),
+  /** How often each replica's sweeper looks for reservations past their timeout. */
+  RESERVATION_SWEEP_INTERVAL_MS: z.coerce.number().int().min(100).max(3_600_000).default(60_000),
+  /** Stock the starter stores when the table is empty at start (a fresh stage or laptop). */
+  INVENTORY_LOAD_STARTER: z.enum(["true", "false"]).default("true").transform((value) => value === "true"),
+});
+
+export interface InventoryServiceConfig {
+  port: number;
+  host: string;
+  table: string;
+  counters: CacheConnection;
+  operatorToken: string | undefined;
+  reservationTimeoutMs: number;
+  sweepIntervalMs: number;
+  loadStarterStock: boolean;
+  stressWorkerFile: string | undefined;
+}
+
+/** The Inventory service's configuration: SST links (`Resource`, i.e. SST_RESOURCE_* locally) plus a few env settings. */
+export function loadInventoryServiceConfig(env: NodeJS.ProcessEnv = process.env, resources?: Record<string, unknown>): InventoryServiceConfig {
+  const linked = readLinks(SERVICE, links, resources);
+  const settings = readEnvironment(SERVICE, environment, env);
+  return {
+    port: settings.PORT,
+    host: settings.HOST,
+    table: linked.StoreInventory.name,
+    counters: cacheConnection(linked.InventoryCounters),
+    operatorToken: linked.OperatorToken?.value,
+    reservationTimeoutMs: settings.RESERVATION_TIMEOUT_MS,
+    sweepIntervalMs: settings.RESERVATION_SWEEP_INTERVAL_MS,
+    loadStarterStock: settings.INVENTORY_LOAD_STARTER,
+    stressWorkerFile: settings.STRESS_WORKER_FILE,
+  };
+}

@@ -1,0 +1,53 @@
+import { DescribeTableCommand } from "@aws-sdk/client-dynamodb";
+import { metricNamespaces } from "@cloudcafe/catalog";
+import { createInventoryService } from "@cloudcafe/core";
+import { createRedis, dynamoDocumentClient, dynamoStockLedger, redisRateLimiter, redisStockCounters } from "@cloudcafe/adapters";
+import { createLogger, createMetrics } from "@cloudcafe/observability";
+import { SERVICE_NAME } from "./app.ts";
+import { type InventoryServiceConfig, loadInventoryServiceConfig } from "./config.ts";
+import { reservationSweeper } from "./jobs/reservation-sweeper.ts";
+
+/**
+ * Everything the Inventory service runs on, built once per process (a pod): DynamoDB as the source of truth, MemoryDB
+ * for the counters (namespaced by the table's name, so stages and test runs sharing a server stay apart) and the
+ * rate limits.
+ */
+export function createInventoryRuntime(config: InventoryServiceConfig = loadInventoryServiceConfig()) {
+  const logger = createLogger({ service: SERVICE_NAME });
+  const metrics = createMetrics({ namespace: metricNamespaces.inventory, service: SERVICE_NAME });
+  const dynamo = dynamoDocumentClient();
+  const memoryDb = createRedis(config.counters);
+  memoryDb.on("error", (error) => logger.warn("memorydb connection error", { error: error.message }));
+
+  const service = createInventoryService({
+    ledger: dynamoStockLedger(dynamo, config.table),
+    counters: redisStockCounters(memoryDb, config.table),
+    limiter: redisRateLimiter(memoryDb, config.table),
+    reservationTimeoutMs: config.reservationTimeoutMs,
+    onRead: (source) => metrics.put("StockReadSource", 1, "Count", { source }),
+    onLimiterUnavailable: (error) => {
+      logger.warn("rate limit not checked: memorydb is not answering", { error });
+      metrics.put("RateLimiterUnavailable", 1, "Count");
+    },
+  });
+  const sweeper = reservationSweeper({ service, logger, metrics, intervalMs: config.sweepIntervalMs });
+
+  const checks = {
+    dynamodb: () => dynamo.send(new DescribeTableCommand({ TableName: config.table })),
+    memorydb: () => memoryDb.ping(),
+  };
+
+  /** The starter stock in an empty table, before the service takes traffic. */
+  async function prepare(): Promise<void> {
+    if (config.loadStarterStock && (await service.loadStarterStock())) logger.info("stocked the starter stores in an empty store-inventory");
+  }
+
+  async function close(): Promise<void> {
+    await sweeper.stop();
+    memoryDb.disconnect();
+  }
+
+  return { config, logger, metrics, service, sweeper, checks, prepare, close, memoryDb };
+}
+
+export type InventoryRuntime = ReturnType<typeof createInventoryRuntime>;
