@@ -142,7 +142,16 @@ export function dynamoStockLedger(client: DynamoDBDocumentClient, tableName: str
       const record: TransactItem = {
         Put: {
           TableName: tableName,
-          Item: { ...changeKey(update.storeId, change.changedAt, change.changeId), changeId: change.changeId, ...update, storeRef: update.storeId, changedAt: change.changedAt },
+          Item: {
+            ...changeKey(update.storeId, change.changedAt, change.changeId),
+            changeId: change.changeId,
+            storeRef: update.storeId,
+            skuRef: update.sku,
+            mode: update.mode,
+            quantity: update.quantity,
+            reason: update.reason,
+            changedAt: change.changedAt,
+          },
           ConditionExpression: "attribute_not_exists(storeId)",
         },
       };
@@ -167,7 +176,9 @@ export function dynamoStockLedger(client: DynamoDBDocumentClient, tableName: str
           const row = await get(stockKey(String(stored.storeRef), String(stored.skuRef)));
           return { level: levelOf(row ?? { sku: stored.skuRef }), changeId: String(stored.changeId), replayed: true, storedFingerprint: String(stored.fingerprint) };
         }
-        const old = reasons[keyClaim.length]?.item;
+        const stock = reasons[keyClaim.length];
+        if (stock?.code !== "ConditionalCheckFailed") throw new Error(`stock update of ${update.storeId}/${update.sku} cancelled: ${JSON.stringify(reasons.map((r) => r.code))}`);
+        const old = stock.item;
         if (!old) throw new AppError("NOT_FOUND", `Store ${update.storeId} does not stock ${update.sku}`);
         const level = levelOf(old);
         throw new AppError("CONFLICT", `${update.sku} has ${level.reserved} reserved for orders; stock cannot go below that (on hand ${level.onHand})`);
