@@ -1,4 +1,5 @@
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { DynamoDBStreamsClient } from "@aws-sdk/client-dynamodb-streams";
 import { KinesisClient } from "@aws-sdk/client-kinesis";
 import { SNSClient } from "@aws-sdk/client-sns";
 import { SQSClient } from "@aws-sdk/client-sqs";
@@ -27,3 +28,5 @@ export const dynamoClientFor = (endpoint: string) => new DynamoDBClient(base(end
 export const sqsClientFor = (endpoint: string) => new SQSClient(base(endpoint));
 export const snsClientFor = (endpoint: string) => new SNSClient(base(endpoint));
 export const kinesisClientFor = (endpoint: string) => new KinesisClient(base(endpoint));
+/** DynamoDB Local serves the Streams API on its main endpoint. */
+export const dynamoStreamsClientFor = (endpoint: string) => new DynamoDBStreamsClient(base(endpoint));

@@ -9,3 +9,7 @@ export { sqsEvent, sqsRecord } from "./event-source/sqs-event.ts";
 export { lambdaContext } from "./event-source/lambda-context.ts";
 export { localEventSourceMappings, type EventSourceMapping } from "./event-source/mappings.ts";
 export { albRules, createGatewayApp, startGateway, type GatewayRule, type RunningGateway } from "./gateway.ts";
+export { startStreamPoller, type StreamBatchFailure, type StreamEventHandler, type StreamPoller, type StreamPollerOptions } from "./event-source/stream-poller.ts";
+export { dynamoStreamSource, kinesisStreamSource, type StreamSource } from "./event-source/stream-sources.ts";
+export { fileCheckpoints, memoryCheckpoints, type CheckpointStore } from "./event-source/stream-checkpoints.ts";
+export { localStreamEventSourceMappings, localStreamSource, startCatalogStreamPoller, type CatalogStreamPollerOptions } from "./event-source/stream-mappings.ts";

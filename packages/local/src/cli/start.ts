@@ -12,8 +12,11 @@ import { type ServiceKey, services } from "@cloudcafe/catalog";
 import { createLogger } from "@cloudcafe/observability";
 import { sqsClientFor } from "../aws-clients.ts";
 import { type LocalConfig, readLocalConfig } from "../config.ts";
-import { localEventSourceMappings, type EventSourceMapping } from "../event-source/mappings.ts";
-import { startSqsPoller, type SqsEventHandler, type SqsPoller } from "../event-source/sqs-poller.ts";
+import { localEventSourceMappings } from "../event-source/mappings.ts";
+import { startSqsPoller, type SqsEventHandler } from "../event-source/sqs-poller.ts";
+import { fileCheckpoints } from "../event-source/stream-checkpoints.ts";
+import { localStreamEventSourceMappings, startCatalogStreamPoller } from "../event-source/stream-mappings.ts";
+import type { StreamEventHandler } from "../event-source/stream-poller.ts";
 import { API_REFERENCE_PATH } from "../api-reference.ts";
 import { albRules, startGateway, type RunningGateway } from "../gateway.ts";
 import { repoRoot } from "../paths.ts";
@@ -34,20 +37,21 @@ interface RunningService {
 interface Running {
   platform?: LocalPlatform;
   services: RunningService[];
-  pollers: SqsPoller[];
+  pollers: { stop(): Promise<void> }[];
   gateway?: RunningGateway;
 }
 const running: Running = { services: [], pollers: [] };
 
-async function loadHandler(mapping: EventSourceMapping): Promise<SqsEventHandler | undefined> {
-  const path = join(repoRoot, mapping.handlerModule);
+/** A function's `handler` export, or undefined when its module does not exist yet (its source is then not consumed). */
+async function loadHandler<Handler>(functionName: string, handlerModule: string): Promise<Handler | undefined> {
+  const path = join(repoRoot, handlerModule);
   if (!existsSync(path)) {
-    say(`${mapping.functionName}: ${mapping.handlerModule} does not exist yet; its queue is not consumed`);
+    say(`${functionName}: ${handlerModule} does not exist yet; its event source is not consumed`);
     return undefined;
   }
   const module = (await import(pathToFileURL(path).href)) as { handler?: unknown };
-  if (typeof module.handler !== "function") throw new Error(`${mapping.handlerModule} does not export a handler function`);
-  return module.handler as SqsEventHandler;
+  if (typeof module.handler !== "function") throw new Error(`${handlerModule} does not export a handler function`);
+  return module.handler as Handler;
 }
 
 async function startPollers(platform: LocalPlatform): Promise<string[]> {
@@ -55,7 +59,7 @@ async function startPollers(platform: LocalPlatform): Promise<string[]> {
   const logger = createLogger({ service: "local-event-source" });
   const started: string[] = [];
   for (const mapping of localEventSourceMappings) {
-    const handler = await loadHandler(mapping).catch((error: unknown) => {
+    const handler = await loadHandler<SqsEventHandler>(mapping.functionName, mapping.handlerModule).catch((error: unknown) => {
       logger.error("handler failed to initialise; its queue is not consumed", { functionName: mapping.functionName, error });
       return undefined;
     });
@@ -76,6 +80,27 @@ async function startPollers(platform: LocalPlatform): Promise<string[]> {
       }),
     );
     started.push(`${mapping.functionName} <- ${platform.resources.queues[mapping.queue].name}`);
+  }
+  return started;
+}
+
+/**
+ * The stream consumers (Kinesis and DynamoDB Streams mappings), each checkpointing in the state directory so a
+ * restart against engines still running resumes where it stopped.
+ */
+async function startStreamPollers(platform: LocalPlatform, config: LocalConfig): Promise<string[]> {
+  const logger = createLogger({ service: "local-event-source" });
+  const checkpoints = fileCheckpoints(join(config.stateDir, "stream-checkpoints.json"));
+  const started: string[] = [];
+  for (const spec of localStreamEventSourceMappings) {
+    const handler = await loadHandler<StreamEventHandler>(spec.name, spec.handlerModule).catch((error: unknown) => {
+      logger.error("handler failed to initialise; its stream is not consumed", { functionName: spec.name, error });
+      return undefined;
+    });
+    if (!handler) continue;
+    running.pollers.push(startCatalogStreamPoller({ spec, handler, endpoints: platform.endpoints, resources: platform.resources, checkpoints, logger }));
+    const source = spec.source.kind === "kinesis" ? `${platform.resources.streams[spec.source.stream]} (Kinesis)` : `${platform.resources.tables[spec.source.table]} (DynamoDB stream)`;
+    started.push(`${spec.name} <- ${source}`);
   }
   return started;
 }
@@ -140,7 +165,7 @@ async function main(): Promise<void> {
   Object.assign(process.env, env);
 
   running.services = startServices(env, config);
-  const consumers = await startPollers(platform);
+  const consumers = [...(await startPollers(platform)), ...(await startStreamPollers(platform, config))];
   const webRoot = builtConsole();
   const targets = Object.fromEntries(running.services.map((service) => [service.key, service.url]));
   const rules = albRules(targets);
@@ -161,7 +186,7 @@ async function main(): Promise<void> {
   printTable(rows);
   const { ANALYTICS_WORKGROUP_NAME: workgroup, ANALYTICS_DATABASE_NAME: database } = platform.resources.env;
   console.log(`\nAnalytics warehouse (Redshift Data API): workgroup ${workgroup}, database ${database} (the PostgreSQL database ${database})`);
-  console.log("\nQueue consumers (Lambda event source mappings):");
+  console.log("\nQueue and stream consumers (Lambda event source mappings):");
   for (const line of consumers) console.log(`  ${line}`);
   if (consumers.length === 0) console.log("  none");
   console.log(`\nTry: curl ${running.gateway.url}/api/menu/items   (Ctrl-C stops everything)\n`);

@@ -1,0 +1,65 @@
+import { SendMessageCommand } from "@aws-sdk/client-sqs";
+import { localRegion, dynamoClientFor, dynamoStreamsClientFor, kinesisClientFor, sqsClientFor } from "../aws-clients.ts";
+import type { LocalEndpoints, LocalResources } from "../resources.ts";
+import { streamEventSourceMappings, type StreamEventSourceMappingSpec } from "@cloudcafe/catalog";
+import type { Logger } from "@cloudcafe/observability";
+import type { CheckpointStore } from "./stream-checkpoints.ts";
+import { startStreamPoller, type StreamEventHandler, type StreamPoller, type StreamPollerOptions } from "./stream-poller.ts";
+import { dynamoStreamSource, kinesisStreamSource, type StreamSource } from "./stream-sources.ts";
+
+export type StreamMappingKey = keyof typeof streamEventSourceMappings;
+
+/** The catalog's stream mappings, as `npm start` runs them. */
+export const localStreamEventSourceMappings: readonly StreamEventSourceMappingSpec[] = Object.values<StreamEventSourceMappingSpec>(streamEventSourceMappings);
+
+export interface CatalogStreamPollerOptions {
+  readonly spec: StreamEventSourceMappingSpec;
+  readonly handler: StreamEventHandler;
+  readonly endpoints: Pick<LocalEndpoints, "dynamodb" | "kinesis" | "sqs">;
+  readonly resources: Pick<LocalResources, "tables" | "streams" | "queues">;
+  readonly checkpoints?: CheckpointStore;
+  readonly logger?: Logger;
+  /** Test settings (a shorter idle poll or retry backoff); the mapping's own parameters come from the catalog. */
+  readonly overrides?: Partial<Pick<StreamPollerOptions, "idlePollMs" | "retryBackoffMs" | "shardDiscoveryMs" | "startingPosition">>;
+}
+
+/** The stream a catalog mapping reads, on the local engines. */
+export function localStreamSource(spec: StreamEventSourceMappingSpec, options: Pick<CatalogStreamPollerOptions, "endpoints" | "resources">): StreamSource {
+  const { endpoints, resources } = options;
+  return spec.source.kind === "kinesis"
+    ? kinesisStreamSource(kinesisClientFor(endpoints.kinesis), resources.streams[spec.source.stream], localRegion)
+    : dynamoStreamSource(dynamoClientFor(endpoints.dynamodb), dynamoStreamsClientFor(endpoints.dynamodb), resources.tables[spec.source.table]);
+}
+
+/**
+ * A catalog stream mapping polled locally with the deployed mapping's parameters; a batch given up on is described on
+ * the mapping's on-failure queue, as Lambda's on-failure destination does.
+ */
+export function startCatalogStreamPoller(options: CatalogStreamPollerOptions): StreamPoller {
+  const { spec, resources } = options;
+  const sqs = sqsClientFor(options.endpoints.sqs);
+  const onFailureUrl = resources.queues[spec.onFailureQueue].url;
+  return startStreamPoller({
+    source: localStreamSource(spec, options),
+    functionName: spec.name,
+    handler: options.handler,
+    batchSize: spec.batchSize,
+    maximumBatchingWindowSeconds: spec.maximumBatchingWindowSeconds,
+    startingPosition: spec.startingPosition,
+    bisectBatchOnFunctionError: spec.bisectBatchOnFunctionError,
+    maximumRetryAttempts: spec.maximumRetryAttempts,
+    maximumRecordAgeSeconds: spec.maximumRecordAgeSeconds,
+    parallelizationFactor: spec.parallelizationFactor,
+    reportBatchItemFailures: spec.reportBatchItemFailures,
+    functionTimeoutSeconds: spec.timeoutSeconds,
+    memoryLimitMb: spec.memoryMb,
+    idlePollMs: spec.local.idlePollMs,
+    onFailure: async (failure) => {
+      await sqs.send(new SendMessageCommand({ QueueUrl: onFailureUrl, MessageBody: JSON.stringify(failure) }));
+    },
+    region: localRegion,
+    ...(options.checkpoints ? { checkpoints: options.checkpoints } : {}),
+    ...(options.logger ? { logger: options.logger } : {}),
+    ...options.overrides,
+  });
+}
