@@ -1,11 +1,26 @@
 import { afterAll, describe, expect, it } from "vitest";
-import { useLocalEnv } from "@cloudcafe/local/testing/env";
+import { streamEventSourceMappings } from "@cloudcafe/catalog";
+import { startCatalogStreamPoller } from "@cloudcafe/local/event-source/stream-mappings";
+import { localPlatform, useLocalEnv } from "@cloudcafe/local/testing/env";
 import { anOrderId, applyToCounters, inventoryFixture, stockStore, streamRecords, uniqueStoreId } from "./support.ts";
 
 useLocalEnv();
+const platform = localPlatform();
 const fixture = await inventoryFixture();
 const { service, ledger, counters, config } = fixture;
-afterAll(() => fixture.close());
+// The deployed consumer, polled as `npm start` polls it: the catalog's mapping over DynamoDB Local's Streams API.
+const { handler } = await import("../src/events/stock-stream.ts");
+const poller = startCatalogStreamPoller({
+  spec: streamEventSourceMappings.inventoryCounters,
+  handler,
+  endpoints: platform.endpoints,
+  resources: platform.resources,
+  overrides: { idlePollMs: 50 },
+});
+afterAll(async () => {
+  await poller.stop();
+  fixture.close();
+});
 
 const levelOf = async (storeId: string, sku: string) => (await ledger.storeStock(storeId))!.items.find((item) => item.sku === sku)!;
 
@@ -21,7 +36,7 @@ describe("stock reservations on DynamoDB", () => {
     expect(outcomes.filter((outcome) => outcome === "out-of-stock")).toHaveLength(150);
     expect(await levelOf(storeId, "ESP-001")).toMatchObject({ onHand: 50, reserved: 50, available: 0 });
 
-    expect(await applyToCounters(await streamRecords(config.table), counters)).toEqual([]);
+    await poller.caughtUp(30_000);
     const table = await ledger.storeStock(storeId);
     expect(await counters.storeStock(storeId)).toEqual(table);
   });
