@@ -42,7 +42,7 @@ export const stressHandler = (scenario: ScenarioName) => `functions/stress/src/$
 /** A function's IAM statement, as SST's `permissions` takes it. */
 type Permission = sst.aws.FunctionArgs["permissions"] extends $util.Input<(infer P)[]> | undefined ? P : never;
 
-interface FunctionContext {
+export interface FunctionContext {
   readonly net: Network;
   readonly groups: SecurityGroups;
   readonly settings: StageSettings;
@@ -65,7 +65,7 @@ function baseArgs(ctx: FunctionContext, name: string) {
 }
 
 /** A catalog function on the shared settings: its name, handler, memory and timeout. */
-function catalogFunctionArgs(ctx: FunctionContext, spec: LambdaSpec) {
+export function catalogFunctionArgs(ctx: FunctionContext, spec: LambdaSpec) {
   return {
     ...baseArgs(ctx, spec.name),
     handler: handlerOf(spec),

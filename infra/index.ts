@@ -7,6 +7,7 @@ import { backupPlan } from "./backup.ts";
 import { chaosExperiments, fisLambdaExtension } from "./chaos.ts";
 import { eksPlatform, kubernetesOnEks, menuWorkload } from "./compute-eks.ts";
 import { ec2Platform } from "./compute-ec2.ts";
+import { inventoryStreamConsumer, inventoryWorkload } from "./compute-inventory.ts";
 import { orderCluster, orderEcsNames, orderService } from "./compute-order.ts";
 import { budgets } from "./cost.ts";
 import { data } from "./data.ts";
@@ -62,10 +63,14 @@ export async function cloudCafe() {
   const eks = settings.includes.eks ? eksPlatform(net, groups, key, settings, lattice.invoke) : undefined;
   // In `sst dev` the Menu service runs on the laptop (npm start), as the order service does; the lean profile has no
   // EKS or DocumentDB, so no Menu service, and its orders are refused as unpriceable (503) rather than priced at zero.
-  if (eks && store.documentDb && !$dev) {
+  const k8s = eks && !$dev ? kubernetesOnEks(eks, net, settings) : undefined;
+  if (eks && k8s && store.documentDb) {
     const links = { documents: store.documentDb.connection, cache: store.cache, operatorToken };
-    menuWorkload(eks, kubernetesOnEks(eks, net, settings), routed.menu, links, key, settings);
+    menuWorkload(eks, k8s, routed.menu, links, key, settings);
   }
+  // The Inventory service needs MemoryDB (its counters and rate limits); the lean profile has neither.
+  const inventoryLinks = store.memoryDb ? { table: store.storeInventory, memoryDb: store.memoryDb, operatorToken } : undefined;
+  if (eks && k8s && inventoryLinks) inventoryWorkload(eks, k8s, routed.inventory, inventoryLinks, key, settings);
   const ec2 = ec2Platform(net, groups, key, settings, routed.analytics);
 
   const apiBase = cert && settings.domain ? `https://api.${settings.domain.name}` : $interpolate`http://${alb.nodes.loadBalancer.dnsName}`;
@@ -94,6 +99,7 @@ export async function cloudCafe() {
   const paymentLinks = [store.paymentTransactions, bus.paymentResultsTopic];
   const payment = paymentProcessor(fnContext, paymentLinks, bus.queues.paymentProcessing, fis);
   orderFunctions(fnContext, orderLinks, bus.queues.orderSubmission, bus.queues.paymentResults, orderEnvironment);
+  if (inventoryLinks) inventoryStreamConsumer(fnContext, inventoryLinks, bus.queues.stockStreamFailures);
   stressFunctions(fnContext, [operatorToken], {
     "cold-start-avalanche": paymentInvoker(payment),
     ...(store.redshift ? { "query-storm": analyticsReader(store.redshift) } : {}),

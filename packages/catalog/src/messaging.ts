@@ -71,6 +71,8 @@ export const queues = {
     receiveWaitSeconds: 20,
     visibilityTimeoutSeconds: 60,
     retentionSeconds: FOURTEEN_DAYS,
+    // Whatever reads these (an operator's redrive tool) gets the usual dead-letter queue behind it.
+    deadLetter: { queueName: "inventory-stock-stream-failures-dlq", maxReceiveCount: 5 },
   },
 } as const satisfies Record<string, QueueSpec>;
 
