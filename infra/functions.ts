@@ -10,6 +10,7 @@ import {
   scenarioNames,
   sqsEventSourceMappingError,
   streamEventSourceMappingError,
+  streamEventSourceMappings,
   type StreamEventSourceMappingSpec,
   scheduledFunctions,
   type EventSourceMappingSpec,
@@ -29,6 +30,7 @@ export const handlerOf = (spec: LambdaSpec) => `${spec.handlerModule.replace(/\.
 /** The handlers of every function the catalog lists. */
 export const HANDLERS = [
   ...Object.values(eventSourceMappings),
+  ...Object.values(streamEventSourceMappings),
   ...Object.values(scheduledFunctions),
 ].map(handlerOf);
 

@@ -12,7 +12,7 @@ import { asArray, idOf, named, ofType } from "./support/resources.ts";
 const CALLERS = ["web/src/api/client.ts", "packages/stress/src/command.ts"];
 
 /** A typed-client call (`hc`): `orders.stress[":id"].$get` with `orders` = `api.api.orders` is `/api/orders/stress/x`. */
-const CLIENT_ROOTS: Record<string, string> = { api: "", orders: "/api/orders", menu: "/api/menu" };
+const CLIENT_ROOTS: Record<string, string> = { api: "", orders: "/api/orders", menu: "/api/menu", inventory: "/api/inventory" };
 
 /**
  * Every path the callers name: path literals or templates under /api/ or /ready (`${...}` read as one segment), and
@@ -22,7 +22,7 @@ function calledPaths(): string[] {
   const found = CALLERS.flatMap((file) => {
     const source = readFileSync(path.join(rootDir, file), "utf8");
     const literals = [...source.matchAll(/["`](?:\$\{[^}]*\})?(\/(?:api\/|ready)[^"`\s?]*)["`]/g)].map((m) => m[1]!.replace(/\$\{[^}]*\}/g, "x"));
-    const clientCalls = [...source.matchAll(/\b(api|orders|menu)((?:\.\w+|\["[^"]+"\])*)\.\$(?:get|post|put|patch|delete)\(/g)].map((m) => {
+    const clientCalls = [...source.matchAll(/\b(api|orders|menu|inventory)((?:\.\w+|\["[^"]+"\])*)\.\$(?:get|post|put|patch|delete)\(/g)].map((m) => {
       const segments = [...m[2]!.matchAll(/\.(\w+)|\["([^"]+)"\]/g)].map((s) => (s[1] ?? s[2]!).replace(/^:.*/, "x"));
       return `${CLIENT_ROOTS[m[1]!]}/${segments.join("/")}`.replace(/\/$/, "") || "/";
     });
@@ -61,7 +61,7 @@ describe("a lean dev stage without a domain", () => {
       "/api/orders/x": ["order", true],
       "/ready": ["order", true],
       "/api/menu/x": ["menu", true],
-      "/api/inventory/x": ["inventory", false],
+      "/api/inventory/x": ["inventory", true],
       "/api/loyalty/x": ["loyalty", false],
       "/api/analytics/x": ["analytics", false],
     });

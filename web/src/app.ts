@@ -1,6 +1,7 @@
 import type { ApiClient } from "./api/client.ts";
 import type { Store } from "./api/types.ts";
 import { createMenuBook } from "./menu/menu-book.ts";
+import { availabilityPanel } from "./panels/availability-panel.ts";
 import { checkoutPanel } from "./panels/checkout.ts";
 import { orderBoard } from "./panels/order-board.ts";
 import { readinessPanel } from "./panels/readiness-panel.ts";
@@ -47,11 +48,18 @@ export function startConsole(deps: ConsoleDeps): void {
   /** The menu comes from the Menu service one category at a time; the stores are what ordering needs first. */
   function mountOrdering(stores: readonly Store[]) {
     const board = orderBoard(deps.client, stores, deps.orderStorage, announce);
-    const { menu, checkout } = checkoutPanel(deps.client, createMenuBook(stores), board);
+    const book = createMenuBook(stores);
+    const { menu, checkout, storeSelect } = checkoutPanel(deps.client, book, board);
     replaceContent(
       ordering,
       section("menu", "Menu", menu),
-      h("div", { class: "side" }, section("order", "Your order", checkout), section("orders", "Orders", board.element)),
+      h(
+        "div",
+        { class: "side" },
+        section("order", "Your order", checkout),
+        section("stock", "In stock at this store", availabilityPanel(deps.client, book, storeSelect)),
+        section("orders", "Orders", board.element),
+      ),
     );
   }
 

@@ -18,7 +18,7 @@ interface State extends CheckoutState {
 }
 
 /** Menu, cart and the order form; a placed order is handed to the order board. */
-export function checkoutPanel(client: ApiClient, book: MenuBook, board: OrderBoard): { menu: HTMLElement; checkout: HTMLElement } {
+export function checkoutPanel(client: ApiClient, book: MenuBook, board: OrderBoard): { menu: HTMLElement; checkout: HTMLElement; storeSelect: HTMLSelectElement } {
   const state = createStore<State>({ cart: emptyCart(), submitting: false, retryable: false });
   const setCart = (cart: Cart) => state.update((current) => ({ ...current, cart, notice: undefined }));
 
@@ -92,5 +92,5 @@ export function checkoutPanel(client: ApiClient, book: MenuBook, board: OrderBoa
     h("div", { class: "field" }, h("label", { for: "store-id" }, "Store"), storeSelect),
     cartRegion,
   );
-  return { menu, checkout };
+  return { menu, checkout, storeSelect };
 }
