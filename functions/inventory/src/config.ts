@@ -7,7 +7,7 @@ import {
   readEnvironment,
   readLinks,
 } from "@cloudcafe/adapters";
-import { DEFAULT_RESERVATION_TIMEOUT_MS } from "@cloudcafe/core";
+import { DEFAULT_RESERVATION_TIMEOUT_MS, defaultInventoryRateLimits, type InventoryRateLimits } from "@cloudcafe/core";
 import { z } from "zod";
 
 const SERVICE = "inventory service";
@@ -26,6 +26,11 @@ const environment = httpServiceEnvironment.extend({
   RESERVATION_SWEEP_INTERVAL_MS: z.coerce.number().int().min(100).max(3_600_000).default(60_000),
   /** Stock the starter stores when the table is empty at start (a fresh stage or laptop). */
   INVENTORY_LOAD_STARTER: z.enum(["true", "false"]).default("true").transform((value) => value === "true"),
+  /** Token buckets per store (MemoryDB): the burst and the steady rate of stock updates and of reservations. */
+  UPDATE_RATE_BURST: z.coerce.number().int().min(1).max(1_000_000).default(defaultInventoryRateLimits.updates.capacity),
+  UPDATE_RATE_PER_SECOND: z.coerce.number().positive().max(1_000_000).default(defaultInventoryRateLimits.updates.refillPerSecond),
+  RESERVATION_RATE_BURST: z.coerce.number().int().min(1).max(1_000_000).default(defaultInventoryRateLimits.reservations.capacity),
+  RESERVATION_RATE_PER_SECOND: z.coerce.number().positive().max(1_000_000).default(defaultInventoryRateLimits.reservations.refillPerSecond),
 });
 
 export interface InventoryServiceConfig {
@@ -37,6 +42,7 @@ export interface InventoryServiceConfig {
   reservationTimeoutMs: number;
   sweepIntervalMs: number;
   loadStarterStock: boolean;
+  rateLimits: InventoryRateLimits;
   stressWorkerFile: string | undefined;
 }
 
@@ -53,6 +59,10 @@ export function loadInventoryServiceConfig(env: NodeJS.ProcessEnv = process.env,
     reservationTimeoutMs: settings.RESERVATION_TIMEOUT_MS,
     sweepIntervalMs: settings.RESERVATION_SWEEP_INTERVAL_MS,
     loadStarterStock: settings.INVENTORY_LOAD_STARTER,
+    rateLimits: {
+      updates: { capacity: settings.UPDATE_RATE_BURST, refillPerSecond: settings.UPDATE_RATE_PER_SECOND },
+      reservations: { capacity: settings.RESERVATION_RATE_BURST, refillPerSecond: settings.RESERVATION_RATE_PER_SECOND },
+    },
     stressWorkerFile: settings.STRESS_WORKER_FILE,
   };
 }

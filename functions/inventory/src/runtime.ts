@@ -24,6 +24,7 @@ export function createInventoryRuntime(config: InventoryServiceConfig = loadInve
     counters: redisStockCounters(memoryDb, config.table),
     limiter: redisRateLimiter(memoryDb, config.table),
     reservationTimeoutMs: config.reservationTimeoutMs,
+    limits: config.rateLimits,
     onRead: (source) => metrics.put("StockReadSource", 1, "Count", { source }),
     onLimiterUnavailable: (error) => {
       logger.warn("rate limit not checked: memorydb is not answering", { error });

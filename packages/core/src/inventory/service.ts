@@ -113,13 +113,13 @@ export function createInventoryService(deps: InventoryServiceDeps) {
 
 export type InventoryService = ReturnType<typeof createInventoryService>;
 
-/** 40-100 units of every starter item in every starter store, the same on every machine. */
+/** 200-500 units of every starter item in every starter store (a busy day's orders), the same on every machine. */
 export function starterStock(): StoreStockSnapshot[] {
   return starterStores.map((store, storeIndex) => ({
     storeId: store.storeId,
     status: "open",
     items: starterMenuItems.map((item, itemIndex) => {
-      const onHand = 40 + ((storeIndex * 17 + itemIndex * 13) % 61);
+      const onHand = 200 + ((storeIndex * 37 + itemIndex * 53) % 301);
       return { sku: item.sku, onHand, reserved: 0, available: onHand, version: 1 };
     }),
   }));
