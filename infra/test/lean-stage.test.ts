@@ -41,17 +41,19 @@ describe("a lean dev stage without a domain", () => {
   it("routes every order path the web console calls to the order service's running tasks, and its menu paths to the menu's target group", () => {
     const paths = calledPaths();
     expect(paths).toEqual(
-      expect.arrayContaining(["/api/orders", "/api/orders/stress/x", "/api/orders/stress/runs", "/ready", "/api/menu/items/x", "/api/menu/stores"]),
+      expect.arrayContaining(["/api/orders", "/api/orders/stress/x", "/api/orders/stress/runs", "/ready", "/api/menu/items/x", "/api/menu/stores", "/api/inventory/store/x"]),
     );
     const routes = paths.map((p) => resolvePath(s, p));
-    const menu = routes.filter((route) => route.path.startsWith("/api/menu/"));
+    // The EKS services' paths: menu and inventory.
+    const serviceOf = (path: string) => (path.startsWith("/api/menu/") ? "menu" : path.startsWith("/api/inventory/") ? "inventory" : undefined);
+    const menu = routes.filter((route) => serviceOf(route.path));
     const unserved = routes
       .filter((route) => !menu.includes(route))
       .filter((route) => route.missing || !route.target?.includes("ECS service cloudcafe-dev-order-service"))
       .map((route) => `${route.path}: ${route.missing ?? route.target}`);
     expect(unserved).toEqual([]);
-    // The lean profile has no Menu workload: its target group is there, with nothing registered.
-    expect(menu.map((route) => [route.path, route.service, route.missing])).toEqual(menu.map((route) => [route.path, "menu", "no targets"]));
+    // The lean profile has no EKS workloads: their target groups are there, with nothing registered.
+    expect(menu.map((route) => [route.path, route.service, route.missing])).toEqual(menu.map((route) => [route.path, serviceOf(route.path), "no targets"]));
   });
 
   it("gives every public path of the catalog a target group or NLB; services not built yet say so", () => {
