@@ -28,10 +28,12 @@ export interface InventoryLinks {
   operatorToken: sst.Secret;
 }
 
-/** The `InventoryCounters` link: MemoryDB's cluster endpoint and user, shaped like a Redis link. */
+/** The `InventoryCounters` link: MemoryDB's cluster endpoint, its cluster name and IAM user (the service signs its own tokens). */
 export function inventoryCountersLink(memoryDb: InventoryLinks["memoryDb"]) {
   const endpoint = memoryDbEndpoint(memoryDb.cluster);
-  return new sst.Linkable(catalogMemoryDb.resource, { properties: { host: endpoint.host, port: endpoint.port, username: memoryDb.username } });
+  return new sst.Linkable(catalogMemoryDb.resource, {
+    properties: { host: endpoint.host, port: endpoint.port, username: memoryDb.username, clusterName: memoryDb.cluster.name },
+  });
 }
 
 /** The cluster's configuration endpoint (one per cluster). */
@@ -133,7 +135,7 @@ export function inventoryWorkload(
       type: "Opaque",
       stringData: {
         SST_RESOURCE_StoreInventory: $jsonStringify({ name: links.table.name }),
-        [`SST_RESOURCE_${catalogMemoryDb.resource}`]: $jsonStringify({ host: counters.host, port: counters.port, username: links.memoryDb.username }),
+        [`SST_RESOURCE_${catalogMemoryDb.resource}`]: $jsonStringify({ host: counters.host, port: counters.port, username: links.memoryDb.username, clusterName: links.memoryDb.cluster.name }),
         [`SST_RESOURCE_${operatorToken.resource}`]: $jsonStringify({ value: links.operatorToken.value }),
       },
     },

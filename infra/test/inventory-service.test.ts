@@ -53,7 +53,7 @@ describe("the Inventory service's infrastructure", () => {
     const secret = inventory("core/v1:Secret");
     expect(Object.keys(secret.inputs.stringData).sort()).toEqual([`SST_RESOURCE_${memoryDb.resource}`, "SST_RESOURCE_OperatorToken", "SST_RESOURCE_StoreInventory"]);
     const counters = JSON.parse(secret.inputs.stringData[`SST_RESOURCE_${memoryDb.resource}`]);
-    expect(counters).toMatchObject({ host: expect.any(String), username: "cloudcafe-dev-inventory" });
+    expect(counters).toMatchObject({ host: expect.any(String), username: "cloudcafe-dev-inventory", clusterName: "cloudcafe-dev-memorydb" });
     expect(counters.password).toBeUndefined();
     const role = named(s, "aws:iam/role:Role", "InventoryPodRole");
     const statements = JSON.parse(role.inputs.inlinePolicies[0].policy).Statement;

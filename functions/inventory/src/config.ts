@@ -1,8 +1,8 @@
 import {
-  type CacheConnection,
-  cacheConnection,
-  cacheLink,
   httpServiceEnvironment,
+  type MemoryDbConnection,
+  memoryDbConnection,
+  memoryDbLink,
   operatorTokenLink,
   readEnvironment,
   readLinks,
@@ -15,11 +15,13 @@ const SERVICE = "inventory service";
 /** The SST links the Inventory service declares (infra links exactly these). */
 const links = z.object({
   StoreInventory: z.object({ name: z.string().min(1) }),
-  InventoryCounters: cacheLink,
+  InventoryCounters: memoryDbLink,
   OperatorToken: operatorTokenLink,
 });
 
 const environment = httpServiceEnvironment.extend({
+  /** The region MemoryDB's IAM tokens are signed for (the pod's region when deployed). */
+  AWS_REGION: z.string().min(1).default("us-east-1"),
   /** How long a reservation holds stock for an unpaid order before the sweeper releases it. */
   RESERVATION_TIMEOUT_MS: z.coerce.number().int().min(1_000).max(24 * 3_600_000).default(DEFAULT_RESERVATION_TIMEOUT_MS),
   /** How often each replica's sweeper looks for reservations past their timeout. */
@@ -37,7 +39,7 @@ export interface InventoryServiceConfig {
   port: number;
   host: string;
   table: string;
-  counters: CacheConnection;
+  counters: MemoryDbConnection;
   operatorToken: string | undefined;
   reservationTimeoutMs: number;
   sweepIntervalMs: number;
@@ -54,7 +56,7 @@ export function loadInventoryServiceConfig(env: NodeJS.ProcessEnv = process.env,
     port: settings.PORT,
     host: settings.HOST,
     table: linked.StoreInventory.name,
-    counters: cacheConnection(linked.InventoryCounters),
+    counters: memoryDbConnection(linked.InventoryCounters, settings.AWS_REGION),
     operatorToken: linked.OperatorToken?.value,
     reservationTimeoutMs: settings.RESERVATION_TIMEOUT_MS,
     sweepIntervalMs: settings.RESERVATION_SWEEP_INTERVAL_MS,

@@ -1,7 +1,7 @@
 import { DescribeTableCommand } from "@aws-sdk/client-dynamodb";
 import { metricNamespaces } from "@cloudcafe/catalog";
 import { createInventoryService } from "@cloudcafe/core";
-import { createRedis, dynamoDocumentClient, dynamoStockLedger, redisRateLimiter, redisStockCounters } from "@cloudcafe/adapters";
+import { createMemoryDb, dynamoDocumentClient, dynamoStockLedger, redisRateLimiter, redisStockCounters } from "@cloudcafe/adapters";
 import { createLogger, createMetrics } from "@cloudcafe/observability";
 import { SERVICE_NAME } from "./app.ts";
 import { type InventoryServiceConfig, loadInventoryServiceConfig } from "./config.ts";
@@ -12,11 +12,11 @@ import { reservationSweeper } from "./jobs/reservation-sweeper.ts";
  * for the counters (namespaced by the table's name, so stages and test runs sharing a server stay apart) and the
  * rate limits.
  */
-export function createInventoryRuntime(config: InventoryServiceConfig = loadInventoryServiceConfig()) {
+export async function createInventoryRuntime(config: InventoryServiceConfig = loadInventoryServiceConfig()) {
   const logger = createLogger({ service: SERVICE_NAME });
   const metrics = createMetrics({ namespace: metricNamespaces.inventory, service: SERVICE_NAME });
   const dynamo = dynamoDocumentClient();
-  const memoryDb = createRedis(config.counters);
+  const memoryDb = await createMemoryDb(config.counters);
   memoryDb.on("error", (error) => logger.warn("memorydb connection error", { error: error.message }));
 
   const service = createInventoryService({
@@ -51,4 +51,4 @@ export function createInventoryRuntime(config: InventoryServiceConfig = loadInve
   return { config, logger, metrics, service, sweeper, checks, prepare, close, memoryDb };
 }
 
-export type InventoryRuntime = ReturnType<typeof createInventoryRuntime>;
+export type InventoryRuntime = Awaited<ReturnType<typeof createInventoryRuntime>>;

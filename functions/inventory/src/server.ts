@@ -4,7 +4,7 @@ import { createInventoryRuntime } from "./runtime.ts";
 import { createInventoryStress } from "./routes/stress.ts";
 
 /** Pod entry (EKS): HTTP on PORT, the reservation sweeper and the stress control, once the starter stock is in place; drains on SIGTERM. */
-const runtime = createInventoryRuntime();
+const runtime = await createInventoryRuntime();
 await runtime.prepare();
 const stress = createInventoryStress(runtime.config.operatorToken, runtime.config.stressWorkerFile);
 runtime.sweeper.start();

@@ -38,6 +38,9 @@ const environment = httpServiceEnvironment.extend({
    * service when deployed). Unset: stock is not tracked (a stage without the Inventory service).
    */
   INVENTORY_SERVICE_URL: z.string().url().optional(),
+  /** `iam`: requests are SigV4-signed for the Lattice service's IAM auth (deployed); `none` on the laptop. */
+  INVENTORY_SERVICE_AUTH: z.enum(["none", "iam"]).default("none"),
+  AWS_REGION: z.string().min(1).default("us-east-1"),
 });
 
 export interface OrderServiceConfig {
@@ -53,6 +56,8 @@ export interface OrderServiceConfig {
   menuServiceUrl: string;
   menuRefreshMs: number;
   inventoryServiceUrl: string | undefined;
+  /** Set when calls to the Inventory service are SigV4-signed (VPC Lattice with IAM auth): the region they are signed for. */
+  inventorySigningRegion: string | undefined;
   operatorToken: string | undefined;
   outboxRelayIntervalMs: number;
   outboxMaxBackoffSeconds: number;
@@ -76,6 +81,7 @@ export function loadOrderServiceConfig(env: NodeJS.ProcessEnv = process.env, res
     menuServiceUrl: settings.MENU_SERVICE_URL,
     menuRefreshMs: settings.MENU_REFRESH_MS,
     inventoryServiceUrl: settings.INVENTORY_SERVICE_URL,
+    inventorySigningRegion: settings.INVENTORY_SERVICE_AUTH === "iam" ? settings.AWS_REGION : undefined,
     operatorToken: linked.OperatorToken?.value,
     outboxRelayIntervalMs: settings.OUTBOX_RELAY_INTERVAL_MS,
     outboxMaxBackoffSeconds: settings.OUTBOX_MAX_BACKOFF_SECONDS,

@@ -11,6 +11,7 @@ import {
   httpMenuSource,
   httpStockReservations,
   kinesisClient,
+  latticeRequestSigner,
   kinesisOrderEvents,
   orderOutboxDelivery,
   postgresOrderRepository,
@@ -48,7 +49,8 @@ export function createOrderRuntime(config: OrderServiceConfig = loadOrderService
   const kinesis = kinesisClient();
 
   const activeOrders = dynamoActiveOrders(dynamo, config.activeOrdersTable);
-  const stock = config.inventoryServiceUrl ? httpStockReservations({ baseUrl: config.inventoryServiceUrl }) : undefined;
+  const sign = config.inventorySigningRegion ? { sign: latticeRequestSigner(config.inventorySigningRegion) } : {};
+  const stock = config.inventoryServiceUrl ? httpStockReservations({ baseUrl: config.inventoryServiceUrl, ...sign }) : undefined;
   const cache = redisOrderCache(redis, logger);
   const relay = postgresOutboxRelay({
     database,

@@ -15,7 +15,7 @@ export interface RunningInventoryService {
  * on this run's table and MemoryDB. `INVENTORY_SERVICE_URL` is set to it, so order runtimes created afterwards use it.
  */
 export async function startInventoryService(): Promise<RunningInventoryService> {
-  const runtime = createInventoryRuntime({ ...loadInventoryServiceConfig(), loadStarterStock: false });
+  const runtime = await createInventoryRuntime({ ...loadInventoryServiceConfig(), loadStarterStock: false });
   const app = createInventoryApp(runtime);
   const { server, port } = await new Promise<{ server: ReturnType<typeof serve>; port: number }>((resolve) => {
     const started = serve({ fetch: app.fetch, port: 0, hostname: "127.0.0.1" }, (info: AddressInfo) => resolve({ server: started, port: info.port }));

@@ -28,3 +28,5 @@ export * from "./inventory/dynamo-stock-ledger.ts";
 export * from "./inventory/redis-stock-counters.ts";
 export * from "./inventory/redis-rate-limiter.ts";
 export * from "./inventory/dynamodb-stream-counter-changes.ts";
+export * from "./aws/sigv4-request-signer.ts";
+export * from "./inventory/memorydb-client.ts";

@@ -1,6 +1,6 @@
 import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from "aws-lambda";
 import { metricNamespaces } from "@cloudcafe/catalog";
-import { counterChangeOf, createRedis, redisStockCounters } from "@cloudcafe/adapters";
+import { counterChangeOf, createMemoryDb, redisStockCounters } from "@cloudcafe/adapters";
 import { createLogger, createMetrics } from "@cloudcafe/observability";
 import { loadStockStreamConfig } from "./stock-stream-config.ts";
 import { applyStockStream } from "./apply-stock-stream.ts";
@@ -12,7 +12,7 @@ import { applyStockStream } from "./apply-stock-stream.ts";
 const config = loadStockStreamConfig();
 const logger = createLogger({ service: "inventory-stock-stream" });
 const metrics = createMetrics({ namespace: metricNamespaces.inventory, service: "inventory-stock-stream" });
-const memoryDb = createRedis(config.counters);
+const memoryDb = await createMemoryDb(config.counters);
 memoryDb.on("error", (error) => logger.warn("memorydb connection error", { error: error.message }));
 const counters = redisStockCounters(memoryDb, config.table);
 

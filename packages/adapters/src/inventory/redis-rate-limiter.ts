@@ -1,4 +1,4 @@
-import type { Redis } from "ioredis";
+import type { MemoryDbClient } from "./memorydb-client.ts";
 import type { RateLimiter } from "@cloudcafe/core";
 
 /**
@@ -28,7 +28,7 @@ redis.call('PEXPIRE', KEYS[1], math.ceil(capacity * 1000 / rate) + 1000)
 return {allowed, wait}
 `;
 
-export function redisRateLimiter(redis: Redis, namespace: string): RateLimiter {
+export function redisRateLimiter(redis: MemoryDbClient, namespace: string): RateLimiter {
   return {
     async take(bucket, spec) {
       const [allowed, waitMs] = (await redis.eval(TAKE, 1, `${namespace}:bucket:{${bucket}}`, spec.capacity, spec.refillPerSecond)) as [number, number];

@@ -1,4 +1,4 @@
-import type { Redis } from "ioredis";
+import type { MemoryDbClient } from "./memorydb-client.ts";
 import type { CounterChange, StockCounters, StockLevel, StoreStatus, StoreStockSnapshot } from "@cloudcafe/core";
 
 /** The field of a store's hash holding its status (stock fields are SKUs, which never start with `#`). */
@@ -33,7 +33,7 @@ interface CountedStock {
  * one slot), a field per SKU plus the store's status, each holding the row's version and the stream sequence number
  * that brought it. Only the stream consumer writes it.
  */
-export function redisStockCounters(redis: Redis, namespace: string): StockCounters {
+export function redisStockCounters(redis: MemoryDbClient, namespace: string): StockCounters {
   const keyOf = (storeId: string) => `${namespace}:stock:{${storeId}}`;
   const write = async (storeId: string, field: string, value: CountedStock) =>
     (await redis.eval(APPLY_IF_NEWER, 1, keyOf(storeId), field, JSON.stringify(value), value.v)) === 1 ? "applied" : "stale";
