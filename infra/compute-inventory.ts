@@ -3,11 +3,10 @@
  * `inventory-service-tg` behind the ALB's `/api/inventory` rule; and the Lambda that keeps the MemoryDB counters in
  * step with the `store-inventory` stream.
  */
-import { memoryDb as catalogMemoryDb, operatorToken, services, streamEventSourceMappings } from "@cloudcafe/catalog";
-import { CONTAINER_SERVICE_DOCKERFILE } from "./compute-order.ts";
+import { memoryDb as catalogMemoryDb, operatorToken, streamEventSourceMappings } from "@cloudcafe/catalog";
 import type { EksPlatform, KubernetesOnEks } from "./compute-eks.ts";
+import { eksServiceWorkload } from "./eks-workload.ts";
 import { catalogFunctionArgs, type FunctionContext, streamConsumerPermissions, subscribeStream } from "./functions.ts";
-import { stageName } from "./naming.ts";
 import type { PlatformKey } from "./security.ts";
 import type { StageSettings } from "./stage.ts";
 
@@ -54,9 +53,9 @@ function tableStatements(table: sst.aws.Dynamo): aws.iam.PolicyStatement[] {
 }
 
 /**
- * The Inventory service's pods: its image (service.Dockerfile) in an ECR repository of its own, a Deployment with the
- * architecture's limits, a HorizontalPodAutoscaler on CPU, its links in a Secret, a Pod Identity role for DynamoDB and
- * MemoryDB (IAM authentication), a Service and a TargetGroupBinding that keeps the ready pods in `inventory-service-tg`.
+ * The Inventory service's pods (eks-workload.ts) with a HorizontalPodAutoscaler on CPU: links to the table, MemoryDB
+ * (its IAM user: the pods sign their own tokens, no password) and the operator token; a Pod Identity role for the table
+ * and `memorydb:Connect`; registered in `inventory-service-tg` behind the ALB's `/api/inventory` rule.
  */
 export function inventoryWorkload(
   eks: EksPlatform,
@@ -66,144 +65,60 @@ export function inventoryWorkload(
   key: PlatformKey,
   settings: StageSettings,
 ) {
-  const { provider } = k8s;
   const workload = INVENTORY_WORKLOAD;
-  const repository = new aws.ecr.Repository("InventoryImages", {
-    name: stageName("inventory-service"),
-    imageTagMutability: "IMMUTABLE",
-    imageScanningConfiguration: { scanOnPush: true },
-    encryptionConfigurations: [{ encryptionType: "KMS", kmsKey: key.arn }],
-    forceDelete: !settings.production,
-  });
-  const registry = aws.ecr.getAuthorizationTokenOutput({ registryId: repository.registryId });
-  const image = new dockerbuild.Image("InventoryImage", {
-    context: { location: $cli.paths.root },
-    dockerfile: { location: `${$cli.paths.root}/${CONTAINER_SERVICE_DOCKERFILE}` },
-    buildArgs: { SERVICE: "inventory" },
-    platforms: ["linux/amd64"],
-    push: true,
-    tags: [$interpolate`${repository.repositoryUrl}:${$app.stage}`],
-    registries: [{ address: repository.repositoryUrl, username: registry.userName, password: registry.password }],
-  });
-
-  const namespace = new kubernetes.core.v1.Namespace("InventoryNamespace", { metadata: { name: workload.namespace } }, { provider });
-  const labels = { app: workload.name };
-  const metadata = { name: workload.name, namespace: namespace.metadata.name, labels };
-  const serviceAccount = new kubernetes.core.v1.ServiceAccount("InventoryServiceAccount", { metadata }, { provider });
-  const role = new aws.iam.Role("InventoryPodRole", {
-    assumeRolePolicy: JSON.stringify({
-      Version: "2012-10-17",
-      Statement: [{ Effect: "Allow", Principal: { Service: "pods.eks.amazonaws.com" }, Action: ["sts:AssumeRole", "sts:TagSession"] }],
-    }),
-    inlinePolicies: [
-      {
-        name: "access",
-        policy: $jsonStringify({
-          Version: "2012-10-17",
-          Statement: [
-            ...tableStatements(links.table),
-            { Effect: "Allow", Action: ["memorydb:Connect"], Resource: [links.memoryDb.cluster.arn, $interpolate`arn:aws:memorydb:${settings.region}:${aws.getCallerIdentityOutput().accountId}:user/${links.memoryDb.username}`] },
-            { Effect: "Allow", Action: ["kms:Decrypt", "kms:GenerateDataKey"], Resource: key.arn },
-          ],
-        }),
-      },
-    ],
-  });
-  new aws.eks.PodIdentityAssociation("InventoryPodRoleAssociation", { clusterName: eks.cluster.name, namespace: workload.namespace, serviceAccount: workload.name, roleArn: role.arn });
-
-  const config = new kubernetes.core.v1.ConfigMap(
-    "InventoryConfig",
+  const namespace = new kubernetes.core.v1.Namespace("InventoryNamespace", { metadata: { name: workload.namespace } }, { provider: k8s.provider });
+  const counters = memoryDbEndpoint(links.memoryDb.cluster);
+  const pods = eksServiceWorkload(
+    eks,
+    k8s,
+    targetGroup,
     {
-      metadata: { ...metadata, name: `${workload.name}-config` },
-      data: {
-        PORT: String(services.inventory.port),
-        NODE_ENV: "production",
+      prefix: "Inventory",
+      service: "inventory",
+      name: workload.name,
+      namespace,
+      replicas: workload.replicas,
+      requests: workload.requests,
+      limits: workload.limits,
+      config: {
         // The heap well inside the 1 GB limit, leaving room for the restock storm's threads.
         NODE_OPTIONS: "--max-old-space-size=640",
         AWS_REGION: settings.region,
         INVENTORY_LOAD_STARTER: "true",
-        SST_RESOURCE_App: JSON.stringify({ name: $app.name, stage: $app.stage }),
       },
-    },
-    { provider },
-  );
-  const counters = memoryDbEndpoint(links.memoryDb.cluster);
-  const secret = new kubernetes.core.v1.Secret(
-    "InventorySecret",
-    {
-      metadata: { ...metadata, name: `${workload.name}-links` },
-      type: "Opaque",
-      stringData: {
+      links: {
         SST_RESOURCE_StoreInventory: $jsonStringify({ name: links.table.name }),
         [`SST_RESOURCE_${catalogMemoryDb.resource}`]: $jsonStringify({ host: counters.host, port: counters.port, username: links.memoryDb.username, clusterName: links.memoryDb.cluster.name }),
         [`SST_RESOURCE_${operatorToken.resource}`]: $jsonStringify({ value: links.operatorToken.value }),
       },
+      statements: [
+        ...tableStatements(links.table),
+        { Effect: "Allow", Action: ["memorydb:Connect"], Resource: memoryDbConnectResources(links.memoryDb, settings.region) },
+        { Effect: "Allow", Action: ["kms:Decrypt", "kms:GenerateDataKey"], Resource: key.arn },
+      ],
     },
-    { provider },
-  );
-  const port = services.inventory.port;
-  const probe = (initialDelaySeconds: number) => ({ httpGet: { path: services.inventory.healthPath, port: "http" }, initialDelaySeconds, periodSeconds: 10 });
-  const deployment = new kubernetes.apps.v1.Deployment(
-    "InventoryDeployment",
-    {
-      metadata,
-      spec: {
-        replicas: workload.replicas,
-        selector: { matchLabels: labels },
-        strategy: { type: "RollingUpdate", rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } },
-        template: {
-          metadata: { labels },
-          spec: {
-            serviceAccountName: serviceAccount.metadata.name,
-            topologySpreadConstraints: [
-              { maxSkew: 1, topologyKey: "topology.kubernetes.io/zone", whenUnsatisfiable: "ScheduleAnyway", labelSelector: { matchLabels: labels } },
-            ],
-            containers: [
-              {
-                name: "inventory",
-                image: image.ref,
-                ports: [{ name: "http", containerPort: port }],
-                envFrom: [{ configMapRef: { name: config.metadata.name } }, { secretRef: { name: secret.metadata.name } }],
-                resources: { requests: workload.requests, limits: workload.limits },
-                readinessProbe: probe(5),
-                livenessProbe: probe(30),
-              },
-            ],
-          },
-        },
-      },
-    },
-    { provider },
+    key,
+    settings,
   );
   const autoscaler = new kubernetes.autoscaling.v2.HorizontalPodAutoscaler(
     "InventoryAutoscaler",
     {
-      metadata,
+      metadata: pods.metadata,
       spec: {
-        scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: deployment.metadata.name },
+        scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: pods.deployment.metadata.name },
         minReplicas: workload.autoscaling.minReplicas,
         maxReplicas: workload.autoscaling.maxReplicas,
         metrics: [{ type: "Resource", resource: { name: "cpu", target: { type: "Utilization", averageUtilization: workload.autoscaling.cpuUtilization } } }],
       },
     },
-    { provider },
+    { provider: k8s.provider },
   );
-  const service = new kubernetes.core.v1.Service(
-    "InventoryService",
-    { metadata, spec: { type: "ClusterIP", selector: labels, ports: [{ name: "http", port, targetPort: "http" }] } },
-    { provider },
-  );
-  const binding = new kubernetes.apiextensions.CustomResource(
-    "InventoryTargetGroupBinding",
-    {
-      apiVersion: "elbv2.k8s.aws/v1beta1",
-      kind: "TargetGroupBinding",
-      metadata,
-      spec: { serviceRef: { name: service.metadata.name, port }, targetGroupARN: targetGroup.arn, targetType: "ip" },
-    },
-    { provider, dependsOn: [k8s.loadBalancerController] },
-  );
-  return { repository, image, namespace, role, config, secret, deployment, autoscaler, service, binding };
+  return { ...pods, namespace, autoscaler };
+}
+
+/** `memorydb:Connect` is granted on the cluster and on the user the connection authenticates as. */
+function memoryDbConnectResources(memoryDb: InventoryLinks["memoryDb"], region: string) {
+  return [memoryDb.cluster.arn, $interpolate`arn:aws:memorydb:${region}:${aws.getCallerIdentityOutput().accountId}:user/${memoryDb.username}`];
 }
 
 /** The `store-inventory` stream -> MemoryDB counters Lambda, with the catalog's mapping and its on-failure queue. */
@@ -215,7 +130,7 @@ export function inventoryStreamConsumer(ctx: FunctionContext, links: InventoryLi
     permissions: [
       ctx.keyUsage,
       ...streamConsumerPermissions(links.table, onFailure),
-      { actions: ["memorydb:Connect"], resources: [links.memoryDb.cluster.arn, $interpolate`arn:aws:memorydb:${ctx.settings.region}:${aws.getCallerIdentityOutput().accountId}:user/${links.memoryDb.username}`] },
+      { actions: ["memorydb:Connect"], resources: memoryDbConnectResources(links.memoryDb, ctx.settings.region) },
     ],
   });
   const mapping = subscribeStream(links.table, fn, spec, onFailure);
