@@ -8,7 +8,7 @@
  */
 import { randomBytes } from "node:crypto";
 import { starterMenuItems } from "@cloudcafe/core";
-import { runLoad, type LoadResult } from "./load.ts";
+import { fmt, loadRow, runLoad } from "./load.ts";
 
 export interface InventoryBenchOptions {
   gateway: string;
@@ -21,16 +21,7 @@ export interface InventoryBenchOptions {
 }
 
 const BENCH_STORE = "store-pdx-001";
-const fmt = (n: number, digits = 1) => (Number.isFinite(n) ? n.toFixed(digits) : "n/a");
-const row = (name: string, concurrency: number, r: LoadResult) => ({
-  endpoint: name,
-  concurrency,
-  requests: r.requests,
-  errors: r.errors,
-  "req/s": fmt(r.rps, 0),
-  "p50 ms": fmt(r.p50Ms, 2),
-  "p99 ms": fmt(r.p99Ms, 2),
-});
+const row = loadRow;
 const orderId = () => `ord_${randomBytes(16).toString("hex")}`;
 
 /** Sets every starter SKU of `storeId` to `quantity` on hand (the operator's update, with a reason). */

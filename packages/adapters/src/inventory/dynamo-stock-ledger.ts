@@ -240,21 +240,10 @@ export function dynamoStockLedger(client: DynamoDBDocumentClient, tableName: str
       if (!item) return { outcome: "not-found" };
       const reservation = reservationOf(item);
       if (reservation.status !== "held") return { outcome: reservation.status === "committed" ? "already-committed" : "expired" };
-      const reasons = await transact([
-        settle(reservation.orderId, "committed", at),
-        ...reservation.lines.map(
-          (line): TransactItem => ({
-            Update: {
-              TableName: tableName,
-              Key: stockKey(reservation.storeId, line.sku),
-              UpdateExpression: "SET onHand = onHand - :quantity, reserved = reserved - :quantity, version = version + :one",
-              ExpressionAttributeValues: { ":quantity": line.quantity, ":one": 1 },
-            },
-          }),
-        ),
-      ]);
+      // The units leave the shelf and the hold together; available does not move.
+      const settled = await settleHeld(reservation, "committed", at, "onHand = onHand - :quantity, reserved = reserved - :quantity");
       // Settled by a concurrent call between the read and the write: what it did is the answer.
-      return reasons ? ledger.commit(orderId, at) : { outcome: "committed" };
+      return settled ? { outcome: "committed" } : ledger.commit(orderId, at);
     },
 
     async release(orderId, reason, at): Promise<SettleResult> {
@@ -277,20 +266,8 @@ export function dynamoStockLedger(client: DynamoDBDocumentClient, tableName: str
       }
       const reservation = reservationOf(item);
       if (reservation.status !== "held") return { outcome: reservation.status === "committed" ? "already-committed" : "already-released" };
-      const reasons = await transact([
-        settle(reservation.orderId, "released", at, reason),
-        ...reservation.lines.map(
-          (line): TransactItem => ({
-            Update: {
-              TableName: tableName,
-              Key: stockKey(reservation.storeId, line.sku),
-              UpdateExpression: "SET reserved = reserved - :quantity, available = available + :quantity, version = version + :one",
-              ExpressionAttributeValues: { ":quantity": line.quantity, ":one": 1 },
-            },
-          }),
-        ),
-      ]);
-      return reasons ? ledger.release(orderId, reason, at) : { outcome: "released" };
+      const settled = await settleHeld(reservation, "released", at, "reserved = reserved - :quantity, available = available + :quantity", reason);
+      return settled ? { outcome: "released" } : ledger.release(orderId, reason, at);
     },
 
     async expiredReservations(now, limit) {
@@ -333,17 +310,34 @@ export function dynamoStockLedger(client: DynamoDBDocumentClient, tableName: str
     },
   };
 
-  function settle(orderId: string, status: "committed" | "released", at: string, reason?: string): TransactItem {
-    return {
-      Update: {
-        TableName: tableName,
-        Key: reservationKey(orderId),
-        UpdateExpression: `SET #status = :status, settledAt = :at${reason ? ", releaseReason = :reason" : ""}`,
-        ConditionExpression: "#status = :held",
-        ExpressionAttributeNames: { "#status": "status" },
-        ExpressionAttributeValues: { ":status": status, ":held": "held", ":at": at, ...(reason ? { ":reason": reason } : {}) },
+  /**
+   * Moves a held reservation to `status` and applies `lineUpdate` (with `:quantity`) to each of its stock rows, in one
+   * transaction conditional on the reservation still being held; false when another call settled it first.
+   */
+  async function settleHeld(reservation: Reservation, status: "committed" | "released", at: string, lineUpdate: string, reason?: string): Promise<boolean> {
+    const reasons = await transact([
+      {
+        Update: {
+          TableName: tableName,
+          Key: reservationKey(reservation.orderId),
+          UpdateExpression: `SET #status = :status, settledAt = :at${reason ? ", releaseReason = :reason" : ""}`,
+          ConditionExpression: "#status = :held",
+          ExpressionAttributeNames: { "#status": "status" },
+          ExpressionAttributeValues: { ":status": status, ":held": "held", ":at": at, ...(reason ? { ":reason": reason } : {}) },
+        },
       },
-    };
+      ...reservation.lines.map(
+        (line): TransactItem => ({
+          Update: {
+            TableName: tableName,
+            Key: stockKey(reservation.storeId, line.sku),
+            UpdateExpression: `SET ${lineUpdate}, version = version + :one`,
+            ExpressionAttributeValues: { ":quantity": line.quantity, ":one": 1 },
+          },
+        }),
+      ),
+    ]);
+    return reasons === undefined;
   }
 
   return ledger;
