@@ -20,6 +20,11 @@ export const INVENTORY_WORKLOAD = {
   autoscaling: { minReplicas: 3, maxReplicas: 10, cpuUtilization: 80 },
 } as const;
 
+/** The Lattice target group the pods put themselves in (the order flow's way to the reservations). */
+export interface InventoryLattice {
+  targetGroup: aws.vpclattice.TargetGroup;
+}
+
 export interface InventoryLinks {
   table: sst.aws.Dynamo;
   /** The MemoryDB cluster and its IAM-authenticated user (data.ts). */
@@ -55,12 +60,14 @@ function tableStatements(table: sst.aws.Dynamo): aws.iam.PolicyStatement[] {
 /**
  * The Inventory service's pods (eks-workload.ts) with a HorizontalPodAutoscaler on CPU: links to the table, MemoryDB
  * (its IAM user: the pods sign their own tokens, no password) and the operator token; a Pod Identity role for the table
- * and `memorydb:Connect`; registered in `inventory-service-tg` behind the ALB's `/api/inventory` rule.
+ * and `memorydb:Connect`; registered in `inventory-service-tg` behind the ALB's `/api/inventory` rule, and each pod
+ * puts itself in the VPC Lattice target group (its IP from the downward API), as ECS does for the order tasks.
  */
 export function inventoryWorkload(
   eks: EksPlatform,
   k8s: KubernetesOnEks,
   targetGroup: aws.lb.TargetGroup,
+  lattice: InventoryLattice,
   links: InventoryLinks,
   key: PlatformKey,
   settings: StageSettings,
@@ -85,7 +92,9 @@ export function inventoryWorkload(
         NODE_OPTIONS: "--max-old-space-size=640",
         AWS_REGION: settings.region,
         INVENTORY_LOAD_STARTER: "true",
+        LATTICE_TARGET_GROUP_ARN: lattice.targetGroup.arn,
       },
+      env: [{ name: "POD_IP", valueFrom: { fieldRef: { fieldPath: "status.podIP" } } }],
       links: {
         SST_RESOURCE_StoreInventory: $jsonStringify({ name: links.table.name }),
         [`SST_RESOURCE_${catalogMemoryDb.resource}`]: $jsonStringify({ host: counters.host, port: counters.port, username: links.memoryDb.username, clusterName: links.memoryDb.cluster.name }),
@@ -95,6 +104,7 @@ export function inventoryWorkload(
         ...tableStatements(links.table),
         { Effect: "Allow", Action: ["memorydb:Connect"], Resource: memoryDbConnectResources(links.memoryDb, settings.region) },
         { Effect: "Allow", Action: ["kms:Decrypt", "kms:GenerateDataKey"], Resource: key.arn },
+        { Effect: "Allow", Action: ["vpc-lattice:RegisterTargets", "vpc-lattice:DeregisterTargets"], Resource: lattice.targetGroup.arn },
       ],
     },
     key,
@@ -135,4 +145,10 @@ export function inventoryStreamConsumer(ctx: FunctionContext, links: InventoryLi
   });
   const mapping = subscribeStream(links.table, fn, spec, onFailure);
   return { fn, mapping };
+}
+
+/** What the order service needs to reach the reservations over VPC Lattice: the service's address, SigV4-signed calls. */
+export function inventoryOrderEnvironment(latticeService: aws.vpclattice.Service): Record<string, $util.Input<string>> {
+  const domain = latticeService.dnsEntries.apply((entries) => entries?.[0]?.domainName ?? "");
+  return { INVENTORY_SERVICE_URL: $interpolate`http://${domain}`, INVENTORY_SERVICE_AUTH: "iam" };
 }

@@ -41,6 +41,8 @@ export interface EksWorkloadSpec {
   readonly links: Record<string, $util.Input<string>>;
   /** What the pods' role may do. */
   readonly statements: aws.iam.PolicyStatement[];
+  /** Variables the ConfigMap cannot hold (the pod's own IP from the downward API). */
+  readonly env?: readonly { name: string; valueFrom: { fieldRef: { fieldPath: string } } }[];
 }
 
 export function eksServiceWorkload(
@@ -108,6 +110,7 @@ export function eksServiceWorkload(
                 image: image.ref,
                 ports: [{ name: "http", containerPort: port }],
                 envFrom: [{ configMapRef: { name: config.metadata.name } }, { secretRef: { name: secret.metadata.name } }],
+                ...(spec.env ? { env: [...spec.env] } : {}),
                 resources: { requests: spec.requests, limits: spec.limits },
                 readinessProbe: probe(5),
                 livenessProbe: probe(30),

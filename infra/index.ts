@@ -7,7 +7,7 @@ import { backupPlan } from "./backup.ts";
 import { chaosExperiments, fisLambdaExtension } from "./chaos.ts";
 import { eksPlatform, kubernetesOnEks, menuWorkload } from "./compute-eks.ts";
 import { ec2Platform } from "./compute-ec2.ts";
-import { inventoryStreamConsumer, inventoryWorkload } from "./compute-inventory.ts";
+import { inventoryOrderEnvironment, inventoryStreamConsumer, inventoryWorkload } from "./compute-inventory.ts";
 import { orderCluster, orderEcsNames, orderService } from "./compute-order.ts";
 import { budgets } from "./cost.ts";
 import { data } from "./data.ts";
@@ -59,7 +59,7 @@ export async function cloudCafe() {
     operatorToken,
   ];
   const kms = keyUsage(key);
-  const lattice = serviceNetwork(net, [groups.ecsTask.id, groups.eksNode.id, groups.ec2.id]);
+  const lattice = serviceNetwork(net, [groups.ecsTask.id, groups.eksNode.id, groups.ec2.id, groups.lambda.id]);
   const eks = settings.includes.eks ? eksPlatform(net, groups, key, settings, lattice.invoke) : undefined;
   // In `sst dev` the Menu service runs on the laptop (npm start), as the order service does; the lean profile has no
   // EKS or DocumentDB, so no Menu service, and its orders are refused as unpriceable (503) rather than priced at zero.
@@ -70,7 +70,7 @@ export async function cloudCafe() {
   }
   // The Inventory service needs MemoryDB (its counters and rate limits); the lean profile has neither.
   const inventoryLinks = store.memoryDb ? { table: store.storeInventory, memoryDb: store.memoryDb, operatorToken } : undefined;
-  if (eks && k8s && inventoryLinks) inventoryWorkload(eks, k8s, routed.inventory, inventoryLinks, key, settings);
+  const inventoryPods = eks && k8s && inventoryLinks ? inventoryWorkload(eks, k8s, routed.inventory, lattice.inventory, inventoryLinks, key, settings) : undefined;
   const ec2 = ec2Platform(net, groups, key, settings, routed.analytics);
 
   const apiBase = cert && settings.domain ? `https://api.${settings.domain.name}` : $interpolate`http://${alb.nodes.loadBalancer.dnsName}`;
@@ -89,7 +89,11 @@ export async function cloudCafe() {
   // The order service prices from the Menu service at its public route (API Gateway -> VPC link -> the ALB's /api/menu
   // rule): the ALB takes no connections from inside the VPC, and VPC Lattice holds the order and inventory services
   // only. In `sst dev`, the laptop's gateway.
-  const orderEnvironment = { MENU_SERVICE_URL: $dev ? SST_DEV_ENGINES.gatewayUrl : api.url };
+  // Orders reserve stock with the Inventory service over VPC Lattice where its pods run (not in `sst dev` or the lean profile).
+  const orderEnvironment = {
+    MENU_SERVICE_URL: $dev ? SST_DEV_ENGINES.gatewayUrl : api.url,
+    ...(inventoryPods ? inventoryOrderEnvironment(lattice.inventory.service) : {}),
+  };
   const cluster = orderCluster(net, groups);
   orderService(cluster, alb, { targetGroupArn: lattice.order.targetGroup.arn, invoke: lattice.invoke }, orderLinks, orderEnvironment, key, settings);
   const ecsNames = orderEcsNames();
@@ -98,7 +102,7 @@ export async function cloudCafe() {
   const fis = fisLambdaExtension(key, settings);
   const paymentLinks = [store.paymentTransactions, bus.paymentResultsTopic];
   const payment = paymentProcessor(fnContext, paymentLinks, bus.queues.paymentProcessing, fis);
-  orderFunctions(fnContext, orderLinks, bus.queues.orderSubmission, bus.queues.paymentResults, orderEnvironment);
+  orderFunctions(fnContext, orderLinks, bus.queues.orderSubmission, bus.queues.paymentResults, orderEnvironment, [lattice.invoke]);
   if (inventoryLinks) inventoryStreamConsumer(fnContext, inventoryLinks, bus.queues.stockStreamFailures);
   stressFunctions(fnContext, [operatorToken], {
     "cold-start-avalanche": paymentInvoker(payment),

@@ -77,6 +77,7 @@ function mockState(type: string, name: string, inputs: Record<string, any>): Rec
     streamArn: inputs.streamEnabled ? `${arn}/stream/2026` : undefined,
     primaryEndpointAddress: `${name}.cache.amazonaws.com`,
     clusterEndpoints: [{ address: `clustercfg.${name}.memorydb.amazonaws.com`, port: 6379 }],
+    dnsEntries: [{ domainName: `${name}.vpc-lattice-svcs.us-east-1.on.aws`, hostedZoneId: "Z000000000000" }],
     repositoryUrl: `${ACCOUNT_ID}.dkr.ecr.${REGION}.amazonaws.com/${name}`,
     ref: `${ACCOUNT_ID}.dkr.ecr.${REGION}.amazonaws.com/${name}@sha256:0`,
     digest: "sha256:0",

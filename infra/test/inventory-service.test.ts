@@ -84,4 +84,23 @@ describe("the Inventory service's infrastructure", () => {
     const actions = roleStatements(s, fn).flatMap((statement: any) => [statement.Action ?? statement.actions].flat());
     expect(actions).toEqual(expect.arrayContaining(["dynamodb:GetRecords", "sqs:SendMessage", "memorydb:Connect"]));
   });
+
+  it("reaches the reservations from the order service over VPC Lattice: pods in its target group, signed calls from the task and the functions", () => {
+    const latticeTargets = named(s, "aws:vpclattice/targetGroup:TargetGroup", "LatticeInventoryTargets");
+    const config = inventory("core/v1:ConfigMap");
+    expect(config.inputs.data.LATTICE_TARGET_GROUP_ARN).toBe(arnOf(latticeTargets));
+    const [container] = inventory("apps/v1:Deployment").inputs.spec.template.spec.containers;
+    expect(container.env).toEqual([{ name: "POD_IP", valueFrom: { fieldRef: { fieldPath: "status.podIP" } } }]);
+    const podStatements = JSON.parse(named(s, "aws:iam/role:Role", "InventoryPodRole").inputs.inlinePolicies[0].policy).Statement;
+    expect(podStatements).toContainEqual({ Effect: "Allow", Action: ["vpc-lattice:RegisterTargets", "vpc-lattice:DeregisterTargets"], Resource: arnOf(latticeTargets) });
+
+    const url = "http://LatticeInventory.vpc-lattice-svcs.us-east-1.on.aws";
+    const [task] = JSON.parse(named(s, "aws:ecs/taskDefinition:TaskDefinition", "OrderServiceTask").inputs.containerDefinitions);
+    const taskEnv = Object.fromEntries(task.environment.map((e: { name: string; value: string }) => [e.name, e.value]));
+    expect(taskEnv).toMatchObject({ INVENTORY_SERVICE_URL: url, INVENTORY_SERVICE_AUTH: "iam" });
+    const submission = withInput(s, "aws:lambda/function:Function", "name", `cloudcafe-${stage}-order-submission`);
+    expect(submission.inputs.environment.variables).toMatchObject({ INVENTORY_SERVICE_URL: url, INVENTORY_SERVICE_AUTH: "iam" });
+    const actions = roleStatements(s, submission).flatMap((statement: any) => [statement.Action ?? statement.actions].flat());
+    expect(actions).toContain("vpc-lattice-svcs:Invoke");
+  });
 });

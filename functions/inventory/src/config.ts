@@ -20,6 +20,9 @@ const links = z.object({
 });
 
 const environment = httpServiceEnvironment.extend({
+  /** Deployed: the VPC Lattice target group the order service reaches this service through, and this pod's IP in it. */
+  LATTICE_TARGET_GROUP_ARN: z.string().min(1).optional(),
+  POD_IP: z.string().min(1).optional(),
   /** The region MemoryDB's IAM tokens are signed for (the pod's region when deployed). */
   AWS_REGION: z.string().min(1).default("us-east-1"),
   /** How long a reservation holds stock for an unpaid order before the sweeper releases it. */
@@ -45,6 +48,8 @@ export interface InventoryServiceConfig {
   sweepIntervalMs: number;
   loadStarterStock: boolean;
   rateLimits: InventoryRateLimits;
+  /** Where this pod registers itself for VPC Lattice (the order flow's path to the reservations), when deployed. */
+  lattice: { targetGroupArn: string; ip: string } | undefined;
   stressWorkerFile: string | undefined;
 }
 
@@ -61,6 +66,7 @@ export function loadInventoryServiceConfig(env: NodeJS.ProcessEnv = process.env,
     reservationTimeoutMs: settings.RESERVATION_TIMEOUT_MS,
     sweepIntervalMs: settings.RESERVATION_SWEEP_INTERVAL_MS,
     loadStarterStock: settings.INVENTORY_LOAD_STARTER,
+    lattice: settings.LATTICE_TARGET_GROUP_ARN && settings.POD_IP ? { targetGroupArn: settings.LATTICE_TARGET_GROUP_ARN, ip: settings.POD_IP } : undefined,
     rateLimits: {
       updates: { capacity: settings.UPDATE_RATE_BURST, refillPerSecond: settings.UPDATE_RATE_PER_SECOND },
       reservations: { capacity: settings.RESERVATION_RATE_BURST, refillPerSecond: settings.RESERVATION_RATE_PER_SECOND },

@@ -30,3 +30,4 @@ export * from "./inventory/redis-rate-limiter.ts";
 export * from "./inventory/dynamodb-stream-counter-changes.ts";
 export * from "./aws/sigv4-request-signer.ts";
 export * from "./inventory/memorydb-client.ts";
+export * from "./aws/lattice-target-registration.ts";
