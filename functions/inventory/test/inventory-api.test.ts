@@ -156,3 +156,34 @@ describe("POST /internal/reservations", () => {
     expect(await body(committed)).toEqual({ outcome: "not-found" });
   });
 });
+
+describe("the order service's client of the reservations (httpStockReservations)", () => {
+  it("reserves and settles over HTTP against the real app, carrying the order's trace into the Inventory service", async () => {
+    const { serve } = await import("@hono/node-server");
+    const { httpStockReservations } = await import("@cloudcafe/adapters");
+    const { withContext } = await import("@cloudcafe/observability");
+    const server = await new Promise<{ close: () => void; port: number }>((resolve) => {
+      const started = serve({ fetch: app.fetch, port: 0, hostname: "127.0.0.1" }, (info) => resolve({ close: () => started.close(), port: info.port }));
+    });
+    try {
+      const storeId = uniqueStoreId("client");
+      await stockStore(config.table, storeId, { "ESP-001": 3 });
+      const answeredTraces: (string | null)[] = [];
+      const recordingFetch: typeof fetch = async (input, init) => {
+        const response = await fetch(input, init);
+        answeredTraces.push(response.headers.get("traceparent"));
+        return response;
+      };
+      const client = httpStockReservations({ baseUrl: `http://127.0.0.1:${server.port}`, fetch: recordingFetch });
+      const traceId = "0af7651916cd43dd8448eb211c80319c";
+      const orderId = anOrderId();
+      const result = await withContext({ traceId }, () => client.reserve({ orderId, storeId, lines: [{ sku: "ESP-001", quantity: 2 }] }));
+      expect(result).toMatchObject({ outcome: "reserved", replayed: false });
+      expect(answeredTraces[0]?.split("-")[1]).toBe(traceId);
+      await client.settle(orderId, "commit", "order paid");
+      expect((await ledger.storeStock(storeId))!.items[0]).toMatchObject({ onHand: 1, reserved: 0, available: 1 });
+    } finally {
+      server.close();
+    }
+  });
+});

@@ -1,5 +1,6 @@
 import { AppError, RESERVATIONS_PATH, reserveResultSchema, settleResultSchema, type StockReservations } from "@cloudcafe/core";
 import type { z } from "zod";
+import { traceparentNow } from "../aws/trace-attributes.ts";
 
 export interface HttpStockReservationsOptions {
   /** The Inventory service: its address on the laptop, its VPC Lattice service's DNS name when deployed. */
@@ -24,7 +25,8 @@ export function httpStockReservations(options: HttpStockReservationsOptions): St
   async function post<S extends z.ZodType>(path: string, body: unknown, schema: S): Promise<z.output<S>> {
     let request = new Request(`${base}${path}`, {
       method: "POST",
-      headers: { "content-type": "application/json", accept: "application/json" },
+      // The order's trace continues into the Inventory service's logs and metrics.
+      headers: { "content-type": "application/json", accept: "application/json", traceparent: traceparentNow() },
       body: JSON.stringify(body),
     });
     if (options.sign) request = await options.sign(request);
