@@ -65,6 +65,8 @@ export function orderService(
   environment: Record<string, $util.Input<string>>,
   key: PlatformKey,
   settings: StageSettings,
+  /** What must exist before a task starts (the deploy's database migration). */
+  dependsOn: $util.Input<$util.Resource>[] = [],
 ) {
   const port = services.order.port;
   const rule = albRule("order");
@@ -117,5 +119,5 @@ export function orderService(
         opts.dependsOn = latticeRole.attachments;
       },
     },
-  });
+  }, { dependsOn });
 }

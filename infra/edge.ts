@@ -196,6 +196,17 @@ function privateRoute(api: sst.aws.ApiGatewayV1, route: PublicRoute, target: Loa
   );
 }
 
+/**
+ * CloudFront Functions code (cloudfront-js-2.0) that serves the console's one page for its views: a request for a path
+ * without a file extension (`/barista`, `/board`, `/ops`) is rewritten to `/index.html`; files and the API behaviours
+ * are untouched. The local gateway does the same (`isConsoleRoute`).
+ */
+export const CONSOLE_ROUTES_FUNCTION = `function handler(event) {
+  var request = event.request;
+  if (!/\\.[A-Za-z0-9]+$/.test(request.uri)) request.uri = "/index.html";
+  return request;
+}`;
+
 /** CloudFront: the API paths to API Gateway, everything else to the web console's private bucket (web.ts). */
 export function cdn(api: sst.aws.ApiGatewayV1, webBucket: aws.s3.Bucket, cert: Certificate, settings: StageSettings) {
   const accessControl = new aws.cloudfront.OriginAccessControl("WebConsoleAccess", {
@@ -205,6 +216,13 @@ export function cdn(api: sst.aws.ApiGatewayV1, webBucket: aws.s3.Bucket, cert: C
     signingProtocol: "sigv4",
   });
   const apiUrl = api.url.apply((url) => new URL(url));
+  const consoleRoutes = new aws.cloudfront.Function("ConsoleRoutes", {
+    name: stageName("console-routes"),
+    runtime: "cloudfront-js-2.0",
+    comment: "The console's views are one page: extension-less paths get index.html",
+    publish: true,
+    code: CONSOLE_ROUTES_FUNCTION,
+  });
   const distribution = new aws.cloudfront.Distribution("Cdn", {
     enabled: true,
     ...(cert && settings.domain ? { aliases: [settings.domain.name] } : {}),
@@ -236,6 +254,7 @@ export function cdn(api: sst.aws.ApiGatewayV1, webBucket: aws.s3.Bucket, cert: C
       // AWS managed CachingOptimized policy.
       cachePolicyId: "658327ea-f89d-4fab-a63d-7e88639e58f6",
       compress: true,
+      functionAssociations: [{ eventType: "viewer-request", functionArn: consoleRoutes.arn }],
     },
     orderedCacheBehaviors: API_BEHAVIOURS.map((pathPattern) => ({
       pathPattern,

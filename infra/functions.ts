@@ -5,6 +5,7 @@
 import {
   eventSourceMappings,
   lambdaArchitecture,
+  platformFunctions,
   lambdaRuntime,
   queues,
   scenarioNames,
@@ -17,6 +18,8 @@ import {
   type LambdaSpec,
   type ScenarioName,
 } from "@cloudcafe/catalog";
+import { createHash } from "node:crypto";
+import { readFileSync } from "node:fs";
 import type { FisLambdaExtension } from "./chaos.ts";
 import type { Analytics } from "./data.ts";
 import type { Network, SecurityGroups } from "./network.ts";
@@ -32,6 +35,7 @@ export const HANDLERS = [
   ...Object.values(eventSourceMappings),
   ...Object.values(streamEventSourceMappings),
   ...Object.values(scheduledFunctions),
+  ...Object.values(platformFunctions),
 ].map(handlerOf);
 
 /** Every stress scenario the catalog names has its Lambda entry at functions/stress/src/<scenario>.ts. */
@@ -264,4 +268,32 @@ export function stressFunctions(
       }),
     ]),
   );
+}
+
+/** The migration history the program deploys: drizzle-kit's journal lists every migration by tag and hash. */
+export const MIGRATIONS_FOLDER = "packages/adapters/drizzle";
+export const migrationHistoryDigest = () =>
+  createHash("sha256").update(readFileSync(`${MIGRATIONS_FOLDER}/meta/_journal.json`)).digest("hex");
+
+/**
+ * The database migrator and its invocation by the deploy itself: whenever the migration history changes, the deploy
+ * runs it (in the VPC, with the Database link) and stops if it fails, and the services that read the tables depend on
+ * it, so no task starts against a schema older than its code. `sst dev` and `npm start` migrate the local database.
+ */
+export function databaseMigration(ctx: FunctionContext, database: $util.Input<any>) {
+  const spec = platformFunctions.databaseMigrator;
+  const migrator = new sst.aws.Function("DatabaseMigrator", {
+    ...catalogFunctionArgs(ctx, spec),
+    link: [database],
+    copyFiles: [{ from: MIGRATIONS_FOLDER, to: "drizzle" }],
+    environment: { MIGRATIONS_FOLDER: "drizzle" },
+    permissions: [ctx.keyUsage],
+  });
+  const digest = migrationHistoryDigest();
+  const invocation = new aws.lambda.Invocation("DatabaseMigration", {
+    functionName: migrator.name,
+    input: JSON.stringify({ migrationHistory: digest }),
+    triggers: { migrationHistory: digest },
+  });
+  return { migrator, invocation };
 }

@@ -8,11 +8,12 @@ import { chaosExperiments, fisLambdaExtension } from "./chaos.ts";
 import { eksPlatform, kubernetesOnEks, menuWorkload } from "./compute-eks.ts";
 import { ec2Platform } from "./compute-ec2.ts";
 import { inventoryOrderEnvironment, inventoryStreamConsumer, inventoryWorkload } from "./compute-inventory.ts";
+import { menuOnFargate } from "./compute-menu.ts";
 import { orderCluster, orderEcsNames, orderService } from "./compute-order.ts";
 import { budgets } from "./cost.ts";
 import { data } from "./data.ts";
 import { apiLinkSecurityGroup, cdn, certificate, loadBalancer, restApi, serviceNetwork, serviceRoutes } from "./edge.ts";
-import { analyticsReader, orderFunctions, paymentInvoker, paymentProcessor, stressFunctions } from "./functions.ts";
+import { analyticsReader, databaseMigration, orderFunctions, paymentInvoker, paymentProcessor, stressFunctions } from "./functions.ts";
 import { messaging } from "./messaging.ts";
 import { network, securityGroups } from "./network.ts";
 import { dashboard } from "./dashboard.ts";
@@ -61,12 +62,18 @@ export async function cloudCafe() {
   const kms = keyUsage(key);
   const lattice = serviceNetwork(net, [groups.ecsTask.id, groups.eksNode.id, groups.ec2.id, groups.lambda.id]);
   const eks = settings.includes.eks ? eksPlatform(net, groups, key, settings, lattice.invoke) : undefined;
-  // In `sst dev` the Menu service runs on the laptop (npm start), as the order service does; the lean profile has no
-  // EKS or DocumentDB, so no Menu service, and its orders are refused as unpriceable (503) rather than priced at zero.
+  const fnContext = { net, groups, settings, key, keyUsage: kms };
+  // The deploy migrates Aurora before any service that reads it starts (`sst dev` runs against the laptop's database).
+  const migrated = $dev ? [] : [databaseMigration(fnContext, store.database.link).invocation];
+  const cluster = orderCluster(net, groups);
+  // In `sst dev` the Menu service runs on the laptop (npm start), as the order service does. The full profile runs it
+  // on EKS over DocumentDB, as the architecture draws it; the lean profile, which has neither, on Fargate over Aurora.
   const k8s = eks && !$dev ? kubernetesOnEks(eks, net, settings) : undefined;
   if (eks && k8s && store.documentDb) {
     const links = { documents: store.documentDb.connection, cache: store.cache, operatorToken };
     menuWorkload(eks, k8s, routed.menu, links, key, settings);
+  } else if (!$dev) {
+    menuOnFargate(cluster, routed.menu, [store.database.link, store.cache, operatorToken], key, settings, migrated);
   }
   // The Inventory service needs MemoryDB (its counters and rate limits); the lean profile has neither.
   const inventoryLinks = store.memoryDb ? { table: store.storeInventory, memoryDb: store.memoryDb, operatorToken } : undefined;
@@ -94,11 +101,9 @@ export async function cloudCafe() {
     MENU_SERVICE_URL: $dev ? SST_DEV_ENGINES.gatewayUrl : api.url,
     ...(inventoryPods ? inventoryOrderEnvironment(lattice.inventory.service) : {}),
   };
-  const cluster = orderCluster(net, groups);
-  orderService(cluster, alb, { targetGroupArn: lattice.order.targetGroup.arn, invoke: lattice.invoke }, orderLinks, orderEnvironment, key, settings);
+  orderService(cluster, alb, { targetGroupArn: lattice.order.targetGroup.arn, invoke: lattice.invoke }, orderLinks, orderEnvironment, key, settings, migrated);
   const ecsNames = orderEcsNames();
 
-  const fnContext = { net, groups, settings, key, keyUsage: kms };
   const fis = fisLambdaExtension(key, settings);
   const paymentLinks = [store.paymentTransactions, bus.paymentResultsTopic];
   const payment = paymentProcessor(fnContext, paymentLinks, bus.queues.paymentProcessing, fis);

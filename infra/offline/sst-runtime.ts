@@ -40,6 +40,8 @@ export interface Synthesis {
   readonly linksByFunction: Readonly<Record<string, readonly string[]>>;
   readonly calls: readonly MockedCall[];
   readonly outputs: Record<string, unknown>;
+  /** The names of the resources each resource was given in `dependsOn` (given as resources, not as outputs), by name. */
+  readonly dependsOn: Readonly<Record<string, readonly string[]>>;
 }
 
 const ACCOUNT_ID = "123456789012";
@@ -292,10 +294,23 @@ export async function synthesize(
     );
     await installGlobals(stage, dev, workDir, rpcUrl);
     const { cloudCafe } = await import("../index.ts");
-    const outputs = (await pulumi.runtime.runInPulumiStack(cloudCafe)) ?? {};
+    const dependsOn: Record<string, string[]> = {};
+    const outputs =
+      (await pulumi.runtime.runInPulumiStack(() => {
+        // Mocks see inputs only; a stack transformation sees each resource's options, so ordering can be asserted.
+        pulumi.runtime.registerStackTransformation((args: { name: string; opts: { dependsOn?: unknown } }) => {
+          const given = args.opts.dependsOn;
+          const names = (Array.isArray(given) ? given : given ? [given] : [])
+            .map((dependency: any) => dependency?.__name as string | undefined)
+            .filter((name): name is string => typeof name === "string");
+          if (names.length > 0) dependsOn[args.name] = [...(dependsOn[args.name] ?? []), ...names];
+          return undefined;
+        });
+        return cloudCafe();
+      })) ?? {};
     // Resources created inside `apply` callbacks register later; wait until the RPC queue has drained.
     await pulumi.runtime.disconnect();
-    return { stage, resources, builtHandlers, missingHandlers, linksByFunction, calls, outputs };
+    return { stage, resources, builtHandlers, missingHandlers, linksByFunction, calls, outputs, dependsOn };
   } finally {
     rpc.close();
   }

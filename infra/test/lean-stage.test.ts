@@ -6,6 +6,7 @@ import { BUDGET_PER_DAY } from "../inventory/print.ts";
 import { rootDir } from "../offline/paths.ts";
 import { publicSamplePaths, resolvePath } from "../offline/routes.ts";
 import { synthesize, type Synthesis } from "../offline/sst-runtime.ts";
+import { CONSOLE_ROUTES_FUNCTION } from "../edge.ts";
 import { asArray, idOf, named, ofType } from "./support/resources.ts";
 
 /** Where the console and the stress CLI name the API paths they call. */
@@ -38,22 +39,26 @@ describe("a lean dev stage without a domain", () => {
     s = await synthesize("dev");
   });
 
-  it("routes every order path the web console calls to the order service's running tasks, and its menu paths to the menu's target group", () => {
+  it("routes every order path the web console calls to the order service's tasks, and its menu paths to the Menu service's Fargate tasks", () => {
     const paths = calledPaths();
     expect(paths).toEqual(
       expect.arrayContaining(["/api/orders", "/api/orders/stress/x", "/api/orders/stress/runs", "/ready", "/api/menu/items/x", "/api/menu/stores", "/api/inventory/store/x"]),
     );
     const routes = paths.map((p) => resolvePath(s, p));
-    // The EKS services' paths: menu and inventory.
-    const serviceOf = (path: string) => (path.startsWith("/api/menu/") ? "menu" : path.startsWith("/api/inventory/") ? "inventory" : undefined);
-    const menu = routes.filter((route) => serviceOf(route.path));
+    const menu = routes.filter((route) => route.path.startsWith("/api/menu/"));
+    const inventory = routes.filter((route) => route.path.startsWith("/api/inventory/"));
     const unserved = routes
-      .filter((route) => !menu.includes(route))
+      .filter((route) => !menu.includes(route) && !inventory.includes(route))
       .filter((route) => route.missing || !route.target?.includes("ECS service cloudcafe-dev-order-service"))
       .map((route) => `${route.path}: ${route.missing ?? route.target}`);
     expect(unserved).toEqual([]);
-    // The lean profile has no EKS workloads: their target groups are there, with nothing registered.
-    expect(menu.map((route) => [route.path, route.service, route.missing])).toEqual(menu.map((route) => [route.path, serviceOf(route.path), "no targets"]));
+    // Without EKS and DocumentDB the Menu service runs on Fargate over Aurora, registered in the menu's target group.
+    expect(menu.length).toBeGreaterThan(0);
+    expect(menu.map((route) => [route.path, route.service, route.missing, route.target])).toEqual(
+      menu.map((route) => [route.path, "menu", undefined, expect.stringContaining("ECS service cloudcafe-dev-menu-service")]),
+    );
+    // The lean profile has no MemoryDB, so no Inventory service: its target group is there, with nothing registered.
+    expect(inventory.map((route) => [route.path, route.service, route.missing])).toEqual(inventory.map((route) => [route.path, "inventory", "no targets"]));
   });
 
   it("gives every public path of the catalog a target group or NLB; services not built yet say so", () => {
@@ -83,10 +88,44 @@ describe("a lean dev stage without a domain", () => {
     const functions = ofType(s, "aws:lambda/function:Function").map((f) => f.inputs.name);
     expect(functions).not.toContain("cloudcafe-dev-stress-query-storm");
     expect(functions).toContain("cloudcafe-dev-stress-cold-start-avalanche");
-    expect(ofType(s, "aws:ecs/service:Service")).toHaveLength(1);
-    // No Menu workload without EKS and DocumentDB: the order service still points at the menu's public route.
     expect(s.resources.filter((r) => r.type.startsWith("kubernetes:"))).toEqual([]);
     expect(named(s, "aws:appautoscaling/target:Target", "OrderServiceAutoScalingTarget").inputs.minCapacity).toBe(1);
+  });
+
+  it("runs the Menu service on Fargate over Aurora (MENU_STORE=postgres), linked to the database, never to DocumentDB", () => {
+    const ecsServices = ofType(s, "aws:ecs/service:Service").map((svc) => svc.inputs.name);
+    expect(ecsServices.sort()).toEqual(["cloudcafe-dev-menu-service", "cloudcafe-dev-order-service"]);
+    const menuTask = ofType(s, "aws:ecs/taskDefinition:TaskDefinition").find((task) => String(task.inputs.family).includes("MenuService"));
+    const [container] = JSON.parse(menuTask!.inputs.containerDefinitions) as { environment: { name: string; value: string }[] }[];
+    const env = Object.fromEntries(container!.environment.map((e) => [e.name, e.value]));
+    expect(env.MENU_STORE).toBe("postgres");
+    expect(Object.keys(env)).toContain("SST_RESOURCE_Database");
+    expect(Object.keys(env)).not.toContain("SST_RESOURCE_MenuDocuments");
+    const menuService = named(s, "aws:ecs/service:Service", "MenuServiceService");
+    expect(menuService.inputs.loadBalancers).toEqual([
+      { targetGroupArn: expect.any(String), containerName: "MenuService", containerPort: 8080 },
+    ]);
+  });
+
+  it("migrates Aurora during the deploy, again only when the migration history changes, before the services start", () => {
+    const migration = named(s, "aws:lambda/invocation:Invocation", "DatabaseMigration");
+    const migrator = ofType(s, "aws:lambda/function:Function").find((f) => f.inputs.name === "cloudcafe-dev-database-migrator");
+    expect(migrator).toBeDefined();
+    expect(migration.inputs.triggers).toEqual({ migrationHistory: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    expect(migration.inputs.functionName).toBe(migrator!.inputs.name);
+    // The SST services carry the dependency; their ECS services are created inside them.
+    for (const service of ["OrderService", "MenuService"]) expect(s.dependsOn[service], service).toContain("DatabaseMigration");
+  });
+
+  it("serves the console's views (/barista, /board, /ops) as its one page through a CloudFront function; files and the API pass", () => {
+    const [fn] = ofType(s, "aws:cloudfront/function:Function");
+    expect(fn?.inputs).toMatchObject({ runtime: "cloudfront-js-2.0", publish: true, code: CONSOLE_ROUTES_FUNCTION });
+    const [cdn] = ofType(s, "aws:cloudfront/distribution:Distribution");
+    expect(cdn?.inputs.defaultCacheBehavior.functionAssociations).toEqual([{ eventType: "viewer-request", functionArn: expect.stringContaining("ConsoleRoutes") }]);
+    const handler = new Function(`${CONSOLE_ROUTES_FUNCTION}; return handler;`)() as (event: { request: { uri: string } }) => { uri: string };
+    const routed = (uri: string) => handler({ request: { uri } }).uri;
+    expect(["/barista", "/board", "/ops", "/"].map(routed)).toEqual(["/index.html", "/index.html", "/index.html", "/index.html"]);
+    expect(["/assets/index-abc123.js", "/favicon.svg", "/index.html"].map(routed)).toEqual(["/assets/index-abc123.js", "/favicon.svg", "/index.html"]);
   });
 
   it("serves on CloudFront's and API Gateway's own domains: no certificate, no Route 53 lookup or record", () => {

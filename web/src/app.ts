@@ -6,6 +6,8 @@ import { checkoutPanel } from "./panels/checkout.ts";
 import { orderBoard } from "./panels/order-board.ts";
 import { readinessPanel } from "./panels/readiness-panel.ts";
 import { stressPanel } from "./panels/stress-panel.ts";
+import { baristaPanel } from "./staff/barista-panel.ts";
+import { pickupBoard } from "./staff/pickup-board.ts";
 import type { OrderStorage } from "./orders/saved-orders.ts";
 import type { OperatorTokenStore } from "./stress/operator-token.ts";
 import { describeError } from "./views/describe-error.ts";
@@ -19,39 +21,66 @@ export interface ConsoleDeps {
   orderStorage: OrderStorage;
   /** Shown as a hint on the local platform only; a deployed stage's token is never in the bundle. */
   localDefaultToken?: string | undefined;
+  /** The page's path: `/` the customer's view, `/barista`, `/board` and `/ops` the staff's. */
+  path?: string;
+}
+
+export const views = {
+  customer: { path: "/", title: "Order" },
+  barista: { path: "/barista", title: "Barista" },
+  board: { path: "/board", title: "Pickup board" },
+  ops: { path: "/ops", title: "Ops" },
+} as const;
+export type View = keyof typeof views;
+
+/** Which view a path shows; anything unknown is the customer's. */
+export function viewOf(path: string): View {
+  const trimmed = path.replace(/\/+$/, "") || "/";
+  return (Object.keys(views) as View[]).find((view) => views[view].path === trimmed) ?? "customer";
 }
 
 function section(id: string, title: string, ...content: HTMLElement[]): HTMLElement {
   return h("section", { id, class: "panel", "aria-labelledby": `${id}-title` }, h("h2", { id: `${id}-title` }, title), ...content);
 }
 
-/** Lays out the console; the ordering panels wait for the stores, the ops panel and readiness do not. */
+/** Lays out the console: the view the path names, under one header with the views' links. */
 export function startConsole(deps: ConsoleDeps): void {
+  const view = viewOf(deps.path ?? "/");
   const announcer = h("div", { class: "visually-hidden", role: "status", "aria-live": "polite" });
   const announce = (message: string) => {
     announcer.textContent = message;
   };
-  const ordering = h("div", { class: "ordering" }, h("p", { class: "muted" }, "Loading the menu…"));
+  const content = h("div", { class: view === "customer" ? "ordering" : "staff" }, h("p", { class: "muted" }, "Loading the stores…"));
 
   async function loadStores() {
     try {
       const { data } = await deps.client.stores();
-      mountOrdering(data.stores);
+      mount(data.stores);
     } catch (error) {
       replaceContent(
-        ordering,
-        h("div", { class: "alert", role: "alert" }, h("p", {}, `The menu did not load: ${describeError(error)}`), h("button", { type: "button", onclick: () => void loadStores() }, "Try again")),
+        content,
+        h("div", { class: "alert", role: "alert" }, h("p", {}, `The stores did not load: ${describeError(error)}`), h("button", { type: "button", onclick: () => void loadStores() }, "Try again")),
       );
     }
   }
 
-  /** The menu comes from the Menu service one category at a time; the stores are what ordering needs first. */
-  function mountOrdering(stores: readonly Store[]) {
+  /** The menu comes from the Menu service one category at a time; the stores are what every view needs first. */
+  function mount(stores: readonly Store[]) {
+    if (view === "barista") return replaceContent(content, section("queue", "Store queue", baristaPanel(deps.client, stores, deps.tokens)));
+    if (view === "board") return replaceContent(content, pickupBoard(deps.client, stores));
     const board = orderBoard(deps.client, stores, deps.orderStorage, announce);
+    const loadHistory = async (customerId: string) => {
+      try {
+        const { data } = await deps.client.listOrders(customerId, { limit: 20 });
+        board.merge(data.orders);
+      } catch (error) {
+        announce(`The order history did not load: ${describeError(error)}`);
+      }
+    };
     const book = createMenuBook(stores);
-    const { menu, checkout, storeSelect } = checkoutPanel(deps.client, book, board);
+    const { menu, checkout, bar, storeSelect } = checkoutPanel(deps.client, book, board, (customerId) => void loadHistory(customerId));
     replaceContent(
-      ordering,
+      content,
       section("menu", "Menu", menu),
       h(
         "div",
@@ -60,20 +89,27 @@ export function startConsole(deps: ConsoleDeps): void {
         section("stock", "In stock at this store", availabilityPanel(deps.client, book, storeSelect)),
         section("orders", "Orders", board.element),
       ),
+      bar,
     );
   }
 
-  deps.root.replaceChildren(
-    h("a", { href: "#menu", class: "skip" }, "Skip to the menu"),
-    h(
-      "header",
-      { class: "top" },
-      h("h1", {}, "CloudCafe console"),
-      h("nav", { "aria-label": "Sections" }, [["#menu", "Menu"], ["#order", "Your order"], ["#orders", "Orders"], ["#ops", "Ops"]].map(([href, label]) => h("a", { href }, label))),
-      h("div", { class: "ready-box", role: "group", "aria-label": "Order service readiness" }, readinessPanel(deps.client)),
-    ),
-    h("main", {}, ordering, section("ops", "Ops: stress scenarios", stressPanel(deps.client, deps.tokens, deps.localDefaultToken))),
-    announcer,
+  const nav = h(
+    "nav",
+    { "aria-label": "Views" },
+    (Object.keys(views) as View[]).map((key) => h("a", { href: views[key].path, ...(key === view ? { "aria-current": "page" } : {}) }, views[key].title)),
   );
-  void loadStores();
+  const header = h(
+    "header",
+    { class: "top" },
+    h("h1", {}, `CloudCafe · ${views[view].title}`),
+    nav,
+    view !== "board" && h("div", { class: "ready-box", role: "group", "aria-label": "Order service readiness" }, readinessPanel(deps.client, { refreshMs: view === "ops" ? 10_000 : undefined })),
+  );
+  const main =
+    view === "ops"
+      ? h("main", {}, section("ops", "Stress scenarios", stressPanel(deps.client, deps.tokens, deps.localDefaultToken)))
+      : h("main", { class: view === "board" ? "board-main" : undefined }, content);
+  deps.root.replaceChildren(h("a", { href: "#main", class: "skip" }, "Skip to the content"), header, main, announcer);
+  main.id = "main";
+  if (view !== "ops") void loadStores();
 }

@@ -17,4 +17,5 @@ startConsole({
   tokens,
   orderStorage: sessionStorage,
   localDefaultToken: isLocal ? LOCAL_OPERATOR_TOKEN : undefined,
+  path: location.pathname,
 });

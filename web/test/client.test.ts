@@ -106,10 +106,19 @@ describe("api client", () => {
     expect(stub.seen[1]!.headers.authorization).toBeUndefined();
   });
 
+  it("starts each scenario on the service that hosts it", async () => {
+    token = "t";
+    const run = { id: "run-3", scenario: "restock", status: "running", targetCpu: 0.8, durationSeconds: 180, startedAt: "2026-01-01T08:00:00.000Z", samples: [] };
+    stub.reply({ status: 202, body: { run } });
+    await client().startStressRun("restock", { targetCpu: 0.8, durationSeconds: 180, runId: "run-3" });
+    expect(stub.seen[0]).toMatchObject({ method: "POST", url: "/api/inventory/stress/restock" });
+  });
+
   it("tells a missing operator token (401) from a rejected one (403)", async () => {
+    const hosts = 4; // order, inventory, menu and loyalty each host a scenario; the list asks them all
     stub.reply(
-      { status: 401, body: { error: { code: "UNAUTHORIZED", message: "Operator token required (Authorization: Bearer <token>)" } } },
-      { status: 403, body: { error: { code: "FORBIDDEN", message: "Operator token rejected" } } },
+      ...Array.from({ length: hosts }, () => ({ status: 401, body: { error: { code: "UNAUTHORIZED", message: "Operator token required (Authorization: Bearer <token>)" } } })),
+      ...Array.from({ length: hosts }, () => ({ status: 403, body: { error: { code: "FORBIDDEN", message: "Operator token rejected" } } })),
     );
     expect(await failure(client().listStressRuns())).toMatchObject({ code: "UNAUTHORIZED", status: 401 });
     token = "wrong";
@@ -119,10 +128,14 @@ describe("api client", () => {
   it("unwraps the stress routes' envelopes", async () => {
     token = "t";
     const run = { id: "run-2", scenario: "morning-rush", status: "cancelled", targetCpu: 0.9, durationSeconds: 60, startedAt: "2026-01-01T08:00:00.000Z", samples: [{ second: 1, cpu: 0.88, duty: 0.9 }] };
-    stub.reply({ status: 200, body: { runs: [run] } }, { status: 200, body: { run } });
-    expect((await client().listStressRuns()).data).toEqual([run]);
-    expect((await client().cancelStressRun("run-2")).data).toEqual(run);
-    expect(stub.seen[1]).toMatchObject({ method: "DELETE", url: "/api/orders/stress/runs/run-2" });
+    // One service has the run; the other three are not running here.
+    const notRunning = { status: 502, body: { error: { code: "BAD_GATEWAY", message: "service is not reachable" } } };
+    stub.reply({ status: 200, body: { runs: [run] } }, notRunning, notRunning, notRunning, { status: 200, body: { run } });
+    const listed = await client().listStressRuns();
+    expect(listed.data).toEqual([run]);
+    expect(listed.unreachable).toHaveLength(3);
+    expect((await client().cancelStressRun("morning-rush", "run-2")).data).toEqual(run);
+    expect(stub.seen[4]).toMatchObject({ method: "DELETE", url: "/api/orders/stress/runs/run-2" });
   });
 
   it("reads a degraded readiness report (503) as an answer, not an error", async () => {

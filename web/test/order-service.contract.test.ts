@@ -20,7 +20,8 @@ import { addToCart, emptyCart, previewSubtotalCents, toOrderRequest, type Cart }
 import { newSubmission, submitOrder } from "../src/orders/submission.ts";
 import { startMenuService } from "../../functions/order/test/menu-service.ts";
 
-const OPERATOR_TOKEN = "contract-operator-token";
+/** The stage's one operator token, which every service (the Menu service here too) is linked to. */
+const OPERATOR_TOKEN = (JSON.parse(process.env.SST_RESOURCE_OperatorToken ?? "{}") as { value: string }).value;
 const quiet = () => {};
 
 const menu = await startMenuService();
@@ -158,12 +159,12 @@ describe("console client against the Order service", () => {
     let run: StressRun = started.data;
     while (run.samples.length === 0) {
       await sleep(200);
-      run = (await client().getStressRun(body.runId)).data;
+      run = (await client().getStressRun("morning-rush", body.runId)).data;
     }
     expect(run.samples[0]).toMatchObject({ second: 1, cpu: expect.any(Number) });
     expect((await client().listStressRuns()).data.map((listed) => listed.id)).toContain(body.runId);
 
-    const cancelled = await client().cancelStressRun(body.runId);
+    const cancelled = await client().cancelStressRun("morning-rush", body.runId);
     expect(cancelled.data.status).toBe("cancelled");
     expect(cancelled.data.achievedCpu).toEqual(expect.any(Number));
   });

@@ -42,7 +42,7 @@ describe("stress form", () => {
       { scenario: "morning-rush", targetPercent: 50, durationSeconds: 0 },
       { scenario: "morning-rush", targetPercent: 50, durationSeconds: MAX_STRESS_DURATION_SECONDS + 1 },
       { scenario: "morning-rush", targetPercent: 50, durationSeconds: 2.5 },
-      { scenario: "restock", targetPercent: 50, durationSeconds: 30 },
+      { scenario: "not-a-scenario", targetPercent: 50, durationSeconds: 30 },
     ]) {
       expect(checkStressForm(form).ok, JSON.stringify(form)).toBe(false);
     }

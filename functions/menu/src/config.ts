@@ -2,6 +2,9 @@ import {
   type CacheConnection,
   cacheConnection,
   cacheLink,
+  type DatabaseConnection,
+  databaseConnection,
+  databaseLink,
   type DocumentDbConnection,
   documentDbConnection,
   documentDbLink,
@@ -14,9 +17,13 @@ import { z } from "zod";
 
 const SERVICE = "menu service";
 
-/** The SST links the Menu service declares (infra links exactly these). */
+/**
+ * The SST links the Menu service declares: its menu store (DocumentDB `MenuDocuments`, or the Aurora `Database` on a
+ * lean stage, which has no DocumentDB; infra links the one `MENU_STORE` names), the cache and the operator token.
+ */
 const links = z.object({
-  MenuDocuments: documentDbLink,
+  MenuDocuments: documentDbLink.optional(),
+  Database: databaseLink.optional(),
   Cache: cacheLink,
   OperatorToken: operatorTokenLink,
 });
@@ -24,8 +31,11 @@ const links = z.object({
 const MIB = 1024 * 1024;
 
 const environment = httpServiceEnvironment.extend({
+  /** Where the menu lives: DocumentDB `menu_configs` (the architecture), or Aurora PostgreSQL (the lean profile). */
+  MENU_STORE: z.enum(["documentdb", "postgres"]).default("documentdb"),
   /** The RDS CA bundle DocumentDB's certificate chains to (the container image carries it here). */
   DOCUMENTDB_CA_FILE: z.string().min(1).default("/etc/ssl/certs/rds-global-bundle.pem"),
+  /** Connections to the menu store (DocumentDB or PostgreSQL) per process. */
   DOCUMENTDB_POOL_MAX: z.coerce.number().int().min(1).max(100).default(20),
   /**
    * Body limit of `POST /api/menu/sync`: API Gateway's 10 MiB at the edge, which fits 10,000 items with thumbnails of
@@ -36,11 +46,17 @@ const environment = httpServiceEnvironment.extend({
   MENU_LOAD_STARTER: z.enum(["true", "false"]).default("true").transform((value) => value === "true"),
 });
 
+/** The menu's system of record and its connection. */
+export type MenuStoreConfig =
+  | { kind: "documentdb"; documents: DocumentDbConnection; poolMax: number }
+  | { kind: "postgres"; database: DatabaseConnection; poolMax: number };
+
 export interface MenuServiceConfig {
   port: number;
   host: string;
-  documents: DocumentDbConnection;
-  documentPoolMax: number;
+  store: MenuStoreConfig;
+  /** Prefix of the menu's cache keys: the menu database's name, so two menus sharing a Redis never share entries. */
+  cacheNamespace: string;
   cache: CacheConnection;
   operatorToken: string | undefined;
   syncBodyLimitBytes: number;
@@ -52,15 +68,29 @@ export interface MenuServiceConfig {
 export function loadMenuServiceConfig(env: NodeJS.ProcessEnv = process.env, resources?: Record<string, unknown>): MenuServiceConfig {
   const linked = readLinks(SERVICE, links, resources);
   const settings = readEnvironment(SERVICE, environment, env);
+  const store = menuStore(settings.MENU_STORE, linked, settings);
   return {
     port: settings.PORT,
     host: settings.HOST,
-    documents: documentDbConnection(linked.MenuDocuments, settings.DOCUMENTDB_CA_FILE),
-    documentPoolMax: settings.DOCUMENTDB_POOL_MAX,
+    store,
+    cacheNamespace: store.kind === "documentdb" ? store.documents.database : `${store.database.database}.menu`,
     cache: cacheConnection(linked.Cache),
     operatorToken: linked.OperatorToken?.value,
     syncBodyLimitBytes: settings.MENU_SYNC_BODY_LIMIT_BYTES,
     loadStarterMenu: settings.MENU_LOAD_STARTER,
     stressWorkerFile: settings.STRESS_WORKER_FILE,
   };
+}
+
+function menuStore(
+  kind: "documentdb" | "postgres",
+  linked: z.output<typeof links>,
+  settings: z.output<typeof environment>,
+): MenuStoreConfig {
+  if (kind === "postgres") {
+    if (!linked.Database) throw new Error(`${SERVICE}: MENU_STORE=postgres needs the Database link`);
+    return { kind, database: databaseConnection(linked.Database), poolMax: settings.DOCUMENTDB_POOL_MAX };
+  }
+  if (!linked.MenuDocuments) throw new Error(`${SERVICE}: MENU_STORE=documentdb (the default) needs the MenuDocuments link`);
+  return { kind, documents: documentDbConnection(linked.MenuDocuments, settings.DOCUMENTDB_CA_FILE), poolMax: settings.DOCUMENTDB_POOL_MAX };
 }

@@ -1,40 +1,70 @@
 import { cacheTtlSeconds, metricNamespaces } from "@cloudcafe/catalog";
 import { createMenuService } from "@cloudcafe/core";
-import { createDocumentDb, createRedis, documentDbMenuRepository, redisMenuCache } from "@cloudcafe/adapters";
+import { createDatabase, createDocumentDb, createRedis, documentDbMenuRepository, postgresMenuRepository, redisMenuCache } from "@cloudcafe/adapters";
+import type { MenuRepository } from "@cloudcafe/core";
+import type { Logger } from "@cloudcafe/observability";
 import { createLogger, createMetrics } from "@cloudcafe/observability";
 import { SERVICE_NAME } from "./app.ts";
-import { loadMenuServiceConfig, type MenuServiceConfig } from "./config.ts";
+import { loadMenuServiceConfig, type MenuServiceConfig, type MenuStoreConfig } from "./config.ts";
+
+interface MenuStore {
+  readonly repository: MenuRepository;
+  readonly check: Record<string, () => Promise<unknown>>;
+  prepare(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** The menu store the config names: its repository, a readiness check, what to do before traffic, and how to close. */
+export function openMenuStore(store: MenuStoreConfig, logger: Logger): MenuStore {
+  if (store.kind === "postgres") {
+    const database = createDatabase(store.database, { max: store.poolMax });
+    return {
+      repository: postgresMenuRepository(database, logger),
+      check: { postgres: () => database.sql`select 1` },
+      // The tables come with the one migration history, applied before a deploy.
+      prepare: async () => undefined,
+      close: () => database.sql.end({ timeout: 5 }),
+    };
+  }
+  const documents = createDocumentDb(store.documents, { maxPoolSize: store.poolMax });
+  const repository = documentDbMenuRepository(documents, logger);
+  return {
+    repository,
+    check: { documentdb: () => documents.run((db) => db.command({ ping: 1 })) },
+    prepare: () => repository.ensureIndexes(),
+    close: () => documents.close(),
+  };
+}
 
 /** Everything the Menu service runs on, built once per process (a pod) from its config. */
 export function createMenuRuntime(config: MenuServiceConfig = loadMenuServiceConfig()) {
   const logger = createLogger({ service: SERVICE_NAME });
   const metrics = createMetrics({ namespace: metricNamespaces.menu, service: SERVICE_NAME });
-  const documents = createDocumentDb(config.documents, { maxPoolSize: config.documentPoolMax });
+  const store = openMenuStore(config.store, logger);
   const redis = createRedis(config.cache);
   redis.on("error", (error) => logger.warn("redis connection error", { error: error.message }));
 
-  const repository = documentDbMenuRepository(documents, logger);
   const service = createMenuService({
-    repository,
-    cache: redisMenuCache(redis, logger, config.documents.database),
+    repository: store.repository,
+    cache: redisMenuCache(redis, logger, config.cacheNamespace),
     ttlSeconds: { items: cacheTtlSeconds.menuItems, stores: cacheTtlSeconds.storeMetadata },
     onRead: ({ key, source }) => metrics.put(source === "cache" ? "CacheHit" : "CacheMiss", 1, "Count", { cache: key.split(":")[0]! }),
   });
 
   const checks = {
-    documentdb: () => documents.run((db) => db.command({ ping: 1 })),
+    ...store.check,
     redis: () => redis.ping(),
   };
 
   /** Indexes in place, and the starter menu in an empty collection; before the service takes traffic. */
   async function prepare(): Promise<void> {
-    await repository.ensureIndexes();
-    if (config.loadStarterMenu && (await service.loadStarterMenu())) logger.info("loaded the starter menu into an empty menu_configs");
+    await store.prepare();
+    if (config.loadStarterMenu && (await service.loadStarterMenu())) logger.info("loaded the starter menu into an empty menu store", { store: config.store.kind });
   }
 
   async function close(): Promise<void> {
     redis.disconnect();
-    await documents.close();
+    await store.close();
   }
 
   return { config, logger, metrics, service, checks, prepare, close };

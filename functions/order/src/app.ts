@@ -3,6 +3,7 @@ import type { OrderService } from "@cloudcafe/core";
 import { contractRoutes, createServiceApp, type DependencyCheck, healthRoutes, serveOpenApi, undocumented } from "@cloudcafe/http";
 import type { Logger, Metrics } from "@cloudcafe/observability";
 import type { StressRoutes } from "@cloudcafe/stress";
+import { baristaRoutes } from "./routes/barista.ts";
 import { orderRoutes } from "./routes/orders.ts";
 
 export const SERVICE_NAME = "order-service";
@@ -16,6 +17,8 @@ export interface OrderAppDeps {
   checks: Record<string, DependencyCheck>;
   /** The stress controls (container only: a Lambda invocation cannot outlive its request, so it mounts none). */
   stressRoutes?: StressRoutes;
+  /** Staff actions (the barista's stages) need it; without it they are refused. */
+  operatorToken?: string | undefined;
 }
 
 /**
@@ -24,6 +27,7 @@ export interface OrderAppDeps {
  */
 export function createOrderApp(deps: OrderAppDeps) {
   const orders = orderRoutes(deps.service, deps.metrics);
+  const barista = baristaRoutes(deps.service, deps.metrics, deps.operatorToken);
   // Typed as mounted either way, so one client type covers both entries; without them the stress paths answer 404.
   const stress = deps.stressRoutes ?? (contractRoutes() as unknown as StressRoutes);
   const app = createServiceApp({ logger: deps.logger, metrics: deps.metrics });
@@ -34,9 +38,10 @@ export function createOrderApp(deps: OrderAppDeps) {
     description: "Orders, priced on the server from the Menu service and paid asynchronously; health; the operator's stress controls.",
   });
   // The same routes without the prefix, for callers that reach the service directly; the document lists each once.
-  app.route("/orders", undocumented(orders)).route("/", undocumented(stress));
+  app.route("/orders", undocumented(orders)).route("/orders", undocumented(barista)).route("/", undocumented(stress));
   return app
     .route("/", healthRoutes(SERVICE_NAME, deps.checks))
+    .route(pathPrefix, barista)
     .route(pathPrefix, orders)
     .route(pathPrefix, stress);
 }

@@ -12,6 +12,7 @@ const app = createOrderApp({
   metrics: runtime.metrics,
   checks: runtime.checks,
   stressRoutes: stress.routes,
+  operatorToken: runtime.config.operatorToken,
 });
 runtime.relay.start(runtime.config.outboxRelayIntervalMs);
 

@@ -11,6 +11,7 @@ export * from "./redis/client.ts";
 export * from "./documentdb/client.ts";
 export * from "./menu/documentdb-menu-repository.ts";
 export * from "./menu/redis-menu-cache.ts";
+export * from "./menu/postgres-menu-repository.ts";
 export * from "./order/dynamo-active-orders.ts";
 export * from "./order/http-menu-source.ts";
 export * from "./order/kinesis-order-events.ts";

@@ -196,3 +196,14 @@ export const scheduledFunctions = {
     ...orderHandler,
   },
 } as const satisfies Record<string, ScheduledFunctionSpec>;
+
+/** Functions the platform runs for itself: the deploy invokes the migrator before the services start. */
+export const platformFunctions = {
+  databaseMigrator: {
+    name: "database-migrator",
+    handlerModule: "functions/database/src/lambda.ts",
+    memoryMb: 512,
+    // Lambda's maximum is 900 s; a migration that needs longer belongs in a maintenance window, not a deploy.
+    timeoutSeconds: 300,
+  },
+} as const satisfies Record<string, LambdaSpec>;

@@ -93,6 +93,11 @@ function forward(target: string, incoming: IncomingMessage, headers: Record<stri
  * Authorization) and bodies passed through, X-Forwarded-* added, API Gateway's body limit, a service's early answer
  * relayed, JSON 404, 413 and 502 in the platform's error shape.
  */
+/** A path of the console's own (a view), not a file or an API path: it is served the console's index.html. */
+export function isConsoleRoute(path: string): boolean {
+  return !path.startsWith("/api/") && !/\.[A-Za-z0-9]+$/.test(path);
+}
+
 export function createGatewayApp(rules: readonly GatewayRule[], options: { readonly webRoot?: string } = {}): Hono<{ Bindings: HttpBindings }> {
   const matchers = rules.map((rule) => ({ rule, patterns: rule.pathPatterns.map(pathPatternRegExp) }));
   const app = new Hono<{ Bindings: HttpBindings }>();
@@ -123,6 +128,10 @@ export function createGatewayApp(rules: readonly GatewayRule[], options: { reado
     const root = options.webRoot;
     app.get("/assets/*", serveStatic({ root, onFound: (_path, c) => c.header("Cache-Control", "public, max-age=31536000, immutable") }));
     app.get("*", serveStatic({ root, onFound: (_path, c) => c.header("Cache-Control", "no-cache") }));
+    // The console's views (`/barista`, `/board`, `/ops`) are one page: a path without a file extension gets
+    // index.html, as the CloudFront function does when deployed (infra/edge.ts, consoleRoutes).
+    const page = serveStatic({ root, path: "index.html", onFound: (_path, c) => c.header("Cache-Control", "no-cache") });
+    app.get("*", (c, next) => (isConsoleRoute(c.req.path) ? page(c, next) : next()));
   }
   app.all("*", (c) => errorJson(c, 404, "NOT_FOUND", `No route for ${c.req.method} ${c.req.path}`));
   return app;

@@ -1,12 +1,14 @@
 import { type ClientRequestOptions, type ClientResponse, hc } from "hono/client";
 import type { SuccessStatusCode } from "hono/utils/http-status";
+import { cpuScenarios, services } from "@cloudcafe/catalog";
 import type { InventoryApp } from "@cloudcafe/inventory/app";
 import type { MenuApp } from "@cloudcafe/menu/app";
+import type { StressRoutes } from "@cloudcafe/stress";
 import type { OrderApp } from "@cloudcafe/order/app";
 import { ApiError, errorFromResponse, isErrorContract } from "./errors.ts";
 import { type RandomBytes, cryptoRandomBytes } from "./random.ts";
 import { TRACEPARENT_HEADER, newTraceparent, traceIdFrom } from "./trace.ts";
-import type { MenuCategory, PlaceOrderRequest, StartStressRequest, StressScenario } from "./types.ts";
+import type { BaristaStage, MenuCategory, PlaceOrderRequest, StartStressRequest, StressScenario } from "./types.ts";
 
 export const IDEMPOTENCY_KEY_HEADER = "Idempotency-Key";
 
@@ -102,6 +104,9 @@ export function createApiClient(options: ApiClientOptions = {}) {
 
   const unwrapRun = <T extends { run: unknown }>(response: ApiResponse<T>): ApiResponse<T["run"]> => ({ ...response, data: response.data.run });
   const run = (runId: string) => ({ param: { id: encodeURIComponent(runId) } });
+  /** Every service's stress controls share one contract (`@cloudcafe/stress`), under the service's path prefix. */
+  const stressOf = (scenario: StressScenario) => hc<StressRoutes>(`${baseUrl}${services[cpuScenarios[scenario].service].pathPrefix}`, { fetch: fetchImpl }).stress;
+  const stressHosts = [...new Set(Object.values(cpuScenarios).map((spec) => spec.service))];
 
   return {
     /** One category of the menu; the browser revalidates it with its ETag (a 304 while it is unchanged). */
@@ -118,19 +123,59 @@ export function createApiClient(options: ApiClientOptions = {}) {
     placeOrder: (order: PlaceOrderRequest, idempotencyKey: string) =>
       call((request) => orders.$post({ json: order, header: { [IDEMPOTENCY_KEY_HEADER]: idempotencyKey } }, request)),
 
+    /** A customer's orders, newest first, a page at a time (`cursor`: the previous page's `nextCursor`). */
+    listOrders: (customerId: string, page: { limit?: number; cursor?: string } = {}, signal?: AbortSignal) =>
+      call(
+        (request) =>
+          orders.$get(
+            { query: { customerId, ...(page.limit ? { limit: String(page.limit) } : {}), ...(page.cursor ? { cursor: page.cursor } : {}) } },
+            request,
+          ),
+        { signal },
+      ),
+
+    /** A store's paid, preparing and ready orders, oldest first (the barista's queue and the pickup board). */
+    storeQueue: (storeId: string, signal?: AbortSignal) =>
+      call((request) => orders.stores[":storeId"].queue.$get({ param: { storeId: encodeURIComponent(storeId) } }, request), { signal }),
+
+    /** Staff: move a paid order to its next stage (the operator token). Repeating a stage is answered, not refused. */
+    advanceOrder: (orderId: string, stage: BaristaStage) =>
+      call((request) => orders[":id"].stage.$post({ param: { id: encodeURIComponent(orderId) }, json: { stage } }, request), { operator: true }),
+
     getOrder: (orderId: string, signal?: AbortSignal) => call((request) => orders[":id"].$get({ param: { id: encodeURIComponent(orderId) } }, request), { signal }),
 
+    /** Starts a run on the service that hosts the scenario (morning rush on Order, restock on Inventory, ...). */
     startStressRun: async (scenario: StressScenario, body: StartStressRequest) =>
-      unwrapRun(await call((request) => orders.stress[":scenario"].$post({ param: { scenario }, json: body }, request), { operator: true })),
+      unwrapRun(await call((request) => stressOf(scenario)[":scenario"].$post({ param: { scenario }, json: body }, request), { operator: true })),
 
-    getStressRun: async (runId: string, signal?: AbortSignal) =>
-      unwrapRun(await call((request) => orders.stress.runs[":id"].$get(run(runId), request), { operator: true, signal })),
+    getStressRun: async (scenario: StressScenario, runId: string, signal?: AbortSignal) =>
+      unwrapRun(await call((request) => stressOf(scenario).runs[":id"].$get(run(runId), request), { operator: true, signal })),
 
-    cancelStressRun: async (runId: string) => unwrapRun(await call((request) => orders.stress.runs[":id"].$delete(run(runId), request), { operator: true })),
+    cancelStressRun: async (scenario: StressScenario, runId: string) =>
+      unwrapRun(await call((request) => stressOf(scenario).runs[":id"].$delete(run(runId), request), { operator: true })),
 
+    /**
+     * The runs of every service that hosts a scenario. A service that is not deployed or not running (404, 502, 503)
+     * has none to show; a refused token is an answer for all of them, so it is thrown.
+     */
     listStressRuns: async (signal?: AbortSignal) => {
-      const response = await call((request) => orders.stress.runs.$get(undefined, request), { operator: true, signal });
-      return { ...response, data: response.data.runs };
+      const answers = await Promise.allSettled(
+        stressHosts.map((service) =>
+          call((request) => hc<StressRoutes>(`${baseUrl}${services[service].pathPrefix}`, { fetch: fetchImpl }).stress.runs.$get(undefined, request), { operator: true, signal }),
+        ),
+      );
+      const refused = answers.find((answer) => answer.status === "rejected" && !(answer.reason instanceof ApiError && [0, 404, 502, 503].includes(answer.reason.status)));
+      if (refused?.status === "rejected") throw refused.reason;
+      const fulfilled = answers.flatMap((answer) => (answer.status === "fulfilled" ? [answer.value] : []));
+      const unreachable = stressHosts.filter((_, index) => answers[index]!.status === "rejected");
+      const first = fulfilled[0];
+      return {
+        data: fulfilled.flatMap((response) => response.data.runs),
+        unreachable,
+        traceId: first?.traceId ?? "",
+        status: first?.status ?? 200,
+        replayed: false,
+      };
     },
 
     readiness: (signal?: AbortSignal) => call((request) => api.ready.$get(undefined, request), { alsoAccept: [503], signal }),

@@ -1,6 +1,7 @@
 import type { hc, InferRequestType, InferResponseType } from "hono/client";
 import type { MenuApp } from "@cloudcafe/menu/app";
 import type { OrderApp } from "@cloudcafe/order/app";
+import type { CpuScenario } from "@cloudcafe/catalog";
 
 /**
  * What the console sends and reads, inferred from the services' routes (each declares its schemas once), so a
@@ -25,11 +26,16 @@ export type PlaceOrderRequest = InferRequestType<Orders["$post"]>["json"];
 export type Size = PlaceOrderRequest["items"][number]["size"];
 export type Order = InferResponseType<Orders[":id"]["$get"], 200>;
 export type OrderStatus = Order["status"];
+export type OrderPage = InferResponseType<Orders["$get"], 200>;
+export type StoreQueue = InferResponseType<Orders["stores"][":storeId"]["queue"]["$get"], 200>;
+export type BaristaStage = InferRequestType<Orders[":id"]["stage"]["$post"]>["json"]["stage"];
 
-export type StressScenario = InferRequestType<Orders["stress"][":scenario"]["$post"]>["param"]["scenario"];
+/** The CPU scenarios, each run by the service that hosts it (`cpuScenarios` in the catalog). */
+export type StressScenario = CpuScenario;
 /** The console always names its run, so retrying a start that got no answer returns that run instead of a second. */
 export type StartStressRequest = InferRequestType<Orders["stress"][":scenario"]["$post"]>["json"] & { runId: string };
-export type StressRun = InferResponseType<StressRuns[":id"]["$get"], 200>["run"];
+/** A run as any service's stress controls report it (one contract, `@cloudcafe/stress`). */
+export type StressRun = Omit<InferResponseType<StressRuns[":id"]["$get"], 200>["run"], "scenario"> & { scenario: CpuScenario };
 export type CpuSample = StressRun["samples"][number];
 
 /** `GET /ready`: 200 when every dependency answers, 503 (same body) when degraded. */

@@ -1,11 +1,12 @@
 import type { ApiClient } from "../api/client.ts";
 import { isApiError } from "../api/errors.ts";
 import type { MenuBook } from "../menu/menu-book.ts";
-import { type Cart, addToCart, emptyCart, removeLine, setQuantity, toOrderRequest } from "../cart/cart.ts";
+import { type Cart, addToCart, emptyCart, itemCount, previewSubtotalCents, removeLine, setQuantity, toOrderRequest } from "../cart/cart.ts";
+import { formatCents } from "../money.ts";
 import { type Submission, newSubmission, submitOrder } from "../orders/submission.ts";
 import { createStore } from "../store.ts";
 import { type CheckoutState, cartView } from "../views/cart.ts";
-import { h, replaceContent } from "../views/dom.ts";
+import { focusFallback, h, replaceContent } from "../views/dom.ts";
 import { menuPanel } from "./menu-panel.ts";
 import type { OrderBoard } from "./order-board.ts";
 
@@ -17,17 +18,47 @@ interface State extends CheckoutState {
   submission?: Submission | undefined;
 }
 
+/**
+ * The bar that keeps the cart in reach on a phone, where the order panel sits below the whole menu: the item count and
+ * preview total, and a link to the order panel. Hidden while the cart is empty, and on wide screens (CSS).
+ */
+function cartBar(): { element: HTMLElement; show(cart: Cart, book: MenuBook): void } {
+  const summary = h("span", { class: "cart-bar-summary" });
+  const element = h("nav", { class: "cart-bar", "aria-label": "Cart", hidden: true }, summary, h("a", { href: "#order", class: "cart-bar-link" }, "Review order"));
+  return {
+    element,
+    show(cart, book) {
+      const count = itemCount(cart);
+      element.hidden = count === 0;
+      summary.textContent = `${count} ${count === 1 ? "item" : "items"} · ${formatCents(previewSubtotalCents(cart, book))}`;
+    },
+  };
+}
+
 /** Menu, cart and the order form; a placed order is handed to the order board. */
-export function checkoutPanel(client: ApiClient, book: MenuBook, board: OrderBoard): { menu: HTMLElement; checkout: HTMLElement; storeSelect: HTMLSelectElement } {
+export function checkoutPanel(
+  client: ApiClient,
+  book: MenuBook,
+  board: OrderBoard,
+  onCustomer: (customerId: string) => void = () => {},
+): { menu: HTMLElement; checkout: HTMLElement; bar: HTMLElement; storeSelect: HTMLSelectElement } {
   const state = createStore<State>({ cart: emptyCart(), submitting: false, retryable: false });
   const setCart = (cart: Cart) => state.update((current) => ({ ...current, cart, notice: undefined }));
 
   const customerInput = h("input", { id: "customer-id", name: "customerId", required: true, value: "customer-demo-001", maxlength: 64, autocomplete: "off" });
+  // The customer's order history comes from the server, so it follows them to a new tab or device.
+  customerInput.addEventListener("change", () => {
+    const customerId = customerInput.value.trim();
+    if (IDENTIFIER.test(customerId)) onCustomer(customerId);
+  });
+  queueMicrotask(() => onCustomer(customerInput.value.trim()));
   const storeSelect = h(
     "select",
     { id: "store-id", name: "storeId" },
     book.stores.map((store) => h("option", { value: store.storeId }, `${store.name}, ${store.city}${store.open ? "" : " (closed now)"}`)),
   );
+  // An open store first: an order is for now.
+  storeSelect.value = (book.stores.find((store) => store.open) ?? book.stores[0])?.storeId ?? "";
   const cartRegion = h("div", { class: "cart" });
 
   async function send(submission: Submission) {
@@ -37,7 +68,9 @@ export function checkoutPanel(client: ApiClient, book: MenuBook, board: OrderBoa
         onRetry: (attempt) => state.update((current) => ({ ...current, notice: `No usable answer; retrying with the same Idempotency-Key (attempt ${attempt + 1})…` })),
       });
       board.add(response.data, response.traceId, response.replayed);
-      state.update(() => ({ cart: emptyCart(), submitting: false, retryable: false, notice: `Order ${response.data.orderId} placed; its status updates below.` }));
+      state.update(() => ({ cart: emptyCart(), submitting: false, retryable: false, notice: `Order ${response.data.orderId} placed; its status updates in Orders.` }));
+      // The submit button was locked while the request ran: focus goes to the result, not back to the page.
+      focusFallback(cartRegion);
     } catch (error) {
       const retryable = isApiError(error) && error.retryable;
       state.update((current) => ({
@@ -48,6 +81,7 @@ export function checkoutPanel(client: ApiClient, book: MenuBook, board: OrderBoa
         notice: undefined,
         error: error instanceof Error ? error : new Error(String(error)),
       }));
+      focusFallback(cartRegion);
     }
   }
 
@@ -72,7 +106,11 @@ export function checkoutPanel(client: ApiClient, book: MenuBook, board: OrderBoa
     discardFailedSubmit: () => state.update((current) => ({ ...current, submission: undefined, retryable: false, error: undefined })),
   };
 
-  const render = (current: State) => replaceContent(cartRegion, cartView(book, current, handlers));
+  const bar = cartBar();
+  const render = (current: State) => {
+    replaceContent(cartRegion, cartView(book, current, handlers));
+    bar.show(current.cart, book);
+  };
   state.subscribe(render);
   render(state.get());
 
@@ -92,5 +130,5 @@ export function checkoutPanel(client: ApiClient, book: MenuBook, board: OrderBoa
     h("div", { class: "field" }, h("label", { for: "store-id" }, "Store"), storeSelect),
     cartRegion,
   );
-  return { menu, checkout, storeSelect };
+  return { menu, checkout, bar: bar.element, storeSelect };
 }

@@ -2,7 +2,7 @@ import type { ApiClient } from "../api/client.ts";
 import type { Order, Store } from "../api/types.ts";
 import { type TrackedOrder, addOrder, applyOrderRead, setTracking } from "../orders/order-list.ts";
 import { type OrderStorage, loadOrders, saveOrders } from "../orders/saved-orders.ts";
-import { isSettled, trackOrder } from "../orders/tracking.ts";
+import { isFinal, trackOrder } from "../orders/tracking.ts";
 import { createStore } from "../store.ts";
 import { describeError } from "../views/describe-error.ts";
 import { h, replaceContent } from "../views/dom.ts";
@@ -12,9 +12,25 @@ export interface OrderBoard {
   element: HTMLElement;
   /** Shows a placed order and follows it until payment settles it. */
   add(order: Order, traceId: string, replayed: boolean): void;
+  /** Adds the customer's orders the server knows and this tab does not (another tab or device), and follows them. */
+  merge(orders: readonly Order[]): void;
 }
 
-const STATUS_WORDS: Record<Order["status"], string> = { PENDING: "pending", PAID: "paid", PAYMENT_FAILED: "payment failed", REJECTED: "rejected" };
+/**
+ * How the list follows an order: fast at first (payment takes well under a second locally), backing off to a read
+ * every 3 s while the barista works, until the order is collected or failed; about ten minutes in all.
+ */
+const FOLLOW = { intervalMs: 250, maxIntervalMs: 3_000, maxReads: 200, until: isFinal } as const;
+
+const STATUS_WORDS: Record<Order["status"], string> = {
+  PENDING: "pending",
+  PAID: "paid",
+  PAYMENT_FAILED: "payment failed",
+  REJECTED: "rejected",
+  PREPARING: "being prepared",
+  READY: "ready for pickup",
+  COLLECTED: "collected",
+};
 
 /** The orders placed from this tab; `announce` tells screen readers when one settles (the list itself re-renders). */
 export function orderBoard(client: ApiClient, stores: readonly Store[], storage: OrderStorage, announce: (message: string) => void): OrderBoard {
@@ -26,28 +42,45 @@ export function orderBoard(client: ApiClient, stores: readonly Store[], storage:
   });
   replaceContent(element, ordersView(orders.get(), stores));
 
+  const following = new Set<string>();
   async function follow(orderId: string) {
+    if (following.has(orderId)) return;
+    following.add(orderId);
+    let lastStatus = orders.get().find((tracked) => tracked.order.orderId === orderId)?.order.status;
     const outcome = await trackOrder(client, orderId, {
+      ...FOLLOW,
       onUpdate: (order) => {
         orders.update((current) => applyOrderRead(current, order));
-        if (isSettled(order.status)) announce(`Order ${order.orderId} ${STATUS_WORDS[order.status]}.`);
+        if (order.status !== lastStatus) announce(`Order ${order.orderId} ${STATUS_WORDS[order.status]}.`);
+        lastStatus = order.status;
       },
       onError: (error) => orders.update((current) => setTracking(current, orderId, "polling", describeError(error))),
     });
+    following.delete(orderId);
     orders.update((current) => setTracking(current, orderId, outcome));
   }
 
   // Orders restored from before a reload that were still being followed are followed again.
   for (const tracked of orders.get()) {
-    if (!isSettled(tracked.order.status) && tracked.tracking === "polling") void follow(tracked.order.orderId);
+    if (!isFinal(tracked.order.status) && tracked.tracking !== "not-found") void follow(tracked.order.orderId);
   }
 
   return {
     element,
     add(order, traceId, replayed) {
-      const settled = isSettled(order.status);
-      orders.update((current) => addOrder(current, { order, traceId, replayed, tracking: settled ? "settled" : "polling" }));
-      if (!settled) void follow(order.orderId);
+      const final = isFinal(order.status);
+      orders.update((current) => addOrder(current, { order, traceId, replayed, tracking: final ? "settled" : "polling" }));
+      if (!final) void follow(order.orderId);
+    },
+    merge(found) {
+      const known = new Set(orders.get().map((tracked) => tracked.order.orderId));
+      // Oldest first, so each lands above the one before it, as if placed here.
+      for (const order of [...found].reverse()) {
+        if (known.has(order.orderId)) continue;
+        const final = isFinal(order.status);
+        orders.update((current) => addOrder(current, { order, traceId: "", replayed: false, tracking: final ? "settled" : "polling" }));
+        if (!final) void follow(order.orderId);
+      }
     },
   };
 }

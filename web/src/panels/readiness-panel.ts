@@ -3,11 +3,13 @@ import { createStore } from "../store.ts";
 import { h, replaceContent } from "../views/dom.ts";
 import { type ReadinessState, readinessView } from "../views/readiness.ts";
 
-export function readinessPanel(client: ApiClient): HTMLElement {
+/** Readiness at a glance; with `refreshMs` it checks again on its own (the ops view) while the page is visible. */
+export function readinessPanel(client: ApiClient, options: { refreshMs?: number | undefined } = {}): HTMLElement {
   const state = createStore<ReadinessState>({ kind: "checking" });
   const element = h("div", { class: "readiness" });
-  const check = async () => {
-    state.update(() => ({ kind: "checking" }));
+  const check = async (quietly = false) => {
+    // A refresh on its own keeps the last answer on screen until the new one arrives.
+    if (!quietly) state.update(() => ({ kind: "checking" }));
     try {
       const { data } = await client.readiness();
       state.update(() => ({ kind: "answered", readiness: data }));
@@ -17,5 +19,11 @@ export function readinessPanel(client: ApiClient): HTMLElement {
   };
   state.subscribe((current) => replaceContent(element, readinessView(current, () => void check())));
   void check();
+  if (options.refreshMs) {
+    const every = options.refreshMs;
+    setInterval(() => {
+      if (!document.hidden) void check(true);
+    }, every);
+  }
   return element;
 }

@@ -4,7 +4,7 @@ import { uuidV4 } from "../api/random.ts";
 import { withRetries } from "../api/retry.ts";
 import type { StressRun } from "../api/types.ts";
 import type { OperatorTokenStore } from "../stress/operator-token.ts";
-import { checkStressForm, orderStressScenarios } from "../stress/scenarios.ts";
+import { checkStressForm, consoleStressScenarios } from "../stress/scenarios.ts";
 import { createStore } from "../store.ts";
 import { describeError } from "../views/describe-error.ts";
 import { h, replaceContent } from "../views/dom.ts";
@@ -15,6 +15,8 @@ const POLL_INTERVAL_MS = 1_000;
 
 interface State {
   runs: StressRun[];
+  /** Services whose stress controls did not answer (not running here, or not deployed on this stage). */
+  unreachable?: readonly string[];
   message?: { text: string; error: boolean } | undefined;
 }
 
@@ -29,7 +31,11 @@ export function stressPanel(client: ApiClient, tokens: OperatorTokenStore, local
 
   let shownMessage: State["message"];
   state.subscribe((current) => {
-    replaceContent(runsRegion, stressRunsView(current.runs, (runId) => void cancel(runId)));
+    replaceContent(
+      runsRegion,
+      stressRunsView(current.runs, (runId) => void cancel(runId)),
+      current.unreachable?.length ? h("p", { class: "muted" }, `Not answering (not running or not deployed): ${current.unreachable.join(", ")}.`) : false,
+    );
     // Only a new message touches the live region; redrawing it on every poll would re-announce it every second.
     if (current.message === shownMessage) return;
     shownMessage = current.message;
@@ -41,8 +47,8 @@ export function stressPanel(client: ApiClient, tokens: OperatorTokenStore, local
 
   async function refresh(): Promise<boolean> {
     try {
-      const { data } = await client.listStressRuns();
-      state.update((current) => ({ ...current, runs: data }));
+      const { data, unreachable } = await client.listStressRuns();
+      state.update((current) => ({ ...current, runs: data, unreachable }));
       return true;
     } catch (error) {
       fail(error);
@@ -66,7 +72,7 @@ export function stressPanel(client: ApiClient, tokens: OperatorTokenStore, local
 
   async function start(form: Parameters<typeof checkStressForm>[0]) {
     const checked = checkStressForm(form);
-    const scenario = orderStressScenarios.find(({ name }) => name === form.scenario)?.name;
+    const scenario = consoleStressScenarios.find(({ name }) => name === form.scenario)?.name;
     if (!checked.ok || !scenario) return fail(new Error(checked.ok ? `Unknown scenario ${form.scenario}` : checked.reason));
     // The run id is chosen here so a retry after a lost answer returns the same run instead of starting a second one.
     const body = { targetCpu: checked.targetCpu, durationSeconds: checked.durationSeconds, runId: uuidV4() };
@@ -80,9 +86,11 @@ export function stressPanel(client: ApiClient, tokens: OperatorTokenStore, local
   }
 
   async function cancel(runId: string) {
+    const scenario = state.get().runs.find((run) => run.id === runId)?.scenario;
+    if (!scenario) return fail(new Error(`Run ${runId} is not listed; refresh the runs`));
     say(`Cancelling ${runId}: waiting for its workers to finish their last slice…`);
     try {
-      const { data } = await client.cancelStressRun(runId);
+      const { data } = await client.cancelStressRun(scenario, runId);
       state.update((current) => ({ ...current, runs: upsertRun(current.runs, data), message: { text: `Run ${runId} ${data.status}.`, error: false } }));
     } catch (error) {
       fail(error);

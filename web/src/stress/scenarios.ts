@@ -1,25 +1,39 @@
-import type { cpuScenarios } from "@cloudcafe/catalog";
+import { type CpuScenario, cpuScenarios, services, workloadScenarios, type WorkloadScenario } from "@cloudcafe/catalog";
 
-type MorningRush = (typeof cpuScenarios)["morning-rush"];
+/** What each CPU scenario does, in the operator's words. */
+const LABELS: Readonly<Record<CpuScenario, string>> = {
+  "morning-rush": "Morning rush: order validation, fraud scoring, tax maths",
+  restock: "Restock storm: hashing 10K SKUs, JSON, per-store concurrency",
+  "menu-sync": "Menu sync: parsing, validating and diffing a large catalog",
+  "batch-calculation": "Batch calculation: loyalty points and tiers over millions of records",
+};
 
 /**
- * The stress scenarios the console offers through the Order service (`POST /api/orders/stress/<scenario>`). The
- * defaults are typed as the catalog's, which the stress engine uses, so the form starts where the server would if left
- * alone.
+ * The CPU scenarios the console offers, each on the service that hosts it (`POST <service prefix>/stress/<scenario>`),
+ * with the catalog's defaults, which the stress engine uses: the form starts where the server would if left alone.
  */
-export const orderStressScenarios: readonly {
-  name: keyof typeof cpuScenarios;
+export const consoleStressScenarios: readonly {
+  name: CpuScenario;
   label: string;
+  service: string;
   defaultTargetCpu: number;
   defaultDurationSeconds: number;
-}[] = [
-  {
-    name: "morning-rush",
-    label: "Morning rush: order validation, fraud scoring, tax maths",
-    defaultTargetCpu: 0.95 satisfies MorningRush["defaultTargetCpu"],
-    defaultDurationSeconds: 300 satisfies MorningRush["defaultDurationSeconds"],
-  },
-];
+}[] = (Object.keys(cpuScenarios) as CpuScenario[]).map((name) => ({
+  name,
+  label: LABELS[name],
+  service: cpuScenarios[name].service,
+  defaultTargetCpu: cpuScenarios[name].defaultTargetCpu,
+  defaultDurationSeconds: cpuScenarios[name].defaultDurationSeconds,
+}));
+
+/** The two workload scenarios run as Lambda functions: from the SST console, or `npm run stress` on the laptop. */
+export const lambdaStressScenarios: readonly { name: WorkloadScenario; how: string }[] = (Object.keys(workloadScenarios) as WorkloadScenario[]).map((name) => ({
+  name,
+  how: `npm run stress -- ${name} (or invoke the stress-${name} function from the SST console)`,
+}));
+
+/** The path prefix of the service a scenario runs on, for the operator's information. */
+export const scenarioPath = (name: CpuScenario) => `${services[cpuScenarios[name].service].pathPrefix}/stress/${name}`;
 
 /** The run registry's ceiling on a run (Lambda's own 15 minutes). */
 export const MAX_STRESS_DURATION_SECONDS = 15 * 60;
@@ -34,7 +48,7 @@ export type StressFormCheck = { ok: true; targetCpu: number; durationSeconds: nu
 
 /** Turns the form's percent and seconds into the request's fraction, refusing what the server would refuse. */
 export function checkStressForm(form: StressForm): StressFormCheck {
-  if (!orderStressScenarios.some((scenario) => scenario.name === form.scenario)) return { ok: false, reason: `Unknown scenario ${form.scenario}` };
+  if (!consoleStressScenarios.some((scenario) => scenario.name === form.scenario)) return { ok: false, reason: `Unknown scenario ${form.scenario}` };
   if (!(form.targetPercent > 0 && form.targetPercent <= 100)) return { ok: false, reason: "Target CPU must be above 0% and at most 100%" };
   if (!(Number.isInteger(form.durationSeconds) && form.durationSeconds >= 1 && form.durationSeconds <= MAX_STRESS_DURATION_SECONDS)) {
     return { ok: false, reason: `Duration must be 1 to ${MAX_STRESS_DURATION_SECONDS} whole seconds` };

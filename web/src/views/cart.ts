@@ -43,7 +43,7 @@ function lineRow(line: CartLine, menu: MenuLookup, handlers: CartHandlers, locke
       h("button", { type: "button", "data-focus": `inc-${line.key}`, "aria-label": `One more ${description}`, disabled: locked || line.quantity >= MAX_LINE_QUANTITY, onclick: () => handlers.setQuantity(line.key, line.quantity + 1) }, "+"),
     ),
     h("span", { class: "amount" }, formatCents(previewUnitCents(line, menu) * line.quantity)),
-    h("button", { type: "button", class: "link", "aria-label": `Remove ${description}`, disabled: locked, onclick: () => handlers.remove(line.key) }, "Remove"),
+    h("button", { type: "button", class: "link", "data-focus": `remove-${line.key}`, "aria-label": `Remove ${description}`, disabled: locked, onclick: () => handlers.remove(line.key) }, "Remove"),
   );
 }
 
@@ -53,7 +53,7 @@ function errorPanel(state: CheckoutState, handlers: CartHandlers): HTMLElement |
   const details = "details" in error ? error.details : [];
   return h(
     "div",
-    { class: "alert", role: "alert" },
+    { class: "alert", role: "alert", tabindex: -1, "data-focus-fallback": true },
     h("p", {}, describeError(error)),
     details.length > 0 && h("ul", {}, details.map((detail) => h("li", {}, h("code", {}, detail.path), ` ${detail.message}`))),
     "traceId" in error && h("p", { class: "muted" }, "Trace ", traceLabel(error.traceId)),
@@ -75,12 +75,12 @@ export function cartView(menu: MenuLookup, state: CheckoutState, handlers: CartH
   const count = itemCount(cart);
   return [
     cart.lines.length === 0
-      ? h("p", { class: "muted" }, "The cart is empty: add drinks and food from the menu.")
+      ? h("p", { class: "muted", tabindex: -1, "data-focus-fallback": true }, "The cart is empty: add drinks and food from the menu.")
       : h("ul", { class: "cart-lines", "aria-label": "Cart" }, cart.lines.map((line) => lineRow(line, menu, handlers, locked))),
     cart.lines.length > 0 &&
       h(
         "p",
-        { class: "subtotal" },
+        { class: "subtotal", tabindex: -1, "data-focus-fallback": true },
         `Preview subtotal (${count} ${count === 1 ? "item" : "items"}): `,
         h("strong", {}, formatCents(previewSubtotalCents(cart, menu))),
         h("span", { class: "muted" }, " — tax and totals come from the server."),
@@ -90,7 +90,7 @@ export function cartView(menu: MenuLookup, state: CheckoutState, handlers: CartH
       { type: "button", class: "primary", "data-focus": "submit", disabled: locked || cart.lines.length === 0, onclick: handlers.submit },
       state.submitting ? "Placing order…" : "Place order",
     ),
-    state.notice !== undefined && h("p", { role: "status" }, state.notice),
+    state.notice !== undefined && h("p", { role: "status", tabindex: -1, "data-focus-fallback": true }, state.notice),
     errorPanel(state, handlers),
   ];
 }

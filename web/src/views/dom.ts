@@ -42,14 +42,26 @@ export function svg<K extends keyof SVGElementTagNameMap>(tag: K, attrs: Attrs =
 /**
  * Replaces a region's content, giving keyboard focus back to the element with the same `data-focus` key and
  * reopening `<details>` with the same `data-keep` key, so a live re-render (status polling, quantity steppers)
- * neither throws a keyboard user back to the top of the page nor folds what the user unfolded.
+ * neither throws a keyboard user back to the top of the page nor folds what the user unfolded. When the focused
+ * element is gone or disabled (a removed line, a button locked while its request runs), focus moves to the region's
+ * `data-focus-fallback` element (its message or heading) instead of dropping to the page.
  */
 export function replaceContent(container: Element, ...children: Child[]): void {
   const active = document.activeElement;
-  const focusKey = active instanceof HTMLElement && container.contains(active) ? active.dataset.focus : undefined;
+  const hadFocus = active instanceof HTMLElement && container.contains(active);
+  const focusKey = hadFocus ? active.dataset.focus : undefined;
   const open = new Set(Array.from(container.querySelectorAll<HTMLDetailsElement>("details[data-keep][open]"), (details) => details.dataset.keep));
   container.replaceChildren();
   append(container, children);
   for (const details of container.querySelectorAll<HTMLDetailsElement>("details[data-keep]")) details.open ||= open.has(details.dataset.keep);
-  if (focusKey) container.querySelector<HTMLElement>(`[data-focus="${CSS.escape(focusKey)}"]`)?.focus();
+  if (!hadFocus) return;
+  const keyed = focusKey ? container.querySelector<HTMLElement>(`[data-focus="${CSS.escape(focusKey)}"]`) : null;
+  if (keyed && !keyed.matches(":disabled")) keyed.focus();
+  else focusFallback(container);
+}
+
+/** Moves focus to the region's `data-focus-fallback` element (the last one: the newest message), if it has one. */
+export function focusFallback(container: Element): void {
+  const fallbacks = container.querySelectorAll<HTMLElement>("[data-focus-fallback]");
+  fallbacks[fallbacks.length - 1]?.focus();
 }

@@ -18,7 +18,7 @@ function itemCard(item: MenuItem, onAdd: AddToCart): HTMLElement {
   const id = `item-${item.sku}`;
   const sizes = sizesOf(item);
   const defaultSize = sizes.includes("grande") ? "grande" : sizes[0]!;
-  const feedback = h("p", { class: "feedback", role: "status", "aria-live": "polite" });
+  const feedback = h("p", { class: "feedback", id: `${id}-feedback`, role: "status", "aria-live": "polite" });
 
   const sizePicker =
     sizes.length > 1
@@ -60,17 +60,31 @@ function itemCard(item: MenuItem, onAdd: AddToCart): HTMLElement {
       ),
     );
 
+  const quantityInput = h("input", {
+    id: `${id}-qty`,
+    name: "quantity",
+    type: "number",
+    min: 1,
+    max: MAX_LINE_QUANTITY,
+    value: "1",
+    inputmode: "numeric",
+    class: "qty",
+    "aria-describedby": `${id}-feedback`,
+  });
+  // The console checks the quantity itself (novalidate): its message sits under the field, tied to it, in the page's
+  // words, rather than in the browser's popup.
   const form = h(
     "form",
-    { class: "item", "aria-labelledby": `${id}-name` },
-    h("h3", { id: `${id}-name` }, item.name, h("span", { class: "sku" }, item.sku)),
+    { class: "item", "aria-labelledby": `${id}-name`, novalidate: true },
+    h("h4", { id: `${id}-name` }, item.name),
+    h("p", { class: "sku" }, h("span", { class: "visually-hidden" }, "SKU "), item.sku),
     sizePicker,
     optionPicker,
     h(
       "div",
       { class: "add-row" },
       h("label", { for: `${id}-qty` }, "Qty"),
-      h("input", { id: `${id}-qty`, name: "quantity", type: "number", min: 1, max: MAX_LINE_QUANTITY, value: "1", inputmode: "numeric", class: "qty" }),
+      quantityInput,
       h("button", { type: "submit", "aria-label": `Add ${item.name} to the order` }, "Add"),
     ),
     feedback,
@@ -78,14 +92,22 @@ function itemCard(item: MenuItem, onAdd: AddToCart): HTMLElement {
   form.addEventListener("submit", (event) => {
     event.preventDefault();
     const data = new FormData(form);
-    const refused = onAdd({
-      sku: item.sku,
-      size: ((data.get(`${id}-size`) as Size | null) ?? defaultSize),
-      quantity: Number(data.get("quantity")),
-      options: data.getAll(`${id}-option`).map(String),
-    });
+    const quantity = Number(data.get("quantity"));
+    const badQuantity = !(Number.isInteger(quantity) && quantity >= 1 && quantity <= MAX_LINE_QUANTITY);
+    const refused = badQuantity
+      ? `Quantity: a whole number from 1 to ${MAX_LINE_QUANTITY}.`
+      : onAdd({
+          sku: item.sku,
+          size: (data.get(`${id}-size`) as Size | null) ?? defaultSize,
+          quantity,
+          options: data.getAll(`${id}-option`).map(String),
+        });
     feedback.textContent = refused ?? `Added ${item.name}.`;
     feedback.classList.toggle("error", refused !== undefined);
+    if (badQuantity) {
+      quantityInput.setAttribute("aria-invalid", "true");
+      quantityInput.focus();
+    } else quantityInput.removeAttribute("aria-invalid");
   });
   return form;
 }

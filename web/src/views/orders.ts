@@ -9,6 +9,9 @@ const STATUS_TEXT: Record<OrderStatus, string> = {
   PAID: "Paid",
   PAYMENT_FAILED: "Payment failed",
   REJECTED: "Rejected",
+  PREPARING: "Preparing",
+  READY: "Ready for pickup",
+  COLLECTED: "Collected",
 };
 
 const TRACKING_TEXT: Record<TrackedOrder["tracking"], string | undefined> = {
@@ -73,8 +76,8 @@ function orderCard(tracked: TrackedOrder, stores: readonly Store[]): HTMLElement
       h("dd", {}, store),
       h("dt", {}, "Customer"),
       h("dd", {}, order.customerId),
-      h("dt", {}, "Trace"),
-      h("dd", {}, traceLabel(tracked.traceId)),
+      // Orders read from the customer's history were created elsewhere: their creating trace is not known here.
+      tracked.traceId && [h("dt", {}, "Trace"), h("dd", {}, traceLabel(tracked.traceId))],
       order.paymentId && [h("dt", {}, "Payment"), h("dd", {}, h("code", {}, order.paymentId))],
       order.failureReason && [h("dt", {}, "Reason"), h("dd", {}, order.failureReason)],
       h("dt", {}, "Created"),
@@ -89,5 +92,6 @@ function orderCard(tracked: TrackedOrder, stores: readonly Store[]): HTMLElement
 /** Orders placed from this tab, newest first, with live status. */
 export function ordersView(orders: readonly TrackedOrder[], stores: readonly Store[]): HTMLElement {
   if (orders.length === 0) return h("p", { class: "muted" }, "Orders you place appear here with their live status and trace id.");
-  return h("div", { class: "orders" }, orders.map((tracked) => orderCard(tracked, stores)));
+  const newestFirst = [...orders].sort((a, b) => b.order.createdAt.localeCompare(a.order.createdAt));
+  return h("div", { class: "orders" }, newestFirst.map((tracked) => orderCard(tracked, stores)));
 }

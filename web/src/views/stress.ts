@@ -1,7 +1,7 @@
 import type { StressRun } from "../api/types.ts";
 import { formatPercent } from "../money.ts";
 import { cpuToY, sparklinePoints } from "../stress/sparkline.ts";
-import { MAX_STRESS_DURATION_SECONDS, type StressForm, orderStressScenarios } from "../stress/scenarios.ts";
+import { MAX_STRESS_DURATION_SECONDS, type StressForm, consoleStressScenarios, lambdaStressScenarios, scenarioPath } from "../stress/scenarios.ts";
 import { h, svg } from "./dom.ts";
 
 export interface StressFormHandlers {
@@ -11,11 +11,13 @@ export interface StressFormHandlers {
   refresh(): void;
 }
 
-const SPARK = { width: 240, height: 48 };
+/** The chart's plot area, inside room for its axis labels. */
+const SPARK = { width: 320, height: 96 };
+const AXIS = { left: 40, bottom: 18, top: 6, right: 8 };
 
 /** The operator token and the scenario form: built once, so typing is never interrupted by run polling. */
 export function stressFormView(handlers: StressFormHandlers, options: { tokenSaved: boolean; localDefaultToken?: string }): HTMLElement {
-  const [first] = orderStressScenarios;
+  const [first] = consoleStressScenarios;
   const tokenStatus = h("p", { class: "muted", role: "status" }, options.tokenSaved ? "A token is saved for this tab." : "No token saved.");
   const tokenInput = h("input", { id: "operator-token", type: "password", autocomplete: "off", spellcheck: "false" });
   const tokenForm = h(
@@ -39,17 +41,39 @@ export function stressFormView(handlers: StressFormHandlers, options: { tokenSav
     tokenStatus.textContent = "Token saved for this tab (sessionStorage).";
   });
 
+  const scenarioSelect = h("select", { id: "stress-scenario", name: "scenario" }, consoleStressScenarios.map((scenario) => h("option", { value: scenario.name }, scenario.label)));
+  const where = h("p", { class: "muted", id: "stress-where" });
+  const targetInput = h("input", { id: "stress-target", name: "targetPercent", type: "number", min: 1, max: 100, step: 1 });
+  const durationInput = h("input", { id: "stress-duration", name: "durationSeconds", type: "number", min: 1, max: MAX_STRESS_DURATION_SECONDS, step: 1 });
   const runForm = h(
     "form",
     { class: "stress-form" },
     h("label", { for: "stress-scenario" }, "Scenario"),
-    h("select", { id: "stress-scenario", name: "scenario" }, orderStressScenarios.map((scenario) => h("option", { value: scenario.name }, scenario.label))),
+    scenarioSelect,
+    where,
     h("label", { for: "stress-target" }, "Target CPU (% of the service's allowance)"),
-    h("input", { id: "stress-target", name: "targetPercent", type: "number", min: 1, max: 100, step: 1, value: String(Math.round((first?.defaultTargetCpu ?? 0.5) * 100)) }),
-    h("label", { for: "stress-duration" }, "Duration (seconds)"),
-    h("input", { id: "stress-duration", name: "durationSeconds", type: "number", min: 1, max: MAX_STRESS_DURATION_SECONDS, step: 1, value: "30" }),
+    targetInput,
+    h("label", { for: "stress-duration" }, `Duration (seconds, at most ${MAX_STRESS_DURATION_SECONDS})`),
+    durationInput,
     h("div", { class: "row" }, h("button", { type: "submit", class: "primary" }, "Start run"), h("button", { type: "button", onclick: handlers.refresh }, "Refresh runs")),
+    h(
+      "p",
+      { class: "muted" },
+      "Lambda scenarios: ",
+      lambdaStressScenarios.map((scenario, index) => [index > 0 && "; ", h("strong", {}, scenario.name), ` with ${scenario.how}`]),
+      ".",
+    ),
   );
+  // Each scenario starts from its own defaults, as the server would use them.
+  const applyDefaults = () => {
+    const chosen = consoleStressScenarios.find((scenario) => scenario.name === scenarioSelect.value) ?? first;
+    if (!chosen) return;
+    targetInput.value = String(Math.round(chosen.defaultTargetCpu * 100));
+    durationInput.value = String(chosen.defaultDurationSeconds);
+    where.textContent = `Runs on the ${chosen.service} service: POST ${scenarioPath(chosen.name)}`;
+  };
+  scenarioSelect.addEventListener("change", applyDefaults);
+  applyDefaults();
   runForm.addEventListener("submit", (event) => {
     event.preventDefault();
     const data = new FormData(runForm);
@@ -59,14 +83,34 @@ export function stressFormView(handlers: StressFormHandlers, options: { tokenSav
   return h("div", { class: "stress-controls" }, tokenForm, runForm);
 }
 
+/** Per-second CPU against the target, with a scale: 0-100% of the allowance up the side, 0 s to the run's length along. */
 function sparkline(run: StressRun): SVGSVGElement {
+  const width = AXIS.left + SPARK.width + AXIS.right;
+  const height = AXIS.top + SPARK.height + AXIS.bottom;
   const targetY = cpuToY(run.targetCpu, SPARK);
   const last = run.samples.at(-1);
+  const label = (x: number, y: number, text: string, anchor: "start" | "end" | "middle") => svg("text", { x, y, "text-anchor": anchor, class: "axis-label" }, text);
   return svg(
     "svg",
-    { class: "sparkline", viewBox: `0 0 ${SPARK.width} ${SPARK.height}`, width: SPARK.width, height: SPARK.height, role: "img", "aria-label": `CPU per second for run ${run.id}${last ? `, last ${formatPercent(last.cpu)}` : ""}` },
-    svg("line", { class: "target", x1: 0, x2: SPARK.width, y1: targetY, y2: targetY }),
-    svg("polyline", { points: sparklinePoints(run.samples, run.durationSeconds, SPARK) }),
+    {
+      class: "sparkline",
+      viewBox: `0 0 ${width} ${height}`,
+      width,
+      height,
+      role: "img",
+      "aria-label": `CPU per second for run ${run.id}: target ${formatPercent(run.targetCpu)}${last ? `, last ${formatPercent(last.cpu)} at ${last.second} s` : ""}`,
+    },
+    label(AXIS.left - 4, AXIS.top + 8, "100%", "end"),
+    label(AXIS.left - 4, AXIS.top + SPARK.height, "0%", "end"),
+    label(AXIS.left, height - 4, "0 s", "start"),
+    label(AXIS.left + SPARK.width, height - 4, `${run.durationSeconds} s`, "end"),
+    svg(
+      "g",
+      { transform: `translate(${AXIS.left} ${AXIS.top})` },
+      svg("rect", { class: "plot", x: 0, y: 0, width: SPARK.width, height: SPARK.height }),
+      svg("line", { class: "target", x1: 0, x2: SPARK.width, y1: targetY, y2: targetY }),
+      svg("polyline", { points: sparklinePoints(run.samples, run.durationSeconds, SPARK) }),
+    ),
   );
 }
 
@@ -86,7 +130,8 @@ function runRow(run: StressRun, onCancel: (runId: string) => void): HTMLElement 
         "div",
         {},
         `target ${formatPercent(run.targetCpu)} · achieved ${run.achievedCpu === undefined ? "—" : formatPercent(run.achievedCpu)}`,
-        ` · ${run.status === "running" ? `${elapsed} of ${run.durationSeconds}` : run.durationSeconds} s`,
+        // A run that ended early (cancelled, failed) shows how long it ran, not how long it was asked to.
+        ` · ${run.status === "completed" ? run.durationSeconds : `${elapsed} of ${run.durationSeconds}`} s`,
       ),
       run.error && h("div", { class: "error" }, run.error),
     ),

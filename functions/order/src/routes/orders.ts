@@ -1,6 +1,6 @@
 import { createRoute } from "@hono/zod-openapi";
 import { z } from "zod";
-import { createOrderSchema, idempotencyKeySchema, orderIdSchema, orderSchema, type OrderService } from "@cloudcafe/core";
+import { createOrderSchema, idempotencyKeySchema, listOrdersQuerySchema, orderIdSchema, orderPageSchema, orderSchema, type OrderService } from "@cloudcafe/core";
 import { addToContext, type Metrics } from "@cloudcafe/observability";
 import { contractRoutes, errorResponses, jsonBody, jsonContent } from "@cloudcafe/http";
 
@@ -48,7 +48,23 @@ const getOrder = createRoute({
   },
 });
 
-/** POST / and GET /:id, mounted at /orders (direct) and /api/orders (behind the ALB / API Gateway). */
+const listOrders = createRoute({
+  method: "get",
+  path: "/",
+  tags,
+  summary: "A customer's orders, newest first",
+  description:
+    "The order history the console shows on any device, a page at a time (`nextCursor`), from PostgreSQL. Order ids " +
+    "and customer ids are opaque and orders carry no personal data; a deployment with real customers reads the signed-in " +
+    "customer's id from their session instead of the query.",
+  request: { query: listOrdersQuerySchema },
+  responses: {
+    200: { description: "One page of orders", content: jsonContent(orderPageSchema) },
+    ...errorResponses("VALIDATION_FAILED", "DEPENDENCY_UNAVAILABLE"),
+  },
+});
+
+/** POST /, GET / and GET /:id, mounted at /orders (direct) and /api/orders (behind the ALB / API Gateway). */
 export function orderRoutes(service: OrderService, metrics: Metrics) {
   return contractRoutes()
     .openapi(placeOrder, async (c) => {
@@ -63,6 +79,11 @@ export function orderRoutes(service: OrderService, metrics: Metrics) {
       c.header("Location", `${c.req.path.replace(/\/$/, "")}/${order.orderId}`);
       if (replayed) c.header("Idempotent-Replayed", "true");
       return c.json(order, 201);
+    })
+    .openapi(listOrders, async (c) => {
+      const query = c.req.valid("query");
+      addToContext({ customerId: query.customerId });
+      return c.json(await service.listOrders(query), 200);
     })
     .openapi(getOrder, async (c) => {
       const { id: orderId } = c.req.valid("param");

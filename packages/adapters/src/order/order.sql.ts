@@ -20,7 +20,13 @@ export const orders = pgTable(
     createdAt: timestamp("created_at", { withTimezone: true, mode: "string" }).notNull(),
     updatedAt: timestamp("updated_at", { withTimezone: true, mode: "string" }).notNull(),
   },
-  (t) => [index("orders_customer_created_idx").on(t.customerId, t.createdAt)],
+  (t) => [
+    index("orders_customer_created_idx").on(t.customerId, t.createdAt),
+    // A store's queue: its paid, preparing and ready orders, oldest first (a partial index stays small).
+    index("orders_store_queue_idx")
+      .on(t.storeId, t.createdAt)
+      .where(sql`${t.status} in ('PAID', 'PREPARING', 'READY')`),
+  ],
 );
 
 /** Idempotency keys are scoped per customer, like a payment API scopes them per account. */

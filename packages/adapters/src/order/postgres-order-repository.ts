@@ -1,4 +1,4 @@
-import { TransactionRollbackError, and, eq, inArray, sql as raw } from "drizzle-orm";
+import { TransactionRollbackError, and, asc, desc, eq, inArray, lt, or, sql as raw } from "drizzle-orm";
 import type { CreateResult, IdempotencyClaim, Order, OrderRepository, OrderStatus, OutboxMessage } from "@cloudcafe/core";
 import { currentContext } from "@cloudcafe/observability";
 import { type Database, toIso } from "../postgres/client.ts";
@@ -69,6 +69,29 @@ export function postgresOrderRepository({ db }: Database): OrderRepository {
   return {
     get,
 
+    async listByCustomer(customerId, { limit, before }) {
+      const older = before
+        ? or(lt(orders.createdAt, before.createdAt), and(eq(orders.createdAt, before.createdAt), lt(orders.orderId, before.orderId)))
+        : undefined;
+      const rows = await db
+        .select()
+        .from(orders)
+        .where(and(eq(orders.customerId, customerId), older))
+        .orderBy(desc(orders.createdAt), desc(orders.orderId))
+        .limit(limit);
+      return rows.map(toOrder);
+    },
+
+    async listByStore(storeId, statuses, limit) {
+      const rows = await db
+        .select()
+        .from(orders)
+        .where(and(eq(orders.storeId, storeId), inArray(orders.status, [...statuses])))
+        .orderBy(asc(orders.createdAt), asc(orders.orderId))
+        .limit(limit);
+      return rows.map(toOrder);
+    },
+
     async create(order: Order, idempotency: IdempotencyClaim | undefined, messages: OutboxMessage[]) {
       // A retry usually finds its key already stored: answer it without opening a write transaction.
       const earlier = idempotency && (await replay(order.customerId, idempotency.key));
@@ -101,8 +124,9 @@ export function postgresOrderRepository({ db }: Database): OrderRepository {
           .update(orders)
           .set({
             status: patch.status,
-            paymentId: patch.paymentId ?? null,
-            failureReason: patch.failureReason ?? null,
+            // A stage change keeps the payment it was paid with; only a payment outcome writes these.
+            ...(patch.paymentId !== undefined ? { paymentId: patch.paymentId } : {}),
+            ...(patch.failureReason !== undefined ? { failureReason: patch.failureReason } : {}),
             version: raw`${orders.version} + 1`,
             updatedAt: new Date().toISOString(),
           })

@@ -1,14 +1,17 @@
 import { fileURLToPath } from "node:url";
 import { migrate } from "drizzle-orm/postgres-js/migrator";
-import { createDatabase } from "./client.ts";
+import { createDatabase, type DatabaseConnection } from "./client.ts";
 
 export const migrationsFolder = fileURLToPath(new URL("../../drizzle", import.meta.url));
 
-/** Applies the drizzle-kit migrations in packages/adapters/drizzle (idempotent). */
-export async function migrateDatabase(url: string): Promise<void> {
-  const { db, sql } = createDatabase(url, { max: 1 });
+/**
+ * Applies the drizzle-kit migrations (idempotent): those in packages/adapters/drizzle, or in `folder` where a bundle
+ * carries them (the deployed migrator copies them beside its handler).
+ */
+export async function migrateDatabase(connection: DatabaseConnection | string, folder: string = migrationsFolder): Promise<void> {
+  const { db, sql } = createDatabase(connection, { max: 1 });
   try {
-    await migrate(db, { migrationsFolder });
+    await migrate(db, { migrationsFolder: folder });
   } finally {
     await sql.end({ timeout: 5 });
   }

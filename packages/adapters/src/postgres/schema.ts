@@ -3,3 +3,4 @@
  * context owns its tables in a `<context>.sql.ts` beside its adapters; a new context adds one line here.
  */
 export * from "../order/order.sql.ts";
+export * from "../menu/menu.sql.ts";

@@ -10,7 +10,14 @@ export const orderSubmittedSchema = z.object({
 });
 export type OrderSubmitted = z.infer<typeof orderSubmittedSchema>;
 
-export type OrderEventType = "OrderCreated" | "OrderPaid" | "OrderPaymentFailed" | "OrderRejected";
+export type OrderEventType =
+  | "OrderCreated"
+  | "OrderPaid"
+  | "OrderPaymentFailed"
+  | "OrderRejected"
+  | "OrderPreparing"
+  | "OrderReady"
+  | "OrderCollected";
 
 /** Record on the `order-events` stream (partition key: customer id). Consumers dedupe on `eventId`. */
 export interface OrderEvent {

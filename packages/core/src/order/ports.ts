@@ -40,6 +40,10 @@ export interface TransitionResult {
 export interface OrderRepository {
   create(order: Order, idempotency: IdempotencyClaim | undefined, outbox: OutboxMessage[]): Promise<CreateResult>;
   get(orderId: string): Promise<Order | undefined>;
+  /** A customer's orders, newest first, strictly older than `before` when given. */
+  listByCustomer(customerId: string, page: { limit: number; before?: OrderPosition | undefined }): Promise<Order[]>;
+  /** A store's orders in these statuses, oldest first. */
+  listByStore(storeId: string, statuses: readonly OrderStatus[], limit: number): Promise<Order[]>;
   /** Moves an order from one of `from` to the patch's status (bumping version); undefined when it was not in `from`. */
   transition(
     orderId: string,
@@ -47,6 +51,12 @@ export interface OrderRepository {
     patch: Pick<Order, "status"> & Partial<Pick<Order, "paymentId" | "failureReason">>,
     outbox: (order: Order) => OutboxMessage[],
   ): Promise<TransitionResult | undefined>;
+}
+
+/** Where an order sits in a customer's history: creation time, then id (ids are time-ordered, so unique ties). */
+export interface OrderPosition {
+  createdAt: string;
+  orderId: string;
 }
 
 /** Hot copy of live orders (DynamoDB `active-orders`, 24 h TTL). */

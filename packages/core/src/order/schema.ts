@@ -28,8 +28,41 @@ export const createOrderSchema = z
   .meta({ id: "CreateOrder", description: "What the customer asks for; the server prices it from the menu." });
 export type CreateOrderInput = z.infer<typeof createOrderSchema>;
 
-export const orderStatuses = ["PENDING", "PAID", "PAYMENT_FAILED", "REJECTED"] as const;
+export const orderStatuses = ["PENDING", "PAID", "PAYMENT_FAILED", "REJECTED", "PREPARING", "READY", "COLLECTED"] as const;
 export type OrderStatus = (typeof orderStatuses)[number];
+
+/**
+ * The barista's stages after payment, in order: each is reached only from the one before it (`PAID` -> `PREPARING`
+ * -> `READY` -> `COLLECTED`), so a repeated or late click can never move an order backwards or skip a stage.
+ */
+export const baristaStages = ["PREPARING", "READY", "COLLECTED"] as const;
+export type BaristaStage = (typeof baristaStages)[number];
+export const previousStatus: Readonly<Record<BaristaStage, OrderStatus>> = { PREPARING: "PAID", READY: "PREPARING", COLLECTED: "READY" };
+/** What a store's queue shows: paid and not yet collected. */
+export const queuedStatuses = ["PAID", "PREPARING", "READY"] as const satisfies readonly OrderStatus[];
+
+export const advanceOrderSchema = z
+  .strictObject({ stage: z.enum(baristaStages).describe("The stage the order moves to; only from the stage before it.") })
+  .meta({ id: "AdvanceOrder" });
+export type AdvanceOrderInput = z.infer<typeof advanceOrderSchema>;
+
+/** A customer's order history, newest first, a page at a time. */
+export const MAX_ORDER_PAGE = 50;
+export const listOrdersQuerySchema = z.object({
+  customerId: identifier,
+  limit: z.coerce.number().int().min(1).max(MAX_ORDER_PAGE).default(20),
+  cursor: z
+    .string()
+    .max(200)
+    .regex(/^[A-Za-z0-9_-]+$/, "must be the nextCursor of an earlier page")
+    .optional()
+    .describe("`nextCursor` of the previous page"),
+});
+export type ListOrdersQuery = z.infer<typeof listOrdersQuerySchema>;
+
+/** The most orders a store's queue returns (a barista's screen; the rest wait their turn). */
+export const MAX_STORE_QUEUE = 100;
+export const storeIdSchema = identifier;
 
 /** Order ids are `ord_` + a UUIDv7 in hex: time-ordered (index-friendly) and unguessable. */
 export const ORDER_ID_PATTERN = /^ord_[0-9a-f]{32}$/;
@@ -75,3 +108,16 @@ export const orderSchema = z
   })
   .meta({ id: "Order", description: "An order as the server priced it, with its payment status." });
 export type Order = z.infer<typeof orderSchema>;
+
+export const orderPageSchema = z
+  .object({
+    orders: z.array(orderSchema),
+    nextCursor: z.string().optional().describe("Pass as `cursor` for the next (older) page; absent on the last page."),
+  })
+  .meta({ id: "OrderPage" });
+export type OrderPage = z.infer<typeof orderPageSchema>;
+
+export const storeQueueSchema = z
+  .object({ storeId: z.string(), orders: z.array(orderSchema).describe("Paid, preparing and ready orders, oldest first.") })
+  .meta({ id: "StoreQueue" });
+export type StoreQueue = z.infer<typeof storeQueueSchema>;

@@ -7,6 +7,7 @@ import type {
   ActiveOrderView,
   MenuSource,
   OrderCache,
+  OrderPosition,
   OrderRepository,
   OutboxDispatcher,
   OutboxMessage,
@@ -15,7 +16,18 @@ import type {
 } from "./ports.ts";
 import { reserveOrderStock } from "./stock.ts";
 import { priceOrder } from "./pricing.ts";
-import type { CreateOrderInput, Order } from "./schema.ts";
+import {
+  type BaristaStage,
+  type CreateOrderInput,
+  type ListOrdersQuery,
+  MAX_STORE_QUEUE,
+  type Order,
+  type OrderPage,
+  previousStatus,
+  queuedStatuses,
+  type StoreQueue,
+} from "./schema.ts";
+import type { OrderEventType } from "./messages.ts";
 
 export interface OrderServiceDeps {
   repository: OrderRepository;
@@ -34,6 +46,29 @@ export interface OrderServiceDeps {
 export interface PlaceOrderResult {
   order: Order;
   replayed: boolean;
+}
+
+export interface AdvanceResult {
+  order: Order;
+  /** False when the order was already at that stage (a repeated click): nothing changed, nothing was published. */
+  changed: boolean;
+}
+
+const stageEvents: Readonly<Record<BaristaStage, OrderEventType>> = { PREPARING: "OrderPreparing", READY: "OrderReady", COLLECTED: "OrderCollected" };
+
+/** A page cursor: the last order's position, opaque to clients (base64url JSON). */
+export function encodeCursor(position: OrderPosition): string {
+  return Buffer.from(JSON.stringify([position.createdAt, position.orderId])).toString("base64url");
+}
+
+export function decodeCursor(cursor: string): OrderPosition {
+  try {
+    const [createdAt, orderId] = JSON.parse(Buffer.from(cursor, "base64url").toString()) as unknown[];
+    if (typeof createdAt === "string" && !Number.isNaN(Date.parse(createdAt)) && typeof orderId === "string") return { createdAt, orderId };
+  } catch {
+    // Falls through to the refusal below.
+  }
+  throw new AppError("VALIDATION_FAILED", "cursor is not the nextCursor of an earlier page", { details: [{ path: "cursor", message: "unrecognised cursor" }] });
 }
 
 export type SubmissionOutcome = "payment-requested" | "already-processed" | "rejected" | "not-found";
@@ -165,6 +200,39 @@ export function createOrderService(deps: OrderServiceDeps) {
     return "applied";
   }
 
+  /** A customer's history, newest first; `nextCursor` continues strictly after the page's last order. */
+  async function listOrders(query: ListOrdersQuery): Promise<OrderPage> {
+    const before = query.cursor ? decodeCursor(query.cursor) : undefined;
+    // One more than the page tells whether another page follows, without a count query.
+    const found = await deps.repository.listByCustomer(query.customerId, { limit: query.limit + 1, before });
+    const orders = found.slice(0, query.limit);
+    const last = orders.at(-1);
+    return { orders, ...(found.length > query.limit && last ? { nextCursor: encodeCursor(last) } : {}) };
+  }
+
+  /** A store's queue for the barista and the pickup board: paid, preparing and ready, oldest first. */
+  async function storeQueue(storeId: string): Promise<StoreQueue> {
+    return { storeId, orders: await deps.repository.listByStore(storeId, queuedStatuses, MAX_STORE_QUEUE) };
+  }
+
+  /**
+   * The barista moves a paid order on: PREPARING, READY, COLLECTED, each only from the stage before, with its event
+   * in the same transaction (outbox). Asking for the stage the order is already at is answered with the order and
+   * changes nothing, so a double click or a retried request is harmless; any other jump is a 409.
+   */
+  async function advanceOrder(orderId: string, stage: BaristaStage): Promise<AdvanceResult> {
+    const from = previousStatus[stage];
+    const moved = await deps.repository.transition(orderId, [from], { status: stage }, (order) => changed(order, stageEvents[stage]));
+    if (moved) {
+      await deps.outbox.dispatch(moved.outboxIds);
+      return { order: moved.order, changed: true };
+    }
+    const current = await deps.repository.get(orderId);
+    if (!current) throw new AppError("NOT_FOUND", `Order ${orderId} not found`);
+    if (current.status === stage) return { order: current, changed: false };
+    throw new AppError("CONFLICT", `Order ${orderId} is ${current.status}: it becomes ${stage} only from ${from}`);
+  }
+
   /** Re-checks a stored order before money moves: the totals must still add up. */
   function revalidate(order: Order): string | undefined {
     const lines = order.items.reduce((sum, line) => sum + line.lineTotalCents, 0);
@@ -175,7 +243,7 @@ export function createOrderService(deps: OrderServiceDeps) {
     return undefined;
   }
 
-  return { placeOrder, getOrder, submitForPayment, applyPaymentResult };
+  return { placeOrder, getOrder, listOrders, storeQueue, advanceOrder, submitForPayment, applyPaymentResult };
 }
 
 export type OrderService = ReturnType<typeof createOrderService>;

@@ -1,0 +1,1 @@
+CREATE INDEX "orders_store_queue_idx" ON "orders" USING btree ("store_id","created_at") WHERE "orders"."status" in ('PAID', 'PREPARING', 'READY');

@@ -1,0 +1,87 @@
+import type { ApiClient } from "../api/client.ts";
+import type { BaristaStage, Order, Store } from "../api/types.ts";
+import type { OperatorTokenStore } from "../stress/operator-token.ts";
+import { describeError } from "../views/describe-error.ts";
+import { h, replaceContent } from "../views/dom.ts";
+import { pickupNumber, pollStoreQueue } from "./queue-poller.ts";
+import { storeChoice } from "./store-choice.ts";
+
+/** The one action each queued status offers, and what it is called on the button. */
+const NEXT: Partial<Record<Order["status"], { stage: BaristaStage; label: string }>> = {
+  PAID: { stage: "PREPARING", label: "Start" },
+  PREPARING: { stage: "READY", label: "Ready" },
+  READY: { stage: "COLLECTED", label: "Collected" },
+};
+
+const STATUS_LABEL: Partial<Record<Order["status"], string>> = { PAID: "Waiting", PREPARING: "Preparing", READY: "Ready" };
+
+function lineSummary(order: Order): string {
+  return order.items.map((line) => `${line.quantity}× ${line.name} (${line.size}${line.options.length ? `, ${line.options.join(", ")}` : ""})`).join("; ");
+}
+
+function minutesAgo(iso: string): string {
+  const minutes = Math.max(0, Math.floor((Date.now() - Date.parse(iso)) / 60_000));
+  return minutes === 0 ? "just now" : `${minutes} min ago`;
+}
+
+/** The barista's queue for one store, oldest first, with the one next step for each order (staff token). */
+export function baristaPanel(client: ApiClient, stores: readonly Store[], tokens: OperatorTokenStore): HTMLElement {
+  const list = h("div", { class: "queue", "aria-live": "off" });
+  const message = h("div", { role: "status", class: "queue-message" });
+  const choice = storeChoice(stores, () => poller.refresh());
+  const tokenInput = h("input", { id: "staff-token", type: "password", autocomplete: "off", value: tokens.get() ?? "" });
+  tokenInput.addEventListener("change", () => tokens.set(tokenInput.value));
+  let shown: readonly Order[] = [];
+
+  const say = (text: string, error = false) => replaceContent(message, h("p", { class: error ? "alert" : "muted", tabindex: -1, "data-focus-fallback": true }, text));
+
+  async function advance(order: Order, stage: BaristaStage) {
+    try {
+      const { data } = await client.advanceOrder(order.orderId, stage);
+      say(`Order ${pickupNumber(data.orderId)} is ${STATUS_LABEL[data.status]?.toLowerCase() ?? data.status.toLowerCase()}.`);
+    } catch (error) {
+      say(describeError(error), true);
+      message.querySelector<HTMLElement>("[data-focus-fallback]")?.focus();
+    }
+    poller.refresh();
+  }
+
+  function render(orders: readonly Order[]) {
+    shown = orders;
+    replaceContent(
+      list,
+      orders.length === 0
+        ? h("p", { class: "muted", tabindex: -1, "data-focus-fallback": true }, "No paid orders waiting at this store.")
+        : h(
+            "ol",
+            { class: "queue-list", "aria-label": "Orders, oldest first" },
+            orders.map((order) => {
+              const next = NEXT[order.status];
+              return h(
+                "li",
+                { class: `queue-order queue-${order.status.toLowerCase()}` },
+                h("h3", {}, `#${pickupNumber(order.orderId)}`, h("span", { class: `status status-${order.status.toLowerCase()}` }, STATUS_LABEL[order.status] ?? order.status)),
+                h("p", {}, lineSummary(order)),
+                h("p", { class: "muted" }, `${order.customerId} · paid ${minutesAgo(order.updatedAt)}`),
+                next &&
+                  h(
+                    "button",
+                    { type: "button", class: "primary", "data-focus": `next-${order.orderId}`, "aria-label": `${next.label}: order ${pickupNumber(order.orderId)}`, onclick: () => void advance(order, next.stage) },
+                    next.label,
+                  ),
+              );
+            }),
+          ),
+    );
+  }
+
+  const poller = pollStoreQueue(client, choice.value, render, (error) => say(`The queue did not load: ${describeError(error)}`, true));
+  render(shown);
+  return h(
+    "div",
+    { class: "barista" },
+    h("div", { class: "staff-controls" }, choice.element, h("div", { class: "field" }, h("label", { for: "staff-token" }, "Staff (operator) token"), tokenInput)),
+    message,
+    list,
+  );
+}

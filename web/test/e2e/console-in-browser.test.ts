@@ -1,0 +1,188 @@
+/**
+ * The console in a real browser (Debian's Chromium through playwright-core) against the real services behind the local
+ * gateway: ordering at desktop and phone widths, keyboard focus after each action, nothing wider than a phone, and a
+ * stress run started and cancelled from the ops panel. Every view's screenshot is saved to web/e2e-screenshots
+ * (git-ignored) for a reviewer to open.
+ */
+import { mkdirSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import type { Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type ConsolePlatform, OPERATOR_TOKEN, startConsolePlatform } from "./console-platform.ts";
+
+const screenshots = fileURLToPath(new URL("../../e2e-screenshots/", import.meta.url));
+mkdirSync(screenshots, { recursive: true });
+
+const DESKTOP = { width: 1280, height: 900 };
+const PHONE = { width: 390, height: 844 };
+
+let platform: ConsolePlatform;
+
+beforeAll(async () => {
+  platform = await startConsolePlatform();
+}, 240_000);
+
+afterAll(async () => {
+  await platform?.stop();
+});
+
+async function open(viewport: { width: number; height: number }): Promise<Page> {
+  const page = await platform.browser.newPage({ viewport });
+  const failures: string[] = [];
+  page.on("pageerror", (error) => failures.push(error.message));
+  page.on("console", (message) => {
+    if (message.type() === "error") failures.push(message.text());
+  });
+  await page.goto(platform.url);
+  await page.getByRole("heading", { name: "Menu", level: 2 }).waitFor();
+  await page.locator(".item").first().waitFor();
+  Object.assign(page, { failures });
+  return page;
+}
+
+const failuresOf = (page: Page) => (page as Page & { failures: string[] }).failures;
+
+/** Elements wider than the viewport or reaching past its right edge, for a readable failure. */
+async function overflowing(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const width = document.documentElement.clientWidth;
+    const found: string[] = [];
+    for (const element of Array.from(document.querySelectorAll<HTMLElement>("body *"))) {
+      const box = element.getBoundingClientRect();
+      if (box.width === 0 || getComputedStyle(element).position === "fixed") continue;
+      if (box.right > width + 1) found.push(`${element.tagName.toLowerCase()}.${element.className} right=${Math.round(box.right)}`);
+    }
+    return found.slice(0, 10);
+  });
+}
+
+async function addToCart(page: Page, itemName: string): Promise<void> {
+  const item = page.locator("form.item", { has: page.getByRole("heading", { name: itemName, exact: true }) });
+  await item.getByRole("button", { name: `Add ${itemName} to the order` }).click();
+  await expect.poll(() => item.locator(".feedback").textContent()).toBe(`Added ${itemName}.`);
+}
+
+describe("the console in Chromium", () => {
+  it("places an order at desktop width and shows it PAID with its trace id; focus lands on the result", { timeout: 90_000 }, async () => {
+    const page = await open(DESKTOP);
+    await page.screenshot({ path: `${screenshots}desktop-menu.png`, fullPage: true });
+    await addToCart(page, "Caffè Latte");
+
+    await page.getByRole("button", { name: "Place order" }).click();
+    const placed = page.getByRole("status").filter({ hasText: /^Order .* placed/ });
+    await placed.waitFor();
+    expect(await page.evaluate(() => document.activeElement?.textContent ?? "")).toMatch(/^Order .* placed/);
+
+    const order = page.locator(".order").first();
+    await expect.poll(() => order.locator(".status").textContent(), { timeout: 30_000 }).toMatch(/paid/i);
+    expect(await order.textContent()).toMatch(/[0-9a-f]{32}/);
+    await page.screenshot({ path: `${screenshots}desktop-order-paid.png`, fullPage: true });
+    expect(failuresOf(page)).toEqual([]);
+    await page.close();
+  });
+
+  it("keeps focus in the cart after Remove, and refuses a bad quantity inline, tied to its field", { timeout: 60_000 }, async () => {
+    const page = await open(DESKTOP);
+    await addToCart(page, "Caffè Latte");
+    await page.getByRole("button", { name: /^Remove Caffè Latte/ }).click();
+    expect(await page.evaluate(() => document.activeElement?.textContent ?? "")).toMatch(/The cart is empty/);
+
+    const item = page.locator("form.item").first();
+    const quantity = item.getByLabel("Qty");
+    await quantity.fill("0");
+    await item.getByRole("button", { name: /^Add / }).click();
+    expect(await quantity.getAttribute("aria-invalid")).toBe("true");
+    const describedBy = (await quantity.getAttribute("aria-describedby"))!;
+    expect(await page.locator(`#${describedBy}`).textContent()).toMatch(/Quantity: a whole number from 1 to 20/);
+    expect(await page.evaluate(() => document.activeElement?.getAttribute("name"))).toBe("quantity");
+    await page.close();
+  });
+
+  it("fits a 390 px phone: nothing wider than the screen, the cart one tap away in a bar with count and total", { timeout: 90_000 }, async () => {
+    const page = await open(PHONE);
+    expect(await overflowing(page)).toEqual([]);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(PHONE.width);
+    await page.screenshot({ path: `${screenshots}phone-menu.png`, fullPage: true });
+
+    await addToCart(page, "Caffè Latte");
+    const bar = page.getByRole("navigation", { name: "Cart" });
+    expect(await bar.isVisible()).toBe(true);
+    expect(await bar.textContent()).toMatch(/1 item · \$\d+\.\d\d/);
+    const box = (await bar.boundingBox())!;
+    expect(box.y + box.height).toBeLessThanOrEqual(PHONE.height + 1);
+    await page.screenshot({ path: `${screenshots}phone-cart-bar.png` });
+
+    await bar.getByRole("link", { name: "Review order" }).click();
+    await page.getByRole("button", { name: "Place order" }).click();
+    await expect.poll(() => page.locator(".order .status").first().textContent(), { timeout: 30_000 }).toMatch(/paid/i);
+    expect(await overflowing(page)).toEqual([]);
+    await page.screenshot({ path: `${screenshots}phone-order-paid.png`, fullPage: true });
+    await page.close();
+  });
+
+  it("walks a paid order through the barista's stages, shows it on the pickup board, and to the customer on a new device", { timeout: 120_000 }, async () => {
+    const customerId = `e2e-stages-${Date.now()}`;
+    const customer = await open(DESKTOP);
+    await customer.getByLabel("Customer id").fill(customerId);
+    const storeId = await customer.getByLabel("Store").inputValue();
+    await addToCart(customer, "Caffè Latte");
+    await customer.getByRole("button", { name: "Place order" }).click();
+    const card = customer.locator(".order").first();
+    await expect.poll(() => card.locator(".status").textContent(), { timeout: 30_000 }).toMatch(/paid/i);
+    const orderId = (await card.locator("h3 code").textContent())!;
+    const number = orderId.slice(-4).toUpperCase();
+
+    const board = await platform.browser.newPage({ viewport: { width: 1920, height: 1080 } });
+    await board.goto(`${platform.url}/board?store=${storeId}`);
+    const barista = await platform.browser.newPage({ viewport: { width: 1024, height: 768 } });
+    await barista.goto(`${platform.url}/barista?store=${storeId}`);
+    await barista.getByLabel("Staff (operator) token").fill(OPERATOR_TOKEN);
+    await barista.getByLabel("Staff (operator) token").press("Tab");
+    for (const step of ["Start", "Ready"]) {
+      const button = barista.getByRole("button", { name: `${step}: order ${number}` });
+      await button.click();
+      await barista.getByRole("status").filter({ hasText: `Order ${number} is` }).waitFor();
+    }
+    await barista.screenshot({ path: `${screenshots}barista-queue.png`, fullPage: true });
+
+    const ready = board.locator('section[aria-labelledby="board-ready"] .board-numbers li', { hasText: number });
+    await ready.waitFor({ timeout: 10_000 });
+    await board.screenshot({ path: `${screenshots}pickup-board.png` });
+    await expect.poll(() => card.locator(".status").textContent(), { timeout: 15_000 }).toMatch(/ready for pickup/i);
+
+    // Another device: no session storage, the history comes from the server.
+    const other = await platform.browser.newContext({ viewport: PHONE });
+    const phone = await other.newPage();
+    await phone.goto(platform.url);
+    await phone.getByLabel("Customer id").fill(customerId);
+    await phone.getByLabel("Customer id").press("Tab");
+    await phone.locator(".order", { hasText: orderId }).waitFor({ timeout: 10_000 });
+    expect(await phone.locator(".order", { hasText: orderId }).locator(".status").textContent()).toMatch(/ready for pickup/i);
+
+    await barista.getByRole("button", { name: `Collected: order ${number}` }).click();
+    await ready.waitFor({ state: "detached", timeout: 10_000 });
+    expect(await overflowing(phone)).toEqual([]);
+    await Promise.all([board.close(), barista.close(), other.close(), customer.close()]);
+  });
+
+  it("starts a stress run from the ops view with the operator token and cancels it", { timeout: 90_000 }, async () => {
+    const page = await platform.browser.newPage({ viewport: DESKTOP });
+    Object.assign(page, { failures: [] });
+    page.on("pageerror", (error) => failuresOf(page).push(error.message));
+    await page.goto(`${platform.url}/ops`);
+    await page.getByLabel("Operator token").fill(OPERATOR_TOKEN);
+    await page.getByRole("button", { name: "Save" }).click();
+    await page.getByLabel("Target CPU (% of the service's allowance)").fill("20");
+    await page.getByLabel(/^Duration \(seconds/).fill("60");
+    await page.getByRole("button", { name: "Start run" }).click();
+
+    const run = page.locator(".run").first();
+    await expect.poll(() => run.locator(".status").textContent(), { timeout: 20_000 }).toBe("running");
+    await page.screenshot({ path: `${screenshots}desktop-stress-running.png`, fullPage: true });
+    await run.getByRole("button", { name: "Cancel" }).click();
+    await expect.poll(() => run.locator(".status").textContent(), { timeout: 20_000 }).toBe("cancelled");
+    await page.screenshot({ path: `${screenshots}desktop-stress-cancelled.png`, fullPage: true });
+    expect(failuresOf(page)).toEqual([]);
+    await page.close();
+  });
+});

@@ -1,0 +1,85 @@
+/**
+ * The console as a user reaches it, for the browser tests: the built console (Vite, into a temporary folder) served by
+ * the local gateway, which routes the API by the ALB's path rules to the real Order service (with its stress
+ * controls, as the service mounts them) and the Menu service, with the outbox relay and the order-to-payment
+ * pollers running, on the engines the test setup prepared. And a Chromium (Debian's, installed when missing).
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { type ServerType, serve } from "@hono/node-server";
+import { chromium, type Browser } from "playwright-core";
+import { build } from "vite";
+import { ensureCommand } from "@cloudcafe/local/engines/system-packages";
+import type { SqsPoller } from "@cloudcafe/local/event-source/sqs-poller";
+import { albRules, type RunningGateway, startGateway } from "@cloudcafe/local/gateway";
+import { localPlatform } from "@cloudcafe/local/testing/env";
+import { purgeQueues } from "@cloudcafe/local/testing/purge";
+import { createRunRegistry, createStressPool, fixedAllowance, stressRoutes } from "@cloudcafe/stress";
+import { startMenuService } from "../../../functions/order/test/menu-service.ts";
+import { startFlowPollers } from "../../../functions/order/test/pollers.ts";
+
+/** The stage's one operator token, which every service is linked to (the Menu service here as well). */
+export const OPERATOR_TOKEN = (JSON.parse(process.env.SST_RESOURCE_OperatorToken ?? "{}") as { value: string }).value;
+const webRoot = fileURLToPath(new URL("../..", import.meta.url));
+/** Debian's Chromium; flags that keep a headless run off the network and the GPU. */
+const CHROMIUM = "/usr/bin/chromium";
+const CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
+
+export interface ConsolePlatform {
+  readonly url: string;
+  readonly browser: Browser;
+  stop(): Promise<void>;
+}
+
+async function builtConsole(): Promise<string> {
+  const outDir = mkdtempSync(join(tmpdir(), "cloudcafe-console-"));
+  await build({ root: webRoot, configFile: join(webRoot, "vite.config.ts"), logLevel: "warn", build: { outDir, emptyOutDir: true, sourcemap: false } });
+  return outDir;
+}
+
+export async function startConsolePlatform(): Promise<ConsolePlatform> {
+  // A calm payment gateway: every order of a normal customer ends PAID.
+  Object.assign(process.env, { PAYMENT_DECLINE_RATE: "0", PAYMENT_FAILURE_RATE: "0", PAYMENT_GATEWAY_LATENCY_MS: "5", PAYMENT_GATEWAY_JITTER_MS: "0" });
+  await ensureCommand("chromium", "chromium");
+  const platform = localPlatform();
+  await purgeQueues(platform);
+  const [webDist, menu] = await Promise.all([builtConsole(), startMenuService()]);
+  const { createOrderApp } = await import("@cloudcafe/order/app");
+  const { sharedOrderRuntime } = await import("@cloudcafe/order/runtime");
+  const runtime = sharedOrderRuntime();
+  runtime.relay.start(200);
+  const pool = createStressPool({ allowance: fixedAllowance(1) });
+  const registry = createRunRegistry({ pool, write: () => {}, maxDurationSeconds: 60 });
+  const routes = stressRoutes({ scenarios: ["morning-rush"], operatorToken: OPERATOR_TOKEN, registry });
+  const app = createOrderApp({ service: runtime.service, logger: runtime.logger, metrics: runtime.metrics, checks: runtime.checks, stressRoutes: routes, operatorToken: OPERATOR_TOKEN });
+  const server = await new Promise<ServerType>((resolve) => {
+    const started = serve({ fetch: app.fetch, port: 0, hostname: "127.0.0.1" }, () => resolve(started));
+  });
+  const { queues } = platform.resources;
+  const pollers: SqsPoller[] = await startFlowPollers({
+    orderSubmission: queues.orderSubmission.url,
+    paymentProcessing: queues.paymentProcessing.url,
+    paymentResults: queues.paymentResults.url,
+  });
+  const orderUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const gateway: RunningGateway = await startGateway({ port: 0, rules: albRules({ order: orderUrl, menu: menu.url }), webRoot: webDist });
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  return {
+    url: gateway.url,
+    browser,
+    async stop() {
+      await browser.close();
+      await gateway.stop();
+      await Promise.all(pollers.map((poller) => poller.stop()));
+      await registry.close();
+      await pool.close();
+      await new Promise((resolve) => server.close(resolve));
+      await runtime.close();
+      await menu.stop();
+      rmSync(webDist, { recursive: true, force: true });
+    },
+  };
+}
