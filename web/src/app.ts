@@ -86,7 +86,7 @@ export function startConsole(deps: ConsoleDeps): void {
         "div",
         { class: "side" },
         section("order", "Your order", checkout),
-        section("stock", "In stock at this store", availabilityPanel(deps.client, book, storeSelect)),
+        section("stock", "Availability", availabilityPanel(deps.client, book, storeSelect)),
         section("orders", "Orders", board.element),
       ),
       bar,

@@ -38,9 +38,10 @@ export async function createInventoryRuntime(config: InventoryServiceConfig = lo
     memorydb: () => memoryDb.ping(),
   };
 
-  /** The starter stock in an empty table, before the service takes traffic. */
+  /** The starter stores' stock where the table has none, before the service takes traffic. */
   async function prepare(): Promise<void> {
-    if (config.loadStarterStock && (await service.loadStarterStock())) logger.info("stocked the starter stores in an empty store-inventory");
+    const stocked = config.loadStarterStock ? await service.loadStarterStock() : 0;
+    if (stocked > 0) logger.info("stocked the starter stores store-inventory did not hold", { stores: stocked });
   }
 
   async function close(): Promise<void> {

@@ -1,6 +1,6 @@
-import { DescribeTableCommand } from "@aws-sdk/client-dynamodb";
+import { DescribeTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DescribeStreamCommand, DynamoDBStreamsClient, GetRecordsCommand, GetShardIteratorCommand, type _Record } from "@aws-sdk/client-dynamodb-streams";
-import { PutCommand } from "@aws-sdk/lib-dynamodb";
+import { DynamoDBDocumentClient, PutCommand } from "@aws-sdk/lib-dynamodb";
 import type { DynamoDBRecord, DynamoDBStreamEvent } from "aws-lambda";
 import type { Redis } from "ioredis";
 import {
@@ -28,6 +28,12 @@ export const generousLimits: InventoryRateLimits = {
   reservations: { capacity: 10_000, refillPerSecond: 10_000 },
 };
 
+/**
+ * DynamoDB for the contention tests: 200 transactions at once on a machine shared with other test runs can keep
+ * DynamoDB Local from accepting a connection within the service's 2 s, which is not what these tests are about.
+ */
+const patientDynamo = DynamoDBDocumentClient.from(new DynamoDBClient({ requestHandler: { connectionTimeout: 15_000, requestTimeout: 60_000 }, maxAttempts: 5 }));
+
 export const uniqueStoreId = (name: string) => `store-${name}-${Math.random().toString(36).slice(2, 10)}`;
 export const anOrderId = () => `ord_${Array.from({ length: 32 }, () => Math.floor(Math.random() * 16).toString(16)).join("")}`;
 
@@ -44,7 +50,9 @@ export async function inventoryFixture(options: InventoryFixtureOptions = {}) {
   const config = loadInventoryServiceConfig();
   const memoryDb = createRedis(options.memoryDb === "down" ? { ...config.counters, port: await freePort() } : config.counters);
   memoryDb.on("error", () => undefined);
-  const ledger = dynamoStockLedger(dynamoDocumentClient(), config.table);
+  // Connected before the first request: the client queues nothing offline, so an early command would find it "down".
+  if (options.memoryDb !== "down") await new Promise((resolve) => (memoryDb.status === "ready" ? resolve(undefined) : memoryDb.once("ready", resolve)));
+  const ledger = dynamoStockLedger(patientDynamo, config.table);
   const counters = redisStockCounters(memoryDb, config.table);
   const service = createInventoryService({
     ledger,

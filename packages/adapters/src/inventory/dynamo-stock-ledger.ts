@@ -290,23 +290,23 @@ export function dynamoStockLedger(client: DynamoDBDocumentClient, tableName: str
       return orderIds.slice(0, limit);
     },
 
-    async seedIfEmpty(stores) {
-      const probe = await client.send(new ScanCommand({ TableName: tableName, Limit: 1 }));
-      if ((probe.Items?.length ?? 0) > 0) return false;
-      const puts = stores.flatMap((store) => [
-        { ...storeKey(store.storeId), status: store.status, version: 1 },
-        ...store.items.map((level) => ({ ...stockKey(store.storeId, level.sku), onHand: level.onHand, reserved: 0, available: level.onHand, version: 1 })),
-      ]);
-      await Promise.all(
-        puts.map((item) =>
-          client
-            .send(new PutCommand({ TableName: tableName, Item: item, ConditionExpression: "attribute_not_exists(storeId)" }))
-            .catch((error: unknown) => {
-              if (!(error instanceof ConditionalCheckFailedException)) throw error;
-            }),
-        ),
-      );
-      return true;
+    async seedMissingStores(stores) {
+      const putIfAbsent = (item: Record<string, unknown>) =>
+        client.send(new PutCommand({ TableName: tableName, Item: item, ConditionExpression: "attribute_not_exists(storeId)" })).then(
+          () => true,
+          (error: unknown) => {
+            if (error instanceof ConditionalCheckFailedException) return false;
+            throw error;
+          },
+        );
+      let seeded = 0;
+      for (const store of stores) {
+        // The stock first, the store's row last: a start interrupted half way stocks the store on the next one.
+        if (await get(storeKey(store.storeId))) continue;
+        await Promise.all(store.items.map((level) => putIfAbsent({ ...stockKey(store.storeId, level.sku), onHand: level.onHand, reserved: 0, available: level.onHand, version: 1 })));
+        if (await putIfAbsent({ ...storeKey(store.storeId), status: store.status, version: 1 })) seeded++;
+      }
+      return seeded;
     },
   };
 

@@ -44,8 +44,8 @@ export interface StockLedger {
   release(orderId: string, reason: string, at: string): Promise<SettleResult>;
   /** Order ids of reservations still held at `now` past their expiry. */
   expiredReservations(now: string, limit: number): Promise<string[]>;
-  /** Writes the given stores and their stock unless the table already holds any store; true when it did. */
-  seedIfEmpty(stores: readonly StoreStockSnapshot[]): Promise<boolean>;
+  /** Writes each given store and its stock unless the table already holds that store; how many it wrote. */
+  seedMissingStores(stores: readonly StoreStockSnapshot[]): Promise<number>;
 }
 
 /** The MemoryDB copy of the stock, kept by the table's stream; read first, never the authority. */

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { skuSchema } from "../menu/schema.ts";
-import { orderIdSchema } from "../order/schema.ts";
+import { orderIdSchema, storeIdSchema } from "../order/schema.ts";
 
 /** Most units one update may set or move; a store's shelf never holds more of one SKU than this. */
 export const MAX_STOCK_QUANTITY = 100_000;
@@ -8,13 +8,6 @@ export const MAX_STOCK_QUANTITY = 100_000;
 export const MAX_RESERVED_PER_SKU = 1_000;
 /** Lines of one reservation: the order's at most 50, one DynamoDB transaction item each plus the reservation's own. */
 export const MAX_RESERVATION_LINES = 50;
-
-export const storeIdSchema = z
-  .string()
-  .trim()
-  .min(1)
-  .max(64)
-  .regex(/^[A-Za-z0-9][A-Za-z0-9_.:-]*$/, "must be letters, digits, '_', '.', ':' or '-'");
 
 export const storeStatuses = ["open", "closed"] as const;
 export type StoreStatus = (typeof storeStatuses)[number];

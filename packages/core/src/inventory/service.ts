@@ -105,8 +105,8 @@ export function createInventoryService(deps: InventoryServiceDeps) {
     }
   }
 
-  /** The starter stores, each stocking the starter menu, when the table holds no store yet (a fresh stage or laptop). */
-  const loadStarterStock = (): Promise<boolean> => deps.ledger.seedIfEmpty(starterStock());
+  /** The starter stores the table does not hold yet (a fresh stage or laptop), each stocking the starter menu; how many. */
+  const loadStarterStock = (): Promise<number> => deps.ledger.seedMissingStores(starterStock());
 
   return { storeStock, updateStock, reserve, commit, release, releaseExpired, loadStarterStock };
 }
