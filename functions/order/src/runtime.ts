@@ -51,6 +51,7 @@ export function createOrderRuntime(config: OrderServiceConfig = loadOrderService
   const activeOrders = dynamoActiveOrders(dynamo, config.activeOrdersTable);
   const sign = config.inventorySigningRegion ? { sign: latticeRequestSigner(config.inventorySigningRegion) } : {};
   const stock = config.inventoryServiceUrl ? httpStockReservations({ baseUrl: config.inventoryServiceUrl, ...sign }) : undefined;
+  const payments = sqsPaymentRequests(sqs, config.paymentQueueUrl);
   const cache = redisOrderCache(redis, logger);
   const relay = postgresOutboxRelay({
     database,
@@ -63,6 +64,7 @@ export function createOrderRuntime(config: OrderServiceConfig = loadOrderService
       events: kinesisOrderEvents(kinesis, config.orderEventsStream),
       submissions: sqsOrderSubmissions(sqs, config.orderSubmissionQueueUrl),
       ...(stock ? { stock } : {}),
+      payments,
     }),
   });
   const service = createOrderService({
@@ -70,7 +72,7 @@ export function createOrderRuntime(config: OrderServiceConfig = loadOrderService
     activeOrders,
     cache,
     outbox: options.outboxDispatch === "background" ? relay.backgroundDispatcher : relay.dispatcher,
-    payments: sqsPaymentRequests(sqs, config.paymentQueueUrl),
+    payments,
     menu: httpMenuSource({ baseUrl: config.menuServiceUrl, refreshAfterMs: config.menuRefreshMs, logger }),
     ...(stock ? { stock } : {}),
     onRead: (source) => {

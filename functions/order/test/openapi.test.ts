@@ -39,11 +39,11 @@ describe(`GET ${DOCUMENT}`, () => {
     expect(documentedOperations(await document())).toEqual(servedOperations(app, DOCUMENT, underGatewayPrefix));
   });
 
-  it("declares the operator token as a bearer scheme on every stress route and the barista's stage change, and on nothing else", async () => {
+  it("declares the operator token as a bearer scheme on every stress route and the barista's stage change and cancel, and on nothing else", async () => {
     const served = await document();
     expect(served.components?.securitySchemes?.operatorToken).toMatchObject({ type: "http", scheme: "bearer" });
-    const staffRoutes = documentedOperations(served).filter((operation) => operation.includes(" /api/orders/stress/") || operation.endsWith("/stage"));
-    expect(staffRoutes).toContain("POST /api/orders/:id/stage");
+    const staffRoutes = documentedOperations(served).filter((operation) => operation.includes(" /api/orders/stress/") || operation.endsWith("/stage") || operation.endsWith("/cancel"));
+    expect(staffRoutes).toEqual(expect.arrayContaining(["POST /api/orders/:id/stage", "POST /api/orders/:id/cancel"]));
     expect(guardedOperations(served, "operatorToken")).toEqual(staffRoutes.map((operation) => operation.replace(/:(\w+)/g, "{$1}")).sort());
     for (const operation of guardedOperations(served, "operatorToken")) {
       const [method, path] = operation.split(" ") as [string, string];

@@ -142,6 +142,10 @@ export function createApiClient(options: ApiClientOptions = {}) {
     advanceOrder: (orderId: string, stage: BaristaStage) =>
       call((request) => orders[":id"].stage.$post({ param: { id: encodeURIComponent(orderId) }, json: { stage } }, request), { operator: true }),
 
+    /** Staff: cancel a paid order, which refunds it (the operator token). Cancelling again is answered, not refused. */
+    cancelOrder: (orderId: string, reason: string) =>
+      call((request) => orders[":id"].cancel.$post({ param: { id: encodeURIComponent(orderId) }, json: { reason } }, request), { operator: true }),
+
     getOrder: (orderId: string, signal?: AbortSignal) => call((request) => orders[":id"].$get({ param: { id: encodeURIComponent(orderId) } }, request), { signal }),
 
     /** Starts a run on the service that hosts the scenario (morning rush on Order, restock on Inventory, ...). */

@@ -7,7 +7,7 @@ import type { Sleep } from "../wait.ts";
 /** Payment has settled the order (paid, or failed or rejected). */
 export const isSettled = (status: OrderStatus) => status !== "PENDING";
 /** Nothing more will happen to the order: collected, or it never got paid. */
-export const isFinal = (status: OrderStatus) => status === "COLLECTED" || status === "PAYMENT_FAILED" || status === "REJECTED";
+export const isFinal = (status: OrderStatus) => ["COLLECTED", "PAYMENT_FAILED", "REJECTED", "REFUNDED"].includes(status);
 
 export interface TrackOptions {
   /** First wait between reads; it grows by half each time up to `maxIntervalMs` (payment takes ~1-6 s locally). */

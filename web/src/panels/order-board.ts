@@ -30,6 +30,8 @@ const STATUS_WORDS: Record<Order["status"], string> = {
   PREPARING: "being prepared",
   READY: "ready for pickup",
   COLLECTED: "collected",
+  CANCELLED: "cancelled by the store; refund on its way",
+  REFUNDED: "refunded",
 };
 
 /** The orders placed from this tab; `announce` tells screen readers when one settles (the list itself re-renders). */

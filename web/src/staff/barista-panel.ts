@@ -46,7 +46,49 @@ export function baristaPanel(client: ApiClient, stores: readonly Store[], tokens
     poller.refresh();
   }
 
+  async function cancel(order: Order, reason: string) {
+    try {
+      const { data } = await client.cancelOrder(order.orderId, reason);
+      say(`Order ${pickupNumber(data.orderId)} cancelled (${reason}); its refund is on its way.`);
+    } catch (error) {
+      say(describeError(error), true);
+    }
+    message.querySelector<HTMLElement>("[data-focus-fallback]")?.focus();
+    poller.refresh();
+  }
+
+  /** Cancelling is two steps: open it, give the reason, confirm; the queue does not redraw under an open one. */
+  function cancelControl(order: Order): HTMLElement {
+    const id = `cancel-${order.orderId}`;
+    const reason = h("input", { id: `${id}-reason`, name: "reason", required: true, maxlength: 200, value: "Out of an ingredient" });
+    const form = h(
+      "form",
+      { class: "cancel-form" },
+      h("label", { for: `${id}-reason` }, "Reason (the customer sees it)"),
+      reason,
+      h("button", { type: "submit" }, `Confirm cancel and refund`),
+    );
+    form.addEventListener("submit", (event) => {
+      event.preventDefault();
+      const text = reason.value.trim();
+      if (!text) return;
+      details.open = false;
+      void cancel(order, text);
+    });
+    const details = h("details", { class: "cancel", "data-keep": id }, h("summary", { "data-focus": id }, "Cancel…"), form);
+    details.addEventListener("toggle", () => {
+      if (!details.open && pending) render(pending);
+    });
+    return details;
+  }
+
+  let pending: readonly Order[] | undefined;
   function render(orders: readonly Order[]) {
+    if (list.querySelector("details.cancel[open]")) {
+      pending = orders;
+      return;
+    }
+    pending = undefined;
     shown = orders;
     replaceContent(
       list,
@@ -69,6 +111,7 @@ export function baristaPanel(client: ApiClient, stores: readonly Store[], tokens
                     { type: "button", class: "primary", "data-focus": `next-${order.orderId}`, "aria-label": `${next.label}: order ${pickupNumber(order.orderId)}`, onclick: () => void advance(order, next.stage) },
                     next.label,
                   ),
+                cancelControl(order),
               );
             }),
           ),

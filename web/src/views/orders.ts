@@ -12,6 +12,8 @@ const STATUS_TEXT: Record<OrderStatus, string> = {
   PREPARING: "Preparing",
   READY: "Ready for pickup",
   COLLECTED: "Collected",
+  CANCELLED: "Cancelled, refund pending",
+  REFUNDED: "Cancelled and refunded",
 };
 
 const TRACKING_TEXT: Record<TrackedOrder["tracking"], string | undefined> = {

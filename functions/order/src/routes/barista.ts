@@ -1,6 +1,6 @@
 import { createRoute } from "@hono/zod-openapi";
 import { z } from "zod";
-import { advanceOrderSchema, orderIdSchema, orderSchema, type OrderService, storeIdSchema, storeQueueSchema } from "@cloudcafe/core";
+import { advanceOrderSchema, cancelOrderSchema, orderIdSchema, orderSchema, type OrderService, storeIdSchema, storeQueueSchema } from "@cloudcafe/core";
 import { addToContext, type Metrics } from "@cloudcafe/observability";
 import { contractRoutes, errorResponses, jsonBody, jsonContent, operatorSecurity, requireOperator } from "@cloudcafe/http";
 
@@ -35,10 +35,28 @@ const advanceOrder = createRoute({
   },
 });
 
+const cancelOrder = createRoute({
+  method: "post",
+  path: "/{id}/cancel",
+  tags,
+  summary: "Cancel a paid order and refund it",
+  description:
+    "From PAID, PREPARING or READY: CANCELLED with the reason, and its refund sent to the payment processor in the same " +
+    "transaction; REFUNDED once the refund is settled. Cancelling again answers 200 unchanged; a collected or unpaid " +
+    "order is 409. Staff only (the operator token).",
+  security: operatorSecurity,
+  request: { params: z.object({ id: orderIdSchema }), body: jsonBody(cancelOrderSchema) },
+  responses: {
+    200: { description: "The cancelled order", content: jsonContent(orderSchema) },
+    ...errorResponses("VALIDATION_FAILED", "MALFORMED_JSON", "UNAUTHORIZED", "FORBIDDEN", "NOT_FOUND", "CONFLICT", "UNSUPPORTED_MEDIA_TYPE", "DEPENDENCY_UNAVAILABLE"),
+  },
+});
+
 /** The barista's side of the order service: a store's queue, and the stages after payment (staff token). */
 export function baristaRoutes(service: OrderService, metrics: Metrics, operatorToken: string | undefined) {
   const routes = contractRoutes();
   routes.use("/:id/stage", requireOperator(operatorToken));
+  routes.use("/:id/cancel", requireOperator(operatorToken));
   return routes
     .openapi(storeQueue, async (c) => {
       const { storeId } = c.req.valid("param");
@@ -50,6 +68,14 @@ export function baristaRoutes(service: OrderService, metrics: Metrics, operatorT
       const { order, changed } = await service.advanceOrder(orderId, stage);
       addToContext({ customerId: order.customerId, orderId });
       if (changed) metrics.put("OrderStageChanges", 1, "Count", { stage, store_id: order.storeId });
+      return c.json(order, 200);
+    })
+    .openapi(cancelOrder, async (c) => {
+      const { id: orderId } = c.req.valid("param");
+      const { reason } = c.req.valid("json");
+      const { order, changed } = await service.cancelOrder(orderId, reason);
+      addToContext({ customerId: order.customerId, orderId });
+      if (changed) metrics.put("OrdersCancelled", 1, "Count", { store_id: order.storeId });
       return c.json(order, 200);
     });
 }

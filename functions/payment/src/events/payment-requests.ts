@@ -1,8 +1,9 @@
 import { type SqsBatchHandler, sqsBatchHandler } from "@cloudcafe/adapters";
 import {
   fraudScreenScore,
-  paymentRequestedSchema,
+  paymentQueueMessageSchema,
   processPayment,
+  processRefund,
   type PaymentGateway,
   type PaymentRequested,
   type PaymentProcessorDependencies,
@@ -37,12 +38,24 @@ export function createPaymentBatchHandler(options: PaymentBatchHandlerOptions): 
 
   return sqsBatchHandler({
     message: "payment request",
-    schema: paymentRequestedSchema,
+    schema: paymentQueueMessageSchema,
     fifo: true,
     logger,
     metrics,
     contextOf: (request) => ({ customerId: request.customerId, orderId: request.orderId }),
     async handle(request) {
+      if (request.type === "RefundRequested") {
+        const { result, delivery } = await processRefund(request, dependencies);
+        if (delivery === "duplicate") metrics.put("DuplicateDeliveries", 1, "Count");
+        else metrics.put("RefundsProcessed", 1, "Count");
+        logger.info(delivery === "duplicate" ? "Refund already settled; result re-published without refunding" : "Refund processed", {
+          refundId: result.paymentId,
+          refundedPaymentId: request.paymentId,
+          reason: request.reason,
+          delivery,
+        });
+        return;
+      }
       const started = performance.now();
       const fraudScore = screen(request);
       const { result, delivery } = await processPayment(request, dependencies);
@@ -60,14 +73,16 @@ export function createPaymentBatchHandler(options: PaymentBatchHandlerOptions): 
 }
 
 function countingGatewayErrors(gateway: PaymentGateway, metrics: Metrics): PaymentGateway {
+  const counted = async <T>(call: () => Promise<T>): Promise<T> => {
+    try {
+      return await call();
+    } catch (error) {
+      metrics.put("GatewayErrors", 1, "Count");
+      throw error;
+    }
+  };
   return {
-    async charge(request) {
-      try {
-        return await gateway.charge(request);
-      } catch (error) {
-        metrics.put("GatewayErrors", 1, "Count");
-        throw error;
-      }
-    },
+    charge: (request) => counted(() => gateway.charge(request)),
+    refund: (request) => counted(() => gateway.refund(request)),
   };
 }

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { SendMessageCommand } from "@aws-sdk/client-sqs";
 import { mockPaymentGateway, sqsClient } from "@cloudcafe/adapters";
 import { queues } from "@cloudcafe/catalog";
-import type { ChargeRequest, PaymentGateway, PaymentRequested } from "@cloudcafe/core";
+import type { ChargeRequest, RefundRequest, PaymentGateway, PaymentRequested } from "@cloudcafe/core";
 import { createLogger, createMetrics, newTraceId, traceparentFor, type Logger, type Metrics } from "@cloudcafe/observability";
 import { localRegion } from "@cloudcafe/local/aws-clients";
 import { sqsRecord } from "@cloudcafe/local/event-source/sqs-event";
@@ -38,16 +38,21 @@ export async function sendPaymentRequest(queue: QueueRef, body: PaymentRequested
   return { traceId, customerId };
 }
 
-/** The configured mock gateway (no latency, no random outcomes), recording every charge attempt. */
+/** The configured mock gateway (no latency, no random outcomes), recording every charge and refund attempt. */
 export function countingGateway(gateway: PaymentGateway = mockPaymentGateway({ latencyMs: 0, jitterMs: 0, declineRate: 0, failureRate: 0 })) {
   const charges: ChargeRequest[] = [];
+  const refunds: RefundRequest[] = [];
   const counting: PaymentGateway = {
     charge(request) {
       charges.push(request);
       return gateway.charge(request);
     },
+    refund(request) {
+      refunds.push(request);
+      return gateway.refund(request);
+    },
   };
-  return { gateway: counting, charges };
+  return { gateway: counting, charges, refunds };
 }
 
 export type Line = Record<string, unknown>;

@@ -1,4 +1,4 @@
-import type { ActiveOrderView, OrderCache, OrderEvent, OrderSubmitted, OutboxMessage, StockReservations } from "@cloudcafe/core";
+import type { ActiveOrderView, OrderCache, OrderEvent, OrderSubmitted, OutboxMessage, PaymentRequestSender, StockReservations } from "@cloudcafe/core";
 import type { DeliverOutboxMessage } from "./postgres-outbox-relay.ts";
 
 export interface OrderOutboxTargets {
@@ -6,6 +6,8 @@ export interface OrderOutboxTargets {
   cache: Pick<OrderCache, "invalidate">;
   events: { publish(event: OrderEvent): Promise<void> };
   submissions: { submit(message: OrderSubmitted): Promise<void> };
+  /** The payment queue, for refunds (the FIFO queue's content-based dedup drops a resend). */
+  payments: PaymentRequestSender;
   /** Absent where stock is not tracked: no `stock.settle` row is written then. */
   stock?: Pick<StockReservations, "settle">;
 }
@@ -25,6 +27,8 @@ export function orderOutboxDelivery(targets: OrderOutboxTargets): DeliverOutboxM
       case "stock.settle":
         if (!targets.stock) throw new Error(`no Inventory service to ${message.action} the stock of ${message.orderId}`);
         return targets.stock.settle(message.orderId, message.action, message.reason);
+      case "payment.refund":
+        return targets.payments.send(message.request);
     }
   };
 }

@@ -37,6 +37,8 @@ function orderingKey(message: OutboxMessage): string {
     case "order-cache.invalidate":
     case "stock.settle":
       return `${message.kind}:${message.orderId}`;
+    case "payment.refund":
+      return `${message.kind}:${message.request.orderId}`;
   }
 }
 

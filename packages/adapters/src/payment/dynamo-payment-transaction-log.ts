@@ -77,9 +77,9 @@ export function dynamoPaymentTransactionLog(client: DynamoDBDocumentClient, tabl
 
 function settleExpression(settlement: Settlement) {
   const detail =
-    settlement.status === "CAPTURED"
-      ? { name: "gatewayReference", value: settlement.gatewayReference }
-      : { name: "declineReason", value: settlement.declineReason };
+    settlement.status === "DECLINED"
+      ? { name: "declineReason", value: settlement.declineReason }
+      : { name: "gatewayReference", value: settlement.gatewayReference };
   return {
     UpdateExpression: `SET #status = :status, processedAt = :processedAt, #detail = :detail`,
     ExpressionAttributeNames: { "#status": "status", "#detail": detail.name },

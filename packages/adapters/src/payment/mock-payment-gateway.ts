@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
-import { AppError, type ChargeRequest, type ChargeResult, type PaymentGateway } from "@cloudcafe/core";
+import { AppError, type ChargeRequest, type ChargeResult, type PaymentGateway, type RefundResult } from "@cloudcafe/core";
 
 export interface MockGatewayConfig {
   /** Mean time a charge takes. */
@@ -46,6 +46,7 @@ const REMEMBERED_KEYS = 10_000;
 export function mockPaymentGateway(config: MockGatewayConfig, options: MockGatewayOptions = {}): PaymentGateway {
   const random = options.random ?? Math.random;
   const answered = new Map<string, ChargeResult>();
+  const refunded = new Map<string, RefundResult>();
 
   const remember = (key: string, result: ChargeResult) => {
     answered.set(key, result);
@@ -73,10 +74,25 @@ export function mockPaymentGateway(config: MockGatewayConfig, options: MockGatew
       remember(request.idempotencyKey, result);
       return result;
     },
+
+    /** Refunds after the same latency; only the gateway-error sandbox inputs fail (a refund is never declined here). */
+    async refund(request) {
+      const previous = refunded.get(request.idempotencyKey);
+      if (previous) return previous;
+      const latency = Math.max(0, config.latencyMs + (2 * random() - 1) * config.jitterMs);
+      if (latency > 0) await sleep(latency);
+      if (sandboxOutcome(request) === "fail") {
+        throw new AppError("DEPENDENCY_UNAVAILABLE", `Payment gateway timed out after ${Math.round(latency)} ms`, { retryable: true });
+      }
+      const result: RefundResult = { status: "refunded", gatewayReference: `re_${randomUUID().replaceAll("-", "")}` };
+      refunded.set(request.idempotencyKey, result);
+      if (refunded.size > REMEMBERED_KEYS) refunded.delete(refunded.keys().next().value as string);
+      return result;
+    },
   };
 }
 
-function sandboxOutcome(request: ChargeRequest): Outcome | undefined {
+function sandboxOutcome(request: Pick<ChargeRequest, "customerId" | "amountCents">): Outcome | undefined {
   if (request.customerId.startsWith(sandboxInputs.gatewayErrorCustomerPrefix)) return "fail";
   if (request.amountCents === sandboxInputs.gatewayErrorAmountCents) return "fail";
   if (request.customerId.startsWith(sandboxInputs.declineCustomerPrefix)) return "decline";

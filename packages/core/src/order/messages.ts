@@ -17,7 +17,9 @@ export type OrderEventType =
   | "OrderRejected"
   | "OrderPreparing"
   | "OrderReady"
-  | "OrderCollected";
+  | "OrderCollected"
+  | "OrderCancelled"
+  | "OrderRefunded";
 
 /** Record on the `order-events` stream (partition key: customer id). Consumers dedupe on `eventId`. */
 export interface OrderEvent {

@@ -1,6 +1,6 @@
 import type { ReservationRequest, ReserveResult } from "../inventory/schema.ts";
 import type { MenuCatalog } from "../menu/ports.ts";
-import type { PaymentRequested } from "../payment/messages.ts";
+import type { PaymentQueueMessage, RefundRequested } from "../payment/messages.ts";
 import type { OrderEvent } from "./messages.ts";
 import type { Order, OrderStatus } from "./schema.ts";
 
@@ -12,6 +12,8 @@ export type OutboxMessage =
   | { kind: "active-order.project"; order: Order }
   | { kind: "order-event.publish"; event: OrderEvent }
   | { kind: "order.submit"; orderId: string; customerId: string }
+  /** A cancelled paid order's refund, to the payment queue in the customer's group. */
+  | { kind: "payment.refund"; request: RefundRequested }
   /** `version`: the order's version after the change; cached copies older than it are stale. */
   | { kind: "order-cache.invalidate"; orderId: string; version: number }
   /** The order's stock reservation settled with the Inventory service: taken when paid, given back otherwise. */
@@ -85,7 +87,7 @@ export interface OutboxDispatcher {
 
 /** Sends a payment request to `payment-processing-queue.fifo` (group = customer). */
 export interface PaymentRequestSender {
-  send(request: PaymentRequested): Promise<void>;
+  send(request: PaymentQueueMessage): Promise<void>;
 }
 
 /** The menu an order is priced from. `stale`: the last menu known, kept because the Menu service is not answering. */

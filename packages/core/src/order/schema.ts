@@ -28,7 +28,7 @@ export const createOrderSchema = z
   .meta({ id: "CreateOrder", description: "What the customer asks for; the server prices it from the menu." });
 export type CreateOrderInput = z.infer<typeof createOrderSchema>;
 
-export const orderStatuses = ["PENDING", "PAID", "PAYMENT_FAILED", "REJECTED", "PREPARING", "READY", "COLLECTED"] as const;
+export const orderStatuses = ["PENDING", "PAID", "PAYMENT_FAILED", "REJECTED", "PREPARING", "READY", "COLLECTED", "CANCELLED", "REFUNDED"] as const;
 export type OrderStatus = (typeof orderStatuses)[number];
 
 /**
@@ -38,6 +38,13 @@ export type OrderStatus = (typeof orderStatuses)[number];
 export const baristaStages = ["PREPARING", "READY", "COLLECTED"] as const;
 export type BaristaStage = (typeof baristaStages)[number];
 export const previousStatus: Readonly<Record<BaristaStage, OrderStatus>> = { PREPARING: "PAID", READY: "PREPARING", COLLECTED: "READY" };
+/** A paid order the barista can still cancel (refunding it): not yet collected. */
+export const cancellableStatuses = ["PAID", "PREPARING", "READY"] as const satisfies readonly OrderStatus[];
+export const cancelOrderSchema = z
+  .strictObject({ reason: z.string().trim().min(1).max(200).describe("Why the store cancelled it; the customer sees it.") })
+  .meta({ id: "CancelOrder" });
+export type CancelOrderInput = z.infer<typeof cancelOrderSchema>;
+
 /** What a store's queue shows: paid and not yet collected. */
 export const queuedStatuses = ["PAID", "PREPARING", "READY"] as const satisfies readonly OrderStatus[];
 

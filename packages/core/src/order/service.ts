@@ -24,6 +24,7 @@ import {
   type Order,
   type OrderPage,
   previousStatus,
+  cancellableStatuses,
   queuedStatuses,
   type StoreQueue,
 } from "./schema.ts";
@@ -181,6 +182,13 @@ export function createOrderService(deps: OrderServiceDeps) {
 
   /** Applies a payment result once: PENDING -> PAID / PAYMENT_FAILED; redeliveries are no-ops. */
   async function applyPaymentResult(result: PaymentResult): Promise<PaymentResultOutcome> {
+    if (result.outcome === "REFUNDED") {
+      // The refund of a cancelled order: CANCELLED -> REFUNDED, once.
+      const refunded = await deps.repository.transition(result.orderId, ["CANCELLED"], { status: "REFUNDED" }, (order) => changed(order, "OrderRefunded"));
+      if (!refunded) return (await deps.repository.get(result.orderId)) ? "duplicate" : "not-found";
+      await deps.outbox.dispatch(refunded.outboxIds);
+      return "applied";
+    }
     const captured = result.outcome === "CAPTURED";
     const transitioned = await deps.repository.transition(
       result.orderId,
@@ -220,6 +228,37 @@ export function createOrderService(deps: OrderServiceDeps) {
    * in the same transaction (outbox). Asking for the stage the order is already at is answered with the order and
    * changes nothing, so a double click or a retried request is harmless; any other jump is a 409.
    */
+  /**
+   * The store cancels a paid order it cannot make: CANCELLED with the reason, its event, and the refund request to the
+   * payment queue, all in one transaction (outbox), so a cancelled order is always refunded; the payment processor's
+   * REFUNDED result then completes it. Cancelling an order already cancelled or refunded answers it unchanged.
+   */
+  async function cancelOrder(orderId: string, reason: string): Promise<AdvanceResult> {
+    const moved = await deps.repository.transition(orderId, cancellableStatuses, { status: "CANCELLED", failureReason: reason }, (order) => [
+      ...changed(order, "OrderCancelled"),
+      {
+        kind: "payment.refund",
+        request: {
+          type: "RefundRequested",
+          orderId: order.orderId,
+          customerId: order.customerId,
+          paymentId: order.paymentId ?? `pay_${order.orderId}`,
+          amountCents: order.totalCents,
+          currency: order.currency,
+          reason,
+        },
+      },
+    ]);
+    if (moved) {
+      await deps.outbox.dispatch(moved.outboxIds);
+      return { order: moved.order, changed: true };
+    }
+    const current = await deps.repository.get(orderId);
+    if (!current) throw new AppError("NOT_FOUND", `Order ${orderId} not found`);
+    if (current.status === "CANCELLED" || current.status === "REFUNDED") return { order: current, changed: false };
+    throw new AppError("CONFLICT", `Order ${orderId} is ${current.status}: only a paid order not yet collected can be cancelled`);
+  }
+
   async function advanceOrder(orderId: string, stage: BaristaStage): Promise<AdvanceResult> {
     const from = previousStatus[stage];
     const moved = await deps.repository.transition(orderId, [from], { status: stage }, (order) => changed(order, stageEvents[stage]));
@@ -243,7 +282,7 @@ export function createOrderService(deps: OrderServiceDeps) {
     return undefined;
   }
 
-  return { placeOrder, getOrder, listOrders, storeQueue, advanceOrder, submitForPayment, applyPaymentResult };
+  return { placeOrder, getOrder, listOrders, storeQueue, advanceOrder, cancelOrder, submitForPayment, applyPaymentResult };
 }
 
 export type OrderService = ReturnType<typeof createOrderService>;

@@ -16,7 +16,28 @@ export const paymentRequestedSchema = z.object({
 });
 export type PaymentRequested = z.infer<typeof paymentRequestedSchema>;
 
-export const paymentOutcomes = ["CAPTURED", "DECLINED"] as const;
+/**
+ * Body of a refund on `payment-processing-queue.fifo`: an order cancelled after it was paid gets its money back.
+ * In the customer's message group, after the payment it refunds; deterministic like a payment request.
+ */
+export const refundRequestedSchema = z.object({
+  type: z.literal("RefundRequested"),
+  orderId: z.string().min(1),
+  customerId: z.string().min(1),
+  /** The captured payment being refunded. */
+  paymentId: z.string().min(1),
+  amountCents: cents,
+  currency: z.literal("USD"),
+  reason: z.string().min(1).max(200),
+});
+export type RefundRequested = z.infer<typeof refundRequestedSchema>;
+
+/** What `payment-processing-queue.fifo` carries. */
+export const paymentQueueMessageSchema = z.discriminatedUnion("type", [paymentRequestedSchema, refundRequestedSchema]);
+export type PaymentQueueMessage = z.infer<typeof paymentQueueMessageSchema>;
+
+/** CAPTURED and DECLINED settle a payment; REFUNDED settles the refund of a captured one. */
+export const paymentOutcomes = ["CAPTURED", "DECLINED", "REFUNDED"] as const;
 export type PaymentOutcome = (typeof paymentOutcomes)[number];
 
 /** Body of a message on the `payment-results` topic (raw delivery to its subscriber queues). */

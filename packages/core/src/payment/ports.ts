@@ -18,8 +18,22 @@ export type ChargeResult =
   | { status: "approved"; gatewayReference: string }
   | { status: "declined"; reason: string };
 
+/** Returns a captured charge's money; the same idempotency key never refunds twice. */
+export interface RefundRequest {
+  idempotencyKey: string;
+  /** The gateway's reference of the charge being refunded (its payment id here). */
+  paymentId: string;
+  customerId: string;
+  amountCents: number;
+  currency: PaymentRequested["currency"];
+}
+
+export type RefundResult = { status: "refunded"; gatewayReference: string };
+
 export interface PaymentGateway {
   charge(request: ChargeRequest): Promise<ChargeResult>;
+  /** A technical failure throws a retryable AppError, as a charge's does. */
+  refund(request: RefundRequest): Promise<RefundResult>;
 }
 
 /**

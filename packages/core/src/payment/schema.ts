@@ -6,6 +6,11 @@ export function paymentIdFor(orderId: string): string {
   return `pay_${orderId}`;
 }
 
+/** At most one refund per order, recorded in the same log under its own id. */
+export function refundIdFor(orderId: string): string {
+  return `ref_${orderId}`;
+}
+
 export const paymentStatuses = ["PENDING", ...paymentOutcomes] as const;
 export type PaymentStatus = (typeof paymentStatuses)[number];
 
@@ -30,7 +35,8 @@ export type SettledPayment = PaymentTransaction & { status: (typeof paymentOutco
 /** How a claimed payment ended, as written when it is settled. */
 export type Settlement =
   | { status: "CAPTURED"; gatewayReference: string; processedAt: string }
-  | { status: "DECLINED"; declineReason: string; processedAt: string };
+  | { status: "DECLINED"; declineReason: string; processedAt: string }
+  | { status: "REFUNDED"; gatewayReference: string; processedAt: string };
 
 export function isSettled(transaction: PaymentTransaction): transaction is SettledPayment {
   return transaction.status !== "PENDING" && transaction.processedAt !== undefined;

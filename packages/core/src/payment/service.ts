@@ -1,7 +1,7 @@
 import { AppError } from "../errors.ts";
-import type { PaymentRequested, PaymentResult } from "./messages.ts";
+import type { PaymentRequested, PaymentResult, RefundRequested } from "./messages.ts";
 import type { ChargeResult, PaymentGateway, PaymentResultPublisher, PaymentTransactionLog } from "./ports.ts";
-import { isSettled, paymentIdFor, type PaymentTransaction, type PendingPayment, type SettledPayment, type Settlement } from "./schema.ts";
+import { isSettled, paymentIdFor, refundIdFor, type PaymentTransaction, type PendingPayment, type SettledPayment, type Settlement } from "./schema.ts";
 
 export interface PaymentProcessorDependencies {
   gateway: PaymentGateway;
@@ -50,6 +50,40 @@ export async function processPayment(request: PaymentRequested, deps: PaymentPro
   return { result, delivery: existing ? "resumed" : "first" };
 }
 
+/**
+ * Refunds a cancelled order once, however often its request is delivered, the way a payment is charged once: claim
+ * the refund in the transaction log (`ref_<order>`), refund under that id as idempotency key, settle, publish.
+ */
+export async function processRefund(request: RefundRequested, deps: PaymentProcessorDependencies): Promise<ProcessedPayment> {
+  const refundId = refundIdFor(request.orderId);
+  const existing = await deps.transactions.claim({
+    paymentId: refundId,
+    orderId: request.orderId,
+    customerId: request.customerId,
+    amountCents: request.amountCents,
+    currency: request.currency,
+    status: "PENDING",
+    createdAt: deps.now().toISOString(),
+  });
+  if (existing) assertSameRequest(existing, request);
+  if (existing && isSettled(existing)) {
+    const result = paymentResultOf(existing);
+    await deps.results.publish(result);
+    return { result, delivery: "duplicate" };
+  }
+  const refund = await deps.gateway.refund({
+    idempotencyKey: refundId,
+    paymentId: request.paymentId,
+    customerId: request.customerId,
+    amountCents: request.amountCents,
+    currency: request.currency,
+  });
+  const settled = await deps.transactions.settle(refundId, { status: "REFUNDED", gatewayReference: refund.gatewayReference, processedAt: deps.now().toISOString() });
+  const result = paymentResultOf(settled);
+  await deps.results.publish(result);
+  return { result, delivery: existing ? "resumed" : "first" };
+}
+
 function pendingPayment(request: PaymentRequested, paymentId: string, now: Date): PendingPayment {
   return {
     paymentId,
@@ -63,7 +97,7 @@ function pendingPayment(request: PaymentRequested, paymentId: string, now: Date)
 }
 
 /** A different request for an already claimed order is a bug upstream; it must not pass as a redelivery. */
-function assertSameRequest(existing: PaymentTransaction, request: PaymentRequested): void {
+function assertSameRequest(existing: PaymentTransaction, request: Pick<PaymentRequested, "customerId" | "amountCents">): void {
   if (existing.customerId === request.customerId && existing.amountCents === request.amountCents) return;
   throw new AppError("CONFLICT", `Payment ${existing.paymentId} was requested before with a different customer or amount`, {
     retryable: false,
