@@ -41,3 +41,17 @@ export async function runLoad(
   latencies.sort((a, b) => a - b);
   return { requests: options.requests, errors, seconds, rps: options.requests / seconds, p50Ms: percentile(latencies, 50), p99Ms: percentile(latencies, 99) };
 }
+
+/** A number for the tables, `n/a` when there is none. */
+export const fmt = (n: number, digits = 1) => (Number.isFinite(n) ? n.toFixed(digits) : "n/a");
+
+/** One endpoint's load result as a table row. */
+export const loadRow = (name: string, concurrency: number, r: LoadResult) => ({
+  endpoint: name,
+  concurrency,
+  requests: r.requests,
+  errors: r.errors,
+  "req/s": fmt(r.rps, 0),
+  "p50 ms": fmt(r.p50Ms, 2),
+  "p99 ms": fmt(r.p99Ms, 2),
+});

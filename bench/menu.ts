@@ -10,7 +10,7 @@ import { menuCacheKeys } from "@cloudcafe/adapters";
 import { catalogMenuItem } from "@cloudcafe/stress";
 import { Redis } from "ioredis";
 import { MongoClient } from "mongodb";
-import { percentile, runLoad, type LoadResult } from "./load.ts";
+import { fmt, loadRow, percentile, runLoad, type LoadResult } from "./load.ts";
 
 export interface MenuBenchOptions {
   gateway: string;
@@ -28,16 +28,7 @@ const SYNC_ITEMS = 10_000;
 const SYNC_IMAGE_BYTES = 256;
 const FIND_OPS = 5_000;
 
-const fmt = (n: number, digits = 1) => (Number.isFinite(n) ? n.toFixed(digits) : "n/a");
-const row = (name: string, concurrency: number, r: LoadResult) => ({
-  endpoint: name,
-  concurrency,
-  requests: r.requests,
-  errors: r.errors,
-  "req/s": fmt(r.rps, 0),
-  "p50 ms": fmt(r.p50Ms, 2),
-  "p99 ms": fmt(r.p99Ms, 2),
-});
+const row = loadRow;
 
 async function reads(options: MenuBenchOptions, redis: Redis, versionKey: string) {
   const items = `${options.gateway}/api/menu/items`;

@@ -6,10 +6,11 @@
  *      backlog, then over 200+ orders arriving at a steady rate on a drained pipeline;
  *   4. the Menu service: cached and uncached GET /api/menu/items beside the bare endpoint, a 10,000-item sync, and
  *      the DocumentDB stand-in's find by sku (bench/menu.ts);
- *   5. the stress engine's numbers (bench/stress.ts);
- *   6. the analytics pipeline: events/s, and paid-to-readable delay (bench/analytics.ts);
- *   7. the cold-start avalanche on the real payment handler through the Lambda API stand-in (bench/avalanche.ts);
- *   8. the Loyalty tier batch: 10M users seeded with COPY, the in-memory core, the recalculation end to end with its
+ *   5. the Inventory service: reservations/s and p99 on one SKU and spread, cached store reads (bench/inventory.ts);
+ *   6. the stress engine's numbers (bench/stress.ts);
+ *   7. the analytics pipeline: events/s, and paid-to-readable delay (bench/analytics.ts);
+ *   8. the cold-start avalanche on the real payment handler through the Lambda API stand-in (bench/avalanche.ts);
+ *   9. the Loyalty tier batch: 10M users seeded with COPY, the in-memory core, the recalculation end to end with its
  *      peak RSS (bench/loyalty.ts; BENCH_LOYALTY_USERS sets a smaller population, and the output says which ran).
  */
 import { spawn } from "node:child_process";
@@ -18,6 +19,7 @@ import { serve } from "@hono/node-server";
 import { Hono } from "hono";
 import postgres from "postgres";
 import { percentile, runLoad, type LoadResult } from "./load.ts";
+import { restock, runInventoryBench } from "./inventory.ts";
 import { runMenuBench } from "./menu.ts";
 import { runAnalyticsBench } from "./analytics.ts";
 import { readLocalConfig } from "@cloudcafe/local/config";
@@ -26,6 +28,7 @@ import { documentDbUrl } from "@cloudcafe/local/engines/documentdb";
 const GATEWAY_PORT = Number(process.env.BENCH_GATEWAY_PORT ?? 3400);
 const ORDER_PORT = Number(process.env.BENCH_ORDER_PORT ?? 8480);
 const MENU_PORT = Number(process.env.BENCH_MENU_PORT ?? 8481);
+const INVENTORY_PORT = Number(process.env.BENCH_INVENTORY_PORT ?? 8482);
 const OPERATOR_TOKEN = "bench-operator-token";
 const BARE_PORT = Number(process.env.BENCH_BARE_PORT ?? 3499);
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 2000);
@@ -64,6 +67,10 @@ async function startPlatform() {
       CLOUDCAFE_ORDER_PORT: String(ORDER_PORT),
       CLOUDCAFE_MENU_PORT: String(MENU_PORT),
       CLOUDCAFE_ANALYTICS_PORT: String(Number(process.env.BENCH_ANALYTICS_PORT ?? 8484)),
+      CLOUDCAFE_INVENTORY_PORT: String(INVENTORY_PORT),
+      // The bench measures the reservations themselves; the per-store buckets would turn most of them into 429s.
+      RESERVATION_RATE_BURST: "1000000",
+      RESERVATION_RATE_PER_SECOND: "1000000",
       CLOUDCAFE_OPERATOR_TOKEN: OPERATOR_TOKEN,
       LOG_LEVEL: "WARN",
       CLOUDCAFE_METRICS_DISABLED: "true",
@@ -76,7 +83,7 @@ async function startPlatform() {
   const exited = once(child, "exit").then(([code]) => {
     if (!ready) throw new Error(`the local platform exited (${code}) before it was ready`);
   });
-  await Promise.race([Promise.all([waitForUrl(`http://127.0.0.1:${ORDER_PORT}/ready`, 180_000), waitForUrl(`http://127.0.0.1:${MENU_PORT}/ready`, 180_000)]), exited]);
+  await Promise.race([Promise.all([waitForUrl(`http://127.0.0.1:${ORDER_PORT}/ready`, 180_000), waitForUrl(`http://127.0.0.1:${MENU_PORT}/ready`, 180_000), waitForUrl(`http://127.0.0.1:${INVENTORY_PORT}/ready`, 180_000)]), exited]);
   ready = true;
   await waitForUrl(`${gateway}/api/menu/items`, 30_000);
   return {
@@ -126,6 +133,8 @@ async function main() {
   const bareServer = serve({ fetch: bare.fetch, port: BARE_PORT, hostname: "127.0.0.1" });
   const platform = await startPlatform();
   try {
+    // Every order of the load below reserves stock at store-sea-001: enough for all of them.
+    await restock(gateway, OPERATOR_TOKEN, "store-sea-001", 100_000);
     const bareResult = await runLoad(() => fetch(`http://127.0.0.1:${BARE_PORT}/ping`), { requests: REQUESTS, concurrency: CONCURRENCY, expectStatus: 200 });
     const created: string[] = [];
     const postResult = await runLoad(
@@ -180,6 +189,14 @@ async function main() {
         concurrency: CONCURRENCY,
       });
       await runAnalyticsBench({ gateway, sql, placeOrder: async (i) => ((await (await post(i, `analytics-${i}`)).json()) as { orderId: string }).orderId });
+      await runInventoryBench({
+        gateway,
+        inventoryUrl: `http://127.0.0.1:${INVENTORY_PORT}`,
+        bareUrl: `http://127.0.0.1:${BARE_PORT}/ping`,
+        operatorToken: OPERATOR_TOKEN,
+        requests: REQUESTS,
+        concurrency: CONCURRENCY,
+      });
     } finally {
       await sql.end();
     }

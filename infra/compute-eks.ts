@@ -3,8 +3,8 @@
  * plane logs kept per stage), a spot node group carrying eks-node-sg, Kubernetes on it through the Pulumi provider,
  * and the Menu service's workload, routed by the target group in edge.ts. Inventory's workload comes with its service.
  */
-import { documentDatabase, operatorToken, services } from "@cloudcafe/catalog";
-import { CONTAINER_SERVICE_DOCKERFILE } from "./compute-order.ts";
+import { documentDatabase, operatorToken } from "@cloudcafe/catalog";
+import { eksServiceWorkload, podRole } from "./eks-workload.ts";
 import { managedPolicy, serviceRole } from "./iam.ts";
 import type { Network, SecurityGroups } from "./network.ts";
 import { stageName } from "./naming.ts";
@@ -111,19 +111,6 @@ export const LOAD_BALANCER_CONTROLLER = {
   serviceAccount: "aws-load-balancer-controller",
 } as const;
 
-/** A role pods of one service account assume through EKS Pod Identity, allowed `statements` and nothing else. */
-function podRole(name: string, eks: EksPlatform, namespace: $util.Input<string>, serviceAccount: string, statements: aws.iam.PolicyStatement[]) {
-  const role = new aws.iam.Role(name, {
-    assumeRolePolicy: JSON.stringify({
-      Version: "2012-10-17",
-      Statement: [{ Effect: "Allow", Principal: { Service: "pods.eks.amazonaws.com" }, Action: ["sts:AssumeRole", "sts:TagSession"] }],
-    }),
-    inlinePolicies: [{ name: "access", policy: $jsonStringify({ Version: "2012-10-17", Statement: statements }) }],
-  });
-  new aws.eks.PodIdentityAssociation(`${name}Association`, { clusterName: eks.cluster.name, namespace, serviceAccount, roleArn: role.arn });
-  return role;
-}
-
 /**
  * Kubernetes on the SST-built cluster, through the Pulumi Kubernetes provider: the deploying principal gets cluster
  * admin through an access entry (the cluster authenticates with access entries only), pods get AWS roles through
@@ -218,121 +205,46 @@ export interface MenuWorkloadLinks {
 }
 
 /**
- * The Menu service's pods: an image of `functions/menu` (service.Dockerfile) in an ECR repository of its own, a
- * Deployment of 3 replicas with the architecture's limits, its configuration in a ConfigMap, its links in a Secret
- * (the DocumentDB user and the ARN of the rotated secret, which the service reads through its Pod Identity role when
- * a new connection needs the password; the Redis and operator token links), a Service, and a TargetGroupBinding that
- * keeps the ready pods registered in `menu-service-tg` behind the ALB's `/api/menu` rule.
+ * The Menu service's pods (eks-workload.ts): 3 replicas with the architecture's limits, its links in a Secret (the
+ * DocumentDB user and the ARN of the rotated secret, which the service reads through its Pod Identity role when a new
+ * connection needs the password; the Redis and operator token links), registered in `menu-service-tg` behind the
+ * ALB's `/api/menu` rule.
  */
 export function menuWorkload(eks: EksPlatform, k8s: KubernetesOnEks, targetGroup: aws.lb.TargetGroup, links: MenuWorkloadLinks, key: PlatformKey, settings: StageSettings) {
-  const { provider } = k8s;
   const workload = MENU_WORKLOAD;
-  const repository = new aws.ecr.Repository("MenuImages", {
-    name: stageName("menu-service"),
-    imageTagMutability: "IMMUTABLE",
-    imageScanningConfiguration: { scanOnPush: true },
-    encryptionConfigurations: [{ encryptionType: "KMS", kmsKey: key.arn }],
-    forceDelete: !settings.production,
-  });
-  const registry = aws.ecr.getAuthorizationTokenOutput({ registryId: repository.registryId });
-  const image = new dockerbuild.Image("MenuImage", {
-    context: { location: $cli.paths.root },
-    dockerfile: { location: `${$cli.paths.root}/${CONTAINER_SERVICE_DOCKERFILE}` },
-    buildArgs: { SERVICE: "menu" },
-    platforms: ["linux/amd64"],
-    push: true,
-    tags: [$interpolate`${repository.repositoryUrl}:${$app.stage}`],
-    registries: [{ address: repository.repositoryUrl, username: registry.userName, password: registry.password }],
-  });
-
-  const namespace = new kubernetes.core.v1.Namespace("CloudCafeNamespace", { metadata: { name: workload.namespace } }, { provider });
-  const labels = { app: workload.name };
-  const metadata = { name: workload.name, namespace: namespace.metadata.name, labels };
-  const serviceAccount = new kubernetes.core.v1.ServiceAccount("MenuServiceAccount", { metadata }, { provider });
-  podRole("MenuPodRole", eks, workload.namespace, workload.name, [
-    { Effect: "Allow", Action: ["secretsmanager:GetSecretValue"], Resource: links.documents.secretArn },
-    { Effect: "Allow", Action: ["kms:Decrypt"], Resource: key.arn },
-  ]);
-  const config = new kubernetes.core.v1.ConfigMap(
-    "MenuConfig",
+  const namespace = new kubernetes.core.v1.Namespace("CloudCafeNamespace", { metadata: { name: workload.namespace } }, { provider: k8s.provider });
+  const resource = (value: unknown) => $jsonStringify(value);
+  const pods = eksServiceWorkload(
+    eks,
+    k8s,
+    targetGroup,
     {
-      metadata: { ...metadata, name: `${workload.name}-config` },
-      data: {
-        PORT: String(services.menu.port),
-        NODE_ENV: "production",
+      prefix: "Menu",
+      service: "menu",
+      name: workload.name,
+      namespace,
+      replicas: workload.replicas,
+      requests: workload.requests,
+      limits: workload.limits,
+      config: {
         // The heap well inside the 512 MB limit, leaving room for the stress pool's threads and buffers.
         NODE_OPTIONS: "--max-old-space-size=320",
         AWS_REGION: settings.region,
         DOCUMENTDB_CA_FILE: RDS_CA_BUNDLE_PATH,
         MENU_LOAD_STARTER: "true",
-        SST_RESOURCE_App: JSON.stringify({ name: $app.name, stage: $app.stage }),
       },
-    },
-    { provider },
-  );
-  const resource = (value: unknown) => $jsonStringify(value);
-  const secret = new kubernetes.core.v1.Secret(
-    "MenuSecret",
-    {
-      metadata: { ...metadata, name: `${workload.name}-links` },
-      type: "Opaque",
-      stringData: {
+      links: {
         [`SST_RESOURCE_${documentDatabase.resource}`]: resource(links.documents),
         SST_RESOURCE_Cache: resource({ host: links.cache.host, port: links.cache.port, username: links.cache.username, password: links.cache.password }),
         [`SST_RESOURCE_${operatorToken.resource}`]: resource({ value: links.operatorToken.value }),
       },
+      statements: [
+        { Effect: "Allow", Action: ["secretsmanager:GetSecretValue"], Resource: links.documents.secretArn },
+        { Effect: "Allow", Action: ["kms:Decrypt"], Resource: key.arn },
+      ],
     },
-    { provider },
+    key,
+    settings,
   );
-  const port = services.menu.port;
-  const probe = (initialDelaySeconds: number) => ({ httpGet: { path: services.menu.healthPath, port: "http" }, initialDelaySeconds, periodSeconds: 10 });
-  const deployment = new kubernetes.apps.v1.Deployment(
-    "MenuDeployment",
-    {
-      metadata,
-      spec: {
-        replicas: workload.replicas,
-        selector: { matchLabels: labels },
-        strategy: { type: "RollingUpdate", rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } },
-        template: {
-          metadata: { labels },
-          spec: {
-            serviceAccountName: serviceAccount.metadata.name,
-            // One replica per zone where possible, so losing an AZ leaves two.
-            topologySpreadConstraints: [
-              { maxSkew: 1, topologyKey: "topology.kubernetes.io/zone", whenUnsatisfiable: "ScheduleAnyway", labelSelector: { matchLabels: labels } },
-            ],
-            containers: [
-              {
-                name: "menu",
-                image: image.ref,
-                ports: [{ name: "http", containerPort: port }],
-                envFrom: [{ configMapRef: { name: config.metadata.name } }, { secretRef: { name: secret.metadata.name } }],
-                resources: { requests: workload.requests, limits: workload.limits },
-                readinessProbe: probe(5),
-                livenessProbe: probe(30),
-              },
-            ],
-          },
-        },
-      },
-    },
-    { provider },
-  );
-  const service = new kubernetes.core.v1.Service(
-    "MenuService",
-    { metadata, spec: { type: "ClusterIP", selector: labels, ports: [{ name: "http", port, targetPort: "http" }] } },
-    { provider },
-  );
-  const binding = new kubernetes.apiextensions.CustomResource(
-    "MenuTargetGroupBinding",
-    {
-      apiVersion: "elbv2.k8s.aws/v1beta1",
-      kind: "TargetGroupBinding",
-      metadata,
-      spec: { serviceRef: { name: service.metadata.name, port }, targetGroupARN: targetGroup.arn, targetType: "ip" },
-    },
-    { provider, dependsOn: [k8s.loadBalancerController] },
-  );
-  return { repository, image, namespace, config, secret, deployment, service, binding };
+  return { ...pods, namespace };
 }

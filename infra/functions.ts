@@ -184,12 +184,14 @@ export function orderFunctions(
   submissionQueue: sst.aws.Queue,
   paymentResultsQueue: sst.aws.Queue,
   environment: Record<string, $util.Input<string>>,
+  /** Beyond the key: calling the Inventory service over VPC Lattice. */
+  permissions: $util.Input<any>[] = [],
 ) {
   const args = (spec: LambdaSpec, extraLink: $util.Input<any>[] = []) => ({
     ...catalogFunctionArgs(ctx, spec),
     environment,
     link: [...link, ...extraLink],
-    permissions: [ctx.keyUsage],
+    permissions: [ctx.keyUsage, ...permissions],
   });
   const submission = new sst.aws.Function("OrderSubmissionHandler", args(eventSourceMappings.orderSubmission));
   subscribe(submissionQueue, submission, eventSourceMappings.orderSubmission);

@@ -9,6 +9,7 @@ import { chaosExperiments, fisLambdaExtension } from "./chaos.ts";
 import { eksPlatform, kubernetesOnEks, menuWorkload } from "./compute-eks.ts";
 import { ec2Platform } from "./compute-ec2.ts";
 import { loyaltyEnvironmentParameter, loyaltyFunctions, loyaltyInstancePermissions, loyaltyServiceUrl } from "./loyalty.ts";
+import { inventoryOrderEnvironment, inventoryStreamConsumer, inventoryWorkload } from "./compute-inventory.ts";
 import { menuOnFargate } from "./compute-menu.ts";
 import { orderCluster, orderEcsNames, orderService } from "./compute-order.ts";
 import { budgets } from "./cost.ts";
@@ -66,7 +67,7 @@ export async function cloudCafe() {
     operatorToken,
   ];
   const kms = keyUsage(key);
-  const lattice = serviceNetwork(net, [groups.ecsTask.id, groups.eksNode.id, groups.ec2.id]);
+  const lattice = serviceNetwork(net, [groups.ecsTask.id, groups.eksNode.id, groups.ec2.id, groups.lambda.id]);
   const eks = settings.includes.eks ? eksPlatform(net, groups, key, settings, lattice.invoke) : undefined;
   const fnContext = { net, groups, settings, key, keyUsage: kms };
   // The deploy migrates Aurora before any service that reads it starts (`sst dev` runs against the laptop's database).
@@ -74,12 +75,16 @@ export async function cloudCafe() {
   const cluster = orderCluster(net, groups);
   // In `sst dev` the Menu service runs on the laptop (npm start), as the order service does. The full profile runs it
   // on EKS over DocumentDB, as the architecture draws it; the lean profile, which has neither, on Fargate over Aurora.
-  if (eks && store.documentDb && !$dev) {
+  const k8s = eks && !$dev ? kubernetesOnEks(eks, net, settings) : undefined;
+  if (eks && k8s && store.documentDb) {
     const links = { documents: store.documentDb.connection, cache: store.cache, operatorToken };
-    menuWorkload(eks, kubernetesOnEks(eks, net, settings), routed.menu, links, key, settings);
+    menuWorkload(eks, k8s, routed.menu, links, key, settings);
   } else if (!$dev) {
     menuOnFargate(cluster, routed.menu, [store.database.link, store.cache, operatorToken], key, settings, migrated);
   }
+  // The Inventory service needs MemoryDB (its counters and rate limits); the lean profile has neither.
+  const inventoryLinks = store.memoryDb ? { table: store.storeInventory, memoryDb: store.memoryDb, operatorToken } : undefined;
+  const inventoryPods = eks && k8s && inventoryLinks ? inventoryWorkload(eks, k8s, routed.inventory, lattice.inventory, inventoryLinks, key, settings) : undefined;
   // In `sst dev` the Loyalty service runs on the laptop (npm start); deployed, its instances read this environment.
   const loyaltyLinks = {
     database: { host: store.database.cluster.endpoint, port: postgres.port, database: postgres.database, username: DATABASE_USERNAME, secretArn: store.database.secretArn },
@@ -111,14 +116,19 @@ export async function cloudCafe() {
   // The order service prices from the Menu service at its public route (API Gateway -> VPC link -> the ALB's /api/menu
   // rule): the ALB takes no connections from inside the VPC, and VPC Lattice holds the order and inventory services
   // only. In `sst dev`, the laptop's gateway.
-  const orderEnvironment = { MENU_SERVICE_URL: $dev ? SST_DEV_ENGINES.gatewayUrl : api.url };
+  // Orders reserve stock with the Inventory service over VPC Lattice where its pods run (not in `sst dev` or the lean profile).
+  const orderEnvironment = {
+    MENU_SERVICE_URL: $dev ? SST_DEV_ENGINES.gatewayUrl : api.url,
+    ...(inventoryPods ? inventoryOrderEnvironment(lattice.inventory.service) : {}),
+  };
   orderService(cluster, alb, { targetGroupArn: lattice.order.targetGroup.arn, invoke: lattice.invoke }, orderLinks, orderEnvironment, key, settings, migrated);
   const ecsNames = orderEcsNames();
 
   const fis = fisLambdaExtension(key, settings);
   const paymentLinks = [store.paymentTransactions, bus.paymentResultsTopic];
   const payment = paymentProcessor(fnContext, paymentLinks, bus.queues.paymentProcessing, fis);
-  orderFunctions(fnContext, orderLinks, bus.queues.orderSubmission, bus.queues.paymentResults, orderEnvironment);
+  orderFunctions(fnContext, orderLinks, bus.queues.orderSubmission, bus.queues.paymentResults, orderEnvironment, [lattice.invoke]);
+  if (inventoryLinks) inventoryStreamConsumer(fnContext, inventoryLinks, bus.queues.stockStreamFailures);
   loyaltyFunctions(fnContext, { database: store.database.link, cache: store.cache, operatorToken }, bus.queues.loyaltyPaymentResults, loyaltyServiceUrl(ec2.nlb.dnsName), migrated);
   notificationSender(fnContext, bus.queues.notification, store.customerNotifications);
   orderEventsConsumer(fnContext, bus, orderEnvironment);

@@ -78,6 +78,8 @@ function mockState(type: string, name: string, inputs: Record<string, any>): Rec
     invokeArn: `${arn}/invocations`,
     streamArn: inputs.streamEnabled ? `${arn}/stream/2026` : undefined,
     primaryEndpointAddress: `${name}.cache.amazonaws.com`,
+    clusterEndpoints: [{ address: `clustercfg.${name}.memorydb.amazonaws.com`, port: 6379 }],
+    dnsEntries: [{ domainName: `${name}.vpc-lattice-svcs.us-east-1.on.aws`, hostedZoneId: "Z000000000000" }],
     repositoryUrl: `${ACCOUNT_ID}.dkr.ecr.${REGION}.amazonaws.com/${name}`,
     ref: `${ACCOUNT_ID}.dkr.ecr.${REGION}.amazonaws.com/${name}@sha256:0`,
     digest: "sha256:0",

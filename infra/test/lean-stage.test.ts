@@ -14,7 +14,7 @@ import { asArray, idOf, named, ofType } from "./support/resources.ts";
 const CALLERS = ["web/src/api/client.ts", "packages/stress/src/command.ts"];
 
 /** A typed-client call (`hc`): `orders.stress[":id"].$get` with `orders` = `api.api.orders` is `/api/orders/stress/x`. */
-const CLIENT_ROOTS: Record<string, string> = { api: "", orders: "/api/orders", menu: "/api/menu" };
+const CLIENT_ROOTS: Record<string, string> = { api: "", orders: "/api/orders", menu: "/api/menu", inventory: "/api/inventory" };
 
 /**
  * Every path the callers name: path literals or templates under /api/ or /ready (`${...}` read as one segment), and
@@ -24,7 +24,7 @@ function calledPaths(): string[] {
   const found = CALLERS.flatMap((file) => {
     const source = readFileSync(path.join(rootDir, file), "utf8");
     const literals = [...source.matchAll(/["`](?:\$\{[^}]*\})?(\/(?:api\/|ready)[^"`\s?]*)["`]/g)].map((m) => m[1]!.replace(/\$\{[^}]*\}/g, "x"));
-    const clientCalls = [...source.matchAll(/\b(api|orders|menu)((?:\.\w+|\["[^"]+"\])*)\.\$(?:get|post|put|patch|delete)\(/g)].map((m) => {
+    const clientCalls = [...source.matchAll(/\b(api|orders|menu|inventory)((?:\.\w+|\["[^"]+"\])*)\.\$(?:get|post|put|patch|delete)\(/g)].map((m) => {
       const segments = [...m[2]!.matchAll(/\.(\w+)|\["([^"]+)"\]/g)].map((s) => (s[1] ?? s[2]!).replace(/^:.*/, "x"));
       return `${CLIENT_ROOTS[m[1]!]}/${segments.join("/")}`.replace(/\/$/, "") || "/";
     });
@@ -45,7 +45,7 @@ describe("a lean dev stage without a domain", () => {
   it("routes every order path the web console calls to the order service's tasks, and its menu paths to the Menu service's Fargate tasks", () => {
     const paths = calledPaths();
     expect(paths).toEqual(
-      expect.arrayContaining(["/api/orders", "/api/orders/stress/x", "/api/orders/stress/runs", "/ready", "/api/menu/items/x", "/api/menu/stores"]),
+      expect.arrayContaining(["/api/orders", "/api/orders/stress/x", "/api/orders/stress/runs", "/ready", "/api/menu/items/x", "/api/menu/stores", "/api/inventory/store/x"]),
     );
     const routes = paths.map((p) => resolvePath(s, p));
     const of = (service: string) => routes.filter((route) => route.service === service);
@@ -59,6 +59,10 @@ describe("a lean dev stage without a domain", () => {
     expect(menu.map((route) => [route.path, route.missing, route.target])).toEqual(
       menu.map((route) => [route.path, undefined, expect.stringContaining("ECS service cloudcafe-dev-menu-service")]),
     );
+    // The lean profile has no MemoryDB, so no Inventory service: its target group is there, with nothing registered.
+    const inventory = of("inventory");
+    expect(inventory.map((route) => route.path)).toContain("/api/inventory/store/x");
+    expect(inventory.map((route) => [route.path, route.missing])).toEqual(inventory.map((route) => [route.path, "no targets"]));
     // Every other path the console calls reaches the service whose prefix it has.
     for (const route of routes) expect(route.path.startsWith(services[route.service as keyof typeof services].pathPrefix) || route.path === "/ready", route.path).toBe(true);
   });
@@ -70,7 +74,7 @@ describe("a lean dev stage without a domain", () => {
       "/api/orders/x": ["order", true],
       "/ready": ["order", true],
       "/api/menu/x": ["menu", true],
-      "/api/inventory/x": ["inventory", false],
+      "/api/inventory/x": ["inventory", true],
       "/api/loyalty/x": ["loyalty", true],
       "/api/analytics/x": ["analytics", true],
     });

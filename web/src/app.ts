@@ -3,6 +3,7 @@ import type { Store } from "./api/types.ts";
 import { analyticsPanel } from "./analytics/analytics-panel.ts";
 import { createAnalyticsClient } from "./analytics/analytics-client.ts";
 import { createMenuBook } from "./menu/menu-book.ts";
+import { availabilityPanel } from "./panels/availability-panel.ts";
 import { checkoutPanel } from "./panels/checkout.ts";
 import { orderBoard } from "./panels/order-board.ts";
 import { inboxPanel } from "./panels/inbox-panel.ts";
@@ -89,7 +90,8 @@ export function startConsole(deps: ConsoleDeps): void {
         announce(`The order history did not load: ${describeError(error)}`);
       }
     };
-    const { menu, checkout, bar } = checkoutPanel(deps.client, createMenuBook(stores), board, (customerId) => void loadHistory(customerId));
+    const book = createMenuBook(stores);
+    const { menu, checkout, bar, storeSelect } = checkoutPanel(deps.client, book, board, (customerId) => void loadHistory(customerId));
     replaceContent(
       content,
       section("menu", "Menu", menu),
@@ -97,6 +99,7 @@ export function startConsole(deps: ConsoleDeps): void {
         "div",
         { class: "side" },
         section("order", "Your order", checkout),
+        section("stock", "Availability", availabilityPanel(deps.client, book, storeSelect)),
         section("orders", "Orders", board.element),
         section("inbox", "Notifications", inbox.element),
         section("loyalty", "Loyalty", loyaltyPanel(loyaltyClient())),

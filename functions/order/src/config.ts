@@ -35,6 +35,14 @@ const environment = httpServiceEnvironment.extend({
   MENU_SERVICE_URL: z.string().url(),
   /** How long a menu read from the Menu service prices orders before it is revalidated (an unchanged menu costs a 304). */
   MENU_REFRESH_MS: z.coerce.number().int().min(0).max(300_000).default(10_000),
+  /**
+   * The Inventory service, where orders reserve their stock before payment (directly on the laptop, its VPC Lattice
+   * service when deployed). Unset: stock is not tracked (a stage without the Inventory service).
+   */
+  INVENTORY_SERVICE_URL: z.string().url().optional(),
+  /** `iam`: requests are SigV4-signed for the Lattice service's IAM auth (deployed); `none` on the laptop. */
+  INVENTORY_SERVICE_AUTH: z.enum(["none", "iam"]).default("none"),
+  AWS_REGION: z.string().min(1).default("us-east-1"),
 });
 
 export interface OrderServiceConfig {
@@ -52,6 +60,9 @@ export interface OrderServiceConfig {
   cache: CacheConnection;
   menuServiceUrl: string;
   menuRefreshMs: number;
+  inventoryServiceUrl: string | undefined;
+  /** Set when calls to the Inventory service are SigV4-signed (VPC Lattice with IAM auth): the region they are signed for. */
+  inventorySigningRegion: string | undefined;
   operatorToken: string | undefined;
   outboxRelayIntervalMs: number;
   outboxMaxBackoffSeconds: number;
@@ -76,6 +87,8 @@ export function loadOrderServiceConfig(env: NodeJS.ProcessEnv = process.env, res
     cache: cacheConnection(linked.Cache),
     menuServiceUrl: settings.MENU_SERVICE_URL,
     menuRefreshMs: settings.MENU_REFRESH_MS,
+    inventoryServiceUrl: settings.INVENTORY_SERVICE_URL,
+    inventorySigningRegion: settings.INVENTORY_SERVICE_AUTH === "iam" ? settings.AWS_REGION : undefined,
     operatorToken: linked.OperatorToken?.value,
     outboxRelayIntervalMs: settings.OUTBOX_RELAY_INTERVAL_MS,
     outboxMaxBackoffSeconds: settings.OUTBOX_MAX_BACKOFF_SECONDS,

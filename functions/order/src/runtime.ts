@@ -9,7 +9,9 @@ import {
   dynamoActiveOrders,
   dynamoDocumentClient,
   httpMenuSource,
+  httpStockReservations,
   kinesisClient,
+  latticeRequestSigner,
   kinesisOrderEvents,
   orderOutboxDelivery,
   postgresOrderRepository,
@@ -46,6 +48,8 @@ export function createOrderRuntime(config: OrderServiceConfig = loadOrderService
   const kinesis = kinesisClient();
 
   const activeOrders = dynamoActiveOrders(dynamo, config.activeOrdersTable);
+  const sign = config.inventorySigningRegion ? { sign: latticeRequestSigner(config.inventorySigningRegion) } : {};
+  const stock = config.inventoryServiceUrl ? httpStockReservations({ baseUrl: config.inventoryServiceUrl, ...sign }) : undefined;
   const payments = sqsPaymentRequests(sqs, config.paymentQueueUrl);
   const cache = redisOrderCache(redis, logger);
   const relay = postgresOutboxRelay({
@@ -58,6 +62,7 @@ export function createOrderRuntime(config: OrderServiceConfig = loadOrderService
       cache,
       events: kinesisOrderEvents(kinesis, config.orderEventsStream),
       submissions: sqsOrderSubmissions(sqs, config.orderSubmissionQueueUrl),
+      ...(stock ? { stock } : {}),
       payments,
       notifications: sqsNotificationRequests(sqs, config.notificationQueueUrl),
     }),
@@ -69,6 +74,7 @@ export function createOrderRuntime(config: OrderServiceConfig = loadOrderService
     outbox: options.outboxDispatch === "background" ? relay.backgroundDispatcher : relay.dispatcher,
     payments,
     menu: httpMenuSource({ baseUrl: config.menuServiceUrl, refreshAfterMs: config.menuRefreshMs, logger }),
+    ...(stock ? { stock } : {}),
     onRead: (source) => {
       metrics.put(source === "cache" ? "CacheHit" : "CacheMiss", 1, "Count", { cache: "order" });
       metrics.put("OrderReadSource", 1, "Count", { source });

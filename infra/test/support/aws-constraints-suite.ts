@@ -83,12 +83,13 @@ export function awsConstraintsSuite(stage: string, env: Record<string, string> =
 
     // "Lambda parameters for Amazon SQS event source mappings": FIFO batch 1-10 and no batching window; standard up to
     // 10 000 with a window above 10. https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-parameters.html
+    // Stream mappings (they carry a starting position) are checked against the stream rules elsewhere.
+    const sqsMappings = () => ofType(s, "aws:lambda/eventSourceMapping:EventSourceMapping").filter((mapping) => mapping.inputs.startingPosition === undefined);
     it("gives every SQS event-source mapping parameters Lambda accepts for its queue type (no window on a FIFO queue)", () => {
       const queueByArn = new Map(
         ofType(s, "aws:sqs/queue:Queue").map((queue) => [arnOf(queue), { fifo: queue.inputs.fifoQueue === true, name: queue.inputs.name }]),
       );
-      // Stream mappings (a starting position) are checked below with the stream parameters.
-      const mappings = ofType(s, "aws:lambda/eventSourceMapping:EventSourceMapping").filter((mapping) => !mapping.inputs.startingPosition);
+      const mappings = sqsMappings();
       expect(mappings.length).toBeGreaterThan(0);
       const refused = mappings.flatMap((mapping) => {
         const queue = queueByArn.get(mapping.inputs.eventSourceArn);
@@ -121,8 +122,7 @@ export function awsConstraintsSuite(stage: string, env: Record<string, string> =
     it("gives each queue a Lambda consumes a visibility timeout of at least six times that function's timeout", () => {
       const timeoutByArn = new Map(functions().map((fn) => [arnOf(fn), fn.inputs.timeout as number]));
       const queueByArn = new Map(ofType(s, "aws:sqs/queue:Queue").map((queue) => [arnOf(queue), queue]));
-      const queueMappings = ofType(s, "aws:lambda/eventSourceMapping:EventSourceMapping").filter((mapping) => !mapping.inputs.startingPosition);
-      const short = queueMappings.flatMap((mapping) => {
+      const short = sqsMappings().flatMap((mapping) => {
         const queue = queueByArn.get(mapping.inputs.eventSourceArn)!;
         const timeout = timeoutByArn.get(mapping.inputs.functionName)!;
         return queue.inputs.visibilityTimeoutSeconds >= 6 * timeout ? [] : [`${queue.inputs.name}: ${queue.inputs.visibilityTimeoutSeconds} s < 6 x ${timeout} s`];

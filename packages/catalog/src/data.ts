@@ -78,6 +78,11 @@ export const cacheTtlSeconds = {
 
 /** Aurora PostgreSQL (`Resource.Database`: host, port, username, database, and `password` locally or the managed `secretArn` when deployed). */
 export const postgres = { resource: "Database", port: 5432, database: "cloudcafe" } as const;
+/**
+ * MemoryDB (durable Redis) for the inventory counters, store status and rate limits (`Resource.InventoryCounters`:
+ * host, port, username). Locally a redis-server of its own on `localPort`, apart from the cache, as in AWS.
+ */
+export const memoryDb = { resource: "InventoryCounters", port: 6379, localPort: 6380 } as const;
 /** ElastiCache Redis (`Resource.Cache`: host, port, username, password). */
 export const redis = { resource: "Cache", port: 6379, evictionPolicy: "allkeys-lru" } as const;
 /**

@@ -181,6 +181,26 @@ export const streamEventSourceMappings = {
     timeoutSeconds: 30,
     local: { idlePollMs: 1_000 },
   },
+  inventoryCounters: {
+    name: "inventory-stock-stream",
+    handlerModule: "functions/inventory/src/events/stock-stream.ts",
+    source: { kind: "dynamodb", table: "storeInventory" },
+    memoryMb: 256,
+    timeoutSeconds: 30,
+    // Counter writes are one Redis call each: large batches, no window, so the counters trail the table by a poll.
+    batchSize: 100,
+    maximumBatchingWindowSeconds: 0,
+    startingPosition: "TRIM_HORIZON",
+    bisectBatchOnFunctionError: true,
+    maximumRetryAttempts: 10,
+    // A day: DynamoDB Streams keeps records 24 hours, so an older record is gone anyway.
+    maximumRecordAgeSeconds: 86_400,
+    // Changes of one row keep their order (one partition key per batch stream); rows are independent of each other.
+    parallelizationFactor: 1,
+    reportBatchItemFailures: true,
+    onFailureQueue: "stockStreamFailures",
+    local: { idlePollMs: 250 },
+  },
 } as const satisfies Record<string, StreamEventSourceMappingSpec>;
 
 /** Functions that serve HTTP routes of API Gateway directly (not through a load balancer). */

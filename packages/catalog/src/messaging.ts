@@ -84,6 +84,17 @@ export const queues = {
     visibilityTimeoutSeconds: 60,
     retentionSeconds: FOURTEEN_DAYS,
   },
+  stockStreamFailures: {
+    // The on-failure destination of the store-inventory stream consumer: descriptions of batches given up on.
+    name: "inventory-stock-stream-failures",
+    resource: "StockStreamFailures",
+    fifo: false,
+    receiveWaitSeconds: 20,
+    visibilityTimeoutSeconds: 60,
+    retentionSeconds: FOURTEEN_DAYS,
+    // Whatever reads these (an operator's redrive tool) gets the usual dead-letter queue behind it.
+    deadLetter: { queueName: "inventory-stock-stream-failures-dlq", maxReceiveCount: 5 },
+  },
 } as const satisfies Record<string, QueueSpec>;
 
 /** Dead-letter queues keep messages for the SQS maximum so an operator has time to redrive them. */

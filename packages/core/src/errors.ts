@@ -29,13 +29,20 @@ export class AppError extends Error {
   readonly code: ErrorCode;
   readonly details: readonly ErrorDetail[] | undefined;
   readonly retryable: boolean;
+  /** When to try again (a 429's `Retry-After`), where the refusal knows it. */
+  readonly retryAfterSeconds: number | undefined;
 
-  constructor(code: ErrorCode, message: string, options: { details?: ErrorDetail[]; cause?: unknown; retryable?: boolean } = {}) {
+  constructor(
+    code: ErrorCode,
+    message: string,
+    options: { details?: ErrorDetail[]; cause?: unknown; retryable?: boolean; retryAfterSeconds?: number } = {},
+  ) {
     super(message, { cause: options.cause });
     this.name = "AppError";
     this.code = code;
     this.details = options.details;
     this.retryable = options.retryable ?? (code === "DEPENDENCY_UNAVAILABLE" || code === "OVERLOADED");
+    this.retryAfterSeconds = options.retryAfterSeconds;
   }
 }
 

@@ -33,3 +33,7 @@ export * from "./analytics/messages.ts";
 export * from "./analytics/windows.ts";
 export * from "./analytics/ports.ts";
 export * from "./analytics/reconcile.ts";
+export * from "./inventory/schema.ts";
+export * from "./inventory/messages.ts";
+export * from "./inventory/ports.ts";
+export * from "./inventory/service.ts";

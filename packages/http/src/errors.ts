@@ -88,6 +88,7 @@ export function toAppError(error: unknown): AppError {
 /** Turns anything thrown into the JSON error contract without leaking internals. */
 export function errorResponse(c: Context, error: unknown) {
   const appError = toAppError(error);
-  if (appError.retryable) c.header("Retry-After", "1");
+  if (appError.retryAfterSeconds !== undefined) c.header("Retry-After", String(appError.retryAfterSeconds));
+  else if (appError.retryable) c.header("Retry-After", "1");
   return c.json(errorBody(appError), statusForCode[appError.code]);
 }

@@ -1,5 +1,5 @@
 import { join } from "node:path";
-import { analyticsWarehouse, documentDatabase, type ServiceKey, services } from "@cloudcafe/catalog";
+import { analyticsWarehouse, documentDatabase, memoryDb, type ServiceKey, services } from "@cloudcafe/catalog";
 import { repoRoot } from "./paths.ts";
 
 /**
@@ -16,6 +16,8 @@ export interface LocalConfig {
     readonly redshiftData: number;
     readonly documentDb: number;
     readonly gateway: number;
+    /** MemoryDB's stand-in (a second redis-server). */
+    readonly memoryDb: number;
     /** Each HTTP service's local port: the catalog's `localPort`, or `CLOUDCAFE_<SERVICE>_PORT`. */
     readonly services: Readonly<Record<ServiceKey, number>>;
   };
@@ -44,6 +46,7 @@ export function readLocalConfig(): LocalConfig {
       redshiftData: port("CLOUDCAFE_REDSHIFT_DATA_PORT", analyticsWarehouse.local.dataApiPort),
       documentDb: port("CLOUDCAFE_DOCUMENTDB_PORT", documentDatabase.port),
       gateway: port("CLOUDCAFE_GATEWAY_PORT", 3000),
+      memoryDb: port("CLOUDCAFE_MEMORYDB_PORT", memoryDb.localPort),
       services: Object.fromEntries(
         (Object.keys(services) as ServiceKey[]).map((key) => [key, port(`CLOUDCAFE_${key.toUpperCase()}_PORT`, services[key].localPort)]),
       ) as Record<ServiceKey, number>,

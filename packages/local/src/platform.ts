@@ -27,6 +27,7 @@ export function endpointsOf(engines: LocalEngines): LocalEndpoints {
     documentDb: engines.documentDb.url,
     databaseUrl: engines.postgres.url,
     redisUrl: engines.redis.url,
+    memoryDbUrl: engines.memoryDb.url,
   };
 }
 

@@ -30,6 +30,7 @@ import {
 import {
   analyticsWarehouse,
   deadLetterRetentionSeconds,
+  memoryDb as catalogMemoryDb,
   operatorToken,
   postgres as catalogPostgres,
   queues,
@@ -57,6 +58,8 @@ export interface LocalEndpoints {
   readonly documentDb: string;
   readonly databaseUrl: string;
   readonly redisUrl: string;
+  /** MemoryDB's stand-in. */
+  readonly memoryDbUrl: string;
 }
 
 export interface CreateResourcesOptions {
@@ -292,6 +295,7 @@ function environmentFor(
 ): LocalEnvironment {
   const database = new URL(endpoints.databaseUrl);
   const redis = new URL(endpoints.redisUrl);
+  const memoryDb = new URL(endpoints.memoryDbUrl);
   const env: LocalEnvironment = {
     AWS_REGION: localRegion,
     AWS_DEFAULT_REGION: localRegion,
@@ -318,6 +322,7 @@ function environmentFor(
       database: database.pathname.slice(1) || catalogPostgres.database,
     }),
     [`SST_RESOURCE_${catalogRedis.resource}`]: link({ host: redis.hostname, port: Number(redis.port || catalogRedis.port) }),
+    [`SST_RESOURCE_${catalogMemoryDb.resource}`]: link({ host: memoryDb.hostname, port: Number(memoryDb.port || catalogMemoryDb.localPort) }),
     [`SST_RESOURCE_${operatorToken.resource}`]: link({ value: operatorTokenValue }),
     ...documentDatabaseEnv(resources.documents),
   };

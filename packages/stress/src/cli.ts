@@ -4,11 +4,12 @@
  * so the payment handler and the Data API client find the resources `npm start` serves. The command line and the
  * environment are read here once, into a typed command (`command.ts`).
  *
- * - morning-rush and menu-sync go through the gateway like an operator would: `POST /api/orders/stress/morning-rush`,
- *   `POST /api/menu/stress/menu-sync`, with the operator token (env OPERATOR_TOKEN, default `local-operator-token`;
- *   gateway from env GATEWAY_URL, default http://127.0.0.1:3000), then poll the run until it ends; Ctrl-C cancels it.
- * - Scenarios whose service has no HTTP app yet (restock, batch-calculation, cold-start-avalanche, query-storm) run
- *   their core in this process through the stress pool. `--in-process` does the same for morning-rush and menu-sync.
+ * - morning-rush, menu-sync and restock go through the gateway like an operator would: `POST /api/orders/stress/morning-rush`,
+ *   `POST /api/menu/stress/menu-sync`, `POST /api/inventory/stress/restock`, with the operator token (env OPERATOR_TOKEN,
+ *   default `local-operator-token`; gateway from env GATEWAY_URL, default http://127.0.0.1:3000), then poll the run until
+ *   it ends; Ctrl-C cancels it.
+ * - Scenarios whose service has no HTTP app yet (batch-calculation, cold-start-avalanche, query-storm) run their core
+ *   in this process through the stress pool. `--in-process` does the same for the served ones.
  *
  * Options: --target <0..1> --duration <seconds> (CPU scenarios); --records <n> (batch-calculation, fixed size);
  * --invocations --concurrency --init-delay-ms --fraud-rounds (cold-start-avalanche; handler from env

@@ -39,6 +39,7 @@ export type StressCommand =
 const servedScenarios: Partial<Record<CpuScenario, string>> = {
   "morning-rush": services.order.pathPrefix,
   "menu-sync": services.menu.pathPrefix,
+  restock: services.inventory.pathPrefix,
 };
 
 /** Numeric flags and the request field each one sets. */

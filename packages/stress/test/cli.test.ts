@@ -68,8 +68,8 @@ describe("npm run stress", () => {
     expect(stderr).toMatch(/403/);
   });
 
-  it("runs a scenario without a service in-process through the pool", async () => {
-    const { code, stdout, stderr } = await runCli(["restock", "--target", "0.2", "--duration", "2"]);
+  it("runs a scenario in-process through the pool with --in-process", async () => {
+    const { code, stdout, stderr } = await runCli(["restock", "--in-process", "--target", "0.2", "--duration", "2"]);
     expect(code, stderr).toBe(0);
     expect(finalReport<StressRunView>(stdout)).toMatchObject({ scenario: "restock", status: "completed" });
     expect(stdout).toContain('"Name":"RestockCPU"');

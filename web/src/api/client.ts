@@ -1,6 +1,7 @@
 import { type ClientRequestOptions, type ClientResponse, hc } from "hono/client";
 import type { SuccessStatusCode } from "hono/utils/http-status";
 import { cpuScenarios, services } from "@cloudcafe/catalog";
+import type { InventoryApp } from "@cloudcafe/inventory/app";
 import type { MenuApp } from "@cloudcafe/menu/app";
 import type { StressRoutes } from "@cloudcafe/stress";
 import type { OrderApp } from "@cloudcafe/order/app";
@@ -62,6 +63,7 @@ export function createApiClient(options: ApiClientOptions = {}) {
   const api = hc<OrderApp>(baseUrl, { fetch: fetchImpl });
   const orders = api.api.orders;
   const menu = hc<MenuApp>(baseUrl, { fetch: fetchImpl }).api.menu;
+  const inventory = hc<InventoryApp>(baseUrl, { fetch: fetchImpl }).api.inventory;
 
   async function call<R extends ClientResponse<unknown, number, string>, Also extends number = never>(
     send: (request: ClientRequestOptions) => Promise<R>,
@@ -112,6 +114,10 @@ export function createApiClient(options: ApiClientOptions = {}) {
       call((request) => menu.items[":category"].$get({ param: { category }, header: {} }, request), { signal }),
 
     stores: (signal?: AbortSignal) => call((request) => menu.stores.$get(undefined, request), { signal }),
+
+    /** What a store has left per item (the Inventory service's counters). */
+    storeStock: (storeId: string, signal?: AbortSignal) =>
+      call((request) => inventory.store[":storeId"].$get({ param: { storeId: encodeURIComponent(storeId) } }, request), { signal }),
 
     /** Reuse `idempotencyKey` when retrying the same submit: the server then returns the first order, not a second. */
     placeOrder: (order: PlaceOrderRequest, idempotencyKey: string) =>

@@ -41,7 +41,7 @@ export function checkoutPanel(
   book: MenuBook,
   board: OrderBoard,
   onCustomer: (customerId: string) => void = () => {},
-): { menu: HTMLElement; checkout: HTMLElement; bar: HTMLElement } {
+): { menu: HTMLElement; checkout: HTMLElement; bar: HTMLElement; storeSelect: HTMLSelectElement } {
   const state = createStore<State>({ cart: emptyCart(), submitting: false, retryable: false });
   const setCart = (cart: Cart) => state.update((current) => ({ ...current, cart, notice: undefined }));
 
@@ -130,5 +130,5 @@ export function checkoutPanel(
     h("div", { class: "field" }, h("label", { for: "store-id" }, "Store"), storeSelect),
     cartRegion,
   );
-  return { menu, checkout, bar: bar.element };
+  return { menu, checkout, bar: bar.element, storeSelect };
 }

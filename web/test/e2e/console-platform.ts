@@ -22,6 +22,7 @@ import { createRunRegistry, createStressPool, fixedAllowance, stressRoutes } fro
 import { startMenuService } from "../../../functions/order/test/menu-service.ts";
 import { startFlowPollers } from "../../../functions/order/test/pollers.ts";
 import { startLoyaltyService } from "./loyalty-service.ts";
+import { startInventoryService } from "../../../functions/order/test/inventory-service.ts";
 
 /** The stage's one operator token, which every service is linked to (the Menu service here as well). */
 export const OPERATOR_TOKEN = (JSON.parse(process.env.SST_RESOURCE_OperatorToken ?? "{}") as { value: string }).value;
@@ -53,6 +54,8 @@ export async function startConsolePlatform(): Promise<ConsolePlatform> {
   const { sharedOrderRuntime } = await import("@cloudcafe/order/runtime");
   const runtime = sharedOrderRuntime();
   runtime.relay.start(200);
+  // The console's availability panel reads it; started after the order runtime, whose orders here do not reserve stock.
+  const inventory = await startInventoryService({ loadStarterStock: true });
   const pool = createStressPool({ allowance: fixedAllowance(1) });
   const registry = createRunRegistry({ pool, write: () => {}, maxDurationSeconds: 60 });
   const routes = stressRoutes({ scenarios: ["morning-rush"], operatorToken: OPERATOR_TOKEN, registry });
@@ -71,7 +74,7 @@ export async function startConsolePlatform(): Promise<ConsolePlatform> {
   pollers.push(startSqsPoller({ sqs: sqsClientFor(platform.endpoints.sqs), queueUrl: queues.notification.url, functionName: "notification-sender", handler: notify, batchSize: 10, reportBatchItemFailures: true }));
   const orderUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const loyalty = await startLoyaltyService(OPERATOR_TOKEN);
-  const gateway: RunningGateway = await startGateway({ port: 0, rules: albRules({ order: orderUrl, menu: menu.url, loyalty: loyalty.url }), webRoot: webDist });
+  const gateway: RunningGateway = await startGateway({ port: 0, rules: albRules({ order: orderUrl, menu: menu.url, loyalty: loyalty.url, inventory: inventory.url }), webRoot: webDist });
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
   return {
     url: gateway.url,
@@ -85,6 +88,7 @@ export async function startConsolePlatform(): Promise<ConsolePlatform> {
       await new Promise((resolve) => server.close(resolve));
       await runtime.close();
       await loyalty.stop();
+      await inventory.stop();
       await menu.stop();
       rmSync(webDist, { recursive: true, force: true });
     },

@@ -3,8 +3,10 @@ import { orderSubmittedSchema } from "@cloudcafe/core";
 import { sharedOrderRuntime } from "../runtime.ts";
 
 /**
- * Validation step on `order-submission-queue`: re-checks the stored order and requests payment on the FIFO queue.
- * Idempotent per order (only PENDING orders are submitted; the FIFO queue's content-based dedup drops resends).
+ * Validation step on `order-submission-queue`: re-checks the stored order, reserves its stock with the Inventory
+ * service (out of stock: REJECTED, naming the SKU) and requests payment on the FIFO queue. Idempotent per order (only
+ * PENDING orders are submitted, a reservation is held once per order id, the FIFO queue's content-based dedup drops
+ * resends); an Inventory service not answering fails the message, which is redelivered.
  */
 const runtime = sharedOrderRuntime();
 

@@ -1,4 +1,4 @@
-import type { ActiveOrderView, OrderCache, OrderEvent, OrderReady, OrderSubmitted, OutboxMessage, PaymentRequestSender } from "@cloudcafe/core";
+import type { ActiveOrderView, OrderCache, OrderEvent, OrderReady, OrderSubmitted, OutboxMessage, PaymentRequestSender, StockReservations } from "@cloudcafe/core";
 import type { DeliverOutboxMessage } from "./postgres-outbox-relay.ts";
 
 export interface OrderOutboxTargets {
@@ -10,6 +10,8 @@ export interface OrderOutboxTargets {
   payments: PaymentRequestSender;
   /** `notification-queue`, for the milestones the order service itself reaches (READY). */
   notifications: { send(message: OrderReady): Promise<void> };
+  /** Absent where stock is not tracked: no `stock.settle` row is written then. */
+  stock?: Pick<StockReservations, "settle">;
 }
 
 /** Where each kind of order side effect goes. Every target is idempotent or tolerant of redelivery. */
@@ -24,6 +26,9 @@ export function orderOutboxDelivery(targets: OrderOutboxTargets): DeliverOutboxM
         return targets.events.publish(message.event);
       case "order.submit":
         return targets.submissions.submit({ type: "OrderSubmitted", orderId: message.orderId, customerId: message.customerId });
+      case "stock.settle":
+        if (!targets.stock) throw new Error(`no Inventory service to ${message.action} the stock of ${message.orderId}`);
+        return targets.stock.settle(message.orderId, message.action, message.reason);
       case "payment.refund":
         return targets.payments.send(message.request);
       case "notification.send":

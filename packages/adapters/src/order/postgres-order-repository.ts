@@ -35,6 +35,7 @@ function orderingKey(message: OutboxMessage): string {
       return `${message.kind}:${message.event.order.orderId}`;
     case "order.submit":
     case "order-cache.invalidate":
+    case "stock.settle":
       return `${message.kind}:${message.orderId}`;
     case "payment.refund":
       return `${message.kind}:${message.request.orderId}`;

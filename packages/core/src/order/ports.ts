@@ -1,3 +1,4 @@
+import type { ReservationRequest, ReserveResult } from "../inventory/schema.ts";
 import type { MenuCatalog } from "../menu/ports.ts";
 import type { OrderReady } from "../notification/messages.ts";
 import type { PaymentQueueMessage, RefundRequested } from "../payment/messages.ts";
@@ -17,7 +18,9 @@ export type OutboxMessage =
   /** A milestone the customer is told about (READY), to `notification-queue`. */
   | { kind: "notification.send"; message: OrderReady }
   /** `version`: the order's version after the change; cached copies older than it are stale. */
-  | { kind: "order-cache.invalidate"; orderId: string; version: number };
+  | { kind: "order-cache.invalidate"; orderId: string; version: number }
+  /** The order's stock reservation settled with the Inventory service: taken when paid, given back otherwise. */
+  | { kind: "stock.settle"; orderId: string; action: StockSettlement; reason: string };
 
 export interface IdempotencyClaim {
   key: string;
@@ -99,4 +102,15 @@ export interface MenuSnapshot {
 /** Where the order service gets its prices (the Menu service); with no menu known at all it fails DEPENDENCY_UNAVAILABLE. */
 export interface MenuSource {
   current(): Promise<MenuSnapshot>;
+}
+
+export type StockSettlement = "commit" | "release";
+
+/**
+ * The Inventory service's stock reservations, idempotent per order id: reserve every line before payment is asked
+ * for, commit once paid, release when the order will not be paid. A failure to reach it throws (the caller retries).
+ */
+export interface StockReservations {
+  reserve(request: ReservationRequest): Promise<ReserveResult>;
+  settle(orderId: string, action: StockSettlement, reason: string): Promise<void>;
 }

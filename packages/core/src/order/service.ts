@@ -3,7 +3,18 @@ import type { MenuCatalog } from "../menu/ports.ts";
 import type { PaymentRequested, PaymentResult } from "../payment/messages.ts";
 import { orderEvent } from "./messages.ts";
 import { newOrderId, requestFingerprint } from "./ids.ts";
-import type { ActiveOrderView, MenuSource, OrderCache, OrderPosition, OrderRepository, OutboxDispatcher, OutboxMessage, PaymentRequestSender } from "./ports.ts";
+import type {
+  ActiveOrderView,
+  MenuSource,
+  OrderCache,
+  OrderPosition,
+  OrderRepository,
+  OutboxDispatcher,
+  OutboxMessage,
+  PaymentRequestSender,
+  StockReservations,
+} from "./ports.ts";
+import { reserveOrderStock } from "./stock.ts";
 import { priceOrder } from "./pricing.ts";
 import {
   type BaristaStage,
@@ -26,6 +37,8 @@ export interface OrderServiceDeps {
   outbox: OutboxDispatcher;
   payments: PaymentRequestSender;
   menu: MenuSource;
+  /** Stock reserved before payment (the Inventory service); absent where stock is not tracked (tests of pricing alone). */
+  stock?: StockReservations;
   clock?: () => Date;
   /** Reports where a read was served from (for cache-hit metrics). */
   onRead?: (source: "cache" | "active-orders" | "database" | "miss") => void;
@@ -82,6 +95,10 @@ export function createOrderService(deps: OrderServiceDeps) {
     { kind: "order-cache.invalidate", orderId: order.orderId, version: order.version },
     { kind: "order-event.publish", event: orderEvent(event, order) },
   ];
+
+  /** The reservation follows the order's fate, delivered by the outbox with the change that decides it. */
+  const settleStock = (orderId: string, action: "commit" | "release", reason: string): OutboxMessage[] =>
+    deps.stock ? [{ kind: "stock.settle", orderId, action, reason }] : [];
 
   async function placeOrder(input: CreateOrderInput, idempotencyKey?: string): Promise<PlaceOrderResult> {
     const menu = await deps.menu.current();
@@ -143,11 +160,12 @@ export function createOrderService(deps: OrderServiceDeps) {
     const order = await deps.repository.get(orderId);
     if (!order) return "not-found";
     if (order.status !== "PENDING") return "already-processed";
-    const problem = revalidate(order);
+    const problem = revalidate(order) ?? (deps.stock ? await reserveOrderStock(deps.stock, order) : undefined);
     if (problem) {
-      const rejected = await deps.repository.transition(orderId, ["PENDING"], { status: "REJECTED", failureReason: problem }, (o) =>
-        changed(o, "OrderRejected"),
-      );
+      const rejected = await deps.repository.transition(orderId, ["PENDING"], { status: "REJECTED", failureReason: problem }, (o) => [
+        ...changed(o, "OrderRejected"),
+        ...settleStock(o.orderId, "release", `order rejected: ${problem}`),
+      ]);
       if (rejected) await deps.outbox.dispatch(rejected.outboxIds);
       return "rejected";
     }
@@ -178,7 +196,10 @@ export function createOrderService(deps: OrderServiceDeps) {
       captured
         ? { status: "PAID", paymentId: result.paymentId }
         : { status: "PAYMENT_FAILED", paymentId: result.paymentId, failureReason: result.declineReason ?? "declined" },
-      (order) => changed(order, captured ? "OrderPaid" : "OrderPaymentFailed"),
+      (order) => [
+        ...changed(order, captured ? "OrderPaid" : "OrderPaymentFailed"),
+        ...settleStock(order.orderId, captured ? "commit" : "release", captured ? "order paid" : "payment failed"),
+      ],
     );
     if (!transitioned) {
       return (await deps.repository.get(result.orderId)) ? "duplicate" : "not-found";

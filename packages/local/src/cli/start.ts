@@ -157,7 +157,12 @@ async function main(): Promise<void> {
   running.platform = platform;
   // The services (and the order handlers the pollers run here) reach each other through the gateway, as they do
   // through the edge when deployed.
-  const env = { ...platform.resources.env, MENU_SERVICE_URL: `http://${config.host}:${config.ports.gateway}` };
+  const env = {
+    ...platform.resources.env,
+    MENU_SERVICE_URL: `http://${config.host}:${config.ports.gateway}`,
+    // Reservations are not public (no gateway route): the order flow calls the Inventory service directly, as over Lattice.
+    INVENTORY_SERVICE_URL: `http://${config.host}:${config.ports.services.inventory}`,
+  };
   // Handlers read SST links and endpoints when first used, so the environment must be in place before they load.
   Object.assign(process.env, env);
 

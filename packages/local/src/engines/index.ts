@@ -3,6 +3,7 @@ import { startDocumentDb } from "./documentdb.ts";
 import { startDynamoDb } from "./dynamodb.ts";
 import type { Engine } from "./engine.ts";
 import { startKinesis } from "./kinesis.ts";
+import { startMemoryDb } from "./memorydb.ts";
 import { startPostgres } from "./postgres.ts";
 import { startRedis } from "./redis.ts";
 import { startRedshiftData } from "./redshift-data.ts";
@@ -13,6 +14,8 @@ export type { Engine } from "./engine.ts";
 export interface LocalEngines {
   readonly postgres: Engine;
   readonly redis: Engine;
+  /** MemoryDB's stand-in: a redis-server of its own. */
+  readonly memoryDb: Engine;
   readonly dynamodb: Engine;
   readonly sqsSns: Engine;
   readonly kinesis: Engine;
@@ -36,6 +39,7 @@ export async function startEngines({ config, daemon = false }: StartEnginesOptio
   // One after the other: each may need apt-get, and only one apt-get can hold the dpkg lock.
   const postgres = await startPostgres(options);
   const redis = await startRedis(options);
+  const memoryDb = await startMemoryDb(options);
   const settled = await Promise.allSettled([startDynamoDb(options), startSqsSns(options), startKinesis(options), startRedshiftData(options, postgres), startDocumentDb(options, postgres)]);
   const started = settled.flatMap((result) => (result.status === "fulfilled" ? [result.value] : []));
   const failure = settled.find((result) => result.status === "rejected");
@@ -44,10 +48,11 @@ export async function startEngines({ config, daemon = false }: StartEnginesOptio
     throw failure.reason;
   }
   const [dynamodb, sqsSns, kinesis, redshiftData, documentDb] = started as [Engine, Engine, Engine, Engine, Engine];
-  const all = [postgres, redis, dynamodb, sqsSns, kinesis, redshiftData, documentDb];
+  const all = [postgres, redis, memoryDb, dynamodb, sqsSns, kinesis, redshiftData, documentDb];
   return {
     postgres,
     redis,
+    memoryDb,
     dynamodb,
     sqsSns,
     kinesis,

@@ -1,0 +1,37 @@
+import { memoryDb } from "@cloudcafe/catalog";
+import type { Engine, EngineStartOptions } from "./engine.ts";
+import { waitUntil } from "../process/net.ts";
+import { redisAnswers } from "./redis.ts";
+import { ensureCommand, isRoot, runCommand } from "./system-packages.ts";
+
+/**
+ * MemoryDB's stand-in: a redis-server of its own (the inventory counters must not share the cache's server, whose
+ * eviction policy may drop keys; MemoryDB never evicts). Like Redis, a system daemon: reused when it answers,
+ * otherwise started and never stopped. MEMORYDB_URL points at another server instead.
+ */
+export async function startMemoryDb(options: EngineStartOptions): Promise<Engine> {
+  const explicit = process.env.MEMORYDB_URL;
+  const stop = async () => {};
+  if (explicit) {
+    if (!(await redisAnswers(explicit))) throw new Error("MEMORYDB_URL is set but no Redis answers PING there");
+    return { name: "MemoryDB (redis-server)", url: explicit, reused: true, health: () => redisAnswers(explicit), stop };
+  }
+  const { host } = options.config;
+  const port = options.config.ports.memoryDb;
+  const url = `redis://${host}:${port}`;
+  const engine = (reused: boolean): Engine => ({ name: "MemoryDB (redis-server)", url, reused, health: () => redisAnswers(url), stop });
+  if (await redisAnswers(url)) return engine(true);
+  if (!isRoot()) {
+    throw new Error(
+      `MemoryDB's stand-in does not answer on ${host}:${port}. Start one, e.g.: ` +
+        `redis-server --daemonize yes --bind 127.0.0.1 --port ${port} --save "" --appendonly no --maxmemory-policy noeviction (or set MEMORYDB_URL).`,
+    );
+  }
+  await ensureCommand("redis-server", "redis-server");
+  console.error(`[local] starting redis-server for MemoryDB on ${port} ...`);
+  await runCommand("redis-server", ["--daemonize", "yes", "--bind", host, "--port", String(port), "--save", "", "--appendonly", "no", "--maxmemory-policy", "noeviction"]);
+  await waitUntil("MemoryDB's redis-server to answer PING", () => redisAnswers(url), 30_000, 200);
+  return engine(false);
+}
+
+export const memoryDbLocalPort = memoryDb.localPort;
