@@ -121,4 +121,4 @@ export function orderEvents(storeId: string, index: number, placedAtMs: number, 
 }
 
 /** The order suites' wait, with what is awaited named first as these tests read. */
-export const waitFor = <T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 90_000): Promise<T> => waitForValue(probe, what, timeoutMs);
+export const waitFor = <T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 240_000): Promise<T> => waitForValue(probe, what, timeoutMs);
