@@ -62,6 +62,9 @@ describe("a store cancelling a paid order", () => {
     expect((await bodyOf(await staff(order.orderId, "cancel", { reason: "again" }))).failureReason).toBe("Espresso machine down");
 
     await waitFor(async () => ((await orderStatus(client, order.orderId)) === "REFUNDED" ? true : undefined), "the refund");
+    // When it was paid stays on the order through the stages and the refund (analytics reconciles on it).
+    const refunded = await bodyOf(await app.request(`/api/orders/${order.orderId}`));
+    expect(Date.parse(refunded.paidAt)).toBeGreaterThanOrEqual(Date.parse(order.createdAt));
     const { Item: refund } = await dynamoDocumentClient().send(
       new GetCommand({ TableName: platform.resources.tables.paymentTransactions, Key: { paymentId: `ref_${order.orderId}` } }),
     );

@@ -10,7 +10,7 @@ export interface ReconciliationReport {
 }
 
 /**
- * Paid orders and revenue per store in the analytics warehouse against the PAID orders in the order database, over a
+ * Paid orders and revenue per store in the analytics warehouse against the orders paid (captured) in the order database, over a
  * period rounded out to whole windows (the warehouse counts a payment in the minute it happened).
  */
 export async function reconcileAnalyticsWithOrders(

@@ -3,6 +3,7 @@ import { documentDatabase } from "@cloudcafe/catalog";
 import { menuItemSchema, type MenuItemDocument, type MenuRepository, type Store, storeSchema } from "@cloudcafe/core";
 import type { Logger } from "@cloudcafe/observability";
 import type { z } from "zod";
+import { validDocuments } from "./valid-documents.ts";
 import type { DocumentDb } from "../documentdb/client.ts";
 
 const { menuConfigs, stores: storesCollection } = documentDatabase.collections;
@@ -24,14 +25,7 @@ const itemFields = { _id: 0, sku: 1, name: 1, category: 1, prices: 1, options: 1
  * read; one that fails is left out of the menu with a log line naming it, rather than breaking every menu read.
  */
 export function documentDbMenuRepository(documents: DocumentDb, logger: Logger): MenuRepository & { ensureIndexes(): Promise<void> } {
-  function valid<S extends z.ZodType>(schema: S, found: readonly unknown[], what: string): z.output<S>[] {
-    return found.flatMap((document) => {
-      const parsed = schema.safeParse(document);
-      if (parsed.success) return [parsed.data];
-      logger.warn(`skipping an invalid ${what} document`, { document, issues: parsed.error.issues });
-      return [];
-    });
-  }
+  const valid = <S extends z.ZodType>(schema: S, found: readonly unknown[], what: string) => validDocuments(schema, found, what, logger);
 
   return {
     async ensureIndexes() {

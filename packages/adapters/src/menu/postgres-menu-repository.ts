@@ -2,6 +2,7 @@ import { and, asc, eq, inArray, sql } from "drizzle-orm";
 import { menuItemSchema, type MenuRepository, storeSchema } from "@cloudcafe/core";
 import type { Logger } from "@cloudcafe/observability";
 import type { z } from "zod";
+import { validDocuments } from "./valid-documents.ts";
 import type { Database } from "../postgres/client.ts";
 import { menuItems, menuStores } from "./menu.sql.ts";
 
@@ -11,14 +12,7 @@ import { menuItems, menuStores } from "./menu.sql.ts";
  * fails is left out of the menu with a log line naming it.
  */
 export function postgresMenuRepository({ db }: Database, logger: Logger): MenuRepository {
-  function valid<S extends z.ZodType>(schema: S, found: readonly unknown[], what: string): z.output<S>[] {
-    return found.flatMap((document) => {
-      const parsed = schema.safeParse(document);
-      if (parsed.success) return [parsed.data];
-      logger.warn(`skipping an invalid ${what} document`, { document, issues: parsed.error.issues });
-      return [];
-    });
-  }
+  const valid = <S extends z.ZodType>(schema: S, found: readonly unknown[], what: string) => validDocuments(schema, found, what, logger);
 
   return {
     async availableItems(category) {

@@ -16,6 +16,8 @@ export const orders = pgTable(
     currency: text("currency").notNull(),
     paymentId: text("payment_id"),
     failureReason: text("failure_reason"),
+    /** When the payment was captured: set once, by the PAID transition; later stages and a refund keep it. */
+    paidAt: timestamp("paid_at", { withTimezone: true, mode: "string" }),
     version: integer("version").notNull(),
     createdAt: timestamp("created_at", { withTimezone: true, mode: "string" }).notNull(),
     updatedAt: timestamp("updated_at", { withTimezone: true, mode: "string" }).notNull(),

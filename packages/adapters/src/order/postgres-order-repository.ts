@@ -20,6 +20,7 @@ function toOrder(row: OrderRow): Order {
     currency: row.currency as "USD",
     ...(row.paymentId ? { paymentId: row.paymentId } : {}),
     ...(row.failureReason ? { failureReason: row.failureReason } : {}),
+    ...(row.paidAt ? { paidAt: toIso(row.paidAt) } : {}),
     version: row.version,
     createdAt: toIso(row.createdAt),
     updatedAt: toIso(row.updatedAt),
@@ -123,6 +124,7 @@ export function postgresOrderRepository({ db }: Database): OrderRepository {
     },
 
     async transition(orderId, from, patch, buildOutbox) {
+      const now = new Date().toISOString();
       return db.transaction(async (tx) => {
         const [row] = await tx
           .update(orders)
@@ -132,7 +134,8 @@ export function postgresOrderRepository({ db }: Database): OrderRepository {
             ...(patch.paymentId !== undefined ? { paymentId: patch.paymentId } : {}),
             ...(patch.failureReason !== undefined ? { failureReason: patch.failureReason } : {}),
             version: raw`${orders.version} + 1`,
-            updatedAt: new Date().toISOString(),
+            updatedAt: now,
+            ...(patch.status === "PAID" ? { paidAt: now } : {}),
           })
           .where(and(eq(orders.orderId, orderId), inArray(orders.status, [...from])))
           .returning();

@@ -8,7 +8,7 @@ export interface Mismatch {
 }
 
 /**
- * Compares per store the paid orders and revenue the warehouse holds with those of the PAID orders in the order
+ * Compares per store the paid orders and revenue the warehouse holds with those of the orders paid (captured) in the order
  * database over the same period: the analytics pipeline neither lost nor double counted a payment.
  */
 export function reconcilePaidTotals(warehouse: readonly PaidTotals[], orders: readonly PaidTotals[]): Mismatch[] {

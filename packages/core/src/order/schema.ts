@@ -109,6 +109,7 @@ export const orderSchema = z
     currency: z.literal("USD"),
     paymentId: z.string().optional(),
     failureReason: z.string().optional(),
+    paidAt: z.iso.datetime().optional().describe("When the payment was captured; kept through the stages and a refund."),
     version: z.number().int().describe("Bumped on every state change; projections use it to ignore stale writes."),
     createdAt: z.iso.datetime(),
     updatedAt: z.iso.datetime(),

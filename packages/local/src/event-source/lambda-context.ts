@@ -1,5 +1,5 @@
 import { randomBytes, randomUUID } from "node:crypto";
-import type { Context } from "aws-lambda";
+import type { Callback, Context } from "aws-lambda";
 
 export interface LambdaContextOptions {
   readonly functionName: string;
@@ -32,4 +32,20 @@ export function lambdaContext(options: LambdaContextOptions): Context {
     fail: () => unsupported("fail"),
     succeed: () => unsupported("succeed"),
   };
+}
+
+/** A Lambda handler of any event: async (returns a promise) or callback style. */
+export type LambdaHandler<Event, Result> = (event: Event, context: Context, callback: Callback<Result>) => void | Promise<Result>;
+
+/** Invokes a handler as the Lambda runtime does: its promise, or its callback, whichever it answers with. */
+export function callHandler<Event, Result>(handler: LambdaHandler<Event, Result>, event: Event, context: Context): Promise<Result> {
+  return new Promise((resolve, reject) => {
+    const callback: Callback<Result> = (error, result) => (error ? reject(error) : resolve(result as Result));
+    try {
+      const returned = handler(event, context, callback);
+      if (returned) returned.then(resolve, reject);
+    } catch (error) {
+      reject(error);
+    }
+  });
 }

@@ -10,7 +10,7 @@ import type { Callback, Context, SQSBatchResponse, SQSEvent } from "aws-lambda";
 import { sqsEventSourceMappingError } from "@cloudcafe/catalog";
 import { sleep } from "@cloudcafe/core/sleep";
 import { createLogger, type Logger } from "@cloudcafe/observability";
-import { lambdaContext } from "./lambda-context.ts";
+import { callHandler, lambdaContext } from "./lambda-context.ts";
 import { sqsEvent } from "./sqs-event.ts";
 
 /** What a Lambda SQS handler may look like: async (the norm) or callback style. */
@@ -201,17 +201,6 @@ export function startSqsPoller(options: SqsPollerOptions): SqsPoller {
   };
 }
 
-function callHandler(handler: SqsEventHandler, event: SQSEvent, context: Context): Promise<SQSBatchResponse | void> {
-  return new Promise((resolve, reject) => {
-    const callback: Callback<SQSBatchResponse | void> = (error, result) => (error ? reject(error) : resolve(result));
-    try {
-      const returned = handler(event, context, callback);
-      if (returned) returned.then(resolve, reject);
-    } catch (error) {
-      reject(error);
-    }
-  });
-}
 
 /**
  * The ids the handler reported as failed. As on Lambda, a malformed response (an entry without a known

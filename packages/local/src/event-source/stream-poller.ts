@@ -3,7 +3,7 @@ import type { Callback, Context, KinesisStreamBatchResponse as StreamsEventRespo
 import { streamEventSourceMappingError } from "@cloudcafe/catalog";
 import { sleep } from "@cloudcafe/core/sleep";
 import { createLogger, type Logger } from "@cloudcafe/observability";
-import { lambdaContext } from "./lambda-context.ts";
+import { callHandler, lambdaContext } from "./lambda-context.ts";
 import { InvalidParameterValueException } from "./sqs-poller.ts";
 import { memoryCheckpoints, type CheckpointStore } from "./stream-checkpoints.ts";
 import type { ShardInfo, ShardPosition, SourceRecord, StreamSource } from "./stream-sources.ts";
@@ -367,17 +367,6 @@ export function startStreamPoller(options: StreamPollerOptions): StreamPoller {
 /** Stopping between retries: the batch stays unprocessed after the checkpoint, for the next start. */
 class StoppedMidBatch extends Error {}
 
-function callHandler(handler: StreamEventHandler, event: { Records: unknown[] }, context: Context): Promise<StreamsEventResponse | void> {
-  return new Promise((resolve, reject) => {
-    const callback: Callback<StreamsEventResponse | void> = (error, result) => (error ? reject(error) : resolve(result));
-    try {
-      const returned = handler(event, context, callback);
-      if (returned) returned.then(resolve, reject);
-    } catch (error) {
-      reject(error);
-    }
-  });
-}
 
 /**
  * Lambda's reading of a partial batch response: no failures, success; otherwise resume from the lowest failed
