@@ -15,7 +15,8 @@ import { stageName } from "./naming.ts";
 
 export const ANALYTICS_WORKER_ENTRY = "functions/analytics/src/worker.ts";
 /** The read API's data routes; the rest of `/api/analytics` (health, OpenAPI) stays on the catalog's ALB rule. */
-export const ANALYTICS_API_ROUTES = [`GET ${services.analytics.pathPrefix}/stores/{storeId}/minutes`, `GET ${services.analytics.pathPrefix}/summary`] as const;
+/** The whole prefix goes to the read API's function (its app answers 404 in the error shape for what it does not serve). */
+export const ANALYTICS_API_ROUTES = [`ANY ${services.analytics.pathPrefix}`, `ANY ${services.analytics.pathPrefix}/{proxy+}`] as const;
 /** Where the unit's drop-in and settings go on the instance. */
 export const ANALYTICS_ENV_FILE = "/etc/cloudcafe/analytics.env";
 

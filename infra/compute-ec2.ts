@@ -61,7 +61,6 @@ export function ec2Platform(
   groups: SecurityGroups,
   key: PlatformKey,
   settings: StageSettings,
-  analyticsTargetGroup: aws.lb.TargetGroup,
   /** The Loyalty service's environment parameter (infra/loyalty.ts); without it the unit is installed but not started. */
   loyaltyEnvironment?: aws.ssm.Parameter,
   /** Enables the analytics worker's unit with its settings (infra/analytics.ts); absent on stages without the warehouse. */
@@ -174,11 +173,6 @@ export function ec2Platform(
     userDataReplaceOnChange: true,
     tags: { Name: stageName("analytics") },
   }, { ignoreChanges: ["ami"] });
-  new aws.lb.TargetGroupAttachment("AnalyticsTarget", {
-    targetGroupArn: analyticsTargetGroup.arn,
-    targetId: analyticsWorker.id,
-    port: services.analytics.port,
-  });
 
   return { repository, loyaltyGroup, loyaltyTemplate, loyaltyRoleName: loyaltyProfile.role, nlb, targetGroup, analyticsWorker, analyticsRoleName: analyticsProfile.role };
 }

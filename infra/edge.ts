@@ -122,7 +122,7 @@ export function serviceRoutes(net: Network, alb: sst.aws.Alb, settings: StageSet
         vpcId: net.vpc.id,
         port: services[service].port,
         protocol: "HTTP",
-        targetType: service === "analytics" ? "instance" : "ip",
+        targetType: "ip",
         healthCheck: { path: services[service].healthPath, matcher: "200" },
       });
       const rule = albRule(service);
@@ -170,7 +170,10 @@ export function restApi(
       },
     },
   });
-  for (const route of publicRoutes()) privateRoute(api, route, route.via === "nlb" ? targets.nlb : targets.alb, link.id);
+  for (const route of publicRoutes()) {
+    // A function-served prefix joins through `addFunctionRoutes`, on the stages that deploy its function.
+    if (route.via !== "function") privateRoute(api, route, route.via === "nlb" ? targets.nlb : targets.alb, link.id);
+  }
   // Routes served by functions rather than a load balancer (the analytics read API); API Gateway deploys them with the rest.
   addFunctionRoutes?.(api);
   api.deploy();

@@ -93,7 +93,7 @@ export async function cloudCafe() {
   };
   const loyaltyEnvironment = $dev ? undefined : loyaltyEnvironmentParameter(loyaltyLinks, key, settings.region, store.redshift, migrated);
   const analyticsBoot = store.redshift ? analyticsWorkerBoot(bus, store.analyticsLeases, store.redshift, settings.region) : undefined;
-  const ec2 = ec2Platform(net, groups, key, settings, routed.analytics, loyaltyEnvironment, analyticsBoot);
+  const ec2 = ec2Platform(net, groups, key, settings, loyaltyEnvironment, analyticsBoot);
   if (loyaltyEnvironment) loyaltyInstancePermissions(ec2.loyaltyRoleName.apply((role) => role!), loyaltyEnvironment, loyaltyLinks, store.redshift);
   if (store.redshift) analyticsWorkerAccess(ec2.analyticsRoleName as $util.Output<string>, bus, store.analyticsLeases, store.redshift, key);
   if (store.redshift && !$dev) analyticsWorkerImage(ec2.repository);

@@ -104,8 +104,22 @@ export function resolvePath(s: Synthesis, requestPath: string): PathRoute {
   const integrations = inputsOf(s, "aws:apigateway/integration:Integration");
   const routes = integrations.map((i) => paths.get(i.inputs.resourceId)).filter((p): p is string => Boolean(p));
   const matched = matchApiRoute(routes, requestPath);
-  if (!matched) return { ...base, behaviour: behaviour.pathPattern, missing: "no API Gateway route" };
+  if (!matched) {
+    // A function-served service has routes only on the stages that deploy its function.
+    const byFunction = base.service !== undefined && (services[base.service] as { api?: string }).api === "function";
+    return { ...base, behaviour: behaviour.pathPattern, missing: byFunction ? "no API Gateway route (its function is not deployed on this stage)" : "no API Gateway route" };
+  }
   const integration = integrations.find((i) => paths.get(i.inputs.resourceId) === matched.route)!;
+  if (integration.inputs.type === "AWS_PROXY") {
+    const fn = inputsOf(s, "aws:lambda/function:Function").find((f) => String(integration.inputs.uri).includes(arnOf(f)));
+    return {
+      ...base,
+      behaviour: behaviour.pathPattern,
+      apiRoute: `ANY ${matched.route}`,
+      integration: "Lambda proxy",
+      ...(fn ? { target: `Lambda ${fn.inputs.name}` } : { missing: "the integration targets no function of this program" }),
+    };
+  }
   const uri = new URL(String(integration.inputs.uri).replace("{proxy}", matched.proxy ?? ""));
   const balancer = inputsOf(s, "aws:lb/loadBalancer:LoadBalancer").find((lb) => arnOf(lb) === integration.inputs.integrationTarget);
   const viaLink = integration.inputs.connectionType === "VPC_LINK";

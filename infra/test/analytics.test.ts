@@ -1,6 +1,7 @@
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { apiFunctions, queues, streamEventSourceMappingError, streamEventSourceMappings, streams, tables } from "@cloudcafe/catalog";
+import { resolvePath } from "../offline/routes.ts";
 import { ANALYTICS_API_ROUTES, ANALYTICS_ENV_FILE, ANALYTICS_WORKER_ENTRY } from "../analytics.ts";
 import { rootDir } from "../offline/paths.ts";
 import { synthesize, type Synthesis } from "../offline/sst-runtime.ts";
@@ -38,15 +39,19 @@ describe("the analytics pipeline in AWS (production)", () => {
     expect(consumer.inputs.environment.variables.MENU_SERVICE_URL).toMatch(/^https:\/\//);
   });
 
-  it("serves the read API's data routes from its Lambda through API Gateway, reading the warehouse only", () => {
+  it("serves the whole /api/analytics prefix from its Lambda through API Gateway (no ALB rule), reading the warehouse only", () => {
     const api = fn(apiFunctions.analyticsApi.name);
-    const methods = ofType(s, "aws:apigateway/method:Method").filter((m) => m.inputs.httpMethod === "GET");
+    const methods = ofType(s, "aws:apigateway/method:Method").filter((m) => m.inputs.httpMethod === "ANY");
     const integrations = ofType(s, "aws:apigateway/integration:Integration").filter((i) => String(i.inputs.uri).includes(arnOf(api)));
     expect(integrations).toHaveLength(ANALYTICS_API_ROUTES.length);
     expect(integrations.every((i) => i.inputs.type === "AWS_PROXY")).toBe(true);
     expect(methods.length).toBeGreaterThanOrEqual(ANALYTICS_API_ROUTES.length);
     const paths = ofType(s, "aws:apigateway/resource:Resource").map((r) => r.inputs.pathPart);
-    expect(paths).toEqual(expect.arrayContaining(["stores", "{storeId}", "minutes", "summary"]));
+    expect(paths).toEqual(expect.arrayContaining(["analytics", "{proxy+}"]));
+    expect(ofType(s, "aws:lb/targetGroup:TargetGroup").map((tg) => tg.inputs.name)).not.toContainEqual(expect.stringContaining("analytics"));
+    for (const path of ["/api/analytics/stores/store-sea-001/minutes", "/api/analytics/summary", "/api/analytics/openapi.json"]) {
+      expect(resolvePath(s, path), path).toMatchObject({ integration: "Lambda proxy", target: `Lambda ${api.inputs.name}` });
+    }
     const workgroup = arnOf(named(s, "aws:redshiftserverless/workgroup:Workgroup", "AnalyticsWorkgroup"));
     const statements = roleStatements(s, api);
     expect(statements).toContainEqual(expect.objectContaining({ Action: ["redshift-data:ExecuteStatement", "redshift-data:BatchExecuteStatement"], Resource: [workgroup] }));

@@ -67,9 +67,13 @@ describe("a lean dev stage without a domain", () => {
     for (const route of routes) expect(route.path.startsWith(services[route.service as keyof typeof services].pathPrefix) || route.path === "/ready", route.path).toBe(true);
   });
 
-  it("gives every public path of the catalog a target group or NLB; services not built yet say so", () => {
+  it("gives every public path of the catalog a target group or NLB; the analytics API, a function of the full profile, says it is not here", () => {
     const routes = publicSamplePaths().map((p) => resolvePath(s, p));
-    expect(routes.filter((r) => !r.target).map((r) => `${r.path}: ${r.missing}`)).toEqual([]);
+    // The lean profile has no Redshift, so no analytics read API: its paths have no route, and say why.
+    expect(routes.filter((r) => !r.target).map((r) => `${r.path}: ${r.missing}`)).toEqual([
+      "/api/analytics: no API Gateway route (its function is not deployed on this stage)",
+      "/api/analytics/x: no API Gateway route (its function is not deployed on this stage)",
+    ]);
     expect(Object.fromEntries(routes.map((r) => [r.path, [r.service, r.serviceBuilt]]))).toMatchObject({
       "/api/orders/x": ["order", true],
       "/ready": ["order", true],

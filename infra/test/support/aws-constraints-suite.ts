@@ -227,7 +227,7 @@ export function awsConstraintsSuite(stage: string, env: Record<string, string> =
       );
       expect(tooLong).toEqual([]);
       const longest = "s".repeat(MAX_STAGE_NAME_LENGTH);
-      const cutNames = withStage(longest, () => ["alb", "inventory-tg", "analytics-tg", "loyalty-nlb"].map((suffix) => limitedName(suffix, 32)));
+      const cutNames = withStage(longest, () => ["alb", "inventory-tg", "loyalty-nlb"].map((suffix) => limitedName(suffix, 32)));
       expect(cutNames.every((name) => name.length <= 32 && name.startsWith(`cloudcafe-${longest.slice(0, 10)}`))).toBe(true);
       expect(new Set(cutNames).size).toBe(cutNames.length);
     });

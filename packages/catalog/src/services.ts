@@ -12,6 +12,11 @@ export interface ServiceSpec {
   readonly albPriority?: number;
   /** Public paths outside its prefix that it answers (the console's readiness check). */
   readonly alsoServes?: readonly string[];
+  /**
+   * `function`: API Gateway sends its whole prefix to its Lambda (`apiFunctions`), not to a load balancer; it has no
+   * ALB rule or NLB listener (the analytics read API; its worker serves no HTTP).
+   */
+  readonly api?: "function";
   /** Its container / instance entry (`functions/<service>/src/server.ts`), relative to the repository root. */
   readonly serverModule: string;
   /** Where `npm start` runs it on the laptop (`CLOUDCAFE_<SERVICE>_PORT` overrides), as every service owns 8080 in AWS. */
@@ -26,8 +31,9 @@ export const services = {
   inventory: { ...entry("inventory", 8082), pathPrefix: "/api/inventory", albPriority: 300 },
   menu: { ...entry("menu", 8081), pathPrefix: "/api/menu", albPriority: 200 },
   loyalty: { ...entry("loyalty", 8083), pathPrefix: "/api/loyalty" },
-  // The analytics worker's HTTP side (its stress scenario, reports), on the analytics instance behind the ALB.
-  analytics: { ...entry("analytics", 8084), pathPrefix: "/api/analytics", albPriority: 400 },
+  // The analytics read API: a Lambda behind API Gateway when deployed (the worker on its instance serves no HTTP);
+  // locally its server.ts behind the gateway.
+  analytics: { ...entry("analytics", 8084), pathPrefix: "/api/analytics", api: "function" },
 } as const satisfies Record<string, ServiceSpec>;
 
 export type ServiceKey = keyof typeof services;
@@ -54,14 +60,14 @@ export function albRule(service: AlbServiceKey): AlbRule {
 export interface PublicRoute {
   readonly path: string;
   readonly service: ServiceKey;
-  readonly via: "alb" | "nlb";
+  readonly via: "alb" | "nlb" | "function";
 }
 
 /** Every public API route: each service's prefix, the prefix's sub-paths, and the paths it also serves. */
 export function publicRoutes(): PublicRoute[] {
   return (Object.keys(services) as ServiceKey[]).flatMap((service) => {
     const spec: ServiceSpec = services[service];
-    const via = spec.albPriority === undefined ? "nlb" : "alb";
+    const via = spec.api === "function" ? "function" : spec.albPriority === undefined ? "nlb" : "alb";
     return [spec.pathPrefix, `${spec.pathPrefix}/{proxy+}`, ...(spec.alsoServes ?? [])].map((path) => ({ path, service, via }));
   });
 }
