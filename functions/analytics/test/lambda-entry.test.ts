@@ -34,7 +34,9 @@ describe("the analytics read API's Lambda entry (hono/aws-lambda)", () => {
     await warehouse.writeWindows([{ storeId, windowStartMs: minute, sourceShard: "shardId-0", ordersPlaced: 2, ordersPaid: 1, revenueCents: 450, items: [] }]);
     const context = {} as Context;
 
-    const read = await handler(apiGatewayEvent(`/api/analytics/stores/${storeId}/minutes`, "/api/analytics/stores/{storeId}/minutes"), context);
+    // An explicit period around the written minute: the default (the hour up to now) depends on the clock of the read.
+    const period = { from: new Date(minute - 60_000).toISOString(), to: new Date(minute + 120_000).toISOString() };
+    const read = await handler(apiGatewayEvent(`/api/analytics/stores/${storeId}/minutes`, "/api/analytics/stores/{storeId}/minutes", period), context);
     expect(read.statusCode).toBe(200);
     expect(JSON.parse(read.body)).toEqual({
       windows: [{ windowStart: new Date(minute).toISOString(), ordersPlaced: 2, ordersPaid: 1, revenueCents: 450, items: [], averageTicketCents: 450 }],

@@ -70,7 +70,11 @@ function forward(target: string, incoming: IncomingMessage, headers: Record<stri
       incoming.resume();
       resolve(outcome);
     };
+    let uploaded = false;
     const upstream = httpRequest(target, { method: incoming.method, headers }, (response) => {
+      // An answer before the whole body was sent (a 413) leaves the connection mid-request: close it once the answer
+      // is read, so the keep-alive pool never hands it to the next request (which would fail as a reset, a 502).
+      if (!uploaded) response.once("end", () => upstream.destroy());
       const empty = incoming.method === "HEAD" || response.statusCode === 204 || response.statusCode === 304;
       const body = empty ? null : (Readable.toWeb(response) as ReadableStream<Uint8Array>);
       settle({ response: new Response(body, { status: response.statusCode ?? 502, headers: responseHeaders(response.headers) }) });
@@ -83,6 +87,9 @@ function forward(target: string, incoming: IncomingMessage, headers: Record<stri
         settle({ tooLarge: true });
         upstream.destroy();
       }
+    });
+    upstream.once("finish", () => {
+      uploaded = true;
     });
     incoming.pipe(upstream);
   });
