@@ -11,7 +11,7 @@ import type { ManagedChild } from "@cloudcafe/local/process/children";
 import { repoRoot } from "@cloudcafe/local/paths";
 import { createLogger, createMetrics } from "@cloudcafe/observability";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startFlowPollers } from "../../order/test/pollers.ts";
+import { flowQueuesOf, startFlowPollers } from "../../order/test/pollers.ts";
 import { startMenuService } from "../../order/test/menu-service.ts";
 import { anOrder, bodyAt, orderClient, orderStatus, placeOrder } from "../../order/test/support.ts";
 import { runSchema, startWorkerProcess, waitFor } from "./support.ts";
@@ -42,9 +42,8 @@ let worker: ManagedChild | undefined;
 
 beforeAll(async () => {
   orders.relay.start(200);
-  const { queues } = platform.resources;
   sqsPollers = await startFlowPollers(
-    { orderSubmission: queues.orderSubmission.url, paymentProcessing: queues.paymentProcessing.url, paymentResults: queues.paymentResults.url },
+    flowQueuesOf(platform.resources),
     { failedVisibilityTimeoutSeconds: 1 },
   );
   const spec = localStreamEventSourceMappings.find((mapping) => mapping.name === "analytics-order-events")!;

@@ -6,7 +6,7 @@ import type { SqsPoller } from "@cloudcafe/local/event-source/sqs-poller";
 import { localPlatform } from "@cloudcafe/local/testing/env";
 import { purgeQueues } from "@cloudcafe/local/testing/purge";
 import { startMenuService } from "./menu-service.ts";
-import { startFlowPollers } from "./pollers.ts";
+import { flowQueuesOf, startFlowPollers } from "./pollers.ts";
 import { anOrder, bodyAt, bodyOf, eventsFor, orderClient, orderStatus, placeOrder, waitFor } from "./support.ts";
 
 Object.assign(process.env, { PAYMENT_DECLINE_RATE: "0", PAYMENT_FAILURE_RATE: "0", PAYMENT_GATEWAY_LATENCY_MS: "5", PAYMENT_GATEWAY_JITTER_MS: "0" });
@@ -24,9 +24,8 @@ let pollers: SqsPoller[] = [];
 beforeAll(async () => {
   await purgeQueues(platform);
   runtime.relay.start(200);
-  const { queues } = platform.resources;
   pollers = await startFlowPollers(
-    { orderSubmission: queues.orderSubmission.url, paymentProcessing: queues.paymentProcessing.url, paymentResults: queues.paymentResults.url },
+    flowQueuesOf(platform.resources),
     { failedVisibilityTimeoutSeconds: 1 },
   );
 });

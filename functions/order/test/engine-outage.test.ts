@@ -8,7 +8,7 @@ import { createResources, deleteResources } from "@cloudcafe/local/resources";
 import { freePort } from "@cloudcafe/local/process/net";
 import { localPlatform } from "@cloudcafe/local/testing/env";
 import { bodyAt, eventsFor, orderClient, orderStatus, placeOrder, waitFor } from "./support.ts";
-import { startFlowPollers } from "./pollers.ts";
+import { flowQueuesOf, startFlowPollers } from "./pollers.ts";
 import { startMenuService } from "./menu-service.ts";
 
 /*
@@ -41,11 +41,7 @@ const client = orderClient(createOrderApp({ service: runtime.service, logger: ru
 const { sql } = createDatabase(runtime.config.database, { max: 1 });
 runtime.relay.start(200);
 const pollers: SqsPoller[] = await startFlowPollers(
-  {
-    orderSubmission: resources.queues.orderSubmission.url,
-    paymentProcessing: resources.queues.paymentProcessing.url,
-    paymentResults: resources.queues.paymentResults.url,
-  },
+  flowQueuesOf(resources),
   { failedVisibilityTimeoutSeconds: 1 },
 );
 

@@ -6,7 +6,7 @@ import { localPlatform } from "@cloudcafe/local/testing/env";
 import { purgeQueues } from "@cloudcafe/local/testing/purge";
 import type { SqsPoller } from "@cloudcafe/local/event-source/sqs-poller";
 import { anOrder, bodyAt, eventsFor, orderClient, orderStatus, placeOrder, readOrder, waitFor } from "./support.ts";
-import { startFlowPollers } from "./pollers.ts";
+import { flowQueuesOf, startFlowPollers } from "./pollers.ts";
 import { startMenuService } from "./menu-service.ts";
 
 // A calm gateway: outcomes here come only from the sandbox inputs (test-decline-* customers).
@@ -23,9 +23,8 @@ let pollers: SqsPoller[] = [];
 beforeAll(async () => {
   await purgeQueues(platform);
   runtime.relay.start(200);
-  const { queues } = platform.resources;
   pollers = await startFlowPollers(
-    { orderSubmission: queues.orderSubmission.url, paymentProcessing: queues.paymentProcessing.url, paymentResults: queues.paymentResults.url },
+    flowQueuesOf(platform.resources),
     { failedVisibilityTimeoutSeconds: 1 },
   );
 });

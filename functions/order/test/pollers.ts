@@ -8,6 +8,12 @@ import { repoRoot } from "@cloudcafe/local/paths";
 /** The queues of the order-to-payment flow a test created for itself, by catalog key. */
 export type FlowQueues = Record<"orderSubmission" | "paymentProcessing" | "paymentResults", string>;
 
+/** The flow's queues among a run's resources (the platform's, or a test's own copy of them). */
+export function flowQueuesOf(resources: { queues: Record<keyof FlowQueues, { url: string }> }): FlowQueues {
+  const { orderSubmission, paymentProcessing, paymentResults } = resources.queues;
+  return { orderSubmission: orderSubmission.url, paymentProcessing: paymentProcessing.url, paymentResults: paymentResults.url };
+}
+
 const isFlowQueue = (queue: QueueKey): queue is keyof FlowQueues => queue === "orderSubmission" || queue === "paymentProcessing" || queue === "paymentResults";
 
 /**

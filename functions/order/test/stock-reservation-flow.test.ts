@@ -5,7 +5,7 @@ import { localPlatform } from "@cloudcafe/local/testing/env";
 import { purgeQueues } from "@cloudcafe/local/testing/purge";
 import type { SqsPoller } from "@cloudcafe/local/event-source/sqs-poller";
 import { anOrder, bodyAt, orderClient, orderStatus, placeOrder, readOrder, waitFor } from "./support.ts";
-import { startFlowPollers } from "./pollers.ts";
+import { flowQueuesOf, startFlowPollers } from "./pollers.ts";
 import { startMenuService } from "./menu-service.ts";
 import { startInventoryService } from "./inventory-service.ts";
 
@@ -35,9 +35,8 @@ beforeAll(async () => {
   ];
   for (const Item of rows) await dynamo.send(new PutCommand({ TableName: inventory.table, Item }));
   runtime.relay.start(200);
-  const { queues } = platform.resources;
   pollers = await startFlowPollers(
-    { orderSubmission: queues.orderSubmission.url, paymentProcessing: queues.paymentProcessing.url, paymentResults: queues.paymentResults.url },
+    flowQueuesOf(platform.resources),
     { failedVisibilityTimeoutSeconds: 1 },
   );
 });

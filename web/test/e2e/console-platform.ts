@@ -20,7 +20,7 @@ import { localPlatform } from "@cloudcafe/local/testing/env";
 import { purgeQueues } from "@cloudcafe/local/testing/purge";
 import { createRunRegistry, createStressPool, fixedAllowance, stressRoutes } from "@cloudcafe/stress";
 import { startMenuService } from "../../../functions/order/test/menu-service.ts";
-import { startFlowPollers } from "../../../functions/order/test/pollers.ts";
+import { flowQueuesOf, startFlowPollers } from "../../../functions/order/test/pollers.ts";
 import { startLoyaltyService } from "./loyalty-service.ts";
 import { startInventoryService } from "../../../functions/order/test/inventory-service.ts";
 
@@ -64,11 +64,7 @@ export async function startConsolePlatform(): Promise<ConsolePlatform> {
     const started = serve({ fetch: app.fetch, port: 0, hostname: "127.0.0.1" }, () => resolve(started));
   });
   const { queues } = platform.resources;
-  const pollers: SqsPoller[] = await startFlowPollers({
-    orderSubmission: queues.orderSubmission.url,
-    paymentProcessing: queues.paymentProcessing.url,
-    paymentResults: queues.paymentResults.url,
-  });
+  const pollers: SqsPoller[] = await startFlowPollers(flowQueuesOf(platform.resources));
   // The notification sender, so the customer's inbox fills as on the platform.
   const { handler: notify } = await import("../../../functions/notification/src/events/notifications.ts");
   pollers.push(startSqsPoller({ sqs: sqsClientFor(platform.endpoints.sqs), queueUrl: queues.notification.url, functionName: "notification-sender", handler: notify, batchSize: 10, reportBatchItemFailures: true }));
