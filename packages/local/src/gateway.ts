@@ -55,56 +55,97 @@ function responseHeaders(headers: IncomingHttpHeaders): Headers {
 type Forwarded = { readonly response: Response } | { readonly tooLarge: true };
 
 /**
- * Streams the request to `target` and resolves with the service's answer as soon as it comes, even when the service
- * answers before reading the whole body (a 413 of its own, say) and then closes the connection, as an ALB relays it.
- * A body past MAX_REQUEST_BODY_BYTES is not forwarded further. The rest of an unforwarded body is read and dropped,
- * so the client's upload ends normally and it sees the answer.
+ * The request body, read whole as API Gateway reads it before passing it on, or `tooLarge` as soon as it passes
+ * MAX_REQUEST_BODY_BYTES; the rest of a body too large is read and dropped, so the client's upload ends normally
+ * and it sees the 413.
  */
-function forward(target: string, incoming: IncomingMessage, headers: Record<string, string>): Promise<Forwarded> {
+function readBody(incoming: IncomingMessage): Promise<Buffer | "tooLarge"> {
   return new Promise((resolve, reject) => {
-    let settled = false;
+    const chunks: Buffer[] = [];
     let received = 0;
-    const settle = (outcome: Forwarded) => {
-      settled = true;
-      incoming.unpipe(upstream);
-      incoming.resume();
-      resolve(outcome);
-    };
-    let uploaded = false;
-    const upstream = httpRequest(target, { method: incoming.method, headers }, (response) => {
-      // An answer before the whole body was sent (a 413) leaves the connection mid-request: close it once the answer
-      // is read, so the keep-alive pool never hands it to the next request (which would fail as a reset, a 502).
-      if (!uploaded) response.once("end", () => upstream.destroy());
-      const empty = incoming.method === "HEAD" || response.statusCode === 204 || response.statusCode === 304;
-      const body = empty ? null : (Readable.toWeb(response) as ReadableStream<Uint8Array>);
-      settle({ response: new Response(body, { status: response.statusCode ?? 502, headers: responseHeaders(response.headers) }) });
-    });
-    // Once the service has answered, a failed upload is only it closing early: the answer stands.
-    upstream.on("error", (error) => (settled ? undefined : reject(error)));
-    incoming.on("data", (chunk: Buffer) => {
+    const onData = (chunk: Buffer) => {
       received += chunk.length;
-      if (received > MAX_REQUEST_BODY_BYTES && !settled) {
-        settle({ tooLarge: true });
-        upstream.destroy();
-      }
-    });
-    upstream.once("finish", () => {
-      uploaded = true;
-    });
-    incoming.pipe(upstream);
+      if (received <= MAX_REQUEST_BODY_BYTES) return void chunks.push(chunk);
+      incoming.off("data", onData);
+      incoming.resume();
+      resolve("tooLarge");
+    };
+    incoming.on("data", onData);
+    incoming.once("end", () => resolve(Buffer.concat(chunks)));
+    incoming.once("error", reject);
   });
 }
 
+/** Why one attempt at the target failed before any answer, and whether the request can be sent again. */
+class UpstreamFailure extends Error {
+  constructor(
+    readonly failure: Error,
+    readonly retryable: boolean,
+  ) {
+    super(failure.message);
+  }
+}
+
 /**
- * A stand-in for API Gateway and the ALB: path-pattern routing to the services, headers (traceparent, Idempotency-Key,
- * Authorization) and bodies passed through, X-Forwarded-* added, API Gateway's body limit, a service's early answer
- * relayed, JSON 404, 413 and 502 in the platform's error shape.
+ * One attempt: sends the request to `target` and resolves with the service's answer as soon as it comes, even when the
+ * service answers before reading the whole body (a 413 of its own) and then closes the connection, as an ALB relays it.
+ * A failure before any answer is retryable when the request cannot have reached the service: the connection was
+ * refused, or a kept-alive connection turned out to be closed by the service (Node's documented keep-alive race,
+ * `request.reusedSocket`).
  */
+function sendOnce(target: string, method: string, headers: Record<string, string>, body: Buffer): Promise<Response> {
+  return new Promise((resolve, reject) => {
+    let answered = false;
+    let uploaded = false;
+    const upstream = httpRequest(target, { method, headers }, (response) => {
+      answered = true;
+      // An answer before the whole body was sent leaves the connection mid-request: close it once the answer is
+      // read, so the keep-alive pool never hands it to the next request.
+      if (!uploaded) response.once("end", () => upstream.destroy());
+      const empty = method === "HEAD" || response.statusCode === 204 || response.statusCode === 304;
+      const stream = empty ? null : (Readable.toWeb(response) as ReadableStream<Uint8Array>);
+      resolve(new Response(stream, { status: response.statusCode ?? 502, headers: responseHeaders(response.headers) }));
+    });
+    upstream.once("finish", () => (uploaded = true));
+    // Once the service has answered, a failed upload is only it closing early: the answer stands.
+    upstream.on("error", (error: NodeJS.ErrnoException) => {
+      if (answered) return;
+      const refused = error.code === "ECONNREFUSED";
+      const staleKeepAlive = upstream.reusedSocket && error.code === "ECONNRESET";
+      reject(new UpstreamFailure(error, refused || staleKeepAlive));
+    });
+    upstream.end(body.length > 0 || !["GET", "HEAD"].includes(method) ? body : undefined);
+  });
+}
+
+/** Attempts per request: the first and, after a failure that cannot have reached the service, one more. */
+const ATTEMPTS = 2;
+
+/** The request to `target`, its body read whole first and sent again once after a failure that never reached it. */
+async function forward(target: string, incoming: IncomingMessage, headers: Record<string, string>): Promise<Forwarded> {
+  const body = await readBody(incoming);
+  if (body === "tooLarge") return { tooLarge: true };
+  const method = incoming.method ?? "GET";
+  const sent = body.length > 0 || !["GET", "HEAD"].includes(method) ? { ...headers, "content-length": String(body.length) } : headers;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return { response: await sendOnce(target, method, sent, body) };
+    } catch (error) {
+      if (!(error instanceof UpstreamFailure) || !error.retryable || attempt >= ATTEMPTS) throw error instanceof UpstreamFailure ? error.failure : error;
+    }
+  }
+}
+
 /** A path of the console's own (a view), not a file or an API path: it is served the console's index.html. */
 export function isConsoleRoute(path: string): boolean {
   return !path.startsWith("/api/") && !/\.[A-Za-z0-9]+$/.test(path);
 }
 
+/**
+ * A stand-in for API Gateway and the ALB: path-pattern routing to the services, headers (traceparent, Idempotency-Key,
+ * Authorization) and bodies passed through, X-Forwarded-* added, API Gateway's body limit, a service's early answer
+ * relayed, a request its service's stale keep-alive connection dropped sent again, JSON 404, 413 and 502 in the platform's error shape.
+ */
 export function createGatewayApp(rules: readonly GatewayRule[], options: { readonly webRoot?: string } = {}): Hono<{ Bindings: HttpBindings }> {
   const matchers = rules.map((rule) => ({ rule, patterns: rule.pathPatterns.map(pathPatternRegExp) }));
   const app = new Hono<{ Bindings: HttpBindings }>();
