@@ -16,4 +16,5 @@ export * from "./services.ts";
 export * from "./functions.ts";
 export * from "./metrics.ts";
 export * from "./stress.ts";
+export * from "./faults.ts";
 export * from "./documents.ts";
