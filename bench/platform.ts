@@ -85,6 +85,13 @@ export async function startBenchPlatform(options: BenchPlatformOptions = {}): Pr
   // A bench that fails half way must not leave the platform running on its ports.
   const killOnExit = () => child.kill("SIGTERM");
   process.once("exit", killOnExit);
+  // A signal ends the bench without "exit" handlers: stop the platform first (it writes its profiles as it stops).
+  const onSignal = (signal: NodeJS.Signals) => {
+    child.kill("SIGTERM");
+    void once(child, "exit").then(() => process.exit(signal === "SIGINT" ? 130 : 143));
+  };
+  process.once("SIGINT", onSignal);
+  process.once("SIGTERM", onSignal);
   let ready = false;
   const exited = once(child, "exit").then(([code]) => {
     if (!ready) throw new Error(`the local platform exited (${code}) before it was ready`);
@@ -102,6 +109,8 @@ export async function startBenchPlatform(options: BenchPlatformOptions = {}): Pr
     output: () => ({ ...counted }),
     async stop() {
       process.off("exit", killOnExit);
+      process.off("SIGINT", onSignal);
+      process.off("SIGTERM", onSignal);
       child.kill("SIGTERM");
       await once(child, "exit");
     },
