@@ -56,6 +56,7 @@ interface InForce {
   readonly fault: ActiveFault;
   readonly injection: Injection;
   readonly timer: NodeJS.Timeout;
+  reverting?: Promise<ActiveFault>;
 }
 
 /** The control plane's programmatic API (what the HTTP routes, `npm start` and the game day use). */
@@ -154,11 +155,17 @@ export function createChaosControlPlane(options: ChaosControlPlaneOptions): Chao
     return fault;
   }
 
-  async function revert(id: string, reason: RevertReason = "operator", actor?: string): Promise<ActiveFault> {
-    if (!isFaultId(id)) throw new AppError("NOT_FOUND", `No fault ${id} in the registry`);
+  /** Reverts once: a second caller (the TTL timer racing the operator) gets the same outcome. */
+  function revert(id: string, reason: RevertReason = "operator", actor?: string): Promise<ActiveFault> {
+    if (!isFaultId(id)) return Promise.reject(new AppError("NOT_FOUND", `No fault ${id} in the registry`));
     const entry = inForce.get(id);
-    if (!entry) throw new AppError("NOT_FOUND", `${id} is not in force`);
-    inForce.delete(id);
+    if (!entry) return Promise.reject(new AppError("NOT_FOUND", `${id} is not in force`));
+    entry.reverting ??= undo(id, entry, reason, actor);
+    return entry.reverting;
+  }
+
+  /** The fault stays listed as in force until its revert has finished. */
+  async function undo(id: FaultId, entry: InForce, reason: RevertReason, actor: string | undefined): Promise<ActiveFault> {
     clearTimeout(entry.timer);
     try {
       await entry.injection.revert();
@@ -166,6 +173,7 @@ export function createChaosControlPlane(options: ChaosControlPlaneOptions): Chao
       logger.error("fault revert failed", { audit: true, faultId: id, injectionId: entry.fault.injectionId, reason, error });
       throw new AppError("DEPENDENCY_UNAVAILABLE", `${id} could not be reverted: ${(error as Error).message}`, { cause: error });
     } finally {
+      inForce.delete(id);
       busyTargets.delete(entry.fault.target);
       writeJournal();
     }
