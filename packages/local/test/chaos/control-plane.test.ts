@@ -56,20 +56,23 @@ const call = (method: string, path: string, options: { token?: string | null; bo
     ...(options.body !== undefined ? { body: JSON.stringify(options.body) } : {}),
   });
 
+/** A JSON answer, read loosely: the assertions say what it must hold. */
+const body = async (response: Response): Promise<any> => response.json();
+
 describe("the chaos API", () => {
   it("needs the operator token: 401 without one, 403 with a wrong one, in the platform's error shape", async () => {
     const missing = await call("GET", "/api/chaos/faults", { token: null });
     expect(missing.status).toBe(401);
-    expect((await missing.json()).error.code).toBe("UNAUTHORIZED");
+    expect((await body(missing)).error.code).toBe("UNAUTHORIZED");
     const wrong = await call("POST", "/api/chaos/faults/elasticache-flush", { token: "nope", body: {} });
     expect(wrong.status).toBe(403);
-    expect((await wrong.json()).error.code).toBe("FORBIDDEN");
+    expect((await body(wrong)).error.code).toBe("FORBIDDEN");
   });
 
   it("lists the 13 registry entries with what they break, their recovery and whether they can run here", async () => {
     const response = await call("GET", "/api/chaos/faults");
     expect(response.status).toBe(200);
-    const { faults } = (await response.json()) as { faults: { id: string; available: boolean; breaks: string; expectedRecovery: unknown }[] };
+    const { faults } = (await body(response)) as { faults: { id: string; available: boolean; breaks: string; expectedRecovery: unknown }[] };
     expect(faults).toHaveLength(13);
     expect(faults.find((fault) => fault.id === "elasticache-flush")).toMatchObject({ available: true, breaks: expect.any(String), expectedRecovery: expect.any(Object) });
     expect(faults.find((fault) => fault.id === "ecs-task-termination")?.available).toBe(false);
@@ -78,7 +81,7 @@ describe("the chaos API", () => {
   it("refuses a TTL over the registry's maximum, unknown parameters, an unknown fault and one without a mechanism here", async () => {
     const tooLong = await call("POST", "/api/chaos/faults/elasticache-flush", { body: { ttlSeconds: 61 } });
     expect(tooLong.status).toBe(400);
-    expect((await tooLong.json()).error.details[0].path).toBe("ttlSeconds");
+    expect((await body(tooLong)).error.details[0].path).toBe("ttlSeconds");
     const badParameter = await call("POST", "/api/chaos/faults/dynamodb-throttling", { body: { parameters: { percentage: 500 } } });
     expect(badParameter.status).toBe(400);
     expect((await call("POST", "/api/chaos/faults/no-such-fault", { body: {} })).status).toBe(404);
@@ -90,7 +93,7 @@ describe("the chaos API", () => {
     await redis.client(0).set("menu:items", "cached");
     const injected = await call("POST", "/api/chaos/faults/elasticache-flush", { body: { ttlSeconds: 30 } });
     expect(injected.status).toBe(201);
-    const { fault } = await injected.json();
+    const { fault } = await body(injected);
     expect(fault).toMatchObject({ id: "elasticache-flush", target: "cache:elasticache", ttlSeconds: 30, effect: { keysFlushed: 1 } });
     expect(Date.parse(fault.expiresAt) - Date.parse(fault.startedAt)).toBe(30_000);
     expect(await redis.client(0).exists("menu:items")).toBe(0);
@@ -98,7 +101,7 @@ describe("the chaos API", () => {
     // Same target (the ElastiCache cluster): refused while the flush is in force.
     const conflict = await call("POST", "/api/chaos/faults/redis-eviction-pressure", { body: {} });
     expect(conflict.status).toBe(409);
-    expect((await conflict.json()).error.code).toBe("CONFLICT");
+    expect((await body(conflict)).error.code).toBe("CONFLICT");
 
     const egress = await call("POST", "/api/chaos/faults/nat-gateway-failure", { body: { ttlSeconds: 20, parameters: { timeoutMs: 0 } } });
     expect(egress.status).toBe(201);

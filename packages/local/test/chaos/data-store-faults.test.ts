@@ -7,6 +7,7 @@ import { randomUUID } from "node:crypto";
 import { MongoClient } from "mongodb";
 import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createDocumentDb } from "@cloudcafe/adapters";
 import { createLogger } from "@cloudcafe/observability";
 import { auroraFailoverInjector } from "../../src/chaos/injectors/aurora-failover.ts";
 import { documentDbConnectionExhaustionInjector } from "../../src/chaos/injectors/documentdb-connection-exhaustion.ts";
@@ -48,8 +49,9 @@ describe("aurora-failover", () => {
       await pool`select 1`;
       const injection = await inject(injector);
       expect(injection.effect.connectionsTerminated).toBeGreaterThanOrEqual(1);
-      // The pool's connection was terminated and a new one is refused: the query fails.
-      await expect(pool`select 1`).rejects.toThrow(/terminat|not currently accepting connections|does not allow connections/i);
+      // The pool's connection was terminated (the client sees the admin shutdown or the reset socket, as at a
+      // failover) and a new one is refused: the query fails.
+      await expect(pool`select 1`).rejects.toThrow(/terminat|not currently accepting connections|ECONNRESET|CONNECTION_(CLOSED|ENDED)/i);
       const fresh = postgres(databaseUrl, { max: 1, connect_timeout: 3, onnotice: () => {} });
       await expect(fresh`select 1`).rejects.toThrow(/not currently accepting connections|does not allow connections/i);
       await fresh.end({ timeout: 1 });
@@ -175,6 +177,21 @@ describe("documentdb-connection-exhaustion", () => {
       }
     } finally {
       await menu.close();
+    }
+  });
+
+  it("moves the menu's DocumentDbErrors signal: the menu's document client fails and counts it, then recovers", async () => {
+    const errors: unknown[] = [];
+    const documents = createDocumentDb({ url: `${url}?directConnection=true&serverSelectionTimeoutMS=1500`, database: "menu" }, { onError: (error) => errors.push(error) });
+    try {
+      await documents.run((db) => db.command({ ping: 1 }));
+      const injection = await inject(documentDbConnectionExhaustionInjector({ url }));
+      await expect(documents.run((db) => db.command({ ping: 1 }))).rejects.toThrow();
+      expect(errors.length).toBeGreaterThanOrEqual(1);
+      await injection.revert();
+      await waitUntil("the menu's client to reconnect", async () => (await documents.run((db) => db.command({ ping: 1 }))).ok === 1, 15_000, 200);
+    } finally {
+      await documents.close();
     }
   });
 });
