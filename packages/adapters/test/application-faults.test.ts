@@ -41,7 +41,7 @@ afterAll(() => clients.forEach((client) => client.destroy()));
 
 describe("dynamodb-throttling", () => {
   it("fails every attempt with ProvisionedThroughputExceededException at 100%, after the SDK's own retries", async () => {
-    const client = dynamo(faultDocument({ "dynamodb-throttling": { parameters: { percentage: 100 } } }));
+    const client = dynamo(faultDocument({ "dynamodb-throttling": { parameters: { percent: 100 } } }));
     const before = emitted.length;
     const failure = await client.send(new ListTablesCommand({})).catch((error: unknown) => error);
     expect(failure).toBeInstanceOf(ProvisionedThroughputExceededException);
@@ -55,17 +55,17 @@ describe("dynamodb-throttling", () => {
 
   it("answers ThrottlingException when told to, and a retry that is not throttled reaches the table", async () => {
     const draws = [0.1, 0.9];
-    const client = dynamo(faultDocument({ "dynamodb-throttling": { parameters: { percentage: 50, error: "ThrottlingException" } } }), () => draws.shift() ?? 0.9);
+    const client = dynamo(faultDocument({ "dynamodb-throttling": { parameters: { percent: 50, error: "ThrottlingException" } } }), () => draws.shift() ?? 0.9);
     const answer = await client.send(new ListTablesCommand({}));
     expect(answer.$metadata.attempts).toBe(2);
     expect(answer.TableNames).toBeInstanceOf(Array);
 
-    const always = dynamo(faultDocument({ "dynamodb-throttling": { parameters: { percentage: 100, error: "ThrottlingException" } } }));
+    const always = dynamo(faultDocument({ "dynamodb-throttling": { parameters: { percent: 100, error: "ThrottlingException" } } }));
     await expect(always.send(new ListTablesCommand({}))).rejects.toBeInstanceOf(ThrottlingException);
   });
 
   it("does nothing when the fault is not in force or has expired", async () => {
-    const expired = dynamo(faultDocument({ "dynamodb-throttling": { parameters: { percentage: 100 }, expiresInMs: -1 } }));
+    const expired = dynamo(faultDocument({ "dynamodb-throttling": { parameters: { percent: 100 }, expiresInMs: -1 } }));
     expect((await expired.send(new ListTablesCommand({}))).$metadata.attempts).toBe(1);
   });
 });

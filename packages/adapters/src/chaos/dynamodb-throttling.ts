@@ -35,8 +35,8 @@ export function throttleDynamoDbUnderFault(
     (next, context) => async (args) => {
       const fault = await options.faults.active(DYNAMODB_THROTTLING_FAULT);
       if (fault) {
-        const { percentage, error } = dynamoThrottlingParameters.parse(fault.parameters);
-        if (random() * 100 < percentage) {
+        const { percent, error } = dynamoThrottlingParameters.parse(fault.parameters);
+        if (random() * 100 < percent) {
           const operation = context.commandName ?? "DynamoDB call";
           options.metrics.put("DynamoDBThrottles", 1, "Count", { Operation: operation.replace(/Command$/, "") });
           return { response: throttledResponse(error, operation), output: undefined as never };

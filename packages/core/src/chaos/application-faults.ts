@@ -35,7 +35,7 @@ export const noApplicationFaults: ApplicationFaultSource = { active: async () =>
 
 /** The parameters of `dynamodb-throttling`: the share of calls that fail, and which error DynamoDB answers. */
 export const dynamoThrottlingParameters = z.object({
-  percentage: z.coerce.number().min(1).max(100).default(50),
+  percent: z.coerce.number().min(1).max(100).default(50),
   error: z.enum(["ProvisionedThroughputExceededException", "ThrottlingException"]).default("ProvisionedThroughputExceededException"),
 });
 

@@ -82,7 +82,7 @@ describe("the chaos API", () => {
     const tooLong = await call("POST", "/api/chaos/faults/elasticache-flush", { body: { ttlSeconds: 61 } });
     expect(tooLong.status).toBe(400);
     expect((await body(tooLong)).error.details[0].path).toBe("ttlSeconds");
-    const badParameter = await call("POST", "/api/chaos/faults/dynamodb-throttling", { body: { parameters: { percentage: 500 } } });
+    const badParameter = await call("POST", "/api/chaos/faults/dynamodb-throttling", { body: { parameters: { percent: 500 } } });
     expect(badParameter.status).toBe(400);
     expect((await call("POST", "/api/chaos/faults/no-such-fault", { body: {} })).status).toBe(404);
     expect((await call("POST", "/api/chaos/faults/ecs-task-termination", { body: {} })).status).toBe(503);
