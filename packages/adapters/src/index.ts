@@ -47,3 +47,4 @@ export * from "./chaos/dynamodb-throttling.ts";
 export * from "./chaos/egress-failure.ts";
 export * from "./chaos/http-fault-control-plane.ts";
 export * from "./chaos/ssm-fault-parameter.ts";
+export * from "./chaos/cache-faults.ts";

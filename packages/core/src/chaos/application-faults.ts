@@ -48,3 +48,9 @@ export const egressFailureParameters = z.object({
 export const functionThrottlingParameters = z.object({
   functions: z.string().min(1).default("payment-processor"),
 });
+
+/** The parameters of `redis-eviction-pressure` where the code causes it: how full to fill the cache, and a cap per process. */
+export const cacheBallastParameters = z.object({
+  fillShare: z.coerce.number().min(0.5).max(1).default(0.98),
+  maxBallastBytes: z.coerce.number().int().min(1).max(1024 * 1024 * 1024).default(256 * 1024 * 1024),
+});

@@ -67,7 +67,7 @@ export interface ChaosControlPlane {
   revert(id: string, reason?: RevertReason, actor?: string): Promise<ActiveFault>;
   /** Reverts every fault in force (shutdown). */
   revertAll(reason?: RevertReason): Promise<void>;
-  /** The active faults as the fault parameter holds them (keyed by id), which the services' fault source reads. */
+  /** The active application faults as the fault parameter holds them (keyed by id), which the services' fault source reads. */
   applicationFaultsDocument(): Record<string, ActiveApplicationFaultEntry>;
   /** The same, in process: for the pollers `npm start` runs beside the control plane. */
   readonly faultSource: ApplicationFaultSource;
@@ -203,7 +203,7 @@ export function createChaosControlPlane(options: ChaosControlPlaneOptions): Chao
 
   const document = () =>
     Object.fromEntries(
-      [...inForce.values()].map(({ fault }) => [
+      [...inForce.values()].filter(({ fault }) => options.injectors[fault.id]?.readByServices).map(({ fault }) => [
         fault.id,
         { injectionId: fault.injectionId, expiresAt: fault.expiresAt, parameters: fault.parameters as ActiveApplicationFaultEntry["parameters"] },
       ]),

@@ -29,6 +29,11 @@ export interface FaultInjector {
   readonly parameters: z.ZodType<Record<string, unknown>>;
   /** Causes the fault. A mechanism that finds nothing to break throws: a fault that silently does nothing is a bug. */
   inject(request: InjectionRequest): Promise<Injection>;
+  /**
+   * True for a fault the platform's own code causes once it reads it (an application fault): only these are in the
+   * document the services read, so a fault the control plane causes itself (a flush) is never caused twice.
+   */
+  readonly readByServices?: boolean;
   /** Undoes an injection whose control plane died while it was in force, from the injection's `record`. */
   recover?(record: Record<string, unknown>): Promise<void>;
 }

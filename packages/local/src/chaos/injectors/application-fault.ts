@@ -10,6 +10,7 @@ import type { FaultInjector } from "../injector.ts";
 export function applicationFaultInjector(parameters: z.ZodType<Record<string, unknown>>, effect: string): FaultInjector {
   return {
     parameters,
+    readByServices: true,
     inject: async () => ({ effect: { mechanism: effect }, revert: async () => {} }),
   };
 }
