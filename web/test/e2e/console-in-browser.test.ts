@@ -260,7 +260,7 @@ describe("the console in Chromium", () => {
       await fault.getByLabel(/^TTL/).fill("30");
       await fault.getByRole("button", { name: "Inject NAT gateway failure" }).click();
       const timer = fault.getByRole("timer");
-      await expect.poll(() => timer.textContent(), { timeout: 10_000 }).toMatch(/^Active: reverts in (30|29|28|27) s$/);
+      await expect.poll(() => timer.textContent(), { timeout: 10_000 }).toMatch(/^Active: reverts in ([1-9]|[12][0-9]|30) s$/);
       // Unavailable scenarios say so instead of offering a button.
       expect(await page.locator('[data-fault="aurora-failover"]').textContent()).toContain("No local mechanism running here");
       expect(await overflowing(page)).toEqual([]);

@@ -71,6 +71,8 @@ export interface ChaosControlPlane {
   applicationFaultsDocument(): Record<string, ActiveApplicationFaultEntry>;
   /** The same, in process: for the pollers `npm start` runs beside the control plane. */
   readonly faultSource: ApplicationFaultSource;
+  /** Adds mechanisms once their controls exist (the supervisor and gateway start after the control plane). */
+  plug(injectors: Partial<Record<FaultId, FaultInjector>>): void;
   /** Undoes faults a previous control plane left in force (its journal); returns their ids. */
   recoverAbandoned(): Promise<string[]>;
   close(): Promise<void>;
@@ -89,6 +91,7 @@ export function createChaosControlPlane(options: ChaosControlPlaneOptions): Chao
   const logger = options.logger ?? createLogger({ service: "chaos-control-plane" });
   const metrics = options.metrics ?? createMetrics({ namespace: CHAOS_NAMESPACE, service: "chaos-control-plane" });
   const now = options.now ?? (() => new Date());
+  const injectors: Partial<Record<FaultId, FaultInjector>> = { ...options.injectors };
   const inForce = new Map<FaultId, InForce>();
   /** Targets taken, from the moment an injection starts (so two concurrent injections cannot both pass the check). */
   const busyTargets = new Map<string, FaultId>();
@@ -107,7 +110,7 @@ export function createChaosControlPlane(options: ChaosControlPlaneOptions): Chao
     if (closed) throw new AppError("DEPENDENCY_UNAVAILABLE", "The chaos control plane is shutting down");
     if (!isFaultId(id)) throw new AppError("NOT_FOUND", `No fault ${id} in the registry`);
     const spec: FaultSpec = faults[id];
-    const injector = options.injectors[id];
+    const injector = injectors[id];
     if (!injector) throw new AppError("DEPENDENCY_UNAVAILABLE", `${id} has no local mechanism on this platform (${spec.local})`);
     const ttlSeconds = request.ttlSeconds ?? spec.defaultDurationSeconds;
     if (!Number.isInteger(ttlSeconds) || ttlSeconds < 1 || ttlSeconds > spec.maxDurationSeconds) {
@@ -203,7 +206,7 @@ export function createChaosControlPlane(options: ChaosControlPlaneOptions): Chao
 
   const document = () =>
     Object.fromEntries(
-      [...inForce.values()].filter(({ fault }) => options.injectors[fault.id]?.readByServices).map(({ fault }) => [
+      [...inForce.values()].filter(({ fault }) => injectors[fault.id]?.readByServices).map(({ fault }) => [
         fault.id,
         { injectionId: fault.injectionId, expiresAt: fault.expiresAt, parameters: fault.parameters as ActiveApplicationFaultEntry["parameters"] },
       ]),
@@ -213,20 +216,21 @@ export function createChaosControlPlane(options: ChaosControlPlaneOptions): Chao
     list: () =>
       (Object.keys(faults) as FaultId[]).map((id) => {
         const active = inForce.get(id)?.fault;
-        return { id, ...faults[id], available: options.injectors[id] !== undefined, ...(active ? { active } : {}) };
+        return { id, ...faults[id], available: injectors[id] !== undefined, ...(active ? { active } : {}) };
       }),
     active: () => [...inForce.values()].map(({ fault }) => fault),
     inject,
     revert,
     revertAll,
     applicationFaultsDocument: document,
+    plug: (more) => void Object.assign(injectors, more),
     faultSource: { active: async (faultId) => activeEntry(document(), faultId, now()) },
     async recoverAbandoned() {
       if (!options.journalFile || !existsSync(options.journalFile)) return [];
       const entries = JSON.parse(readFileSync(options.journalFile, "utf8")) as { id: string; record: Record<string, unknown> }[];
       const recovered: string[] = [];
       for (const { id, record } of entries) {
-        const injector = isFaultId(id) ? options.injectors[id] : undefined;
+        const injector = isFaultId(id) ? injectors[id] : undefined;
         if (!injector?.recover) continue;
         await injector.recover(record);
         logger.warn("fault left in force by a control plane that stopped without reverting it: undone", { audit: true, faultId: id });

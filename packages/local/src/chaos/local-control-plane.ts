@@ -5,8 +5,7 @@ import type { LocalConfig } from "../config.ts";
 import { memoryDbServerArgs } from "../engines/memorydb.ts";
 import type { LocalPlatform } from "../platform.ts";
 import { type ChaosControlPlane, createChaosControlPlane } from "./control-plane.ts";
-import type { ProcessControls, RouteControls } from "./injectors/compute.ts";
-import { localFaultInjectors } from "./local-injectors.ts";
+import { localFaultInjectors, type PlatformControls, platformFaultInjectors } from "./local-injectors.ts";
 import { CHAOS_PATH_PREFIX } from "./routes.ts";
 import { type RunningChaosServer, startChaosServer } from "./server.ts";
 
@@ -17,6 +16,8 @@ export interface LocalChaos {
   readonly env: Record<string, string>;
   /** The gateway rule that routes the API to the control plane. */
   readonly pathPatterns: readonly string[];
+  /** Plugs in the compute and network faults once the supervisor and the gateway run. */
+  plugControls(controls: PlatformControls): void;
   /** Faults a previous run left in force and this one undid. */
   readonly recovered: readonly string[];
   /** Reverts every fault in force and stops the API (npm start's shutdown, before anything else stops). */
@@ -32,8 +33,6 @@ export async function startLocalChaos(options: {
   readonly platform: LocalPlatform;
   readonly config: LocalConfig;
   readonly operatorToken: string | undefined;
-  readonly processes?: ProcessControls;
-  readonly routes?: RouteControls;
 }): Promise<LocalChaos> {
   const { platform, config } = options;
   const logger = createLogger({ service: "chaos-control-plane" });
@@ -44,8 +43,6 @@ export async function startLocalChaos(options: {
     // Only the stand-in this platform runs is restarted; a MEMORYDB_URL server is someone else's.
     ...(process.env.MEMORYDB_URL ? {} : { memoryDb: { url: platform.endpoints.memoryDbUrl, serverArgs: memoryDbServerArgs(memoryDbUrl.hostname, Number(memoryDbUrl.port)) } }),
     ...(config.mongodbUrl ? {} : { documentDbUrl: `mongodb://${config.host}:${config.ports.documentDb}/` }),
-    ...(options.processes ? { processes: options.processes } : {}),
-    ...(options.routes ? { routes: options.routes } : {}),
   });
   const controlPlane = createChaosControlPlane({ injectors, journalFile: join(config.stateDir, "chaos-faults-in-force.json"), logger });
   const recovered = await controlPlane.recoverAbandoned();
@@ -56,6 +53,7 @@ export async function startLocalChaos(options: {
     env: { [FAULTS_URL_ENV]: server.faultsDocumentUrl },
     pathPatterns: [CHAOS_PATH_PREFIX, `${CHAOS_PATH_PREFIX}/*`],
     recovered,
+    plugControls: (controls) => controlPlane.plug(platformFaultInjectors(controls)),
     async stop() {
       await controlPlane.close();
       await server.stop();

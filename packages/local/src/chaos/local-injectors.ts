@@ -15,7 +15,11 @@ export interface LocalFaultTargets {
   readonly cacheUrl: string;
   readonly memoryDb?: { readonly url: string; readonly serverArgs: readonly string[] };
   readonly documentDbUrl?: string;
-  /** The supervisor, once it runs the services: the compute faults. */
+}
+
+/** The controls the compute and network faults act through, as `npm start` has them once its services run. */
+export interface PlatformControls {
+  /** The supervisor: the compute faults. */
   readonly processes?: ProcessControls;
   /** The gateway's controls: the network faults. */
   readonly routes?: RouteControls;
@@ -28,9 +32,8 @@ function maintenanceUrl(databaseUrl: string): { adminUrl: string; database: stri
   return { adminUrl: url.toString(), database };
 }
 
-/** Every fault's local mechanism this platform can run, keyed by fault id (those whose controls are missing are left out). */
+/** The data-store and application faults' local mechanisms, keyed by fault id. */
 export function localFaultInjectors(targets: LocalFaultTargets): Partial<Record<FaultId, FaultInjector>> {
-  const { processes, routes } = targets;
   return {
     "aurora-failover": auroraFailoverInjector(maintenanceUrl(targets.databaseUrl)),
     "elasticache-flush": elasticacheFlushInjector({ cacheUrl: targets.cacheUrl }),
@@ -40,14 +43,26 @@ export function localFaultInjectors(targets: LocalFaultTargets): Partial<Record<
     "dynamodb-throttling": applicationFaultInjector(dynamoThrottlingParameters, "the services' DynamoDB client middleware answers the share of calls with throttling errors"),
     "nat-gateway-failure": applicationFaultInjector(egressFailureParameters, "the payment processor's calls to the payment gateway time out"),
     "lambda-throttling": applicationFaultInjector(functionThrottlingParameters, "the local event source does not invoke the throttled functions"),
+  };
+}
+
+/**
+ * The compute and network faults' mechanisms, through the supervisor (copies killed; it restarts them after the
+ * registry's local reschedule or replacement time) and the gateway (a rule dropped, the order targets black-holed).
+ */
+export function platformFaultInjectors({ processes, routes }: PlatformControls): Partial<Record<FaultId, FaultInjector>> {
+  return {
     ...(processes
       ? {
           "ecs-task-termination": processKillInjector(processes, [{ service: "order", signal: "SIGKILL" }], { defaultFraction: 0.5 }),
-          "eks-node-drain": processKillInjector(processes, [{ service: "menu", signal: "SIGTERM" }, { service: "inventory", signal: "SIGTERM" }], { defaultFraction: 1 }),
+          "eks-node-drain": processKillInjector(processes, [{ service: "menu", signal: "SIGTERM" }, { service: "inventory", signal: "SIGTERM" }], {
+            defaultFraction: 1,
+            defaultRestartDelaySeconds: 5,
+          }),
           "ec2-instance-termination": processKillInjector(
             processes,
             [{ service: "loyalty", signal: "SIGKILL" }, { service: longRunningWorkers.analytics.name, signal: "SIGKILL" }],
-            { defaultFraction: 1 },
+            { defaultFraction: 1, defaultRestartDelaySeconds: 10 },
           ),
         }
       : {}),

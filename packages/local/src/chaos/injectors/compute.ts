@@ -4,7 +4,10 @@ import type { FaultInjector } from "../injector.ts";
 /** What the compute faults need of the supervisor (`packages/local/src/process/supervisor.ts`). */
 export interface ProcessControls {
   /** Kills running copies of `service`; the supervisor brings them back as the orchestrator would. */
-  kill(service: string, options?: { fraction?: number; count?: number; signal?: NodeJS.Signals }): readonly { readonly service: string; readonly pid: number }[];
+  kill(
+    service: string,
+    options?: { fraction?: number; count?: number; signal?: NodeJS.Signals; restartDelayMs?: number },
+  ): readonly { readonly service: string; readonly pid: number }[];
 }
 
 /** What the network faults need of the gateway's controls (`GatewayControl` in packages/local/src/gateway.ts). */
@@ -24,14 +27,21 @@ export interface RouteControls {
 export function processKillInjector(
   processes: ProcessControls,
   victims: readonly { readonly service: string; readonly signal: NodeJS.Signals }[],
-  options: { readonly defaultFraction: number },
+  options: { readonly defaultFraction: number; readonly defaultRestartDelaySeconds?: number },
 ): FaultInjector {
-  const parameters = z.object({ fraction: z.coerce.number().gt(0).max(1).default(options.defaultFraction) }).strict();
+  const parameters = z
+    .object({
+      fraction: z.coerce.number().gt(0).max(1).default(options.defaultFraction),
+      /** How long before the supervisor starts a copy again: a pod's reschedule, an instance's replacement. */
+      restartDelaySeconds: z.coerce.number().min(0).max(60).optional(),
+    })
+    .strict();
   return {
     parameters,
     async inject({ parameters: raw }) {
-      const { fraction } = parameters.parse(raw);
-      const killed = victims.flatMap(({ service, signal }) => processes.kill(service, { fraction, signal }));
+      const { fraction, restartDelaySeconds = options.defaultRestartDelaySeconds } = parameters.parse(raw);
+      const delay = restartDelaySeconds === undefined ? {} : { restartDelayMs: restartDelaySeconds * 1_000 };
+      const killed = victims.flatMap(({ service, signal }) => processes.kill(service, { fraction, signal, ...delay }));
       if (killed.length === 0) throw new Error(`no running copy of ${victims.map(({ service }) => service).join(", ")} to kill`);
       return {
         effect: { killed: killed.length, pids: killed.map(({ service, pid }) => `${service}:${pid}`).join(", ") },
