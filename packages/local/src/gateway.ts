@@ -121,9 +121,10 @@ async function unreachable(mode: Blackhole): Promise<never> {
  * service answers before reading the whole body (a 413 of its own) and then closes the connection, as an ALB relays it.
  * A failure before any answer is retryable when the request cannot have reached the service: the connection was
  * refused, or a kept-alive connection turned out to be closed by the service (Node's documented keep-alive race,
- * `request.reusedSocket`).
+ * `request.reusedSocket`); or, for a request safe to repeat (`repeatable`), the connection was reset before an
+ * answer (its process was killed mid-request).
  */
-function sendOnce(target: string, method: string, headers: Record<string, string>, body: Buffer): Promise<Response> {
+function sendOnce(target: string, method: string, headers: Record<string, string>, body: Buffer, repeatable: boolean): Promise<Response> {
   return new Promise((resolve, reject) => {
     let answered = false;
     let uploaded = false;
@@ -141,17 +142,24 @@ function sendOnce(target: string, method: string, headers: Record<string, string
     upstream.on("error", (error: NodeJS.ErrnoException) => {
       if (answered) return;
       const refused = error.code === "ECONNREFUSED";
+      const reset = error.code === "ECONNRESET" || error.code === "EPIPE";
       const staleKeepAlive = upstream.reusedSocket && error.code === "ECONNRESET";
-      reject(new UpstreamFailure(error, refused || staleKeepAlive, refused));
+      reject(new UpstreamFailure(error, refused || staleKeepAlive || (reset && repeatable), refused));
     });
     upstream.end(body.length > 0 || !["GET", "HEAD"].includes(method) ? body : undefined);
   });
 }
 
 /**
- * The request to a healthy target of `group`, its body read whole first. A failure that never reached the service is
- * sent again: a refused connection marks its target unhealthy and goes to another healthy target (round robin), and
- * with none left, or after a stale kept-alive connection, once more to the same target.
+ * Safe to send twice: a read, or a write the service deduplicates by its Idempotency-Key (the order service answers
+ * a repeat with the same order).
+ */
+const isRepeatable = (method: string, headers: Record<string, string>) => ["GET", "HEAD", "OPTIONS"].includes(method) || Boolean(headers["idempotency-key"]);
+
+/**
+ * The request to a healthy target of `group`, its body read whole first. A failure that never reached the service (or
+ * reset a request safe to repeat) is sent again: a refused connection marks its target unhealthy at once (passive
+ * health), and the request goes to another healthy target (round robin); with none left, once more to the same target.
  */
 async function forward(group: TargetGroup, pathAndQuery: string, incoming: IncomingMessage, headers: Record<string, string>): Promise<Forwarded> {
   const body = await readBody(incoming);
@@ -160,22 +168,21 @@ async function forward(group: TargetGroup, pathAndQuery: string, incoming: Incom
   if (target === undefined) return { noHealthyTarget: true };
   const method = incoming.method ?? "GET";
   const sent = body.length > 0 || !["GET", "HEAD"].includes(method) ? { ...headers, "content-length": String(body.length) } : headers;
-  const refused = new Set<string>();
+  const repeatable = isRepeatable(method, headers);
+  const tried = new Set<string>();
   let sameTargetRetries = 0;
   for (;;) {
     try {
       const blackhole = group.blackholeOf(target);
-      return { response: await (blackhole ? unreachable(blackhole) : sendOnce(`${target}${pathAndQuery}`, method, sent, body)) };
+      return { response: await (blackhole ? unreachable(blackhole) : sendOnce(`${target}${pathAndQuery}`, method, sent, body, repeatable)) };
     } catch (error) {
       if (!(error instanceof UpstreamFailure) || !error.retryable) throw new TargetFailure(target, error instanceof UpstreamFailure ? error.failure : (error as Error));
-      if (error.refused) {
-        group.markRefused(target, `connection refused: ${error.failure.message}`);
-        refused.add(target);
-        const another = group.pick(refused);
-        if (another !== undefined) {
-          target = another;
-          continue;
-        }
+      if (error.refused) group.markRefused(target, `connection refused: ${error.failure.message}`);
+      tried.add(target);
+      const another = group.pick(tried);
+      if (another !== undefined) {
+        target = another;
+        continue;
       }
       if (sameTargetRetries++ >= 1) throw new TargetFailure(target, error.failure);
     }
