@@ -17,4 +17,6 @@ export * from "./functions.ts";
 export * from "./orchestration.ts";
 export * from "./metrics.ts";
 export * from "./stress.ts";
+export * from "./faults.ts";
+export * from "./fault-alarms.ts";
 export * from "./documents.ts";
