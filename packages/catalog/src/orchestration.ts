@@ -16,7 +16,7 @@ export type Orchestrator = "ecs" | "kubernetes" | "ec2-asg" | "lambda";
  */
 export type CopyLoss = "process-exit" | "host-loss";
 
-export interface ExpectedRecovery {
+export interface OrchestratorRecovery {
   /** What brings the copy back deployed. */
   readonly mechanism: string;
   readonly minSeconds: number;
@@ -29,10 +29,10 @@ export interface OrchestratorSpec {
   readonly name: string;
   /** When a copy stops, which copies are brought back. */
   readonly restartPolicy: string;
-  readonly recovery: Readonly<Record<CopyLoss, ExpectedRecovery>>;
+  readonly recovery: Readonly<Record<CopyLoss, OrchestratorRecovery>>;
 }
 
-const ecsReplacement: ExpectedRecovery = {
+const ecsReplacement: OrchestratorRecovery = {
   mechanism: "the ECS service scheduler starts a replacement task (placement, image pull, start, ALB health checks)",
   minSeconds: 60,
   maxSeconds: 90,
@@ -59,9 +59,9 @@ export const orchestrators = {
       },
       "host-loss": {
         mechanism: "the ReplicaSet creates a replacement pod, the scheduler places it on another node, it starts and passes its readiness probe",
-        minSeconds: 15,
-        maxSeconds: 60,
-        basis: "estimate: scheduling and image pull (seconds to tens of seconds) plus the readiness probe (initial delay 5 s, every 10 s)",
+        minSeconds: 30,
+        maxSeconds: 120,
+        basis: "the fault registry's eks-node-drain (faults.ts): scheduling, image pull and the readiness probe (initial delay 5 s, every 10 s)",
       },
     },
   },
@@ -77,9 +77,9 @@ export const orchestrators = {
       },
       "host-loss": {
         mechanism: "the Auto Scaling group launches a replacement instance: boot, user data (Docker, image pull), the unit starts, the NLB health checks pass",
-        minSeconds: 180,
-        maxSeconds: 420,
-        basis: "estimate: launch and boot about a minute, user data one to two, NLB health checks (30 s interval) one to two; grace period 300 s (infra/compute-ec2.ts)",
+        minSeconds: 120,
+        maxSeconds: 300,
+        basis: "the fault registry's ec2-instance-termination (faults.ts): launch, boot, user data, NLB health checks; grace period 300 s (infra/compute-ec2.ts)",
       },
     },
   },

@@ -39,7 +39,7 @@ function pathPatternRegExp(pattern: string): RegExp {
   return new RegExp(`^${pattern.split("*").map((part) => part.split("?").map(literal).join(".")).join(".*")}$`);
 }
 
-const errorJson = (c: Context, status: 404 | 413 | 502 | 503 | 504, code: string, message: string) => c.json({ error: { code, message } }, status);
+const errorJson = (c: Context, status: 403 | 404 | 413 | 502 | 503 | 504, code: string, message: string) => c.json({ error: { code, message } }, status);
 
 /**
  * The largest request body the deployed path lets through: API Gateway's REST API payload limit of 10 MB ("Amazon API
@@ -205,7 +205,7 @@ export interface RuleStatus {
 
 /**
  * The gateway's controls for the fault injectors and the ops views. Faults: `disableRule` is an ALB rule deleted
- * (alb-rule-deletion: its paths fall through to 404 until `enableRule`); `blackholeTarget` is a security group's ingress
+ * (alb-rule-deletion: its paths get the listener's default action, a 403, until `enableRule`); `blackholeTarget` is a security group's ingress
  * revoked (sg-ingress-revocation: the target's connections and checks time out, or are refused, until `restoreTarget`).
  */
 export interface GatewayControl {
@@ -258,8 +258,12 @@ export function createGateway(rules: readonly GatewayRule[], options: GatewayOpt
 
   const app = new Hono<{ Bindings: HttpBindings }>();
   app.all("*", async (c, next) => {
-    const route = routes.find(({ rule, patterns }) => !disabled.has(rule.service) && patterns.some((pattern) => pattern.test(c.req.path)));
+    const route = routes.find(({ patterns }) => patterns.some((pattern) => pattern.test(c.req.path)));
     if (!route) return next();
+    if (disabled.has(route.rule.service)) {
+      // The rule is deleted: the request falls through to the listener's default action, a fixed 403.
+      return errorJson(c, 403, "FORBIDDEN", `No listener rule matches ${c.req.path}: the ${route.rule.service} service's rule is deleted`);
+    }
     const { rule, group } = route;
     if (Number(c.req.header("content-length") ?? 0) > MAX_REQUEST_BODY_BYTES) {
       return errorJson(c, 413, "PAYLOAD_TOO_LARGE", `Request body exceeds the ${MAX_REQUEST_BODY_BYTES} bytes API Gateway accepts`);

@@ -140,13 +140,14 @@ describe("gateway target health (an ALB target group)", () => {
 });
 
 describe("gateway faults (alb-rule-deletion, sg-ingress-revocation)", () => {
-  it("a disabled rule's paths fall through to 404 until it is enabled again", async () => {
+  it("a disabled rule's paths get the listener's default 403 until it is enabled again", async () => {
     const a = await target("a");
     const running = await gatewayFor([a], fast);
     running.control.disableRule("order");
     const missing = await fetch(`${running.url}/api/orders/x`);
-    expect(missing.status).toBe(404);
-    expect(await missing.json()).toMatchObject({ error: { code: "NOT_FOUND" } });
+    expect(missing.status).toBe(403);
+    expect(await missing.json()).toMatchObject({ error: { code: "FORBIDDEN" } });
+    expect(a.served).toBe(0);
     expect(running.control.rules()[0]).toMatchObject({ service: "order", enabled: false });
 
     running.control.enableRule("order");

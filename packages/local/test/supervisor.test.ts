@@ -122,6 +122,24 @@ describe("the local supervisor", () => {
     expect(restart!.recoverySeconds).toBeLessThan(5);
   });
 
+  it("a kill that stands for a pod eviction (SIGTERM) waits the reschedule delay it is given before the copy starts again", async () => {
+    supervisor = createSupervisor({ restartDelayMs: 100, settleMs: 200 });
+    supervisor.add({ service: "menu", orchestrator: "kubernetes", replicas: [exiting(60_000), exiting(60_000)] });
+    await supervisor.whenReady("menu", 10_000);
+
+    const killed = supervisor.kill("menu", { fraction: 1, signal: "SIGTERM", restartDelayMs: 1_500 });
+    expect(killed.map((copy) => copy.index).sort()).toEqual([0, 1]);
+    await waitUntil("both copies back", async () => supervisor!.restarts("menu").every((restart) => restart.readyAt !== undefined) && supervisor!.restarts("menu").length === 2, 10_000, 50);
+
+    const restarts = supervisor.restarts("menu");
+    expect(restarts).toHaveLength(2);
+    for (const restart of restarts) {
+      expect(restart).toMatchObject({ exit: "SIGTERM", cause: "killed", loss: "host-loss", restartDelayMs: 1_500, expected: orchestrators.kubernetes.recovery["host-loss"] });
+      expect(Date.parse(restart.restartedAt!) - Date.parse(restart.diedAt)).toBeGreaterThanOrEqual(1_400);
+      expect(restart.recoverySeconds).toBeGreaterThanOrEqual(1.5);
+    }
+  });
+
   it("restarts nothing on a graceful stop", async () => {
     supervisor = createSupervisor({ restartDelayMs: 50 });
     const replicas = await fixtureReplicas(2);

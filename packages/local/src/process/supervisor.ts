@@ -5,7 +5,7 @@
  * take (`orchestrators` in the catalog). `stop()` is a graceful stop: nothing is restarted after it.
  */
 import { randomInt } from "node:crypto";
-import { type CopyLoss, type ExpectedRecovery, type Orchestrator, orchestrators } from "@cloudcafe/catalog";
+import { type CopyLoss, type OrchestratorRecovery, type Orchestrator, orchestrators } from "@cloudcafe/catalog";
 import { sleep } from "@cloudcafe/core/sleep";
 import { type ManagedChild, spawnChild, type SpawnChildOptions } from "./children.ts";
 
@@ -68,7 +68,7 @@ export interface RestartRecord {
   /** diedAt to readyAt. */
   readonly recoverySeconds?: number;
   /** What the orchestrator would take deployed. */
-  readonly expected: ExpectedRecovery;
+  readonly expected: OrchestratorRecovery;
 }
 
 export type SupervisorEvent = { readonly type: "exited"; readonly record: RestartRecord } | { readonly type: "recovered"; readonly record: RestartRecord };
@@ -81,6 +81,8 @@ export interface KillOptions {
   readonly signal?: NodeJS.Signals;
   /** What the kill stands for deployed, which picks the expected recovery. Default `host-loss`. */
   readonly loss?: CopyLoss;
+  /** Wait this long before starting the copy again (a pod's reschedule, an instance's replacement) instead of the usual delay. */
+  readonly restartDelayMs?: number;
 }
 
 export interface KilledReplica {
@@ -120,7 +122,7 @@ interface Replica {
   nextStartAt?: number;
   timer?: NodeJS.Timeout;
   /** Set by kill() for the exit it causes. */
-  pendingKill?: CopyLoss;
+  pendingKill?: { readonly loss: CopyLoss; readonly restartDelayMs?: number };
   /** The restart awaiting this copy's readiness. */
   recovering?: RestartRecord;
   readiness?: Promise<void>;
@@ -227,8 +229,8 @@ export function createSupervisor(options: SupervisorOptions = {}): Supervisor {
     const diedAt = Date.now();
     const ranLongEnough = replica.readyAt !== undefined && diedAt - replica.startedAt >= settings.stableMs;
     replica.crashesInRow = ranLongEnough ? 0 : replica.crashesInRow + 1;
-    const delay = Math.min(settings.maxRestartDelayMs, settings.restartDelayMs * 2 ** replica.crashesInRow);
-    const loss = replica.pendingKill ?? "process-exit";
+    const delay = replica.pendingKill?.restartDelayMs ?? Math.min(settings.maxRestartDelayMs, settings.restartDelayMs * 2 ** replica.crashesInRow);
+    const loss = replica.pendingKill?.loss ?? "process-exit";
     const record: RestartRecord = {
       service: replica.service.service,
       index: replica.index,
@@ -298,7 +300,7 @@ export function createSupervisor(options: SupervisorOptions = {}): Supervisor {
       }
       return chosen.slice(0, count).map((replica) => {
         const pid = replica.child!.pid;
-        replica.pendingKill = killOptions.loss ?? "host-loss";
+        replica.pendingKill = { loss: killOptions.loss ?? "host-loss", ...(killOptions.restartDelayMs === undefined ? {} : { restartDelayMs: killOptions.restartDelayMs }) };
         try {
           process.kill(-pid, killOptions.signal ?? "SIGKILL");
         } catch {
