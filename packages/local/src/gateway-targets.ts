@@ -3,6 +3,9 @@
  * target needs one passing check, an unhealthy one `healthyThreshold` in a row, a healthy one turns unhealthy after
  * `unhealthyThreshold` failures) and passively from traffic (a refused connection marks it unhealthy at once), and
  * round-robin over the healthy targets. Local intervals are short so a restart is seen within a second or two.
+ * When no target is healthy it fails open as an ALB does ("Health checks for your target groups": with only unhealthy
+ * targets it routes to all of them), except to targets that refuse connections (a stopped copy, as ECS deregisters a
+ * stopped task): with nothing else left, `pick` finds no target and the gateway answers 503.
  */
 import { sleep } from "@cloudcafe/core/sleep";
 
@@ -13,8 +16,8 @@ export interface HealthCheckSettings {
   readonly unhealthyThreshold: number;
 }
 
-/** Locally: every 500 ms. Deployed the order service's target group checks every 15 s, healthy after 2, unhealthy after 2 (the ALB default). */
-export const LOCAL_HEALTH_CHECK: HealthCheckSettings = { intervalMs: 500, timeoutMs: 1_000, healthyThreshold: 2, unhealthyThreshold: 2 };
+/** Locally: every 500 ms, 2 s to answer. Deployed the order service's target group checks every 15 s, healthy after 2, unhealthy after 2 (the ALB default). */
+export const LOCAL_HEALTH_CHECK: HealthCheckSettings = { intervalMs: 500, timeoutMs: 2_000, healthyThreshold: 2, unhealthyThreshold: 2 };
 
 /** `initial`: registered, not checked yet (routed to only while no target is healthy); then `healthy` or `unhealthy`. */
 export type TargetHealth = "initial" | "healthy" | "unhealthy";
@@ -43,6 +46,8 @@ interface Target {
   failures: number;
   blackhole?: Blackhole;
   checking?: Promise<void>;
+  /** Nothing accepted its last connection (a check's or a request's): never routed to by failing open. */
+  refused: boolean;
 }
 
 export interface TargetGroup {
@@ -82,7 +87,7 @@ export function createTargetGroup(options: {
   readonly healthCheck?: HealthCheckSettings;
 }): TargetGroup {
   const settings = options.healthCheck ?? LOCAL_HEALTH_CHECK;
-  const targets: Target[] = options.targets.map((url) => ({ url, health: "initial", since: Date.now(), passes: 0, failures: 0 }));
+  const targets: Target[] = options.targets.map((url) => ({ url, health: "initial", since: Date.now(), passes: 0, failures: 0, refused: false }));
   let turn = 0;
 
   const find = (url: string) => targets.find((target) => target.url === url);
@@ -102,6 +107,7 @@ export function createTargetGroup(options: {
     } else {
       result = await passes(`${target.url}${options.healthPath}`, settings.timeoutMs);
     }
+    target.refused = !result.ok && /refused|ECONNREFUSED/.test(result.reason ?? "");
     if (result.ok) {
       target.failures = 0;
       target.passes++;
@@ -142,7 +148,8 @@ export function createTargetGroup(options: {
     pick(exclude = new Set()) {
       const open = (health: TargetHealth) => targets.filter((target) => target.health === health && !exclude.has(target.url));
       const healthy = open("healthy");
-      const candidates = healthy.length > 0 ? healthy : open("initial");
+      const initial = healthy.length > 0 ? healthy : open("initial");
+      const candidates = initial.length > 0 ? initial : open("unhealthy").filter((target) => !target.refused);
       if (candidates.length === 0) return undefined;
       return candidates[turn++ % candidates.length]!.url;
     },
@@ -150,6 +157,7 @@ export function createTargetGroup(options: {
       const target = find(url);
       if (!target) return;
       target.passes = 0;
+      target.refused = true;
       become(target, "unhealthy", reason);
     },
     setBlackhole(url, mode) {

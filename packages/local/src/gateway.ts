@@ -279,7 +279,8 @@ export function createGateway(rules: readonly GatewayRule[], options: GatewayOpt
       });
       if ("response" in forwarded) return forwarded.response;
       if ("noHealthyTarget" in forwarded) {
-        // As an ALB whose target group has no registered target answers (ECS deregisters a stopped task): 503.
+        // Every target refuses connections: as an ALB whose target group has no registered target (ECS deregisters a
+        // stopped task) answers, 503.
         c.header("Retry-After", "1");
         const targets = group.statuses();
         return errorJson(c, 503, "DEPENDENCY_UNAVAILABLE", `${rule.service} service has no healthy target (0 of ${targets.length} healthy)`);

@@ -43,7 +43,7 @@ afterEach(async () => {
   await Promise.all(started.splice(0).filter((server) => server.listening).map(close));
 });
 
-const fast: HealthCheckSettings = { intervalMs: 100, timeoutMs: 300, healthyThreshold: 2, unhealthyThreshold: 2 };
+const fast: HealthCheckSettings = { intervalMs: 100, timeoutMs: 1_000, healthyThreshold: 2, unhealthyThreshold: 2 };
 /** Checks that never come again after the first round: only traffic (passive health) changes a target. */
 const passiveOnly: HealthCheckSettings = { ...fast, intervalMs: 3_600_000 };
 
@@ -54,7 +54,7 @@ async function gatewayFor(targets: FixtureTarget[], healthCheck: HealthCheckSett
 
 const healthOf = (running: RunningGateway, url: string): TargetHealth | undefined => running.control.targets("order").find((entry) => entry.url === url)?.health;
 const until = (running: RunningGateway, url: string, health: TargetHealth) =>
-  waitUntil(`${url} ${health}`, async () => healthOf(running, url) === health, 5_000, 20);
+  waitUntil(`${url} ${health}`, async () => healthOf(running, url) === health, 10_000, 20);
 
 async function names(base: string, count: number, init?: RequestInit): Promise<string[]> {
   const answered: string[] = [];
@@ -112,11 +112,11 @@ describe("gateway target health (an ALB target group)", () => {
     expect(statuses).toContain(502);
   });
 
-  it("answers 503 in the error shape when no target is healthy", async () => {
+  it("answers 503 in the error shape when no target is healthy and every one refuses connections (its copies are down)", async () => {
     const [a, b] = [await target("a"), await target("b")];
-    a.health.status = 503;
-    b.health.status = 500;
     const running = await gatewayFor([a, b], fast);
+    await until(running, a.url, "healthy");
+    await Promise.all([close(a.server), close(b.server)]);
     await until(running, a.url, "unhealthy");
     await until(running, b.url, "unhealthy");
 
@@ -125,7 +125,17 @@ describe("gateway target health (an ALB target group)", () => {
     expect(response.status).toBe(503);
     expect(response.headers.get("retry-after")).toBe("1");
     expect(await response.json()).toEqual({ error: { code: "DEPENDENCY_UNAVAILABLE", message: "order service has no healthy target (0 of 2 healthy)" } });
-    expect(a.served + b.served).toBe(0);
+  });
+
+  it("fails open as an ALB does when every target fails its checks but accepts connections", async () => {
+    const [a, b] = [await target("a"), await target("b")];
+    a.health.status = 503;
+    b.health.status = 500;
+    const running = await gatewayFor([a, b], fast);
+    await until(running, a.url, "unhealthy");
+    await until(running, b.url, "unhealthy");
+
+    expect((await names(running.url, 4)).sort()).toEqual(["a", "a", "b", "b"]);
   });
 
   it("lists rules and target health at /api/ops/targets", async () => {
