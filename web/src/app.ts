@@ -9,6 +9,8 @@ import { orderBoard } from "./panels/order-board.ts";
 import { inboxPanel } from "./panels/inbox-panel.ts";
 import { readinessPanel } from "./panels/readiness-panel.ts";
 import { stressPanel } from "./panels/stress-panel.ts";
+import { faultsPanel } from "./panels/faults-panel.ts";
+import { faultsClient } from "./chaos/faults-client.ts";
 import { baristaPanel } from "./staff/barista-panel.ts";
 import { pickupBoard } from "./staff/pickup-board.ts";
 import type { OrderStorage } from "./orders/saved-orders.ts";
@@ -122,7 +124,12 @@ export function startConsole(deps: ConsoleDeps): void {
   );
   const main =
     view === "ops"
-      ? h("main", {}, section("ops", "Stress scenarios", stressPanel(deps.client, deps.tokens, deps.localDefaultToken)))
+      ? h(
+          "main",
+          {},
+          section("ops", "Stress scenarios", stressPanel(deps.client, deps.tokens, deps.localDefaultToken)),
+          section("faults", "Fault injection", faultsPanel(faultsClient({ operatorToken: deps.tokens.get }), deps.tokens)),
+        )
       : h("main", { class: view === "board" ? "board-main" : undefined }, content);
   deps.root.replaceChildren(h("a", { href: "#main", class: "skip" }, "Skip to the content"), header, main, announcer);
   main.id = "main";

@@ -16,6 +16,8 @@ export interface LocalConfig {
     readonly redshiftData: number;
     readonly documentDb: number;
     readonly gateway: number;
+    /** The chaos control plane's API (the gateway routes /api/chaos to it). */
+    readonly chaos: number;
     /** MemoryDB's stand-in (a second redis-server). */
     readonly memoryDb: number;
     /** Each HTTP service's local port: the catalog's `localPort`, or `CLOUDCAFE_<SERVICE>_PORT`. */
@@ -65,6 +67,7 @@ export function readLocalConfig(): LocalConfig {
       redshiftData: port("CLOUDCAFE_REDSHIFT_DATA_PORT", analyticsWarehouse.local.dataApiPort),
       documentDb: port("CLOUDCAFE_DOCUMENTDB_PORT", documentDatabase.port),
       gateway: port("CLOUDCAFE_GATEWAY_PORT", 3000),
+      chaos: port("CLOUDCAFE_CHAOS_PORT", 8090),
       memoryDb: port("CLOUDCAFE_MEMORYDB_PORT", memoryDb.localPort),
       services: Object.fromEntries(
         (Object.keys(services) as ServiceKey[]).map((key) => [key, port(`CLOUDCAFE_${key.toUpperCase()}_PORT`, services[key].localPort)]),

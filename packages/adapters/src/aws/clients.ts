@@ -4,6 +4,10 @@ import { KinesisClient } from "@aws-sdk/client-kinesis";
 import { SNSClient } from "@aws-sdk/client-sns";
 import { SQSClient } from "@aws-sdk/client-sqs";
 import { NodeHttpHandler } from "@smithy/node-http-handler";
+import { faults } from "@cloudcafe/catalog";
+import { createMetrics } from "@cloudcafe/observability";
+import { applicationFaults } from "../chaos/application-faults.ts";
+import { throttleDynamoDbUnderFault } from "../chaos/dynamodb-throttling.ts";
 
 /**
  * AWS SDK clients, created once per process. Endpoints come from the SDK's own per-service variables
@@ -17,10 +21,13 @@ let sqs: SQSClient | undefined;
 let sns: SNSClient | undefined;
 let kinesis: KinesisClient | undefined;
 
+/** The DynamoDB client every service shares, with the `dynamodb-throttling` fault's middleware (inert unless injected). */
 export function dynamoDocumentClient(): DynamoDBDocumentClient {
-  dynamo ??= DynamoDBDocumentClient.from(new DynamoDBClient({ requestHandler: requestHandler(), maxAttempts: 3 }), {
-    marshallOptions: { removeUndefinedValues: true },
-  });
+  if (dynamo) return dynamo;
+  const client = new DynamoDBClient({ requestHandler: requestHandler(), maxAttempts: 3 });
+  const { namespace } = faults["dynamodb-throttling"].signals.metrics[0];
+  throttleDynamoDbUnderFault(client, { faults: applicationFaults(), metrics: createMetrics({ namespace, service: "dynamodb-client" }) });
+  dynamo = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
   return dynamo;
 }
 
