@@ -83,7 +83,7 @@ export async function startConsolePlatform(): Promise<ConsolePlatform> {
     logger: chaosLogger,
   });
   const chaosServer = await startChaosServer({ controlPlane: chaos, operatorToken: OPERATOR_TOKEN, logger: chaosLogger, port: 0 });
-  const rules = [...albRules({ order: orderUrl, menu: menu.url, loyalty: loyalty.url, inventory: inventory.url }), { service: "chaos", pathPatterns: [CHAOS_PATH_PREFIX, `${CHAOS_PATH_PREFIX}/*`], target: chaosServer.url }];
+  const rules = [...albRules({ order: orderUrl, menu: menu.url, loyalty: loyalty.url, inventory: inventory.url }), { service: "chaos", pathPatterns: [CHAOS_PATH_PREFIX, `${CHAOS_PATH_PREFIX}/*`], targets: [chaosServer.url] }];
   const gateway: RunningGateway = await startGateway({ port: 0, rules, webRoot: webDist });
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
   return {
