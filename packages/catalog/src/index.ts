@@ -17,3 +17,4 @@ export * from "./functions.ts";
 export * from "./metrics.ts";
 export * from "./stress.ts";
 export * from "./documents.ts";
+export * from "./alarms.ts";
