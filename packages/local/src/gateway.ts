@@ -27,7 +27,7 @@ export function albRules(targets: Partial<Record<ServiceKey, string>>): GatewayR
 }
 
 /** An ALB path pattern as a regular expression: `*` is any run of characters, `?` exactly one, the rest literal. */
-function pathPatternRegExp(pattern: string): RegExp {
+export function pathPatternRegExp(pattern: string): RegExp {
   const literal = (text: string) => text.replace(/[.+^${}()|[\]\\]/g, "\\$&");
   return new RegExp(`^${pattern.split("*").map((part) => part.split("?").map(literal).join(".")).join(".*")}$`);
 }
@@ -195,10 +195,21 @@ export async function startGateway(options: {
   readonly port: number;
   readonly rules: readonly GatewayRule[];
   readonly webRoot?: string;
+  /** Told of every answer and the time to its headers (the local metrics sink's ALB metrics). */
+  readonly observe?: (request: Request, response: Response, durationMs: number) => void;
 }): Promise<RunningGateway> {
   const app = createGatewayApp(options.rules, options.webRoot ? { webRoot: options.webRoot } : {});
+  const { observe } = options;
+  const fetch: typeof app.fetch = observe
+    ? async (request, ...rest) => {
+        const started = performance.now();
+        const response = await app.fetch(request, ...rest);
+        observe(request, response, performance.now() - started);
+        return response;
+      }
+    : app.fetch;
   const server = await new Promise<ServerType>((resolve, reject) => {
-    const started = serve({ fetch: app.fetch, port: options.port, hostname: "127.0.0.1" }, () => resolve(started));
+    const started = serve({ fetch, port: options.port, hostname: "127.0.0.1" }, () => resolve(started));
     started.once("error", reject);
   });
   const { port } = server.address() as AddressInfo;

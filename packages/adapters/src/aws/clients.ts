@@ -4,6 +4,7 @@ import { KinesisClient } from "@aws-sdk/client-kinesis";
 import { SNSClient } from "@aws-sdk/client-sns";
 import { SQSClient } from "@aws-sdk/client-sqs";
 import { NodeHttpHandler } from "@smithy/node-http-handler";
+import { reportLocalDynamoErrors } from "./dynamodb-error-metrics.ts";
 
 /**
  * AWS SDK clients, created once per process. Endpoints come from the SDK's own per-service variables
@@ -18,9 +19,11 @@ let sns: SNSClient | undefined;
 let kinesis: KinesisClient | undefined;
 
 export function dynamoDocumentClient(): DynamoDBDocumentClient {
-  dynamo ??= DynamoDBDocumentClient.from(new DynamoDBClient({ requestHandler: requestHandler(), maxAttempts: 3 }), {
-    marshallOptions: { removeUndefinedValues: true },
-  });
+  if (!dynamo) {
+    const client = new DynamoDBClient({ requestHandler: requestHandler(), maxAttempts: 3 });
+    reportLocalDynamoErrors(client);
+    dynamo = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+  }
   return dynamo;
 }
 

@@ -8,7 +8,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { type ServiceKey, services } from "@cloudcafe/catalog";
+import { LOCAL_PERIOD_SECONDS, type ServiceKey, services } from "@cloudcafe/catalog";
 import { createLogger } from "@cloudcafe/observability";
 import { sqsClientFor } from "../aws-clients.ts";
 import { type LocalConfig, readLocalConfig } from "../config.ts";
@@ -26,6 +26,7 @@ import { spawnChild, stopOwnedChildren, type ManagedChild } from "../process/chi
 import { waitUntil } from "../process/net.ts";
 import { tsxCommand } from "../process/tsx-node.ts";
 import { startWorkers } from "../process/workers.ts";
+import { type LocalObservability, startLocalObservability } from "../observability/local-observability.ts";
 
 const say = (line: string) => console.log(`[local] ${line}`);
 
@@ -41,6 +42,7 @@ interface Running {
   pollers: { stop(): Promise<void> }[];
   gateway?: RunningGateway;
   workers: ReturnType<typeof startWorkers>;
+  observability?: LocalObservability;
 }
 const running: Running = { services: [], pollers: [], workers: [] };
 
@@ -108,13 +110,21 @@ async function startStreamPollers(platform: LocalPlatform, config: LocalConfig):
 }
 
 /** Every catalog service whose server entry exists, each in its own process, as its container or instance runs it. */
-function startServices(env: Record<string, string>, config: LocalConfig): RunningService[] {
+function startServices(env: Record<string, string>, config: LocalConfig, observability: LocalObservability): RunningService[] {
   return (Object.keys(services) as ServiceKey[]).flatMap((key) => {
     const entry = join(repoRoot, services[key].serverModule);
     if (!existsSync(entry)) return [];
     const port = config.ports.services[key];
     const command = tsxCommand(pathToFileURL(entry));
-    const child = spawnChild({ name: `${key} service`, ...command, env: { ...process.env, ...env, PORT: String(port), HOST: config.host } });
+    const child = spawnChild({
+      name: `${key} service`,
+      ...command,
+      env: { ...process.env, ...env, PORT: String(port), HOST: config.host },
+      onLine: observability.linesOf(`${key}-service`),
+    });
+    // One task of one desired until a supervisor reports replicas (the ECS running-below-desired alarm reads these).
+    observability.sink.recordRunning(key, 1, 1);
+    void child.exited.then(() => stopping || observability.sink.recordRunning(key, 0, 1));
     return [{ key, url: `http://${config.host}:${port}`, child }];
   });
 }
@@ -166,13 +176,20 @@ async function main(): Promise<void> {
   // Handlers read SST links and endpoints when first used, so the environment must be in place before they load.
   Object.assign(process.env, env);
 
-  running.services = startServices(env, config);
-  running.workers = startWorkers(env);
+  const observability = await startLocalObservability({ opsPort: config.ports.ops, databaseUrl: platform.endpoints.databaseUrl, redisUrl: platform.endpoints.redisUrl });
+  running.observability = observability;
+  running.services = startServices(env, config, observability);
+  running.workers = startWorkers(env, observability.linesOf);
   const consumers = [...(await startPollers(platform)), ...(await startStreamPollers(platform, config))];
   const webRoot = builtConsole();
   const targets = Object.fromEntries(running.services.map((service) => [service.key, service.url]));
   const rules = albRules(targets);
-  running.gateway = await startGateway({ port: config.ports.gateway, rules, ...(webRoot ? { webRoot } : {}) });
+  running.gateway = await startGateway({
+    port: config.ports.gateway,
+    rules: [...rules, observability.rule],
+    observe: observability.gatewayObserver(rules),
+    ...(webRoot ? { webRoot } : {}),
+  });
   const statuses = await Promise.all(running.services.map(readiness));
 
   console.log("\nCloudCafe local platform\n");
@@ -185,6 +202,7 @@ async function main(): Promise<void> {
   const routed = [...new Set(rules.map((rule) => `${services[rule.service as ServiceKey]?.pathPrefix ?? rule.pathPatterns[0]} -> ${rule.service}`))];
   rows.push(["gateway (ALB)", running.gateway.url, `listening: ${routed.join(", ")}`]);
   rows.push(["API reference", `${running.gateway.url}${API_REFERENCE_PATH}`, "every service's OpenAPI document"]);
+  rows.push(["metrics and alarms", `${running.gateway.url}/api/ops/alarms`, `${observability.sink.alarms().length} alarms evaluated every second (a CloudWatch minute = ${LOCAL_PERIOD_SECONDS} s); /api/ops/metrics`]);
   rows.push(["web console", `${running.gateway.url}/`, webRoot ? "served from web/dist" : "not built (npm run build -w web)"]);
   printTable(rows);
   const { ANALYTICS_WORKGROUP_NAME: workgroup, ANALYTICS_DATABASE_NAME: database } = platform.resources.env;
@@ -212,6 +230,7 @@ async function shutdown(reason: string, exitCode: number): Promise<void> {
   say(`${reason}: stopping ...`);
   await Promise.all(running.pollers.map((poller) => poller.stop()));
   await running.gateway?.stop();
+  await running.observability?.stop();
   await Promise.all([...running.services, ...running.workers].map((service) => service.child.stop(10_000)));
   await running.platform?.engines.stop();
   await stopOwnedChildren();
