@@ -9,6 +9,10 @@ import { orderBoard } from "./panels/order-board.ts";
 import { inboxPanel } from "./panels/inbox-panel.ts";
 import { readinessPanel } from "./panels/readiness-panel.ts";
 import { stressPanel } from "./panels/stress-panel.ts";
+import { alarmsPanel } from "./panels/alarms-panel.ts";
+import { chartedMetrics, metricChartsPanel } from "./panels/metric-charts-panel.ts";
+import { createOpsClient } from "./ops/ops-client.ts";
+import { createOpsFeed } from "./ops/ops-feed.ts";
 import { baristaPanel } from "./staff/barista-panel.ts";
 import { pickupBoard } from "./staff/pickup-board.ts";
 import type { OrderStorage } from "./orders/saved-orders.ts";
@@ -46,6 +50,16 @@ export function viewOf(path: string): View {
 
 function section(id: string, title: string, ...content: HTMLElement[]): HTMLElement {
   return h("section", { id, class: "panel", "aria-labelledby": `${id}-title` }, h("h2", { id: `${id}-title` }, title), ...content);
+}
+
+/** The operator's view: alarms and charts of the local metrics sink (one feed for both), then the stress scenarios. */
+function opsSections(deps: ConsoleDeps): HTMLElement[] {
+  const feed = createOpsFeed(createOpsClient(), chartedMetrics);
+  return [
+    section("alarms", "Alarms", alarmsPanel(feed)),
+    section("metrics", "Metrics", metricChartsPanel(feed)),
+    section("ops", "Stress scenarios", stressPanel(deps.client, deps.tokens, deps.localDefaultToken)),
+  ];
 }
 
 /** Lays out the console: the view the path names, under one header with the views' links. */
@@ -122,7 +136,7 @@ export function startConsole(deps: ConsoleDeps): void {
   );
   const main =
     view === "ops"
-      ? h("main", {}, section("ops", "Stress scenarios", stressPanel(deps.client, deps.tokens, deps.localDefaultToken)))
+      ? h("main", { class: "staff" }, ...opsSections(deps))
       : h("main", { class: view === "board" ? "board-main" : undefined }, content);
   deps.root.replaceChildren(h("a", { href: "#main", class: "skip" }, "Skip to the content"), header, main, announcer);
   main.id = "main";

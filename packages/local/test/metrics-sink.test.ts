@@ -99,7 +99,9 @@ describe("alarm evaluation over local periods", () => {
       return stateOf(sink, "lambdaErrorRate");
     };
 
-    // No invocations: missing data is not breaching, so OK.
+    // Not evaluated before a whole period has passed; then no invocations: missing data is not breaching, so OK.
+    expect(stateOf(sink, "lambdaErrorRate")).toMatchObject({ state: "INSUFFICIENT_DATA", reason: "Not evaluated yet" });
+    clock.advance(PERIOD_MS);
     expect(stateOf(sink, "lambdaErrorRate").state).toBe("OK");
     for (let i = 0; i < 5; i++) expect(period(100, 1).state).toBe("OK");
     // 4 periods at 10% are not yet "for 5 minutes".
@@ -119,6 +121,7 @@ describe("alarm evaluation over local periods", () => {
     const clock = testClock();
     const { ecsRunningBelowDesired, databaseConnections, cacheHitRate } = alarmDefinitions;
     const sink = createMetricsSink({ now: clock.now, definitions: { ecsRunningBelowDesired, databaseConnections, cacheHitRate } });
+    clock.advance(3 * PERIOD_MS);
     // Nobody reports tasks: that is the failure the alarm is for.
     expect(stateOf(sink, "ecsRunningBelowDesired")).toMatchObject({
       state: "ALARM",

@@ -4,7 +4,7 @@
  * pollers) and the ALB-style gateway.
  * Ctrl-C or SIGTERM stops everything this command started; engines it found already running keep running.
  */
-import { spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -129,13 +129,20 @@ function startServices(env: Record<string, string>, config: LocalConfig, observa
   });
 }
 
-/** The console's built files, building them first (offline, a few seconds) when web/dist is missing. */
-function builtConsole(): string | undefined {
+/**
+ * The console's built files, building them first (offline, a few seconds) when web/dist is missing. The build runs
+ * beside the event loop, not blocking it: the metrics sink and the pollers keep working meanwhile.
+ */
+async function builtConsole(): Promise<string | undefined> {
   const dist = join(repoRoot, "web", "dist");
   if (!existsSync(join(dist, "index.html"))) {
     say("building the web console (npm run build -w web) ...");
-    const build = spawnSync("npm", ["run", "build", "-w", "web"], { cwd: repoRoot, stdio: "ignore" });
-    if (build.status !== 0) {
+    const status = await new Promise<number | null>((resolve) => {
+      const build = spawn("npm", ["run", "build", "-w", "web"], { cwd: repoRoot, stdio: "ignore" });
+      build.once("exit", resolve);
+      build.once("error", () => resolve(null));
+    });
+    if (status !== 0) {
       say("web console build failed; run `npm run build -w web` to see why. The API works without it.");
       return undefined;
     }
@@ -181,7 +188,7 @@ async function main(): Promise<void> {
   running.services = startServices(env, config, observability);
   running.workers = startWorkers(env, observability.linesOf);
   const consumers = [...(await startPollers(platform)), ...(await startStreamPollers(platform, config))];
-  const webRoot = builtConsole();
+  const webRoot = await builtConsole();
   const targets = Object.fromEntries(running.services.map((service) => [service.key, service.url]));
   const rules = albRules(targets);
   running.gateway = await startGateway({

@@ -138,8 +138,11 @@ export function createAlarmEvaluator(options: AlarmEvaluatorOptions) {
     for (const alarm of tracked) {
       const periodMs = alarm.definition.local.periodSeconds * 1000;
       const lastEnd = Math.floor(at / periodMs) * periodMs;
-      const values = Array.from({ length: alarm.definition.evaluationPeriods }, (_, index) => {
-        const start = lastEnd - (alarm.definition.evaluationPeriods - index) * periodMs;
+      // Only whole periods since the sink started: before it, nothing was collected, which is not "missing data".
+      const periods = Math.min(alarm.definition.evaluationPeriods, Math.floor((lastEnd - Math.ceil(startedAt / periodMs) * periodMs) / periodMs));
+      if (periods < 1) continue;
+      const values = Array.from({ length: periods }, (_, index) => {
+        const start = lastEnd - (periods - index) * periodMs;
         return alarm.valueAt(start, start + periodMs);
       });
       const verdict = judge(alarm, values, thresholdOf(alarm.definition));

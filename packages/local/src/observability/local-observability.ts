@@ -37,9 +37,10 @@ export async function startLocalObservability(options: {
   const source = options.source ?? "local";
   routeStdoutLines((line) => terminal.line(line, source));
   const logger = createLogger({ service: "metrics-sink" });
+  // Into and out of ALARM is news; the first evaluations after the start (INSUFFICIENT_DATA -> OK) are not.
   sink.onAlarmChange((key, transition) => {
-    const log = transition.to === "ALARM" ? logger.warn : logger.info;
-    log(`alarm ${key}: ${transition.from} -> ${transition.to}`, { reason: transition.reason });
+    if (transition.to === "ALARM") logger.warn(`alarm ${key}: ${transition.from} -> ALARM`, { reason: transition.reason });
+    else if (transition.from === "ALARM") logger.info(`alarm ${key}: ALARM -> ${transition.to}`, { reason: transition.reason });
   });
   sink.start();
   const database = collectDatabaseConnections(sink, options.databaseUrl, logger);
