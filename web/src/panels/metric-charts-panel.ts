@@ -43,11 +43,11 @@ function chartView(chart: Chart, points: readonly TimePoint[], nowMs: number, th
   return h(
     "figure",
     { class: "metric-chart" },
-    h("figcaption", {}, h("strong", {}, chart.title), " ", h("span", { class: "muted" }, latest)),
+    h("figcaption", {}, h("strong", {}, `${chart.title} (${chart.unit})`), " ", h("span", { class: "muted" }, latest)),
     svg(
       "svg",
       { class: "sparkline time-chart", viewBox: `0 0 ${width} ${height}`, role: "img", "aria-label": summary },
-      label(AXIS.left - 4, AXIS.top + 8, `${shortNumber(geometry.top)} ${chart.unit}`, "end"),
+      label(AXIS.left - 4, AXIS.top + 8, shortNumber(geometry.top), "end"),
       label(AXIS.left - 4, AXIS.top + PLOT.height, "0", "end"),
       label(AXIS.left, height - 4, "−3 min", "start"),
       label(AXIS.left + PLOT.width, height - 4, "now", "end"),

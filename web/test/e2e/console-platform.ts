@@ -2,7 +2,7 @@
  * The console as a user reaches it, for the browser tests: the built console (Vite, into a temporary folder) served by
  * the local gateway, which routes the API by the ALB's path rules to the real Order service (with its stress
  * controls, as the service mounts them) and the Menu service, with the outbox relay and the order-to-payment
- * pollers running, on the engines the test setup prepared. And a Chromium (Debian's, installed when missing).
+ * pollers running, on the engines the test setup prepared, and the local metrics sink behind `/api/ops`. And a Chromium (Debian's, installed when missing).
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import type { AddressInfo } from "node:net";
@@ -17,6 +17,11 @@ import { sqsClientFor } from "@cloudcafe/local/aws-clients";
 import { startSqsPoller, type SqsPoller } from "@cloudcafe/local/event-source/sqs-poller";
 import { albRules, type RunningGateway, startGateway } from "@cloudcafe/local/gateway";
 import { localPlatform } from "@cloudcafe/local/testing/env";
+import { gatewayTraffic } from "@cloudcafe/local/observability/collectors/gateway-traffic";
+import { OPS_PATH_PREFIX } from "@cloudcafe/local/observability/ops-app";
+import { startOpsServer } from "@cloudcafe/local/observability/serve-ops";
+import { createMetricsSink } from "@cloudcafe/local/observability/sink";
+import { createLogger } from "@cloudcafe/observability";
 import { purgeQueues } from "@cloudcafe/local/testing/purge";
 import { createRunRegistry, createStressPool, fixedAllowance, stressRoutes } from "@cloudcafe/stress";
 import { startMenuService } from "../../../functions/order/test/menu-service.ts";
@@ -70,7 +75,15 @@ export async function startConsolePlatform(): Promise<ConsolePlatform> {
   pollers.push(startSqsPoller({ sqs: sqsClientFor(platform.endpoints.sqs), queueUrl: queues.notification.url, functionName: "notification-sender", handler: notify, batchSize: 10, reportBatchItemFailures: true }));
   const orderUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const loyalty = await startLoyaltyService(OPERATOR_TOKEN);
-  const gateway: RunningGateway = await startGateway({ port: 0, rules: albRules({ order: orderUrl, menu: menu.url, loyalty: loyalty.url, inventory: inventory.url }), webRoot: webDist });
+  // The ops view's alarms and charts: the local metrics sink, fed by the gateway's traffic as on the platform.
+  const sink = createMetricsSink();
+  sink.start();
+  // The order service runs here in this process, one task of one.
+  sink.recordRunning("order", 1, 1);
+  const ops = await startOpsServer(sink, { port: 0, logger: createLogger({ service: "ops", level: "ERROR" }) });
+  const rules = albRules({ order: orderUrl, menu: menu.url, loyalty: loyalty.url, inventory: inventory.url });
+  const opsRule = { service: "ops", pathPatterns: [OPS_PATH_PREFIX, `${OPS_PATH_PREFIX}/*`], target: ops.url };
+  const gateway: RunningGateway = await startGateway({ port: 0, rules: [...rules, opsRule], observe: gatewayTraffic(sink, rules), webRoot: webDist });
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
   return {
     url: gateway.url,
@@ -78,6 +91,8 @@ export async function startConsolePlatform(): Promise<ConsolePlatform> {
     async stop() {
       await browser.close();
       await gateway.stop();
+      sink.stop();
+      await ops.stop();
       await Promise.all(pollers.map((poller) => poller.stop()));
       await registry.close();
       await pool.close();
