@@ -3,9 +3,11 @@
  * itself when the alarm watching the blast radius fires. The Lambda faults need FIS's Lambda extension on the target
  * function and an S3 location FIS writes the active faults to and the extension reads them from.
  */
-import { lambdaArchitecture } from "@cloudcafe/catalog";
+import { faults, fisFaults, lambdaArchitecture, type FaultId } from "@cloudcafe/catalog";
+import { runbook, type Runbook } from "./chaos-runbooks.ts";
 import { serviceRole, managedPolicy } from "./iam.ts";
-import type { StopAlarms } from "./observability.ts";
+import type { FaultRegistryAlarms } from "./chaos-alarms.ts";
+import type { StopAlarms as ArchitectureStopAlarms } from "./observability.ts";
 import { stageName } from "./naming.ts";
 import { privateBucket, tlsOnly, type PlatformKey } from "./security.ts";
 import type { StageSettings } from "./stage.ts";
@@ -13,6 +15,19 @@ import type { StageSettings } from "./stage.ts";
 interface ChaosTargets {
   readonly ecsClusterName: $util.Input<string>;
   readonly ecsServiceName: $util.Input<string>;
+  /** The order service's ALB listener rules (its two path patterns), which the rule-deletion runbook deletes. */
+  readonly orderRuleArns: $util.Input<string>[];
+  /** The order tasks' security group and the ALB's, whose ingress rule the revocation runbook takes away. */
+  readonly orderSecurityGroupId: $util.Input<string>;
+  readonly albSecurityGroupId: $util.Input<string>;
+  readonly servicePort: number;
+  readonly paymentFunctionName: $util.Input<string>;
+  /** The payment processor's reserved concurrency, which the throttling runbook restores (none: it removes its 0). */
+  readonly paymentReservedConcurrency: number | undefined;
+  /** Absent in the lean profile, which has no MemoryDB. */
+  readonly memoryDbCluster?: { readonly name: $util.Input<string>; readonly arn: $util.Input<string> };
+  /** Absent in the lean profile, which has no warehouse and so no analytics worker. */
+  readonly analyticsInstanceArn?: $util.Input<string>;
   /** Absent in the lean profile, which has no EKS: no node experiment then. */
   readonly eksNodeGroupArn?: $util.Input<string>;
   readonly loyaltyGroupName: $util.Input<string>;
@@ -61,18 +76,34 @@ export function fisLambdaExtension(key: PlatformKey, settings: StageSettings) {
 
 export type FisLambdaExtension = ReturnType<typeof fisLambdaExtension>;
 
-/** FIS action id per experiment, and the alarm (by key of `StopAlarms`) that stops it. */
-export const EXPERIMENTS = {
-  "ecs-task-stop": { action: "aws:ecs:stop-task", stopAlarm: "ecsRunningBelowDesired" },
-  "eks-node-terminate": { action: "aws:eks:terminate-nodegroup-instances", stopAlarm: "alb5xxRate" },
-  "ec2-terminate": { action: "aws:ec2:terminate-instances", stopAlarm: "alb5xxRate" },
-  "aurora-failover": { action: "aws:rds:failover-db-cluster", stopAlarm: "databaseConnections" },
+/** The alarms an experiment can stop on: the architecture's six, the Lambda delay guard and the fault registry's own. */
+export type StopAlarms = ArchitectureStopAlarms & FaultRegistryAlarms;
+
+/** FIS's action for running an SSM Automation runbook ("FIS actions reference", Systems Manager actions). */
+export const AUTOMATION_ACTION = "aws:ssm:start-automation-execution";
+
+/** The fault registry's scenarios that FIS causes, by experiment name, with the alarm that stops each. */
+const registryExperiments = Object.fromEntries(
+  fisFaults.map((id) => {
+    const { aws: mechanism, stopAlarm } = faults[id];
+    if (mechanism.kind === "application") throw new Error(`${id} is an application fault`);
+    const action = mechanism.kind === "fis" ? mechanism.actionId : AUTOMATION_ACTION;
+    return [mechanism.experiment, { action, stopAlarm: stopAlarm as keyof StopAlarms, fault: id as FaultId | undefined }];
+  }),
+);
+
+/**
+ * FIS action id per experiment, and the alarm (by key of `StopAlarms`) that stops it: the fault registry's, and the
+ * payment processor's invocation faults and the subnet disruption, which the registry's scenarios do not name.
+ */
+export const EXPERIMENTS: Record<string, { action: string; stopAlarm: keyof StopAlarms; fault?: FaultId | undefined }> = {
+  ...registryExperiments,
   "lambda-invocation-error": { action: "aws:lambda:invocation-error", stopAlarm: "lambdaErrorRate" },
   "lambda-invocation-delay": { action: "aws:lambda:invocation-add-delay", stopAlarm: "paymentDurationGuard" },
   "network-disrupt": { action: "aws:network:disrupt-connectivity", stopAlarm: "alb5xxRate" },
-} as const satisfies Record<string, { action: string; stopAlarm: keyof StopAlarms }>;
+};
 
-type ExperimentName = keyof typeof EXPERIMENTS;
+type ExperimentName = string;
 
 export function chaosExperiments(
   targets: ChaosTargets,
@@ -125,33 +156,124 @@ export function chaosExperiments(
     }),
   });
 
+  const logConfiguration = { logSchemaVersion: 2, cloudwatchLogsConfiguration: { logGroupArn: $interpolate`${logGroup.arn}:*` } };
+  const stopConditions = (name: ExperimentName) => [{ source: "aws:cloudwatch:alarm", value: alarms[EXPERIMENTS[name]!.stopAlarm].arn }];
+  type Target = Omit<aws.types.input.fis.ExperimentTemplateTarget, "name" | "resourceType"> & { resourceType: TargetType };
+  /** An experiment of one or more actions, each on its own target set. */
   const template = (
     name: ExperimentName,
     description: string,
-    target: Omit<aws.types.input.fis.ExperimentTemplateTarget, "name" | "resourceType"> & { resourceType: TargetType },
-    parameters: Record<string, string> = {},
+    actions: { readonly name: string; readonly target: Target; readonly parameters?: Record<string, string> }[],
   ) => {
-    const { action, stopAlarm } = EXPERIMENTS[name];
+    const { action } = EXPERIMENTS[name]!;
     return new aws.fis.ExperimentTemplate(`Chaos-${name}`, {
       description,
       roleArn: role.arn,
-      stopConditions: [{ source: "aws:cloudwatch:alarm", value: alarms[stopAlarm].arn }],
-      actions: [
-        {
-          name: name,
-          actionId: action,
-          target: { key: TARGET_KEYS[target.resourceType], value: "targets" },
-          parameters: Object.entries(parameters).map(([key, value]) => ({ key, value })),
-        },
-      ],
-      targets: [{ ...target, name: "targets" }],
-      logConfiguration: { logSchemaVersion: 2, cloudwatchLogsConfiguration: { logGroupArn: $interpolate`${logGroup.arn}:*` } },
+      stopConditions: stopConditions(name),
+      actions: actions.map((a) => ({
+        name: a.name,
+        actionId: action,
+        target: { key: TARGET_KEYS[a.target.resourceType], value: a.name },
+        parameters: Object.entries(a.parameters ?? {}).map(([key, value]) => ({ key, value })),
+      })),
+      targets: actions.map((a) => ({ ...a.target, name: a.name })),
+      logConfiguration,
       tags: { Name: stageName(name) },
     });
   };
+  const single = (name: ExperimentName, description: string, target: Target, parameters: Record<string, string> = {}) =>
+    template(name, description, [{ name: "targets", target, parameters }]);
+  /** An experiment that runs one of the platform's runbooks (no FIS target: the runbook's parameters name them). */
+  const automation = (name: ExperimentName, description: string, book: Runbook, parameters: Record<string, $util.Input<string>>, duration: string) =>
+    new aws.fis.ExperimentTemplate(`Chaos-${name}`, {
+      description,
+      roleArn: role.arn,
+      stopConditions: stopConditions(name),
+      actions: [
+        {
+          name,
+          actionId: AUTOMATION_ACTION,
+          parameters: [
+            { key: "documentArn", value: book.document.arn },
+            { key: "documentParameters", value: $jsonStringify({ AutomationAssumeRole: book.role.arn, ...parameters }) },
+            { key: "maxDuration", value: duration },
+          ],
+        },
+      ],
+      logConfiguration,
+      tags: { Name: stageName(name) },
+    });
+  const seconds = (id: FaultId) => `PT${faults[id].defaultDurationSeconds}S`;
+  const maxDuration = (id: FaultId) => `PT${faults[id].maxDurationSeconds}S`;
+
+  const account = aws.getCallerIdentityOutput().accountId;
+  const region = aws.getRegionOutput().name;
+  const books = {
+    deleteRule: runbook("DeleteListenerRule", {
+      description: "Deletes the order service's ALB listener rules. Recovery is manual, as the architecture says: sst refresh, then sst deploy",
+      parameters: Object.fromEntries(targets.orderRuleArns.map((_, i) => [`RuleArn${i}`, { type: "String", description: "A listener rule to delete" }])),
+      apply: targets.orderRuleArns.map((_, i) => ({ service: "elbv2", api: "DeleteRule", inputs: { RuleArn: `{{RuleArn${i}}}` } })),
+      permissions: [{ actions: ["elasticloadbalancing:DeleteRule"], resources: targets.orderRuleArns }],
+    }),
+    revokeIngress: runbook("RevokeServiceIngress", {
+      description: "Revokes the ALB's ingress to the order tasks, waits, then authorizes it again (also when cancelled)",
+      parameters: {
+        GroupId: { type: "String", description: "The order tasks' security group" },
+        SourceGroupId: { type: "String", description: "The ALB's security group" },
+        Port: { type: "Integer", description: "The service port" },
+      },
+      apply: [{ service: "ec2", api: "RevokeSecurityGroupIngress", inputs: { GroupId: "{{GroupId}}", IpPermissions: [ingressFromAlb(false)] } }],
+      restore: [{ service: "ec2", api: "AuthorizeSecurityGroupIngress", inputs: { GroupId: "{{GroupId}}", IpPermissions: [ingressFromAlb(true)] } }],
+      permissions: [
+        {
+          actions: ["ec2:RevokeSecurityGroupIngress", "ec2:AuthorizeSecurityGroupIngress"],
+          resources: [$interpolate`arn:aws:ec2:${region}:${account}:security-group/${targets.orderSecurityGroupId}`],
+        },
+      ],
+    }),
+    throttle: runbook("ThrottleFunction", {
+      description: "Sets the payment processor's reserved concurrency to 0 (every invocation throttled), waits, then restores it",
+      parameters: { FunctionName: { type: "String", description: "The function to throttle" } },
+      apply: [{ service: "lambda", api: "PutFunctionConcurrency", inputs: { FunctionName: "{{FunctionName}}", ReservedConcurrentExecutions: 0 } }],
+      restore: [
+        targets.paymentReservedConcurrency === undefined
+          ? { service: "lambda", api: "DeleteFunctionConcurrency", inputs: { FunctionName: "{{FunctionName}}" } }
+          : { service: "lambda", api: "PutFunctionConcurrency", inputs: { FunctionName: "{{FunctionName}}", ReservedConcurrentExecutions: targets.paymentReservedConcurrency } },
+      ],
+      permissions: [{ actions: ["lambda:PutFunctionConcurrency", "lambda:DeleteFunctionConcurrency"], resources: [targets.paymentFunctionArn] }],
+    }),
+    failoverShard: targets.memoryDbCluster
+      ? runbook("FailoverMemoryDbShard", {
+          description: "Fails a MemoryDB shard over to its replica (the node restarts as a replica); clients reconnect",
+          parameters: { ClusterName: { type: "String", description: "The MemoryDB cluster" }, ShardName: { type: "String", description: "The shard, e.g. 0001" } },
+          apply: [{ service: "memorydb", api: "FailoverShard", inputs: { ClusterName: "{{ClusterName}}", ShardName: "{{ShardName}}" } }],
+          permissions: [{ actions: ["memorydb:FailoverShard"], resources: [targets.memoryDbCluster.arn] }],
+        })
+      : undefined,
+  };
+  const runbooks = Object.values(books).filter((book): book is Runbook => book !== undefined);
+  new aws.iam.RolePolicy("FisRunsRunbooks", {
+    role: role.id,
+    policy: $jsonStringify({
+      Version: "2012-10-17",
+      Statement: [
+        {
+          Effect: "Allow",
+          Action: "ssm:StartAutomationExecution",
+          Resource: runbooks.map((book) => $interpolate`arn:aws:ssm:${region}:${account}:automation-definition/${book.document.name}:*`),
+        },
+        {
+          Effect: "Allow",
+          Action: ["ssm:GetAutomationExecution", "ssm:StopAutomationExecution"],
+          Resource: $interpolate`arn:aws:ssm:${region}:${account}:automation-execution/*`,
+        },
+        { Effect: "Allow", Action: "iam:PassRole", Resource: runbooks.map((book) => book.role.arn) },
+      ],
+    }),
+  });
 
   return {
-    ecsTaskStop: template(
+    ecsTaskStop: single(
       "ecs-task-stop",
       "Stop half of the order service tasks; ECS must replace them",
       {
@@ -162,46 +284,91 @@ export function chaosExperiments(
     ),
     eksNodeTerminate:
       targets.eksNodeGroupArn &&
-      template(
+      single(
         "eks-node-terminate",
         "Drain and terminate a third of the EKS spot nodes",
         { resourceType: "aws:eks:nodegroup", selectionMode: "ALL", resourceArns: [targets.eksNodeGroupArn] },
         { instanceTerminationPercentage: "33" },
       ),
-    ec2Terminate: template(
-      "ec2-terminate",
-      "Terminate one loyalty instance; the Auto Scaling group must replace it",
+    ec2Terminate: template("ec2-terminate", "Terminate one loyalty instance and the analytics worker; the Auto Scaling group and the worker's recovery must replace them", [
       {
-        resourceType: "aws:ec2:instance",
-        selectionMode: "COUNT(1)",
-        resourceTags: [{ key: "aws:autoscaling:groupName", value: targets.loyaltyGroupName }],
-        filters: [{ path: "State.Name", values: ["running"] }],
+        name: "loyalty",
+        target: {
+          resourceType: "aws:ec2:instance",
+          selectionMode: "COUNT(1)",
+          resourceTags: [{ key: "aws:autoscaling:groupName", value: targets.loyaltyGroupName }],
+          filters: [{ path: "State.Name", values: ["running"] }],
+        },
       },
-    ),
-    auroraFailover: template(
+      ...(targets.analyticsInstanceArn
+        ? [{ name: "analytics", target: { resourceType: "aws:ec2:instance" as const, selectionMode: "ALL", resourceArns: [targets.analyticsInstanceArn] } }]
+        : []),
+    ]),
+    auroraFailover: single(
       "aurora-failover",
       "Fail the Aurora writer over to a reader",
       { resourceType: "aws:rds:cluster", selectionMode: "ALL", resourceArns: [targets.databaseClusterArn] },
     ),
-    lambdaInvocationError: template(
+    lambdaInvocationError: single(
       "lambda-invocation-error",
       "Fail a quarter of payment processor invocations for five minutes",
       { resourceType: "aws:lambda:function", selectionMode: "ALL", resourceArns: [targets.paymentFunctionArn] },
       { duration: "PT5M", invocationPercentage: "25", preventExecution: "true" },
     ),
-    lambdaInvocationDelay: template(
+    lambdaInvocationDelay: single(
       "lambda-invocation-delay",
       "Delay half of payment processor invocations by 3 s for five minutes",
       { resourceType: "aws:lambda:function", selectionMode: "ALL", resourceArns: [targets.paymentFunctionArn] },
       { duration: "PT5M", invocationPercentage: "50", startupDelayMilliseconds: "3000" },
     ),
-    networkDisrupt: template(
+    networkDisrupt: single(
       "network-disrupt",
       "Cut the private subnets off for two minutes",
       { resourceType: "aws:ec2:subnet", selectionMode: "ALL", resourceArns: targets.privateSubnetArns },
       { duration: "PT2M", scope: "all" },
     ),
+    albRuleDeletion: automation(
+      "alb-rule-deletion",
+      "Delete the order service's ALB listener rules (recovery: sst refresh, then sst deploy)",
+      books.deleteRule,
+      Object.fromEntries(targets.orderRuleArns.map((arn, i) => [`RuleArn${i}`, arn])),
+      maxDuration("alb-rule-deletion"),
+    ),
+    sgIngressRevocation: automation(
+      "sg-ingress-revocation",
+      "Revoke the ALB's ingress to the order tasks, then restore it",
+      books.revokeIngress,
+      { GroupId: targets.orderSecurityGroupId, SourceGroupId: targets.albSecurityGroupId, Port: String(targets.servicePort), Duration: seconds("sg-ingress-revocation") },
+      maxDuration("sg-ingress-revocation"),
+    ),
+    lambdaThrottling: automation(
+      "lambda-throttling",
+      "Throttle every payment processor invocation (reserved concurrency 0), then restore it",
+      books.throttle,
+      { FunctionName: targets.paymentFunctionName, Duration: seconds("lambda-throttling") },
+      maxDuration("lambda-throttling"),
+    ),
+    memoryDbRestart:
+      books.failoverShard &&
+      targets.memoryDbCluster &&
+      automation(
+        "memorydb-restart",
+        "Fail MemoryDB's first shard over to its replica",
+        books.failoverShard,
+        { ClusterName: targets.memoryDbCluster.name, ShardName: "0001" },
+        maxDuration("memorydb-restart"),
+      ),
   };
+
+  /** The ALB's ingress rule on the order tasks' group, as the runbook revokes and restores it. */
+  function ingressFromAlb(withDescription: boolean) {
+    return {
+      IpProtocol: "tcp",
+      FromPort: "{{Port}}",
+      ToPort: "{{Port}}",
+      UserIdGroupPairs: [{ GroupId: "{{SourceGroupId}}", ...(withDescription ? { Description: "from ALB" } : {}) }],
+    };
+  }
 }
 
 /** The action target key FIS expects for each resource type. */

@@ -157,6 +157,8 @@ export function paymentProcessor(
   link: $util.Input<any>[],
   paymentQueue: sst.aws.Queue,
   fis: FisLambdaExtension,
+  /** Where it reads the application-level faults (the payment gateway's egress). */
+  faultEnvironment: Record<string, $util.Input<string>> = {},
 ) {
   const faults = $dev ? undefined : fis;
   const spec = eventSourceMappings.paymentProcessor;
@@ -168,6 +170,7 @@ export function paymentProcessor(
     environment: {
       PAYMENT_INIT_DELAY_MS: String(ctx.settings.paymentInitDelayMs),
       PAYMENT_FRAUD_ROUNDS: String(ctx.settings.paymentFraudRounds),
+      ...faultEnvironment,
       ...faults?.environment,
     },
     layers: faults ? [faults.layerArn] : undefined,

@@ -2,7 +2,7 @@
  * The whole CloudCafe platform for one stage, in dependency order. sst.config.ts calls this from `run()`; the infra
  * tests call it under Pulumi mocks.
  */
-import { eventSourceMappings, postgres, services } from "@cloudcafe/catalog";
+import { albRule, eventSourceMappings, postgres, services } from "@cloudcafe/catalog";
 import { analyticsApi, analyticsWorkerAccess, analyticsWorkerBoot, analyticsWorkerImage, orderEventsConsumer } from "./analytics.ts";
 import { backupPlan } from "./backup.ts";
 import { chaosExperiments, fisLambdaExtension } from "./chaos.ts";
@@ -14,11 +14,13 @@ import { menuOnFargate } from "./compute-menu.ts";
 import { orderCluster, orderEcsNames, orderService } from "./compute-order.ts";
 import { budgets } from "./cost.ts";
 import { DATABASE_USERNAME, data } from "./data.ts";
-import { apiLinkSecurityGroup, cdn, certificate, loadBalancer, restApi, serviceNetwork, serviceRoutes } from "./edge.ts";
+import { apiLinkSecurityGroup, apiListenerKey, cdn, certificate, loadBalancer, restApi, serviceNetwork, serviceRoutes } from "./edge.ts";
 import { analyticsReader, databaseMigration, notificationSender, orderFunctions, paymentInvoker, paymentProcessor, stressFunctions } from "./functions.ts";
 import { messaging } from "./messaging.ts";
 import { network, securityGroups } from "./network.ts";
 import { dashboard } from "./dashboard.ts";
+import { faultRegistryAlarms } from "./chaos-alarms.ts";
+import { faultParameter } from "./chaos-faults.ts";
 import { alarms, alarmTopic, paymentDurationGuard } from "./observability.ts";
 import { accountBaseline, keyUsage, operatorTokenSecret, platformKey } from "./security.ts";
 import { SST_DEV_ENGINES, stageSettings } from "./stage.ts";
@@ -54,7 +56,11 @@ export async function cloudCafe() {
     settings,
   );
 
+  // The application-level faults of the fault registry: the order path reads them (DynamoDB throttling, the cache
+  // flush and eviction pressure in the order service, the payment gateway's egress in the payment processor).
+  const applicationFaults = faultParameter();
   const orderLinks = [
+    applicationFaults.link,
     store.activeOrders,
     store.database.link,
     store.cache,
@@ -119,14 +125,15 @@ export async function cloudCafe() {
   // Orders reserve stock with the Inventory service over VPC Lattice where its pods run (not in `sst dev` or the lean profile).
   const orderEnvironment = {
     MENU_SERVICE_URL: $dev ? SST_DEV_ENGINES.gatewayUrl : api.url,
+    ...applicationFaults.environment,
     ...(inventoryPods ? inventoryOrderEnvironment(lattice.inventory.service) : {}),
   };
-  orderService(cluster, alb, { targetGroupArn: lattice.order.targetGroup.arn, invoke: lattice.invoke }, orderLinks, orderEnvironment, key, settings, migrated);
+  const orderTasks = orderService(cluster, alb, { targetGroupArn: lattice.order.targetGroup.arn, invoke: lattice.invoke }, orderLinks, orderEnvironment, key, settings, migrated);
   const ecsNames = orderEcsNames();
 
   const fis = fisLambdaExtension(key, settings);
-  const paymentLinks = [store.paymentTransactions, bus.paymentResultsTopic];
-  const payment = paymentProcessor(fnContext, paymentLinks, bus.queues.paymentProcessing, fis);
+  const paymentLinks = [store.paymentTransactions, bus.paymentResultsTopic, applicationFaults.link];
+  const payment = paymentProcessor(fnContext, paymentLinks, bus.queues.paymentProcessing, fis, applicationFaults.environment);
   orderFunctions(fnContext, orderLinks, bus.queues.orderSubmission, bus.queues.paymentResults, orderEnvironment, [lattice.invoke]);
   if (inventoryLinks) inventoryStreamConsumer(fnContext, inventoryLinks, bus.queues.stockStreamFailures);
   loyaltyFunctions(fnContext, { database: store.database.link, cache: store.cache, operatorToken }, bus.queues.loyaltyPaymentResults, loyaltyServiceUrl(ec2.nlb.dnsName), migrated);
@@ -151,11 +158,30 @@ export async function cloudCafe() {
     ...alarmSet,
     paymentDurationGuard: paymentDurationGuard(topic, payment.name, eventSourceMappings.paymentProcessor.timeoutSeconds),
   };
-  dashboard(settings.region, Object.values(stopAlarms).map((alarm) => alarm.arn));
+  const faultAlarms = faultRegistryAlarms(topic, {
+    albArnSuffix: alb.nodes.loadBalancer.arnSuffix,
+    paymentQueueName: bus.queues.paymentProcessing.nodes.queue.name,
+    loyaltyNlbArnSuffix: ec2.nlb.arnSuffix,
+    loyaltyTargetGroupArnSuffix: ec2.targetGroup.arnSuffix,
+  });
+  dashboard(settings.region, [...Object.values(stopAlarms), ...Object.values(faultAlarms)].map((alarm) => alarm.arn));
+  const apiListener = alb.nodes.listeners[apiListenerKey(settings)]!;
+  const orderRule = albRule("order");
   chaosExperiments(
     {
       ecsClusterName: ecsNames.cluster,
       ecsServiceName: ecsNames.service,
+      orderRuleArns: orderRule.pathPatterns.map(
+        (_, i) => aws.lb.getListenerRuleOutput({ listenerArn: apiListener.arn, priority: orderRule.priority + i }, { dependsOn: [orderTasks] }).arn,
+      ),
+      orderSecurityGroupId: groups.ecsTask.id,
+      albSecurityGroupId: alb.securityGroupId,
+      servicePort: services.order.port,
+      paymentFunctionName: payment.name,
+      paymentReservedConcurrency: settings.paymentReservedConcurrency,
+      // A shard fails over to a replica: a stage without replicas (dev) has nothing to fail over to.
+      ...(store.memoryDb && settings.memoryDb.replicasPerShard > 0 ? { memoryDbCluster: { name: store.memoryDb.cluster.name, arn: store.memoryDb.cluster.arn } } : {}),
+      ...(store.redshift ? { analyticsInstanceArn: ec2.analyticsWorker.arn } : {}),
       eksNodeGroupArn: eks?.nodeGroup.arn,
       loyaltyGroupName: ec2.loyaltyGroup.name,
       databaseClusterArn: store.database.cluster.arn,
@@ -164,7 +190,7 @@ export async function cloudCafe() {
         (id) => $interpolate`arn:aws:ec2:${settings.region}:${aws.getCallerIdentityOutput().accountId}:subnet/${id}`,
       ),
     },
-    stopAlarms,
+    { ...stopAlarms, ...faultAlarms },
     key,
     fis,
     settings.logRetentionDays,

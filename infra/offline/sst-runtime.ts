@@ -145,6 +145,9 @@ function mockCall(token: string, inputs: Record<string, any>): Record<string, an
     case "aws:iam/getSessionContext:getSessionContext":
       // The deploying principal is an IAM user here, so the issuer is the caller itself.
       return { arn: inputs.arn, issuerArn: inputs.arn, issuerId: "test", issuerName: "test" };
+    case "aws:lb/getListenerRule:getListenerRule":
+      // The rule the listener holds at that priority (the order service's, created by its ECS service).
+      return { ...inputs, arn: `${inputs.listenerArn}`.replace(":listener/", ":listener-rule/") + `/rule-${inputs.priority}` };
     case "aws:ecr/getAuthorizationToken:getAuthorizationToken":
       return { userName: "AWS", password: "ecr-token", proxyEndpoint: `https://${ACCOUNT_ID}.dkr.ecr.${REGION}.amazonaws.com` };
     default:

@@ -104,6 +104,23 @@ describe("stock reservations on DynamoDB", () => {
     expect(await levelOf(storeId, "ESP-001")).toMatchObject({ onHand: 8, reserved: 0, available: 8 });
   });
 
+  it("returns a committed order's units once when the store cancels it, and releases one still held instead", async () => {
+    const storeId = uniqueStoreId("return");
+    await stockStore(config.table, storeId, { "ESP-001": 10 });
+    const made = anOrderId();
+    const unpaid = anOrderId();
+    await service.reserve({ orderId: made, storeId, lines: [{ sku: "ESP-001", quantity: 2 }] });
+    await service.reserve({ orderId: unpaid, storeId, lines: [{ sku: "ESP-001", quantity: 1 }] });
+    await service.commit(made);
+    expect(await levelOf(storeId, "ESP-001")).toMatchObject({ onHand: 8, reserved: 1, available: 7 });
+    const returns = await Promise.all([1, 2, 3].map(() => service.returnStock(made, "cancelled by the store")));
+    expect(returns.map((r) => r.outcome).sort()).toEqual(["already-returned", "already-returned", "returned"]);
+    expect(await service.returnStock(unpaid, "cancelled by the store")).toEqual({ outcome: "released" });
+    expect(await levelOf(storeId, "ESP-001")).toMatchObject({ onHand: 10, reserved: 0, available: 10 });
+    expect(await service.commit(made)).toEqual({ outcome: "already-committed" });
+    expect(await service.returnStock(anOrderId(), "never reserved")).toEqual({ outcome: "not-found" });
+  });
+
   it("refuses a reservation for an order already released, so a late redelivery cannot hold stock", async () => {
     const storeId = uniqueStoreId("late");
     await stockStore(config.table, storeId, { "ESP-001": 10 });

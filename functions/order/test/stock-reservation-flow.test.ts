@@ -17,7 +17,9 @@ const inventory = await startInventoryService();
 const { createOrderApp } = await import("../src/app.ts");
 const { sharedOrderRuntime } = await import("../src/runtime.ts");
 const runtime = sharedOrderRuntime();
-const client = orderClient(createOrderApp({ service: runtime.service, logger: runtime.logger, metrics: runtime.metrics, checks: runtime.checks }));
+const STAFF_TOKEN = "stock-flow-staff-token";
+const app = createOrderApp({ service: runtime.service, logger: runtime.logger, metrics: runtime.metrics, checks: runtime.checks, operatorToken: STAFF_TOKEN });
+const client = orderClient(app);
 let pollers: SqsPoller[] = [];
 
 const STORE = "store-chi-001";
@@ -86,5 +88,31 @@ describe("orders reserve stock before payment, end to end on the local engines",
     }, "the failed order's reservation to be released");
     expect(reservation).toMatchObject({ releaseReason: "payment failed" });
     expect(await stock("ESP-003")).toMatchObject({ onHand: 1, reserved: 0, available: 1 });
+  });
+
+  it("puts a paid order's stock back on the shelf, once, when the store cancels it before making it", async () => {
+    const before = await stock("ESP-003");
+    const order = await bodyAt(await placeOrder(client, anOrder({ storeId: STORE, items: [{ ...espresso, quantity: 1 }] })), 201);
+    expect(await settled(order.orderId)).toBe("PAID");
+    await waitFor(async () => ((await stock("ESP-003"))?.onHand === before!.onHand - 1 ? true : undefined), "the paid order's stock to be taken");
+    const cancel = () =>
+      app.request(`/api/orders/${order.orderId}/cancel`, {
+        method: "POST",
+        headers: { "content-type": "application/json", authorization: `Bearer ${STAFF_TOKEN}` },
+        body: JSON.stringify({ reason: "Milk ran out" }),
+      });
+    expect((await cancel()).status).toBe(200);
+    expect((await cancel()).status).toBe(200);
+    const reservation = await waitFor(async () => {
+      const { Item } = await dynamo.send(
+        new GetCommand({ TableName: inventory.table, Key: { storeId: `#reservation#${order.orderId}`, sku: "#reservation" }, ConsistentRead: true }),
+      );
+      return Item?.status === "returned" ? Item : undefined;
+    }, "the cancelled order's stock to be returned");
+    expect(reservation).toMatchObject({ releaseReason: "cancelled by the store: Milk ran out" });
+    expect(await stock("ESP-003")).toMatchObject({ onHand: before!.onHand, reserved: 0, available: before!.available });
+    // The refund completes the order; the stock stays where it is.
+    await waitFor(async () => ((await orderStatus(client, order.orderId)) === "REFUNDED" ? true : undefined), "the refund");
+    expect(await stock("ESP-003")).toMatchObject({ onHand: before!.onHand, available: before!.available });
   });
 });

@@ -6,7 +6,12 @@ import { existsSync } from "node:fs";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import {
+  albRule,
   cpuScenarios,
+  FAULTS_PARAMETER_ENV,
+  faultAlarms,
+  faults,
+  fisFaults,
   deadLetterRetentionSeconds,
   eventSourceMappings,
   metricNamespaces,
@@ -17,7 +22,7 @@ import {
   workloadScenarios,
 } from "@cloudcafe/catalog";
 import { ALARMS, PAYMENT_DURATION_GUARD } from "../../observability.ts";
-import { EXPERIMENTS, FIS_CONFIG_PREFIX, FIS_EXEC_WRAPPER, fisExtensionParameter } from "../../chaos.ts";
+import { AUTOMATION_ACTION, EXPERIMENTS, FIS_CONFIG_PREFIX, FIS_EXEC_WRAPPER, fisExtensionParameter } from "../../chaos.ts";
 import { AMAZON_LINUX_AMI_PARAMETER } from "../../compute-ec2.ts";
 import { ECS_LATTICE_POLICY, ORDER_PORT_NAME } from "../../compute-order.ts";
 import { LOAD_BALANCER_CONTROLLER, MENU_WORKLOAD, RDS_CA_BUNDLE_PATH } from "../../compute-eks.ts";
@@ -414,7 +419,7 @@ export function architectureSuite(stage: string, extraEnv: Record<string, string
       expect(env(avalanche)).toMatchObject({ PAYMENT_FUNCTION_NAME: `cloudcafe-${stage}-payment-processor`, STRESS_POOL: "in-thread" });
       // No payment links any more: it calls the Lambda API instead of importing the handler.
       expect(s.linksByFunction.StressColdStartAvalanche).toEqual(["OperatorToken"]);
-      expect(s.linksByFunction.PaymentProcessor).toEqual(["PaymentResultsTopic", "PaymentTransactions"]);
+      expect(s.linksByFunction.PaymentProcessor).toEqual(["ChaosFaults", "PaymentResultsTopic", "PaymentTransactions"]);
       // Beyond the platform key, its role may invoke the payment processor and nothing else.
       const statements = roleStatements(s, fn(avalanche)).filter((st) => !asArray(st.Action).some((a: string) => a.startsWith("kms:")));
       expect(statements).toEqual([{ Effect: "Allow", Action: ["lambda:InvokeFunction"], Resource: [arnOf(fn("payment-processor"))] }]);
@@ -672,7 +677,7 @@ export function architectureSuite(stage: string, extraEnv: Record<string, string
       const alarms = ofType(s, "aws:cloudwatch/metricAlarm:MetricAlarm");
       const summary = Object.fromEntries(
         alarms
-          .filter((a) => a.name !== "AlarmPaymentDurationGuard")
+          .filter((a) => a.name !== "AlarmPaymentDurationGuard" && !Object.keys(faultAlarms).some((key) => a.name === `Alarm${key[0]!.toUpperCase()}${key.slice(1)}`))
           .map((a) => [a.name, [a.inputs.threshold, a.inputs.comparisonOperator, a.inputs.evaluationPeriods]]),
       );
       expect(summary).toEqual({
@@ -732,19 +737,103 @@ export function architectureSuite(stage: string, extraEnv: Record<string, string
   });
 
   describe(`chaos and cost (${stage})`, () => {
-    it("defines the FIS experiments, each stopped by its alarm", () => {
+    it("defines an FIS experiment for every scenario of the fault registry FIS can cause, each stopped by its alarm", () => {
       const templates = ofType(s, "aws:fis/experimentTemplate:ExperimentTemplate");
       const alarmArns = new Map(ofType(s, "aws:cloudwatch/metricAlarm:MetricAlarm").map((a) => [arnOf(a), a.name]));
-      expect(templates.map((t) => t.inputs.actions[0].actionId).sort()).toEqual(
-        Object.values(EXPERIMENTS).map((e) => e.action).sort(),
-      );
-      for (const template of templates) {
-        expect(template.inputs.stopConditions).toHaveLength(1);
+      const byExperiment = new Map(templates.map((t) => [t.name.replace(/^Chaos-/, ""), t]));
+      // MemoryDB fails a shard over to a replica: a stage without replicas has no such experiment.
+      const expected = Object.keys(EXPERIMENTS).filter((name) => name !== "memorydb-restart" || settings.memoryDb.replicasPerShard > 0);
+      expect([...byExperiment.keys()].sort()).toEqual(expected.sort());
+      for (const [name, template] of byExperiment) {
+        expect(template.inputs.actions.map((a: any) => a.actionId), name).toEqual(template.inputs.actions.map(() => EXPERIMENTS[name]!.action));
+        // Never without a stop condition: the alarm the registry names for the scenario.
+        expect(template.inputs.stopConditions, name).toHaveLength(1);
         expect(template.inputs.stopConditions[0].source).toBe("aws:cloudwatch:alarm");
-        expect(alarmArns.has(template.inputs.stopConditions[0].value)).toBe(true);
+        const stopAlarm = alarmArns.get(template.inputs.stopConditions[0].value);
+        expect(stopAlarm, name).toBe(`Alarm${EXPERIMENTS[name]!.stopAlarm[0]!.toUpperCase()}${EXPERIMENTS[name]!.stopAlarm.slice(1)}`);
+      }
+      for (const id of fisFaults) {
+        const mechanism = faults[id].aws;
+        if (mechanism.kind === "application") continue;
+        if (id === "memorydb-restart" && settings.memoryDb.replicasPerShard === 0) continue;
+        expect(EXPERIMENTS[mechanism.experiment]?.stopAlarm, id).toBe(faults[id].stopAlarm);
       }
       const ecs = templates.find((t) => t.inputs.actions[0].actionId === "aws:ecs:stop-task");
       expect(ecs?.inputs.targets[0].selectionMode).toBe("PERCENT(50)");
+      const ec2 = byExperiment.get("ec2-terminate")!;
+      expect(ec2.inputs.targets.map((t: any) => t.name)).toEqual(["loyalty", "analytics"]);
+      expect(ec2.inputs.targets[1].resourceArns).toEqual([arnOf(named(s, "aws:ec2/instance:Instance", "AnalyticsWorker"))]);
+    });
+
+    // "Use the aws:ssm:start-automation-execution action" and the Automation actions reference (onCancel, isCritical):
+    // https://docs.aws.amazon.com/fis/latest/userguide/fis-actions-reference.html#ssm-actions-reference-start-automation
+    // https://docs.aws.amazon.com/systems-manager/latest/userguide/automation-actions.html
+    it("runs the control-plane faults as the platform's runbooks, which restore what they changed, even when FIS stops them", () => {
+      const automations = ofType(s, "aws:fis/experimentTemplate:ExperimentTemplate").filter((t) => t.inputs.actions[0].actionId === AUTOMATION_ACTION);
+      expect(automations.map((t) => t.name.replace(/^Chaos-/, "")).sort()).toEqual(
+        ["alb-rule-deletion", "lambda-throttling", "sg-ingress-revocation", ...(settings.memoryDb.replicasPerShard > 0 ? ["memorydb-restart"] : [])].sort(),
+      );
+      const documents = new Map(ofType(s, "aws:ssm/document:Document").map((d) => [arnOf(d), d]));
+      for (const template of automations) {
+        const parameters = Object.fromEntries(template.inputs.actions[0].parameters.map((p: any) => [p.key, p.value]));
+        const document = documents.get(parameters.documentArn);
+        expect(document?.inputs.documentType, template.name).toBe("Automation");
+        const content = JSON.parse(document!.inputs.content);
+        const given = JSON.parse(parameters.documentParameters);
+        // Every parameter the runbook declares is given, starting with the role it runs as.
+        expect(Object.keys(given).sort(), template.name).toEqual(Object.keys(content.parameters).sort());
+        expect(parameters.maxDuration).toMatch(/^PT\d+S$/);
+        const steps = content.mainSteps as { name: string; onCancel?: string; onFailure?: string; isCritical?: boolean }[];
+        const restores = steps.filter((step) => step.name.startsWith("restore"));
+        if (template.name === "Chaos-alb-rule-deletion" || template.name === "Chaos-memorydb-restart") {
+          expect(restores, template.name).toEqual([]);
+          continue;
+        }
+        for (const step of steps.filter((st) => !st.name.startsWith("restore"))) {
+          expect([step.onFailure, step.onCancel], `${template.name} ${step.name}`).toEqual(["step:restore0", "step:restore0"]);
+        }
+        expect(restores.every((step) => step.isCritical)).toBe(true);
+      }
+      const throttle = automations.find((t) => t.name === "Chaos-lambda-throttling")!;
+      const throttleDoc = JSON.parse(documents.get(throttle.inputs.actions[0].parameters[0].value)!.inputs.content);
+      expect(throttleDoc.mainSteps[0].inputs).toMatchObject({ Api: "PutFunctionConcurrency", ReservedConcurrentExecutions: 0 });
+      const restore = throttleDoc.mainSteps.at(-1).inputs;
+      expect(restore.Api).toBe(settings.paymentReservedConcurrency === undefined ? "DeleteFunctionConcurrency" : "PutFunctionConcurrency");
+      const deletion = automations.find((t) => t.name === "Chaos-alb-rule-deletion")!;
+      const given = JSON.parse(deletion.inputs.actions[0].parameters.find((p: any) => p.key === "documentParameters").value);
+      expect(Object.keys(given).filter((k) => k.startsWith("RuleArn"))).toHaveLength(albRule("order").pathPatterns.length);
+    });
+
+    it("lets each runbook's role make exactly its calls, and FIS start, watch and stop the runbooks and pass their roles", () => {
+      const roles = ofType(s, "aws:iam/rolePolicy:RolePolicy").filter((p) => /^Runbook.*Policy$/.test(p.name));
+      const actions = Object.fromEntries(roles.map((p) => [p.name, JSON.parse(p.inputs.policy).Statement.flatMap((st: any) => asArray(st.Action)).sort()]));
+      expect(actions).toMatchObject({
+        RunbookDeleteListenerRulePolicy: ["elasticloadbalancing:DeleteRule"],
+        RunbookRevokeServiceIngressPolicy: ["ec2:AuthorizeSecurityGroupIngress", "ec2:RevokeSecurityGroupIngress"],
+        RunbookThrottleFunctionPolicy: ["lambda:DeleteFunctionConcurrency", "lambda:PutFunctionConcurrency"],
+      });
+      const fisRuns = JSON.parse(named(s, "aws:iam/rolePolicy:RolePolicy", "FisRunsRunbooks").inputs.policy).Statement;
+      expect(fisRuns.map((st: any) => st.Action)).toEqual(["ssm:StartAutomationExecution", ["ssm:GetAutomationExecution", "ssm:StopAutomationExecution"], "iam:PassRole"]);
+      expect(fisRuns[2].Resource).toHaveLength(roles.length);
+    });
+
+    it("raises the fault registry's own alarms: ALB 4XX rate, payment queue age and unhealthy loyalty targets", () => {
+      for (const [key, spec] of Object.entries(faultAlarms)) {
+        const alarm = named(s, "aws:cloudwatch/metricAlarm:MetricAlarm", `Alarm${key[0]!.toUpperCase()}${key.slice(1)}`);
+        expect([alarm.inputs.threshold, alarm.inputs.comparisonOperator, alarm.inputs.evaluationPeriods], key).toEqual([spec.threshold, spec.comparison, spec.minutes]);
+      }
+      const age = named(s, "aws:cloudwatch/metricAlarm:MetricAlarm", "AlarmPaymentQueueAge");
+      expect(age.inputs).toMatchObject({ namespace: "AWS/SQS", metricName: "ApproximateAgeOfOldestMessage", dimensions: { QueueName: physical(stage, queues.paymentProcessing.name) } });
+    });
+
+    it("keeps the application-level faults in one SSM parameter the order path reads, never overwritten by a deploy", () => {
+      const parameter = named(s, "aws:ssm/parameter:Parameter", "ChaosFaultParameter");
+      expect(parameter.inputs).toMatchObject({ name: `/cloudcafe-${stage}-chaos/faults`, type: "String", value: "{}" });
+      expect(env("payment-processor")).toMatchObject({ [FAULTS_PARAMETER_ENV]: `/cloudcafe-${stage}-chaos/faults` });
+      for (const reader of ["payment-processor", "order-submission"]) {
+        const reads = roleStatements(s, fn(reader)).filter((st) => asArray(st.Action).includes("ssm:GetParameter"));
+        expect(reads, reader).toEqual([{ Effect: "Allow", Action: ["ssm:GetParameter"], Resource: [arnOf(parameter)] }]);
+      }
     });
 
     const template = (name: string) => withInput(s, "aws:fis/experimentTemplate:ExperimentTemplate", "description", name);

@@ -16,5 +16,7 @@ export * from "./services.ts";
 export * from "./functions.ts";
 export * from "./metrics.ts";
 export * from "./stress.ts";
+export * from "./faults.ts";
+export * from "./fault-alarms.ts";
 export * from "./documents.ts";
 export * from "./alarms.ts";

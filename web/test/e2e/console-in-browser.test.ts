@@ -151,6 +151,30 @@ describe("the console in Chromium", () => {
     await page.close();
   });
 
+  it("fits the narrowest phone (360 px) in every view, with touch targets at least 44 px tall", { timeout: 90_000 }, async () => {
+    const narrow = { width: 360, height: 740 };
+    const page = await open(narrow);
+    await addToCart(page, "Caffè Latte");
+    for (const view of ["/", "/barista", "/board", "/ops"]) {
+      if (view !== "/") await page.goto(`${platform.url}${view}`);
+      await page.locator("main h1, main h2").first().waitFor();
+      expect(await overflowing(page), view).toEqual([]);
+      expect(await page.evaluate(() => document.documentElement.scrollWidth), view).toBeLessThanOrEqual(narrow.width);
+      const small = await page.evaluate(() =>
+        Array.from(document.querySelectorAll<HTMLElement>("button, a[href], input:not([type=hidden]), select, summary"))
+          // A radio or a checkbox is tapped through its label.
+          .map((element) => ({ element, box: (element.matches("[type=radio], [type=checkbox]") ? element.closest("label") ?? element : element).getBoundingClientRect() }))
+          // Off screen until focused (the skip link), or not shown.
+          .filter(({ box }) => box.width > 0 && box.right > 0 && box.bottom > 0)
+          .filter(({ box }) => box.height < 44 - 0.5)
+          .map(({ element, box }) => `${element.tagName.toLowerCase()} "${(element.textContent || element.getAttribute("aria-label") || element.getAttribute("name") || "").trim().slice(0, 30)}" ${Math.round(box.height)}px`),
+      );
+      expect(small, view).toEqual([]);
+      await page.screenshot({ path: `${screenshots}phone-360${view === "/" ? "-menu" : view.replace("/", "-")}.png`, fullPage: true });
+    }
+    await page.close();
+  });
+
   it("walks a paid order through the barista's stages, shows it on the pickup board, and to the customer on a new device", { timeout: 120_000 }, async () => {
     const customerId = `e2e-stages-${Date.now()}`;
     const customer = await open(DESKTOP);

@@ -47,6 +47,19 @@ const release = createRoute({
   },
 });
 
+const returnStock = createRoute({
+  method: "post",
+  path: "/{orderId}/return",
+  tags,
+  summary: "Put a paid order's stock back: the store cancelled it before making it",
+  description: "A reservation still held is released instead; returning twice answers `already-returned` and moves nothing.",
+  request: { params: orderParam, body: jsonBody(releaseRequestSchema) },
+  responses: {
+    200: { description: "What the return did", content: jsonContent(settleResultSchema) },
+    ...errorResponses("VALIDATION_FAILED", "MALFORMED_JSON", "UNSUPPORTED_MEDIA_TYPE", "DEPENDENCY_UNAVAILABLE"),
+  },
+});
+
 /** The order flow's reservations, mounted at RESERVATIONS_PATH (outside the public prefix). */
 export function reservationRoutes(service: InventoryService, metrics: Metrics) {
   return contractRoutes()
@@ -62,6 +75,11 @@ export function reservationRoutes(service: InventoryService, metrics: Metrics) {
     })
     .openapi(release, async (c) => {
       const result = await service.release(c.req.valid("param").orderId, c.req.valid("json").reason);
+      metrics.put("ReservationSettlements", 1, "Count", { outcome: result.outcome });
+      return c.json(result, 200);
+    })
+    .openapi(returnStock, async (c) => {
+      const result = await service.returnStock(c.req.valid("param").orderId, c.req.valid("json").reason);
       metrics.put("ReservationSettlements", 1, "Count", { outcome: result.outcome });
       return c.json(result, 200);
     });

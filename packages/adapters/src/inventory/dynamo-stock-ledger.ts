@@ -239,9 +239,9 @@ export function dynamoStockLedger(client: DynamoDBDocumentClient, tableName: str
       const item = await get(reservationKey(orderId));
       if (!item) return { outcome: "not-found" };
       const reservation = reservationOf(item);
-      if (reservation.status !== "held") return { outcome: reservation.status === "committed" ? "already-committed" : "expired" };
+      if (reservation.status !== "held") return { outcome: reservation.status === "committed" || reservation.status === "returned" ? "already-committed" : "expired" };
       // The units leave the shelf and the hold together; available does not move.
-      const settled = await settleHeld(reservation, "committed", at, "onHand = onHand - :quantity, reserved = reserved - :quantity");
+      const settled = await settleReservation(reservation, "held", "committed", at, "onHand = onHand - :quantity, reserved = reserved - :quantity");
       // Settled by a concurrent call between the read and the write: what it did is the answer.
       return settled ? { outcome: "committed" } : ledger.commit(orderId, at);
     },
@@ -266,8 +266,19 @@ export function dynamoStockLedger(client: DynamoDBDocumentClient, tableName: str
       }
       const reservation = reservationOf(item);
       if (reservation.status !== "held") return { outcome: reservation.status === "committed" ? "already-committed" : "already-released" };
-      const settled = await settleHeld(reservation, "released", at, "reserved = reserved - :quantity, available = available + :quantity", reason);
+      const settled = await settleReservation(reservation, "held", "released", at, "reserved = reserved - :quantity, available = available + :quantity", reason);
       return settled ? { outcome: "released" } : ledger.release(orderId, reason, at);
+    },
+
+    async returnStock(orderId, reason, at): Promise<SettleResult> {
+      const item = await get(reservationKey(orderId));
+      if (!item) return { outcome: "not-found" };
+      const reservation = reservationOf(item);
+      if (reservation.status === "held") return ledger.release(orderId, reason, at);
+      if (reservation.status !== "committed") return { outcome: reservation.status === "returned" ? "already-returned" : "already-released" };
+      // The units come back on the shelf and are available again, once: the reservation's status guards the write.
+      const settled = await settleReservation(reservation, "committed", "returned", at, "onHand = onHand + :quantity, available = available + :quantity", reason);
+      return settled ? { outcome: "returned" } : ledger.returnStock(orderId, reason, at);
     },
 
     async expiredReservations(now, limit) {
@@ -314,16 +325,24 @@ export function dynamoStockLedger(client: DynamoDBDocumentClient, tableName: str
    * Moves a held reservation to `status` and applies `lineUpdate` (with `:quantity`) to each of its stock rows, in one
    * transaction conditional on the reservation still being held; false when another call settled it first.
    */
-  async function settleHeld(reservation: Reservation, status: "committed" | "released", at: string, lineUpdate: string, reason?: string): Promise<boolean> {
+  /** Moves a reservation from `from` to `to` and its stock lines with it, in one transaction; false if it had moved already. */
+  async function settleReservation(
+    reservation: Reservation,
+    from: "held" | "committed",
+    to: "committed" | "released" | "returned",
+    at: string,
+    lineUpdate: string,
+    reason?: string,
+  ): Promise<boolean> {
     const reasons = await transact([
       {
         Update: {
           TableName: tableName,
           Key: reservationKey(reservation.orderId),
           UpdateExpression: `SET #status = :status, settledAt = :at${reason ? ", releaseReason = :reason" : ""}`,
-          ConditionExpression: "#status = :held",
+          ConditionExpression: "#status = :from",
           ExpressionAttributeNames: { "#status": "status" },
-          ExpressionAttributeValues: { ":status": status, ":held": "held", ":at": at, ...(reason ? { ":reason": reason } : {}) },
+          ExpressionAttributeValues: { ":status": to, ":from": from, ":at": at, ...(reason ? { ":reason": reason } : {}) },
         },
       },
       ...reservation.lines.map(

@@ -49,7 +49,7 @@ export function httpStockReservations(options: HttpStockReservationsOptions): St
   return {
     reserve: (request) => post("", request, reserveResultSchema),
     async settle(orderId, action, reason) {
-      await post(`/${encodeURIComponent(orderId)}/${action}`, action === "release" ? { reason } : {}, settleResultSchema);
+      await post(`/${encodeURIComponent(orderId)}/${action}`, action === "commit" ? {} : { reason }, settleResultSchema);
     },
   };
 }

@@ -42,6 +42,8 @@ export interface StockLedger {
   reserve(reservation: NewReservation): Promise<ReserveResult>;
   commit(orderId: string, at: string): Promise<SettleResult>;
   release(orderId: string, reason: string, at: string): Promise<SettleResult>;
+  /** Puts a committed order's units back (a cancelled order not made); a held one is released instead. */
+  returnStock(orderId: string, reason: string, at: string): Promise<SettleResult>;
   /** Order ids of reservations still held at `now` past their expiry. */
   expiredReservations(now: string, limit: number): Promise<string[]>;
   /** Writes each given store and its stock unless the table already holds that store; how many it wrote. */

@@ -66,7 +66,8 @@ export const reservationRequestSchema = z
   .meta({ id: "ReservationRequest", description: "Every line of one order, reserved all or nothing." });
 export type ReservationRequest = z.infer<typeof reservationRequestSchema>;
 
-export const reservationStatuses = ["held", "committed", "released"] as const;
+/** `returned`: committed, then the order was cancelled before it was made and the units went back on the shelf. */
+export const reservationStatuses = ["held", "committed", "released", "returned"] as const;
 export type ReservationStatus = (typeof reservationStatuses)[number];
 
 export const reservationSchema = z
@@ -98,9 +99,12 @@ export type ReserveResult = z.infer<typeof reserveResultSchema>;
 
 export const settleResultSchema = z
   .object({
-    outcome: z.enum(["committed", "released", "already-committed", "already-released", "expired", "not-found"]),
+    outcome: z.enum(["committed", "released", "returned", "already-committed", "already-released", "already-returned", "expired", "not-found"]),
   })
-  .meta({ id: "SettleResult", description: "`expired`: a commit of a reservation the sweeper had released; the stock was not taken." });
+  .meta({
+    id: "SettleResult",
+    description: "`expired`: a commit of a reservation the sweeper had released; the stock was not taken. `returned`: a committed order's units back in stock.",
+  });
 export type SettleResult = z.infer<typeof settleResultSchema>;
 
 /** Merges lines naming one SKU twice: a DynamoDB transaction may touch each item once. */

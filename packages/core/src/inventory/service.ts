@@ -92,6 +92,7 @@ export function createInventoryService(deps: InventoryServiceDeps) {
 
   const commit = (orderId: string): Promise<SettleResult> => deps.ledger.commit(orderId, now().toISOString());
   const release = (orderId: string, reason: string): Promise<SettleResult> => deps.ledger.release(orderId, reason, now().toISOString());
+  const returnStock = (orderId: string, reason: string): Promise<SettleResult> => deps.ledger.returnStock(orderId, reason, now().toISOString());
 
   /** Releases every reservation held past its timeout (a pass of the sweeper); how many it released. */
   async function releaseExpired(batch = 100): Promise<number> {
@@ -108,7 +109,7 @@ export function createInventoryService(deps: InventoryServiceDeps) {
   /** The starter stores the table does not hold yet (a fresh stage or laptop), each stocking the starter menu; how many. */
   const loadStarterStock = (): Promise<number> => deps.ledger.seedMissingStores(starterStock());
 
-  return { storeStock, updateStock, reserve, commit, release, releaseExpired, loadStarterStock };
+  return { storeStock, updateStock, reserve, commit, release, returnStock, releaseExpired, loadStarterStock };
 }
 
 export type InventoryService = ReturnType<typeof createInventoryService>;

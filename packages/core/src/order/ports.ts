@@ -104,7 +104,8 @@ export interface MenuSource {
   current(): Promise<MenuSnapshot>;
 }
 
-export type StockSettlement = "commit" | "release";
+/** `return`: a paid order the store cancelled before making it puts its units back. */
+export type StockSettlement = "commit" | "release" | "return";
 
 /**
  * The Inventory service's stock reservations, idempotent per order id: reserve every line before payment is asked

@@ -13,6 +13,7 @@ import type {
   OutboxMessage,
   PaymentRequestSender,
   StockReservations,
+  StockSettlement,
 } from "./ports.ts";
 import { reserveOrderStock } from "./stock.ts";
 import { priceOrder } from "./pricing.ts";
@@ -97,7 +98,7 @@ export function createOrderService(deps: OrderServiceDeps) {
   ];
 
   /** The reservation follows the order's fate, delivered by the outbox with the change that decides it. */
-  const settleStock = (orderId: string, action: "commit" | "release", reason: string): OutboxMessage[] =>
+  const settleStock = (orderId: string, action: StockSettlement, reason: string): OutboxMessage[] =>
     deps.stock ? [{ kind: "stock.settle", orderId, action, reason }] : [];
 
   async function placeOrder(input: CreateOrderInput, idempotencyKey?: string): Promise<PlaceOrderResult> {
@@ -236,6 +237,8 @@ export function createOrderService(deps: OrderServiceDeps) {
   async function cancelOrder(orderId: string, reason: string): Promise<AdvanceResult> {
     const moved = await deps.repository.transition(orderId, cancellableStatuses, { status: "CANCELLED", failureReason: reason }, (order) => [
       ...changed(order, "OrderCancelled"),
+      // The cup was not made: its units go back on the shelf.
+      ...settleStock(order.orderId, "return", `cancelled by the store: ${reason}`),
       {
         kind: "payment.refund",
         request: {

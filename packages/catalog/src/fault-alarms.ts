@@ -1,0 +1,36 @@
+/**
+ * Alarms the fault registry needs beyond the architecture's six: the signals of scenarios none of those six sees
+ * (a deleted ALB rule answers 4XX, a throttled payment processor leaves its queue ageing, a terminated loyalty
+ * instance shows as an unhealthy NLB target). Deployed as CloudWatch alarms (infra/chaos-alarms.ts), stop conditions
+ * of the FIS experiments that name them, and evaluated locally like the six.
+ */
+export interface FaultAlarmSpec {
+  readonly description: string;
+  readonly threshold: number;
+  readonly comparison: "GreaterThanThreshold" | "LessThanThreshold";
+  /** Consecutive one-minute periods breaching before it fires. */
+  readonly minutes: number;
+}
+
+export const faultAlarms = {
+  alb4xxRate: {
+    description: "ALB-generated 4XX responses (no rule matched: the listener's default action) above 5% of requests for 2 minutes",
+    threshold: 5,
+    comparison: "GreaterThanThreshold",
+    minutes: 2,
+  },
+  paymentQueueAge: {
+    description: "Oldest message in the payment processing queue older than 2 minutes, for 3 minutes",
+    threshold: 120,
+    comparison: "GreaterThanThreshold",
+    minutes: 3,
+  },
+  loyaltyUnhealthyHosts: {
+    description: "An unhealthy loyalty target behind the NLB for 2 minutes",
+    threshold: 0,
+    comparison: "GreaterThanThreshold",
+    minutes: 2,
+  },
+} as const satisfies Record<string, FaultAlarmSpec>;
+
+export type FaultAlarmKey = keyof typeof faultAlarms;

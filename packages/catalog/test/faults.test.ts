@@ -1,0 +1,55 @@
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { applicationFaults, faultIds, faults, fisFaults } from "../src/faults.ts";
+
+const architecture = readFileSync(new URL("../../../../shared/architecture/000_afa9fcba86bf16a4.txt", import.meta.url), "utf8");
+
+describe("fault registry", () => {
+  it("has one entry per failure scenario of the architecture, by the ids the game day and the console use", () => {
+    expect(faultIds).toEqual([
+      "alb-rule-deletion",
+      "sg-ingress-revocation",
+      "nat-gateway-failure",
+      "ecs-task-termination",
+      "eks-node-drain",
+      "ec2-instance-termination",
+      "lambda-throttling",
+      "aurora-failover",
+      "dynamodb-throttling",
+      "documentdb-connection-exhaustion",
+      "elasticache-flush",
+      "memorydb-restart",
+      "redis-eviction-pressure",
+    ]);
+    // Each title names a scenario listed under "Failure Scenarios" (ignoring the parenthesised detail).
+    const scenarios = architecture.slice(architecture.indexOf("### Failure Scenarios"), architecture.indexOf("### Recovery Mechanisms"));
+    for (const id of faultIds) {
+      const title = faults[id].title.replace(/ \(.*\)$/, "");
+      expect(scenarios.toLowerCase(), id).toContain(title.toLowerCase().split(" ").slice(0, 2).join(" "));
+    }
+  });
+
+  it("caps every fault: a default within its maximum, and a maximum of minutes, not hours", () => {
+    for (const id of faultIds) {
+      const spec = faults[id];
+      expect(spec.defaultDurationSeconds, id).toBeGreaterThan(0);
+      expect(spec.defaultDurationSeconds, id).toBeLessThanOrEqual(spec.maxDurationSeconds);
+      expect(spec.maxDurationSeconds, id).toBeLessThanOrEqual(300);
+    }
+  });
+
+  it("takes the architecture's expected recovery where its table has the row", () => {
+    expect(faults["ecs-task-termination"].expectedRecovery.awsSeconds).toEqual([60, 90]);
+    expect(faults["aurora-failover"].expectedRecovery.awsSeconds).toEqual([30, 60]);
+    expect(faults["elasticache-flush"].expectedRecovery.awsSeconds).toEqual([300, 600]);
+    expect(faults["alb-rule-deletion"].expectedRecovery.awsSeconds).toBe("manual");
+    expect(faults["dynamodb-throttling"].expectedRecovery.awsSeconds).toEqual([120, 300]);
+  });
+
+  it("splits the scenarios between FIS (an action or a runbook it runs) and faults the deployed code reads", () => {
+    expect([...fisFaults, ...applicationFaults].sort()).toEqual([...faultIds].sort());
+    // FIS has no DynamoDB throttling action (the issue; FIS actions reference): the SDK layer injects it.
+    expect(applicationFaults).toContain("dynamodb-throttling");
+    expect(fisFaults).toEqual(expect.arrayContaining(["ecs-task-termination", "aurora-failover", "eks-node-drain", "ec2-instance-termination"]));
+  });
+});
