@@ -38,7 +38,7 @@ interface AlarmTargets {
 }
 
 /** The deployed resource each dimension of a definition names. */
-function dimensionValues(targets: Omit<AlarmTargets, "databaseMaxConnections">): Record<AlarmDimensionTarget, $util.Input<string>> {
+function dimensionValues(targets: Omit<AlarmTargets, "databaseMaxConnections">): Partial<Record<AlarmDimensionTarget, $util.Input<string>>> {
   return {
     loadBalancer: targets.albArnSuffix,
     databaseCluster: targets.databaseClusterId,
@@ -57,9 +57,14 @@ type AlarmInputs = Pick<
 const isPercentile = (statistic: AlarmStatistic) => /^p\d/.test(statistic);
 
 /** The metric (or metric math) part of a CloudWatch alarm, from its catalog definition. */
-function measured(definition: AlarmDefinition, values: Record<AlarmDimensionTarget, $util.Input<string>>): AlarmInputs {
+function measured(definition: AlarmDefinition, values: Partial<Record<AlarmDimensionTarget, $util.Input<string>>>): AlarmInputs {
+  const value = (target: AlarmDimensionTarget) => {
+    const found = values[target];
+    if (found === undefined) throw new Error(`No deployed value for the alarm dimension ${target}`);
+    return found;
+  };
   const dimensions = (metric: AlarmMetric) =>
-    metric.dimensions ? Object.fromEntries(Object.entries(metric.dimensions).map(([name, target]) => [name, values[target]])) : undefined;
+    metric.dimensions ? Object.fromEntries(Object.entries(metric.dimensions).map(([name, target]) => [name, value(target)])) : undefined;
   const { measure, periodSeconds } = definition;
   if ("metric" in measure) {
     const { metric } = measure;
@@ -119,7 +124,7 @@ export type Alarms = ReturnType<typeof alarms>;
 export function paymentDurationGuard(topic: aws.sns.Topic, paymentFunctionName: $util.Input<string>, timeoutSeconds: number) {
   const definition = platformAlarms.paymentDurationGuard;
   const threshold = timeoutSeconds * 1000 * PAYMENT_DURATION_GUARD.shareOfTimeout;
-  const inputs = measured(definition, { paymentFunction: paymentFunctionName } as Record<AlarmDimensionTarget, $util.Input<string>>);
+  const inputs = measured(definition, { paymentFunction: paymentFunctionName });
   return metricAlarm(topic, "paymentDurationGuard", threshold, inputs);
 }
 

@@ -3,7 +3,9 @@
  * CloudWatch alarm of each; `npm start`'s metrics sink (packages/local/src/observability) evaluates the same
  * definitions on what the local processes report, over short local periods, so an alarm reacts in seconds on a laptop.
  */
+import { faultAlarms, type FaultAlarmKey } from "./fault-alarms.ts";
 import { eventSourceMappings } from "./functions.ts";
+import { queues } from "./messaging.ts";
 
 /** CloudWatch statistics the alarms use; `pNN` is a percentile (an extended statistic). */
 export type AlarmStatistic = "Sum" | "Average" | "Maximum" | "Minimum" | "SampleCount" | `p${number}`;
@@ -12,7 +14,16 @@ export type AlarmStatistic = "Sum" | "Average" | "Maximum" | "Minimum" | "Sample
  * What a dimension's value names. The definitions hold the role, never a name: `infra/` fills in the deployed
  * resource's name or ARN suffix, the local sink its local stand-in (`localAlarmDimensions`).
  */
-export type AlarmDimensionTarget = "loadBalancer" | "databaseCluster" | "paymentFunction" | "ecsCluster" | "ecsService" | "cacheCluster";
+export type AlarmDimensionTarget =
+  | "loadBalancer"
+  | "databaseCluster"
+  | "paymentFunction"
+  | "ecsCluster"
+  | "ecsService"
+  | "cacheCluster"
+  | "paymentQueue"
+  | "loyaltyLoadBalancer"
+  | "loyaltyTargetGroup";
 
 export interface AlarmMetric {
   readonly namespace: string;
@@ -46,7 +57,7 @@ export interface AlarmDefinition {
   readonly datapointsToAlarm: number;
   readonly treatMissingData: MissingDataTreatment;
   /** What the measured value is, for people reading it (the console's axis). */
-  readonly unit: "Percent" | "Count" | "Milliseconds";
+  readonly unit: "Percent" | "Count" | "Milliseconds" | "Seconds";
   /**
    * How the local sink evaluates it: the same number of periods, each `periodSeconds` long (a minute becomes two
    * seconds), so "for 5 minutes" is 10 s on a laptop. A threshold that counts events per period is scaled with the
@@ -172,10 +183,61 @@ export const platformAlarms = {
   },
 } as const satisfies Record<string, AlarmDefinition>;
 
-/** Every alarm the platform raises: what chaos experiments stop on and what the local sink evaluates. */
-export const alarmDefinitions: Readonly<Record<AlarmKey, AlarmDefinition>> = { ...architectureAlarms, ...platformAlarms };
+/**
+ * The fault registry's own alarms (packages/catalog fault-alarms.ts: description, threshold, comparison, minutes),
+ * with what they measure, so the local sink evaluates them like the six. infra/chaos-alarms.ts deploys them.
+ */
+function registryAlarm(key: FaultAlarmKey, measure: AlarmMeasure, unit: AlarmDefinition["unit"], localThreshold?: number): AlarmDefinition {
+  const { description, threshold, comparison, minutes } = faultAlarms[key];
+  return {
+    description,
+    measure,
+    threshold,
+    comparison,
+    ...forMinutes(minutes),
+    treatMissingData: "notBreaching",
+    unit,
+    local: localThreshold === undefined ? local : { ...local, threshold: localThreshold },
+  };
+}
+
+export const registryAlarms = {
+  alb4xxRate: registryAlarm(
+    "alb4xxRate",
+    {
+      expression: "100 * FILL(errors, 0) / requests",
+      metrics: {
+        errors: { namespace: "AWS/ApplicationELB", metricName: "HTTPCode_ELB_4XX_Count", statistic: "Sum", dimensions: { LoadBalancer: "loadBalancer" } },
+        requests: { namespace: "AWS/ApplicationELB", metricName: "RequestCount", statistic: "Sum", dimensions: { LoadBalancer: "loadBalancer" } },
+      },
+    },
+    "Percent",
+  ),
+  // An age is time: 2 minutes of CloudWatch is 4 s of the local sink, as its periods are.
+  paymentQueueAge: registryAlarm(
+    "paymentQueueAge",
+    { metric: { namespace: "AWS/SQS", metricName: "ApproximateAgeOfOldestMessage", statistic: "Maximum", dimensions: { QueueName: "paymentQueue" } } },
+    "Seconds",
+    (faultAlarms.paymentQueueAge.threshold * LOCAL_PERIOD_SECONDS) / MINUTE,
+  ),
+  loyaltyUnhealthyHosts: registryAlarm(
+    "loyaltyUnhealthyHosts",
+    {
+      metric: {
+        namespace: "AWS/NetworkELB",
+        metricName: "UnHealthyHostCount",
+        statistic: "Maximum",
+        dimensions: { LoadBalancer: "loyaltyLoadBalancer", TargetGroup: "loyaltyTargetGroup" },
+      },
+    },
+    "Count",
+  ),
+} satisfies Record<FaultAlarmKey, AlarmDefinition>;
+
 export type ArchitectureAlarmKey = keyof typeof architectureAlarms;
-export type AlarmKey = ArchitectureAlarmKey | keyof typeof platformAlarms;
+export type AlarmKey = ArchitectureAlarmKey | keyof typeof platformAlarms | FaultAlarmKey;
+/** Every alarm the platform raises: what chaos experiments stop on and what the local sink evaluates. */
+export const alarmDefinitions: Readonly<Record<AlarmKey, AlarmDefinition>> = { ...architectureAlarms, ...platformAlarms, ...registryAlarms };
 
 /** The metrics an alarm reads, by the id its expression uses (`value` for a single metric). */
 export function alarmMetrics(definition: AlarmDefinition): Readonly<Record<string, AlarmMetric>> {
@@ -196,4 +258,7 @@ export const localAlarmDimensions: Readonly<Record<AlarmDimensionTarget, string>
   ecsCluster: "local",
   ecsService: "order",
   cacheCluster: "local",
+  paymentQueue: queues.paymentProcessing.name,
+  loyaltyLoadBalancer: "local-nlb",
+  loyaltyTargetGroup: "loyalty",
 };

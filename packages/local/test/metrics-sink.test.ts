@@ -10,7 +10,7 @@ import { alarmDefinitions, architectureAlarms, LOCAL_PERIOD_SECONDS } from "@clo
 import { createLogger } from "@cloudcafe/observability";
 import { startGateway, type RunningGateway } from "../src/gateway.ts";
 import { createMetricsSink, type MetricsSink } from "../src/observability/sink.ts";
-import { createOpsApp, OPS_PATH_PREFIX } from "../src/observability/ops-app.ts";
+import { createOpsApp, opsGatewayRule } from "../src/observability/ops-app.ts";
 import { startOpsServer, type RunningOpsServer } from "../src/observability/serve-ops.ts";
 import { gatewayTraffic } from "../src/observability/collectors/gateway-traffic.ts";
 import { createTerminalOutput, prettyLogLine } from "../src/observability/terminal-output.ts";
@@ -69,7 +69,7 @@ describe("EMF from the platform's processes", () => {
 });
 
 describe("alarm evaluation over local periods", () => {
-  it("uses the catalog's definitions: the six, the chaos guard, each with a local period a few seconds long", () => {
+  it("uses the catalog's definitions: the six, the chaos guard, the fault registry's three, each with a local period a few seconds long", () => {
     expect(Object.keys(architectureAlarms)).toHaveLength(6);
     const sink = createMetricsSink();
     expect(sink.alarms().map((alarm) => [alarm.key, alarm.periodSeconds * alarm.evaluationPeriods])).toEqual([
@@ -80,6 +80,9 @@ describe("alarm evaluation over local periods", () => {
       ["ecsRunningBelowDesired", 6],
       ["cacheHitRate", 30],
       ["paymentDurationGuard", 6],
+      ["alb4xxRate", 4],
+      ["paymentQueueAge", 6],
+      ["loyaltyUnhealthyHosts", 4],
     ]);
   });
 
@@ -147,6 +150,24 @@ describe("alarm evaluation over local periods", () => {
     expect(stateOf(sink, "ecsRunningBelowDesired")).toMatchObject({ state: "ALARM", reason: "Threshold crossed: 3 of the last 3 datapoints [1, 1, 1] were greater than the threshold (0)" });
   });
 
+  it("raises the fault registry's unhealthy loyalty target alarm from the target health the gateway reports", () => {
+    const clock = testClock();
+    const sink = createMetricsSink({ now: clock.now, definitions: { loyaltyUnhealthyHosts: alarmDefinitions.loyaltyUnhealthyHosts } });
+    sink.recordTargetHealth("loyalty", 2, 0);
+    sink.start();
+    clock.advance(2 * PERIOD_MS);
+    expect(stateOf(sink, "loyaltyUnhealthyHosts").state).toBe("OK");
+    // Reported once, repeated every tick until it changes, as a load balancer reports every period.
+    sink.recordTargetHealth("loyalty", 1, 1);
+    for (let i = 0; i < 2; i++) {
+      clock.advance(PERIOD_MS);
+      sink.recordTargetHealth("loyalty", 1, 1);
+    }
+    sink.stop();
+    expect(stateOf(sink, "loyaltyUnhealthyHosts")).toMatchObject({ state: "ALARM", reason: "Threshold crossed: 2 of the last 2 datapoints [1, 1] were greater than the threshold (0)" });
+    expect(sink.store.select({ namespace: "AWS/NetworkELB", name: "UnHealthyHostCount" })[0]!.dimensions).toEqual({ LoadBalancer: "local-nlb", TargetGroup: "loyalty" });
+  });
+
   it("evaluates CloudWatch metric math: FILL, precedence, missing operands and division by zero", () => {
     const math = parseMetricMath("100 * (FILL(errors, 0) + FILL(targetErrors, 0)) / requests");
     expect(math.ids.sort()).toEqual(["errors", "requests", "targetErrors"]);
@@ -173,8 +194,8 @@ describe("the ALB alarm on a real gateway", () => {
     await new Promise<void>((resolve) => upstream.listen(0, "127.0.0.1", resolve));
     ops = await startOpsServer(sink, { port: 0, logger: quiet });
     const orderRule = { service: "order", pathPatterns: ["/api/orders", "/api/orders/*"], target: `http://127.0.0.1:${(upstream.address() as AddressInfo).port}` };
-    const opsRule = { service: "ops", pathPatterns: [OPS_PATH_PREFIX, `${OPS_PATH_PREFIX}/*`], target: ops.url };
-    gateway = await startGateway({ port: 0, rules: [orderRule, opsRule], observe: gatewayTraffic(sink, [orderRule]) });
+    const opsRule = opsGatewayRule(ops.url);
+    gateway = await startGateway({ port: 0, rules: [orderRule, opsRule], observe: gatewayTraffic(sink, [orderRule], [opsRule]) });
     sink.start();
   });
 
@@ -214,9 +235,12 @@ describe("the ALB alarm on a real gateway", () => {
     const answer = await fetch(`${gateway.url}/api/ops/metrics?namespace=AWS/ApplicationELB&name=HTTPCode_Target_5XX_Count&statistic=Sum&merge=true`);
     const { series } = (await answer.json()) as { series: { dimensions: Record<string, string>; points: { value: number }[] }[] };
     expect(series[0]!.points.reduce((total, point) => total + point.value, 0)).toBeGreaterThanOrEqual(50);
-    // The console's calls to /api/ops are not the ALB's requests.
+    // The console's calls to /api/ops are not the ALB's requests; an API path no rule routes is, answered by the
+    // gateway itself (a 404 without the services' trace context: the ELB's 4XX).
+    expect((await fetch(`${gateway.url}/api/nothing-here`)).status).toBe(404);
     const requests = sink.store.select({ namespace: "AWS/ApplicationELB", name: "RequestCount" });
-    expect(requests.map((one) => one.dimensions)).toEqual([{ LoadBalancer: "local-gateway", TargetGroup: "order" }]);
+    expect(requests.map((one) => one.dimensions)).toEqual([{ LoadBalancer: "local-gateway", TargetGroup: "order" }, { LoadBalancer: "local-gateway" }]);
+    expect(sink.store.select({ namespace: "AWS/ApplicationELB", name: "HTTPCode_ELB_4XX_Count" }).map((one) => one.dimensions)).toEqual([{ LoadBalancer: "local-gateway" }]);
   });
 });
 

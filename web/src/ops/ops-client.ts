@@ -11,7 +11,7 @@ export interface AlarmView {
   reason: string;
   threshold: number | null;
   comparison: string;
-  unit: "Percent" | "Count" | "Milliseconds";
+  unit: "Percent" | "Count" | "Milliseconds" | "Seconds";
   periodSeconds: number;
   deployedPeriodSeconds: number;
   evaluationPeriods: number;

@@ -10,7 +10,7 @@ const COMPARISON_SIGNS: Record<string, string> = {
   LessThanThreshold: "<",
   LessThanOrEqualToThreshold: "≤",
 };
-const UNIT_SUFFIX: Record<AlarmView["unit"], string> = { Percent: "%", Count: "", Milliseconds: " ms" };
+const UNIT_SUFFIX: Record<AlarmView["unit"], string> = { Percent: "%", Count: "", Milliseconds: " ms", Seconds: " s" };
 
 const clock = (iso: string) => new Date(iso).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit", second: "2-digit" });
 

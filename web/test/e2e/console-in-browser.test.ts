@@ -231,7 +231,7 @@ describe("the console in Chromium", () => {
       page.on("pageerror", (error) => failuresOf(page).push(error.message));
       await page.goto(`${platform.url}/ops`);
       const alarms = page.getByRole("list", { name: "Alarms" }).locator("li");
-      await expect.poll(() => alarms.count(), { timeout: 15_000 }).toBe(7);
+      await expect.poll(() => alarms.count(), { timeout: 15_000 }).toBe(10);
       const alb = alarms.filter({ hasText: "alb5xxRate" });
       expect(await alb.locator(".alarm-state").textContent()).toMatch(/^(OK|no data)$/);
       expect(await alb.textContent()).toContain("threshold > 5% · 5 × 2 s here (5 min deployed) · since");

@@ -18,7 +18,7 @@ import { startSqsPoller, type SqsPoller } from "@cloudcafe/local/event-source/sq
 import { albRules, type RunningGateway, startGateway } from "@cloudcafe/local/gateway";
 import { localPlatform } from "@cloudcafe/local/testing/env";
 import { gatewayTraffic } from "@cloudcafe/local/observability/collectors/gateway-traffic";
-import { OPS_PATH_PREFIX } from "@cloudcafe/local/observability/ops-app";
+import { opsGatewayRule } from "@cloudcafe/local/observability/ops-app";
 import { startOpsServer } from "@cloudcafe/local/observability/serve-ops";
 import { createMetricsSink } from "@cloudcafe/local/observability/sink";
 import { createLogger } from "@cloudcafe/observability";
@@ -82,8 +82,8 @@ export async function startConsolePlatform(): Promise<ConsolePlatform> {
   sink.recordRunning("order", 1, 1);
   const ops = await startOpsServer(sink, { port: 0, logger: createLogger({ service: "ops", level: "ERROR" }) });
   const rules = albRules({ order: orderUrl, menu: menu.url, loyalty: loyalty.url, inventory: inventory.url });
-  const opsRule = { service: "ops", pathPatterns: [OPS_PATH_PREFIX, `${OPS_PATH_PREFIX}/*`], target: ops.url };
-  const gateway: RunningGateway = await startGateway({ port: 0, rules: [...rules, opsRule], observe: gatewayTraffic(sink, rules), webRoot: webDist });
+  const opsRule = opsGatewayRule(ops.url);
+  const gateway: RunningGateway = await startGateway({ port: 0, rules: [...rules, opsRule], observe: gatewayTraffic(sink, rules, [opsRule]), webRoot: webDist });
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
   return {
     url: gateway.url,

@@ -8,7 +8,7 @@ import type { GatewayRule } from "../gateway.ts";
 import { collectCacheHitRate } from "./collectors/cache-hit-rate.ts";
 import { collectDatabaseConnections } from "./collectors/database-connections.ts";
 import { gatewayTraffic } from "./collectors/gateway-traffic.ts";
-import { OPS_PATH_PREFIX } from "./ops-app.ts";
+import { opsGatewayRule } from "./ops-app.ts";
 import { startOpsServer } from "./serve-ops.ts";
 import { createMetricsSink, type MetricsSink } from "./sink.ts";
 import { createTerminalOutput, logFormatFor, type TerminalOutput } from "./terminal-output.ts";
@@ -16,7 +16,7 @@ import { createTerminalOutput, logFormatFor, type TerminalOutput } from "./termi
 export interface LocalObservability {
   readonly sink: MetricsSink;
   readonly terminal: TerminalOutput;
-  /** The gateway rule of the ops API (`/api/ops/*`), to add to the ALB's rules. */
+  /** The gateway rule of the ops API (`/api/ops/alarms`, `/metrics`, `/series`), to add to the ALB's rules. */
   readonly rule: GatewayRule;
   /** A child process's line handler: its lines are printed (logs) or recorded (EMF) as coming from `source`. */
   linesOf(source: string): (line: string, stream: "stdout" | "stderr") => void;
@@ -46,12 +46,13 @@ export async function startLocalObservability(options: {
   const database = collectDatabaseConnections(sink, options.databaseUrl, logger);
   const cache = collectCacheHitRate(sink, options.redisUrl, logger);
   const ops = await startOpsServer(sink, { port: options.opsPort, logger });
+  const rule = opsGatewayRule(ops.url);
   return {
     sink,
     terminal,
-    rule: { service: "ops", pathPatterns: [OPS_PATH_PREFIX, `${OPS_PATH_PREFIX}/*`], target: ops.url },
+    rule,
     linesOf: (name) => (line, stream) => terminal.line(line, name, stream),
-    gatewayObserver: (albRules) => gatewayTraffic(sink, albRules),
+    gatewayObserver: (albRules) => gatewayTraffic(sink, albRules, [rule]),
     async stop() {
       sink.stop();
       cache.stop();

@@ -11,6 +11,11 @@ import { RETENTION_SECONDS, type SeriesId } from "./metric-store.ts";
 import type { MetricsSink } from "./sink.ts";
 
 export const OPS_PATH_PREFIX = "/api/ops";
+
+/** The gateway rule to the ops API: its own paths only (the gateway answers other `/api/ops` paths itself). */
+export function opsGatewayRule(target: string) {
+  return { service: "ops", pathPatterns: ["alarms", "metrics", "series"].map((path) => `${OPS_PATH_PREFIX}/${path}`), target } as const;
+}
 const tags = ["ops"];
 
 const stateSchema = z.enum(["OK", "ALARM", "INSUFFICIENT_DATA"]);
@@ -22,7 +27,7 @@ const alarmSchema = z.object({
   reason: z.string(),
   threshold: z.number().nullable(),
   comparison: z.enum(["GreaterThanThreshold", "LessThanThreshold", "GreaterThanOrEqualToThreshold", "LessThanOrEqualToThreshold"]),
-  unit: z.enum(["Percent", "Count", "Milliseconds"]),
+  unit: z.enum(["Percent", "Count", "Milliseconds", "Seconds"]),
   treatMissingData: z.enum(["notBreaching", "breaching", "missing", "ignore"]),
   periodSeconds: z.number(),
   deployedPeriodSeconds: z.number(),

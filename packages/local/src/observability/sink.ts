@@ -4,7 +4,7 @@
  * AWS measures outside the code (the gateway's ALB metrics, PostgreSQL connections, Redis hit rate, running tasks),
  * and it evaluates the catalog's alarms every second over their local periods.
  */
-import { type AlarmDefinition, type AlarmKey, type RelativeThreshold, alarmDefinitions, localAlarmDimensions } from "@cloudcafe/catalog";
+import { type AlarmDefinition, type AlarmKey, type RelativeThreshold, alarmDefinitions, albServices, localAlarmDimensions } from "@cloudcafe/catalog";
 import { type AlarmEvaluator, type AlarmStatus, type AlarmTransition, createAlarmEvaluator } from "./alarm-evaluator.ts";
 import { emfLineDatapoints } from "./emf.ts";
 import { type Datapoint, type MetricStore, createMetricStore } from "./metric-store.ts";
@@ -23,6 +23,14 @@ export interface MetricsSink {
    * RunningTaskCount and DesiredTaskCount every second until the next call, as the agent reports them.
    */
   recordRunning(service: string, running: number, desired: number): void;
+  /**
+   * A service's healthy and unhealthy targets behind the gateway (its health checks), reported every second until the
+   * next call as the load balancer's HealthyHostCount and UnHealthyHostCount: AWS/NetworkELB for the services behind
+   * the NLB (loyalty), AWS/ApplicationELB for the others.
+   */
+  recordTargetHealth(service: string, healthy: number, unhealthy: number): void;
+  /** A level (a queue's age, a pool's size): recorded now and every second until it is set again. */
+  setGauge(datapoint: Omit<Datapoint, "timestamp">): void;
   /** A number a relative threshold needs (the local PostgreSQL's max_connections). */
   setKnown(name: RelativeThreshold["of"], value: number): void;
   /** Every alarm's state, evaluated now. */
@@ -46,7 +54,7 @@ export function createMetricsSink(options: MetricsSinkOptions = {}): MetricsSink
   const store = createMetricStore({ now });
   const known: Partial<Record<RelativeThreshold["of"], number>> = {};
   const listeners: ((key: AlarmKey, transition: AlarmTransition) => void)[] = [];
-  const taskCounts = new Map<string, { running: number; desired: number }>();
+  const gauges = new Map<string, Omit<Datapoint, "timestamp">>();
   const evaluator: AlarmEvaluator = createAlarmEvaluator({
     store,
     definitions: options.definitions ?? alarmDefinitions,
@@ -57,10 +65,9 @@ export function createMetricsSink(options: MetricsSinkOptions = {}): MetricsSink
   });
   let timer: NodeJS.Timeout | undefined;
 
-  const reportTaskCount = (service: string, { running, desired }: { running: number; desired: number }) => {
-    const dimensions = { ClusterName: localAlarmDimensions.ecsCluster, ServiceName: service };
-    store.record({ namespace: TASK_COUNT_NAMESPACE, name: "RunningTaskCount", value: running, unit: "Count", dimensions });
-    store.record({ namespace: TASK_COUNT_NAMESPACE, name: "DesiredTaskCount", value: desired, unit: "Count", dimensions });
+  const setGauge = (datapoint: Omit<Datapoint, "timestamp">) => {
+    gauges.set(JSON.stringify([datapoint.namespace, datapoint.name, Object.entries(datapoint.dimensions ?? {}).sort()]), datapoint);
+    store.record(datapoint);
   };
 
   return {
@@ -73,9 +80,18 @@ export function createMetricsSink(options: MetricsSinkOptions = {}): MetricsSink
     },
     record: (datapoint) => store.record(datapoint),
     recordRunning(service, running, desired) {
-      taskCounts.set(service, { running, desired });
-      reportTaskCount(service, { running, desired });
+      const dimensions = { ClusterName: localAlarmDimensions.ecsCluster, ServiceName: service };
+      setGauge({ namespace: TASK_COUNT_NAMESPACE, name: "RunningTaskCount", value: running, unit: "Count", dimensions });
+      setGauge({ namespace: TASK_COUNT_NAMESPACE, name: "DesiredTaskCount", value: desired, unit: "Count", dimensions });
     },
+    recordTargetHealth(service, healthy, unhealthy) {
+      const nlb = !(albServices as readonly string[]).includes(service);
+      const namespace = nlb ? "AWS/NetworkELB" : "AWS/ApplicationELB";
+      const dimensions = { LoadBalancer: nlb ? localAlarmDimensions.loyaltyLoadBalancer : localAlarmDimensions.loadBalancer, TargetGroup: service };
+      setGauge({ namespace, name: "HealthyHostCount", value: healthy, unit: "Count", dimensions });
+      setGauge({ namespace, name: "UnHealthyHostCount", value: unhealthy, unit: "Count", dimensions });
+    },
+    setGauge,
     setKnown(name, value) {
       known[name] = value;
     },
@@ -89,7 +105,7 @@ export function createMetricsSink(options: MetricsSinkOptions = {}): MetricsSink
     start() {
       if (timer) return;
       timer = setInterval(() => {
-        taskCounts.forEach((counts, service) => reportTaskCount(service, counts));
+        gauges.forEach((datapoint) => store.record(datapoint));
         evaluator.evaluate();
       }, TICK_MS);
       timer.unref();
