@@ -1,0 +1,53 @@
+/**
+ * What the game day asks the running platform, over the gateway as an operator would: the fault control plane
+ * (`/api/chaos/faults`, operator token) and the local alarms (`/api/ops/alarms`).
+ */
+import { z } from "zod";
+
+const alarmsSchema = z.object({
+  alarms: z.array(z.object({ key: z.string(), state: z.enum(["OK", "ALARM", "INSUFFICIENT_DATA"]) }).loose()),
+});
+const faultsSchema = z.object({ faults: z.array(z.object({ id: z.string(), available: z.boolean() }).loose()) });
+
+export interface PlatformClient {
+  alarmStates(): Promise<Record<string, "OK" | "ALARM" | "INSUFFICIENT_DATA">>;
+  availableFaults(): Promise<Record<string, boolean>>;
+  inject(id: string, ttlSeconds: number): Promise<void>;
+  revert(id: string): Promise<void>;
+}
+
+export function platformClient(gatewayUrl: string, operatorToken: string): PlatformClient {
+  const authorization = { authorization: `Bearer ${operatorToken}` };
+  const call = async (method: string, path: string, body?: unknown): Promise<unknown> => {
+    const response = await fetch(`${gatewayUrl}${path}`, {
+      method,
+      headers: { ...authorization, ...(body === undefined ? {} : { "content-type": "application/json" }) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+      signal: AbortSignal.timeout(15_000),
+    });
+    const text = await response.text();
+    if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${text.slice(0, 300)}`);
+    return text ? JSON.parse(text) : undefined;
+  };
+  return {
+    async alarmStates() {
+      const { alarms } = alarmsSchema.parse(await call("GET", "/api/ops/alarms"));
+      return Object.fromEntries(alarms.map((alarm) => [alarm.key, alarm.state]));
+    },
+    async availableFaults() {
+      const { faults } = faultsSchema.parse(await call("GET", "/api/chaos/faults"));
+      return Object.fromEntries(faults.map((fault) => [fault.id, fault.available]));
+    },
+    async inject(id, ttlSeconds) {
+      await call("POST", `/api/chaos/faults/${id}`, { ttlSeconds });
+    },
+    async revert(id) {
+      try {
+        await call("DELETE", `/api/chaos/faults/${id}`);
+      } catch (error) {
+        // Already reverted by its TTL or its stop alarm: nothing to undo.
+        if (!/: 404 /.test((error as Error).message)) throw error;
+      }
+    },
+  };
+}

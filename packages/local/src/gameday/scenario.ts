@@ -1,0 +1,113 @@
+/**
+ * One scenario of a game day: a baseline under steady traffic, the fault injected for its registry duration, then
+ * watching until the errors and latency are back to the baseline. Measures when the scenario's alarm fired
+ * (detection) and when the traffic recovered, both from the injection.
+ */
+import { type FaultId, faults } from "@cloudcafe/catalog";
+import type { PlatformClient } from "./platform-client.ts";
+import { type Sample, windowStats } from "./traffic.ts";
+
+export interface ScenarioTimings {
+  /** Seconds of traffic measured before the injection (the baseline). */
+  readonly baselineSeconds: number;
+  /** Longest wait for recovery after the revert; the registry's local expectation stretches it. */
+  readonly recoveryTimeoutSeconds: number;
+  /** Width of the sliding window recovery is judged on. */
+  readonly windowSeconds: number;
+}
+
+export interface ScenarioWindow {
+  readonly requests: number;
+  readonly failed: number;
+  readonly errorRate: number;
+  readonly p99Ms: number;
+}
+
+export interface ScenarioRun {
+  readonly scenario: FaultId;
+  readonly startedAt: number;
+  readonly injectedAt: number;
+  readonly revertedAt: number;
+  readonly endedAt: number;
+  readonly detectedSeconds: number | null;
+  readonly recoveredSeconds: number | null;
+  readonly alarmsFired: string[];
+  readonly expectedAlarm: string;
+  readonly baseline: ScenarioWindow;
+  readonly during: ScenarioWindow;
+  readonly notes: string[];
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+export async function runScenario(id: FaultId, platform: PlatformClient, samples: readonly Sample[], timings: ScenarioTimings, say: (line: string) => void): Promise<ScenarioRun> {
+  const spec = faults[id];
+  const notes: string[] = [];
+  const startedAt = Date.now();
+  // The scenario's alarm must start from OK (a previous scenario's may still be clearing).
+  const clearDeadline = Date.now() + 60_000;
+  while ((await platform.alarmStates())[spec.signals.alarm] === "ALARM" && Date.now() < clearDeadline) await sleep(1_000);
+  const before = await platform.alarmStates();
+  if (before[spec.signals.alarm] === undefined) notes.push(`no local alarm named ${spec.signals.alarm}`);
+  if (before[spec.signals.alarm] === "ALARM") notes.push(`${spec.signals.alarm} was already in ALARM before the injection`);
+  await sleep(timings.baselineSeconds * 1000);
+  const injectedAt = Date.now();
+  const baseline = windowStats(samples, injectedAt - timings.baselineSeconds * 1000, injectedAt);
+  const ttl = spec.defaultDurationSeconds;
+  say(`${id}: baseline ${baseline.requests} requests, ${(baseline.errorRate * 100).toFixed(1)}% failed, p99 ${baseline.p99Ms} ms; injecting for ${ttl} s`);
+  await platform.inject(id, ttl);
+
+  const fired = new Set<string>();
+  let detectedAt: number | null = null;
+  const watchAlarms = async () => {
+    const states = await platform.alarmStates().catch(() => ({}) as Record<string, string>);
+    for (const [key, state] of Object.entries(states)) {
+      if (state === "ALARM" && before[key] !== "ALARM") fired.add(key);
+      if (key === spec.signals.alarm && state === "ALARM" && detectedAt === null) detectedAt = Date.now();
+    }
+  };
+  while (Date.now() < injectedAt + ttl * 1000) {
+    await watchAlarms();
+    await sleep(500);
+  }
+  await platform.revert(id);
+  const revertedAt = Date.now();
+
+  const recoveryDeadline = revertedAt + Math.max(timings.recoveryTimeoutSeconds, spec.expectedRecovery.localSeconds * 3) * 1000;
+  const window = timings.windowSeconds * 1000;
+  // Back to the baseline: a window with no more failures than before (or 1%) and a p99 within twice the baseline's.
+  const errorCeiling = Math.max(baseline.errorRate, 0.01);
+  const latencyCeiling = Math.max(baseline.p99Ms * 2, baseline.p99Ms + 250);
+  let recoveredAt: number | null = null;
+  while (Date.now() < recoveryDeadline) {
+    await watchAlarms();
+    const now = Date.now();
+    if (now - revertedAt >= window) {
+      const recent = windowStats(samples, now - window, now);
+      const alarmClear = detectedAt === null || (await platform.alarmStates())[spec.signals.alarm] !== "ALARM";
+      if (recent.requests > 0 && recent.errorRate <= errorCeiling && recent.p99Ms <= latencyCeiling && alarmClear) {
+        recoveredAt = now;
+        break;
+      }
+    }
+    await sleep(500);
+  }
+  const endedAt = Date.now();
+  const during = windowStats(samples, injectedAt, recoveredAt ?? endedAt);
+  if (detectedAt === null) notes.push(`its alarm ${spec.signals.alarm} did not fire`);
+  if (recoveredAt === null) notes.push(`errors or latency not back to the baseline ${Math.round((endedAt - revertedAt) / 1000)} s after the revert`);
+  return {
+    scenario: id,
+    startedAt,
+    injectedAt,
+    revertedAt,
+    endedAt,
+    detectedSeconds: detectedAt === null ? null : Math.round((detectedAt - injectedAt) / 100) / 10,
+    recoveredSeconds: recoveredAt === null ? null : Math.round((recoveredAt - injectedAt) / 100) / 10,
+    alarmsFired: [...fired].sort(),
+    expectedAlarm: spec.signals.alarm,
+    baseline,
+    during,
+    notes,
+  };
+}

@@ -1,0 +1,100 @@
+/**
+ * The game day's steady traffic: orders and menu reads at a fixed rate through the gateway, as customers named
+ * `gameday-<run>-<n>` (real orders, so they flow through payments, points and analytics and can be reconciled).
+ * Every request is recorded with when it was sent, how it ended and how long it took.
+ */
+import { randomUUID } from "node:crypto";
+import { starterMenuItems, starterStores } from "@cloudcafe/core";
+
+export interface Sample {
+  readonly at: number;
+  readonly kind: "order" | "menu";
+  readonly ok: boolean;
+  readonly status: number;
+  readonly latencyMs: number;
+}
+
+export interface AcceptedOrder {
+  readonly orderId: string;
+  readonly customerId: string;
+  readonly at: number;
+}
+
+export interface Traffic {
+  readonly samples: Sample[];
+  readonly accepted: AcceptedOrder[];
+  stop(): Promise<void>;
+}
+
+/** Items sold in one size, spread over the starter stores, so steady traffic does not empty one shelf. */
+const singles = starterMenuItems.filter((item) => item.prices.single !== undefined).map((item) => item.sku);
+
+/**
+ * A request failed when it got no answer or anything but a 2XX: the game day only sends valid requests, so a 4XX is
+ * the fault showing (a deleted route answers the listener's 403), not the platform refusing bad input.
+ */
+const failed = (status: number) => status < 200 || status >= 300;
+
+export function startTraffic(options: { readonly gatewayUrl: string; readonly runId: string; readonly ordersPerSecond: number; readonly readsPerSecond: number }): Traffic {
+  const samples: Sample[] = [];
+  const accepted: AcceptedOrder[] = [];
+  const inFlight = new Set<Promise<void>>();
+  let sequence = 0;
+  const timed = (kind: Sample["kind"], send: () => Promise<Response>, onAnswer?: (response: Response) => Promise<void>) => {
+    const at = Date.now();
+    const request = send()
+      .then(async (response) => {
+        await onAnswer?.(response);
+        if (!onAnswer) await response.arrayBuffer();
+        samples.push({ at, kind, ok: !failed(response.status), status: response.status, latencyMs: Date.now() - at });
+      })
+      .catch(() => void samples.push({ at, kind, ok: false, status: 0, latencyMs: Date.now() - at }));
+    inFlight.add(request);
+    void request.finally(() => inFlight.delete(request));
+  };
+  const order = () => {
+    const n = sequence++;
+    const customerId = `gameday-${options.runId}-${n % 50}`;
+    const body = {
+      customerId,
+      storeId: starterStores[n % starterStores.length]!.storeId,
+      items: [{ sku: singles[n % singles.length]!, quantity: 1, size: "single", options: [] }],
+    };
+    timed(
+      "order",
+      () =>
+        fetch(`${options.gatewayUrl}/api/orders`, {
+          method: "POST",
+          headers: { "content-type": "application/json", "idempotency-key": randomUUID() },
+          body: JSON.stringify(body),
+          signal: AbortSignal.timeout(10_000),
+        }),
+      async (response) => {
+        const answer = (await response.json().catch(() => ({}))) as { orderId?: string };
+        if (response.status === 201 && answer.orderId) accepted.push({ orderId: answer.orderId, customerId, at: Date.now() });
+      },
+    );
+  };
+  const read = () => timed("menu", () => fetch(`${options.gatewayUrl}/api/menu/items`, { signal: AbortSignal.timeout(10_000) }));
+  const timers = [
+    setInterval(order, 1000 / options.ordersPerSecond),
+    ...(options.readsPerSecond > 0 ? [setInterval(read, 1000 / options.readsPerSecond)] : []),
+  ];
+  return {
+    samples,
+    accepted,
+    async stop() {
+      for (const timer of timers) clearInterval(timer);
+      await Promise.allSettled([...inFlight]);
+    },
+  };
+}
+
+/** Error share and p99 latency of the samples sent in [from, to). */
+export function windowStats(samples: readonly Sample[], from: number, to: number): { requests: number; failed: number; errorRate: number; p99Ms: number } {
+  const inWindow = samples.filter((s) => s.at >= from && s.at < to);
+  const failures = inWindow.filter((s) => !s.ok).length;
+  const latencies = inWindow.filter((s) => s.ok).map((s) => s.latencyMs).sort((a, b) => a - b);
+  const p99Ms = latencies.length === 0 ? 0 : latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * 0.99))]!;
+  return { requests: inWindow.length, failed: failures, errorRate: inWindow.length === 0 ? 0 : failures / inWindow.length, p99Ms };
+}
