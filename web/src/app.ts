@@ -13,6 +13,8 @@ import { alarmsPanel } from "./panels/alarms-panel.ts";
 import { chartedMetrics, metricChartsPanel } from "./panels/metric-charts-panel.ts";
 import { createOpsClient } from "./ops/ops-client.ts";
 import { createOpsFeed } from "./ops/ops-feed.ts";
+import { faultsPanel } from "./panels/faults-panel.ts";
+import { faultsClient } from "./chaos/faults-client.ts";
 import { baristaPanel } from "./staff/barista-panel.ts";
 import { pickupBoard } from "./staff/pickup-board.ts";
 import type { OrderStorage } from "./orders/saved-orders.ts";
@@ -52,13 +54,14 @@ function section(id: string, title: string, ...content: HTMLElement[]): HTMLElem
   return h("section", { id, class: "panel", "aria-labelledby": `${id}-title` }, h("h2", { id: `${id}-title` }, title), ...content);
 }
 
-/** The operator's view: alarms and charts of the local metrics sink (one feed for both), then the stress scenarios. */
+/** The operator's view: alarms and charts of the local metrics sink (one feed for both), the stress scenarios, the faults. */
 function opsSections(deps: ConsoleDeps): HTMLElement[] {
   const feed = createOpsFeed(createOpsClient(), chartedMetrics);
   return [
     section("alarms", "Alarms", alarmsPanel(feed)),
     section("metrics", "Metrics", metricChartsPanel(feed)),
     section("ops", "Stress scenarios", stressPanel(deps.client, deps.tokens, deps.localDefaultToken)),
+    section("faults", "Fault injection", faultsPanel(faultsClient({ operatorToken: deps.tokens.get }), deps.tokens)),
   ];
 }
 

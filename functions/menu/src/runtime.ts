@@ -2,7 +2,7 @@ import { cacheTtlSeconds, metricNamespaces } from "@cloudcafe/catalog";
 import { createMenuService } from "@cloudcafe/core";
 import { createDatabase, createDocumentDb, createRedis, documentDbMenuRepository, postgresMenuRepository, redisMenuCache } from "@cloudcafe/adapters";
 import type { MenuRepository } from "@cloudcafe/core";
-import type { Logger } from "@cloudcafe/observability";
+import type { Logger, Metrics } from "@cloudcafe/observability";
 import { createLogger, createMetrics } from "@cloudcafe/observability";
 import { SERVICE_NAME } from "./app.ts";
 import { loadMenuServiceConfig, type MenuServiceConfig, type MenuStoreConfig } from "./config.ts";
@@ -15,7 +15,7 @@ interface MenuStore {
 }
 
 /** The menu store the config names: its repository, a readiness check, what to do before traffic, and how to close. */
-export function openMenuStore(store: MenuStoreConfig, logger: Logger): MenuStore {
+export function openMenuStore(store: MenuStoreConfig, logger: Logger, metrics?: Metrics): MenuStore {
   if (store.kind === "postgres") {
     const database = createDatabase(store.database, { max: store.poolMax });
     return {
@@ -26,7 +26,8 @@ export function openMenuStore(store: MenuStoreConfig, logger: Logger): MenuStore
       close: () => database.sql.end({ timeout: 5 }),
     };
   }
-  const documents = createDocumentDb(store.documents, { maxPoolSize: store.poolMax });
+  // DocumentDbErrors: what the documentdb-connection-exhaustion fault must move (packages/catalog faults.ts).
+  const documents = createDocumentDb(store.documents, { maxPoolSize: store.poolMax, onError: () => metrics?.put("DocumentDbErrors", 1, "Count") });
   const repository = documentDbMenuRepository(documents, logger);
   return {
     repository,
@@ -40,7 +41,7 @@ export function openMenuStore(store: MenuStoreConfig, logger: Logger): MenuStore
 export function createMenuRuntime(config: MenuServiceConfig = loadMenuServiceConfig()) {
   const logger = createLogger({ service: SERVICE_NAME });
   const metrics = createMetrics({ namespace: metricNamespaces.menu, service: SERVICE_NAME });
-  const store = openMenuStore(config.store, logger);
+  const store = openMenuStore(config.store, logger, metrics);
   const redis = createRedis(config.cache);
   redis.on("error", (error) => logger.warn("redis connection error", { error: error.message }));
 

@@ -4,6 +4,7 @@ import { GetQueueAttributesCommand } from "@aws-sdk/client-sqs";
 import { metricNamespaces } from "@cloudcafe/catalog";
 import { createOrderService } from "@cloudcafe/core";
 import {
+  applicationFaults,
   createDatabase,
   createRedis,
   dynamoActiveOrders,
@@ -19,7 +20,7 @@ import {
   redisOrderCache,
   sqsClient,
   sqsOrderSubmissions,
-  sqsPaymentRequests, sqsNotificationRequests, dynamoNotificationInbox } from "@cloudcafe/adapters";
+  sqsPaymentRequests, sqsNotificationRequests, dynamoNotificationInbox, startCacheFaultAgent } from "@cloudcafe/adapters";
 import { createLogger, createMetrics } from "@cloudcafe/observability";
 import { SERVICE_NAME } from "./app.ts";
 import { loadOrderServiceConfig, type OrderServiceConfig } from "./config.ts";
@@ -35,6 +36,11 @@ export interface OrderRuntimeOptions {
    * covers what a crash interrupts, and `close()` waits for deliveries in flight.
    */
   outboxDispatch?: "inline" | "background";
+  /**
+   * Run the cache faults the deployed code causes (elasticache-flush, redis-eviction-pressure, from the stage's fault
+   * parameter): the long-running container does, a Lambda entry does not.
+   */
+  cacheFaults?: boolean;
 }
 
 export function createOrderRuntime(config: OrderServiceConfig = loadOrderServiceConfig(), options: OrderRuntimeOptions = {}) {
@@ -89,7 +95,10 @@ export function createOrderRuntime(config: OrderServiceConfig = loadOrderService
     kinesis: () => kinesis.send(new DescribeStreamSummaryCommand({ StreamName: config.orderEventsStream })),
   };
 
+  const cacheFaults = options.cacheFaults ? startCacheFaultAgent({ redis, faults: applicationFaults(), logger, metrics }) : undefined;
+
   async function close(): Promise<void> {
+    cacheFaults?.stop();
     await relay.backgroundDispatcher.settled();
     await relay.stop();
     redis.disconnect();

@@ -4,7 +4,7 @@ import { createOrderRuntime } from "./runtime.ts";
 import { createOrderStress } from "./routes/stress.ts";
 
 /** Container entry (ECS Fargate): HTTP on PORT, the outbox relay loop and the stress control; drains on SIGTERM. */
-const runtime = createOrderRuntime(undefined, { outboxDispatch: "background" });
+const runtime = createOrderRuntime(undefined, { outboxDispatch: "background", cacheFaults: true });
 const stress = createOrderStress(runtime.config.operatorToken, runtime.config.stressWorkerFile);
 const app = createOrderApp({
   service: runtime.service,

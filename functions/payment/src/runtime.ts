@@ -1,8 +1,10 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import {
+  applicationFaults,
   dynamoDocumentClient,
   dynamoPaymentTransactionLog,
   mockPaymentGateway,
+  paymentGatewayBehindEgress,
   snsClient,
   snsPaymentResultPublisher,
 } from "@cloudcafe/adapters";
@@ -38,7 +40,8 @@ export async function startPaymentProcessor(options: PaymentProcessorInstanceOpt
   const logger = createLogger({ service: SERVICE });
   const metrics = createMetrics({ namespace: metricNamespaces.payment, service: SERVICE });
   const processBatch = createPaymentBatchHandler({
-    gateway: mockPaymentGateway(config.gateway),
+    // The external gateway is reached through the VPC's NAT gateway: the nat-gateway-failure fault cuts it off.
+    gateway: paymentGatewayBehindEgress(mockPaymentGateway(config.gateway), { faults: applicationFaults(), metrics }),
     transactions: dynamoPaymentTransactionLog(dynamoDocumentClient(), config.transactionsTable),
     results: snsPaymentResultPublisher(snsClient(), config.resultsTopicArn),
     now: () => new Date(),

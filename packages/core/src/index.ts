@@ -37,3 +37,4 @@ export * from "./inventory/schema.ts";
 export * from "./inventory/messages.ts";
 export * from "./inventory/ports.ts";
 export * from "./inventory/service.ts";
+export * from "./chaos/application-faults.ts";

@@ -16,6 +16,8 @@ export interface LocalConfig {
     readonly redshiftData: number;
     readonly documentDb: number;
     readonly gateway: number;
+    /** The chaos control plane's API (the gateway routes /api/chaos to it). */
+    readonly chaos: number;
     /** MemoryDB's stand-in (a second redis-server). */
     readonly memoryDb: number;
     /** The metrics sink's ops API behind the gateway's `/api/ops` (0: any free port). */
@@ -48,6 +50,7 @@ export function readLocalConfig(): LocalConfig {
       redshiftData: port("CLOUDCAFE_REDSHIFT_DATA_PORT", analyticsWarehouse.local.dataApiPort),
       documentDb: port("CLOUDCAFE_DOCUMENTDB_PORT", documentDatabase.port),
       gateway: port("CLOUDCAFE_GATEWAY_PORT", 3000),
+      chaos: port("CLOUDCAFE_CHAOS_PORT", 8090),
       memoryDb: port("CLOUDCAFE_MEMORYDB_PORT", memoryDb.localPort),
       ops: port("CLOUDCAFE_OPS_PORT", 0),
       services: Object.fromEntries(

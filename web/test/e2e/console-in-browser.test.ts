@@ -1,7 +1,7 @@
 /**
  * The console in a real browser (Debian's Chromium through playwright-core) against the real services behind the local
  * gateway: ordering at desktop and phone widths, keyboard focus after each action, nothing wider than a phone, and a
- * stress run started and cancelled from the ops panel. Every view's screenshot is saved to web/e2e-screenshots
+ * stress run started and cancelled from the ops panel, a fault injected and reverted there at both widths. Every view's screenshot is saved to web/e2e-screenshots
  * (git-ignored) for a reviewer to open.
  */
 import { mkdirSync } from "node:fs";
@@ -264,4 +264,33 @@ describe("the console in Chromium", () => {
     expect(failuresOf(page)).toEqual([]);
     await page.close();
   });
+
+  for (const [name, viewport] of [["desktop", DESKTOP], ["phone", PHONE]] as const) {
+    it(`injects a fault from the ops view with a TTL, shows its countdown and reverts it (${name})`, { timeout: 60_000 }, async () => {
+      const page = await platform.browser.newPage({ viewport });
+      Object.assign(page, { failures: [] });
+      page.on("pageerror", (error) => failuresOf(page).push(error.message));
+      await page.goto(`${platform.url}/ops`);
+      await page.getByLabel("Operator token").fill(OPERATOR_TOKEN);
+      await page.getByRole("button", { name: "Save" }).click();
+      await page.getByRole("button", { name: "Refresh faults" }).click();
+
+      const fault = page.locator('[data-fault="nat-gateway-failure"]');
+      await expect.poll(() => fault.textContent()).toContain("Expected recovery");
+      await fault.getByLabel(/^TTL/).fill("30");
+      await fault.getByRole("button", { name: "Inject NAT gateway failure" }).click();
+      const timer = fault.getByRole("timer");
+      await expect.poll(() => timer.textContent(), { timeout: 10_000 }).toMatch(/^Active: reverts in ([1-9]|[12][0-9]|30) s$/);
+      // Unavailable scenarios say so instead of offering a button.
+      expect(await page.locator('[data-fault="aurora-failover"]').textContent()).toContain("No local mechanism running here");
+      expect(await overflowing(page)).toEqual([]);
+      await page.screenshot({ path: `${screenshots}${name}-fault-active.png`, fullPage: true });
+
+      await fault.getByRole("button", { name: "Revert NAT gateway failure" }).click();
+      await timer.waitFor({ state: "detached", timeout: 10_000 });
+      await expect.poll(() => page.getByRole("status").filter({ hasText: "nat-gateway-failure reverted." }).count()).toBe(1);
+      expect(failuresOf(page)).toEqual([]);
+      await page.close();
+    });
+  }
 });

@@ -1,7 +1,7 @@
 /**
  * The console as a user reaches it, for the browser tests: the built console (Vite, into a temporary folder) served by
  * the local gateway, which routes the API by the ALB's path rules to the real Order service (with its stress
- * controls, as the service mounts them) and the Menu service, with the outbox relay and the order-to-payment
+ * controls, as the service mounts them), the Menu service and the chaos control plane (one harmless fault), with the outbox relay and the order-to-payment
  * pollers running, on the engines the test setup prepared, and the local metrics sink behind `/api/ops`. And a Chromium (Debian's, installed when missing).
  */
 import { mkdtempSync, rmSync } from "node:fs";
@@ -16,12 +16,17 @@ import { ensureCommand } from "@cloudcafe/local/engines/system-packages";
 import { sqsClientFor } from "@cloudcafe/local/aws-clients";
 import { startSqsPoller, type SqsPoller } from "@cloudcafe/local/event-source/sqs-poller";
 import { albRules, type RunningGateway, startGateway } from "@cloudcafe/local/gateway";
+import { createChaosControlPlane } from "@cloudcafe/local/chaos/control-plane";
+import { applicationFaultInjector } from "@cloudcafe/local/chaos/injectors/application-fault";
+import { CHAOS_PATH_PREFIX } from "@cloudcafe/local/chaos/routes";
+import { startChaosServer } from "@cloudcafe/local/chaos/server";
+import { egressFailureParameters } from "@cloudcafe/core";
+import { createLogger } from "@cloudcafe/observability";
 import { localPlatform } from "@cloudcafe/local/testing/env";
 import { gatewayTraffic } from "@cloudcafe/local/observability/collectors/gateway-traffic";
 import { opsGatewayRule } from "@cloudcafe/local/observability/ops-app";
 import { startOpsServer } from "@cloudcafe/local/observability/serve-ops";
 import { createMetricsSink } from "@cloudcafe/local/observability/sink";
-import { createLogger } from "@cloudcafe/observability";
 import { purgeQueues } from "@cloudcafe/local/testing/purge";
 import { createRunRegistry, createStressPool, fixedAllowance, stressRoutes } from "@cloudcafe/stress";
 import { startMenuService } from "../../../functions/order/test/menu-service.ts";
@@ -75,15 +80,28 @@ export async function startConsolePlatform(): Promise<ConsolePlatform> {
   pollers.push(startSqsPoller({ sqs: sqsClientFor(platform.endpoints.sqs), queueUrl: queues.notification.url, functionName: "notification-sender", handler: notify, batchSize: 10, reportBatchItemFailures: true }));
   const orderUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const loyalty = await startLoyaltyService(OPERATOR_TOKEN);
+  // The chaos control plane with one harmless fault: nat-gateway-failure, which nothing here reads (no CLOUDCAFE_FAULTS_URL).
+  const chaosLogger = createLogger({ service: "chaos-control-plane", level: "ERROR" });
+  const chaos = createChaosControlPlane({
+    injectors: { "nat-gateway-failure": applicationFaultInjector(egressFailureParameters, "the payment processor's calls to the payment gateway time out") },
+    logger: chaosLogger,
+  });
+  const chaosServer = await startChaosServer({ controlPlane: chaos, operatorToken: OPERATOR_TOKEN, logger: chaosLogger, port: 0 });
   // The ops view's alarms and charts: the local metrics sink, fed by the gateway's traffic as on the platform.
   const sink = createMetricsSink();
   sink.start();
   // The order service runs here in this process, one task of one.
   sink.recordRunning("order", 1, 1);
   const ops = await startOpsServer(sink, { port: 0, logger: createLogger({ service: "ops", level: "ERROR" }) });
-  const rules = albRules({ order: orderUrl, menu: menu.url, loyalty: loyalty.url, inventory: inventory.url });
+  const albRoutes = albRules({ order: orderUrl, menu: menu.url, loyalty: loyalty.url, inventory: inventory.url });
   const opsRule = opsGatewayRule(ops.url);
-  const gateway: RunningGateway = await startGateway({ port: 0, rules: [...rules, opsRule], observe: gatewayTraffic(sink, rules, [opsRule]), webRoot: webDist });
+  const chaosRule = { service: "chaos", pathPatterns: [CHAOS_PATH_PREFIX, `${CHAOS_PATH_PREFIX}/*`], target: chaosServer.url };
+  const gateway: RunningGateway = await startGateway({
+    port: 0,
+    rules: [...albRoutes, chaosRule, opsRule],
+    observe: gatewayTraffic(sink, albRoutes, [opsRule, chaosRule]),
+    webRoot: webDist,
+  });
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
   return {
     url: gateway.url,
@@ -91,6 +109,8 @@ export async function startConsolePlatform(): Promise<ConsolePlatform> {
     async stop() {
       await browser.close();
       await gateway.stop();
+      await chaos.close();
+      await chaosServer.stop();
       sink.stop();
       await ops.stop();
       await Promise.all(pollers.map((poller) => poller.stop()));

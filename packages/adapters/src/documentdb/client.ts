@@ -66,7 +66,14 @@ function refusedCredentials(error: unknown): boolean {
   return false;
 }
 
-export function createDocumentDb(connection: DocumentDbConnection, options: { maxPoolSize?: number } = {}): DocumentDb {
+export function createDocumentDb(
+  connection: DocumentDbConnection,
+  options: {
+    maxPoolSize?: number;
+    /** Told of every failed operation (after the credentials retry): the service's `DocumentDbErrors` signal. */
+    onError?: (error: unknown) => void;
+  } = {},
+): DocumentDb {
   const settings: MongoClientOptions = {
     appName: "cloudcafe",
     maxPoolSize: options.maxPoolSize ?? 20,
@@ -104,11 +111,16 @@ export function createDocumentDb(connection: DocumentDbConnection, options: { ma
     async run(work) {
       const current = connected();
       try {
-        return await work((await current).db(connection.database));
+        try {
+          return await work((await current).db(connection.database));
+        } catch (error) {
+          if (!refusedCredentials(error)) throw error;
+          await renew(current);
+          return await work((await connected()).db(connection.database));
+        }
       } catch (error) {
-        if (!refusedCredentials(error)) throw error;
-        await renew(current);
-        return work((await connected()).db(connection.database));
+        options.onError?.(error);
+        throw error;
       }
     },
     async close() {

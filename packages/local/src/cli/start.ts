@@ -8,8 +8,8 @@ import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { LOCAL_PERIOD_SECONDS, type ServiceKey, services } from "@cloudcafe/catalog";
-import { createLogger } from "@cloudcafe/observability";
+import { faultIds, LOCAL_PERIOD_SECONDS, metricNamespaces, operatorToken, type ServiceKey, services } from "@cloudcafe/catalog";
+import { createLogger, createMetrics } from "@cloudcafe/observability";
 import { sqsClientFor } from "../aws-clients.ts";
 import { type LocalConfig, readLocalConfig } from "../config.ts";
 import { localEventSourceMappings } from "../event-source/mappings.ts";
@@ -18,6 +18,8 @@ import { fileCheckpoints } from "../event-source/stream-checkpoints.ts";
 import { localStreamEventSourceMappings, startCatalogStreamPoller } from "../event-source/stream-mappings.ts";
 import type { StreamEventHandler } from "../event-source/stream-poller.ts";
 import { API_REFERENCE_PATH } from "../api-reference.ts";
+import { functionThrottled } from "../chaos/function-throttling.ts";
+import { type LocalChaos, startLocalChaos } from "../chaos/local-control-plane.ts";
 import { albRules, startGateway, type RunningGateway } from "../gateway.ts";
 import { repoRoot } from "../paths.ts";
 import { startPlatform, type LocalPlatform } from "../platform.ts";
@@ -43,6 +45,7 @@ interface Running {
   gateway?: RunningGateway;
   workers: ReturnType<typeof startWorkers>;
   observability?: LocalObservability;
+  chaos?: LocalChaos;
 }
 const running: Running = { services: [], pollers: [], workers: [] };
 
@@ -58,9 +61,11 @@ async function loadHandler<Handler>(functionName: string, handlerModule: string)
   return module.handler as Handler;
 }
 
-async function startPollers(platform: LocalPlatform): Promise<string[]> {
+async function startPollers(platform: LocalPlatform, chaos: LocalChaos): Promise<string[]> {
   const sqs = sqsClientFor(platform.endpoints.sqs);
   const logger = createLogger({ service: "local-event-source" });
+  // Lambda's own metric for an invocation refused for lack of concurrency (the lambda-throttling fault's signal).
+  const lambdaMetrics = createMetrics({ namespace: metricNamespaces.payment, service: "local-event-source" });
   const started: string[] = [];
   for (const mapping of localEventSourceMappings) {
     const handler = await loadHandler<SqsEventHandler>(mapping.functionName, mapping.handlerModule).catch((error: unknown) => {
@@ -81,6 +86,8 @@ async function startPollers(platform: LocalPlatform): Promise<string[]> {
         memoryLimitMb: mapping.memoryLimitMb,
         concurrency: mapping.concurrency,
         logger,
+        throttled: () => functionThrottled(chaos.controlPlane.faultSource, mapping.functionName),
+        onThrottled: () => lambdaMetrics.put("Throttles", 1, "Count", { FunctionName: mapping.functionName }),
       }),
     );
     started.push(`${mapping.functionName} <- ${platform.resources.queues[mapping.queue].name}`);
@@ -172,10 +179,15 @@ async function main(): Promise<void> {
   say("starting engines ...");
   const platform = await startPlatform({ config });
   running.platform = platform;
+  const operatorTokenValue = (JSON.parse(platform.resources.env[`SST_RESOURCE_${operatorToken.resource}`] ?? "{}") as { value?: string }).value;
+  const chaos = await startLocalChaos({ platform, config, operatorToken: operatorTokenValue });
+  running.chaos = chaos;
+  if (chaos.recovered.length > 0) say(`undid faults a previous run left in force: ${chaos.recovered.join(", ")}`);
   // The services (and the order handlers the pollers run here) reach each other through the gateway, as they do
-  // through the edge when deployed.
+  // through the edge when deployed; every process reads its application faults from the chaos control plane.
   const env = {
     ...platform.resources.env,
+    ...chaos.env,
     MENU_SERVICE_URL: `http://${config.host}:${config.ports.gateway}`,
     // Reservations are not public (no gateway route): the order flow calls the Inventory service directly, as over Lattice.
     INVENTORY_SERVICE_URL: `http://${config.host}:${config.ports.services.inventory}`,
@@ -187,14 +199,15 @@ async function main(): Promise<void> {
   running.observability = observability;
   running.services = startServices(env, config, observability);
   running.workers = startWorkers(env, observability.linesOf);
-  const consumers = [...(await startPollers(platform)), ...(await startStreamPollers(platform, config))];
+  const consumers = [...(await startPollers(platform, chaos)), ...(await startStreamPollers(platform, config))];
   const webRoot = await builtConsole();
   const targets = Object.fromEntries(running.services.map((service) => [service.key, service.url]));
-  const rules = albRules(targets);
+  const albRoutes = albRules(targets);
+  const rules = [...albRoutes, { service: "chaos", pathPatterns: chaos.pathPatterns, target: chaos.server.url }, observability.rule];
   running.gateway = await startGateway({
     port: config.ports.gateway,
-    rules: [...rules, observability.rule],
-    observe: observability.gatewayObserver(rules),
+    rules,
+    observe: observability.gatewayObserver(albRoutes),
     ...(webRoot ? { webRoot } : {}),
   });
   const statuses = await Promise.all(running.services.map(readiness));
@@ -208,6 +221,7 @@ async function main(): Promise<void> {
   running.services.forEach((service, i) => rows.push([`${service.key} service`, service.url, statuses[i]!]));
   const routed = [...new Set(rules.map((rule) => `${services[rule.service as ServiceKey]?.pathPrefix ?? rule.pathPatterns[0]} -> ${rule.service}`))];
   rows.push(["gateway (ALB)", running.gateway.url, `listening: ${routed.join(", ")}`]);
+  rows.push(["chaos control plane", `${running.gateway.url}/api/chaos/faults`, `${chaos.controlPlane.list().filter((fault) => fault.available).length} of ${faultIds.length} faults can run here (operator token; console: /ops)`]);
   rows.push(["API reference", `${running.gateway.url}${API_REFERENCE_PATH}`, "every service's OpenAPI document"]);
   rows.push(["metrics and alarms", `${running.gateway.url}/api/ops/alarms`, `${observability.sink.alarms().length} alarms evaluated every second (a CloudWatch minute = ${LOCAL_PERIOD_SECONDS} s); /api/ops/metrics`]);
   rows.push(["web console", `${running.gateway.url}/`, webRoot ? "served from web/dist" : "not built (npm run build -w web)"]);
@@ -235,6 +249,8 @@ async function shutdown(reason: string, exitCode: number): Promise<void> {
   stopping = true;
   stoppingSince = Date.now();
   say(`${reason}: stopping ...`);
+  // Faults first: nothing may stay broken (a database refusing connections, a lowered maxmemory) after the platform stops.
+  await running.chaos?.stop().catch((error: unknown) => console.error("reverting the faults in force failed", error));
   await Promise.all(running.pollers.map((poller) => poller.stop()));
   await running.gateway?.stop();
   await running.observability?.stop();

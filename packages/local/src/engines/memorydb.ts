@@ -4,6 +4,9 @@ import { waitUntil } from "../process/net.ts";
 import { redisAnswers } from "./redis.ts";
 import { ensureCommand, isRoot, runCommand } from "./system-packages.ts";
 
+/** How the stand-in's redis-server runs (the MemoryDB restart fault starts it again with the same arguments). */
+export const memoryDbServerArgs = (host: string, port: number) => ["--bind", host, "--port", String(port), "--save", "", "--appendonly", "no", "--maxmemory-policy", "noeviction"];
+
 /**
  * MemoryDB's stand-in: a redis-server of its own (the inventory counters must not share the cache's server, whose
  * eviction policy may drop keys; MemoryDB never evicts). Like Redis, a system daemon: reused when it answers,
@@ -29,7 +32,7 @@ export async function startMemoryDb(options: EngineStartOptions): Promise<Engine
   }
   await ensureCommand("redis-server", "redis-server");
   console.error(`[local] starting redis-server for MemoryDB on ${port} ...`);
-  await runCommand("redis-server", ["--daemonize", "yes", "--bind", host, "--port", String(port), "--save", "", "--appendonly", "no", "--maxmemory-policy", "noeviction"]);
+  await runCommand("redis-server", ["--daemonize", "yes", ...memoryDbServerArgs(host, port)]);
   await waitUntil("MemoryDB's redis-server to answer PING", () => redisAnswers(url), 30_000, 200);
   return engine(false);
 }

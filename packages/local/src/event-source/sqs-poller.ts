@@ -50,6 +50,13 @@ export interface SqsPollerOptions {
   readonly logger?: Logger;
   /** Where the invocation metrics Lambda itself publishes go (AWS/Lambda: Invocations, Errors, Duration). */
   readonly metrics?: Metrics;
+  /**
+   * Whether the function is throttled right now (the lambda-throttling fault; in AWS, reserved concurrency 0). While it
+   * is, no invocation starts: the poller receives nothing, so the messages stay in the queue, visible, and wait, as
+   * with Lambda, whose pollers back off while their function is throttled; `onThrottled` is told once per back-off.
+   */
+  readonly throttled?: () => Promise<boolean>;
+  readonly onThrottled?: () => void;
 }
 
 export interface SqsPoller {
@@ -64,6 +71,8 @@ const maxMessagesPerReceive = 10;
  * the whole visibility timeout. Lambda's own pollers are not stopped mid-receive, so nothing is lost by waiting.
  */
 const longPollSeconds = 2;
+/** How long a poller of a throttled function waits before it tries again. */
+const throttledBackOffMs = 1_000;
 
 interface Invocation {
   readonly failed: readonly Message[];
@@ -189,6 +198,11 @@ export function startSqsPoller(options: SqsPollerOptions): SqsPoller {
     while (!stopping) {
       try {
         queueArn ??= await arnOf(sqs, queueUrl);
+        if (await options.throttled?.()) {
+          options.onThrottled?.();
+          await sleep(throttledBackOffMs);
+          continue;
+        }
         const batch = await gatherBatch();
         if (batch.length === 0) continue;
         const outcome = await invoke(batch, queueArn);

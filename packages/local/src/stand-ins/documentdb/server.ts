@@ -26,6 +26,29 @@ export interface DocumentDbServer {
 
 const HANDSHAKE_COMMANDS = new Set(["isMaster", "ismaster", "hello"]);
 
+/**
+ * The stand-in's own admin command for the `documentdb-connection-exhaustion` fault (DocumentDB has none: there the
+ * cluster's connection limit is what runs out): `{cloudcafeChaos: "connection-exhaustion", seconds}` on `admin`.
+ * For `seconds` (0 ends it) the server behaves as one whose connection limit is taken: every new connection is closed at
+ * its handshake, as a server over its limit closes it, and the clients' open connections are closed once idle, so
+ * their pools must reconnect and cannot. Connections whose handshake names the application `CHAOS_APP_NAME` (the
+ * control plane's own) are spared, so it can end the fault; the stand-in ends it on its own when `seconds` run out.
+ */
+export const CHAOS_COMMAND = "cloudcafeChaos";
+export const CHAOS_APP_NAME = "cloudcafe-chaos";
+const MAX_EXHAUSTION_SECONDS = 300;
+
+interface ClientConnection {
+  readonly socket: Socket;
+  appName?: string;
+  busy: number;
+}
+
+function applicationName(command: TypedDocument): string | undefined {
+  const client = command.client as { application?: { name?: unknown } } | undefined;
+  return typeof client?.application?.name === "string" ? client.application.name : undefined;
+}
+
 /** What a pre-OP_MSG request gets: legacy hello only, as MongoDB 5.1+ answers. */
 function answerLegacyQuery(request: Extract<WireRequest, { kind: "query" }>, context: Omit<CommandContext, "database">): TypedDocument {
   const query = (request.query.$query as TypedDocument | undefined) ?? request.query;
@@ -46,10 +69,39 @@ export async function createDocumentDbServer(options: DocumentDbServerOptions): 
   const cursors = new Cursors();
   const storageName = new URL(options.databaseUrl).pathname.slice(1);
   const sockets = new Set<Socket>();
+  const clients = new Map<Socket, ClientConnection>();
   let connections = 0;
+  let exhaustedUntil = 0;
+  let refused = 0;
+  const exhausted = () => Date.now() < exhaustedUntil;
+  const spared = (client: ClientConnection) => client.appName === CHAOS_APP_NAME;
+
+  /** Runs the chaos command; answers how many connections it closed and refused. */
+  const chaosCommand = (command: TypedDocument): TypedDocument => {
+    const seconds = Number(command.seconds ?? 0);
+    if (command[CHAOS_COMMAND] !== "connection-exhaustion" || !Number.isFinite(seconds) || seconds < 0 || seconds > MAX_EXHAUSTION_SECONDS) {
+      return new CommandError("BadValue", `${CHAOS_COMMAND} takes "connection-exhaustion" and seconds in [0, ${MAX_EXHAUSTION_SECONDS}]`).toReply();
+    }
+    if (command.$db !== "admin") return new CommandError("Unauthorized", `${CHAOS_COMMAND} may only be run against the admin database`).toReply();
+    exhaustedUntil = seconds > 0 ? Date.now() + seconds * 1_000 : 0;
+    let closed = 0;
+    if (seconds > 0) {
+      for (const client of clients.values()) {
+        if (spared(client) || client.busy > 0) continue;
+        client.socket.destroy();
+        closed++;
+      }
+      console.error(`[documentdb stand-in] connection exhaustion for ${seconds} s: closed ${closed} idle connections, refusing new ones`);
+    } else {
+      console.error(`[documentdb stand-in] connection exhaustion ended: ${refused} connections refused`);
+    }
+    return { ok: 1, closed, refused, exhaustedUntil: new Date(exhaustedUntil) };
+  };
 
   const serve = (socket: Socket) => {
     sockets.add(socket);
+    const client: ClientConnection = { socket, busy: 0 };
+    clients.set(socket, client);
     socket.setNoDelay(true);
     const context = {
       storage,
@@ -65,8 +117,25 @@ export async function createDocumentDbServer(options: DocumentDbServerOptions): 
       else console.error(`[documentdb stand-in] closing connection ${context.connection.id}: ${error.message}`);
       socket.destroy();
     };
+    /** A new connection's handshake while exhausted: closed unanswered, as a server over its connection limit does. */
+    const refuse = (command: TypedDocument | undefined): boolean => {
+      if (!command) return false;
+      const [name] = Object.keys(command);
+      if (name === undefined || !HANDSHAKE_COMMANDS.has(name)) return false;
+      client.appName ??= applicationName(command);
+      if (!exhausted() || spared(client)) return false;
+      refused++;
+      socket.destroy();
+      return true;
+    };
     const answer = async (frame: Buffer) => {
       const request = parseRequest(frame);
+      const command = request.kind === "query" ? ((request.query.$query as TypedDocument | undefined) ?? request.query) : request.kind === "msg" ? request.command : undefined;
+      if (refuse(command)) return;
+      if (request.kind === "msg" && request.command[CHAOS_COMMAND] !== undefined) {
+        socket.write(encodeMsgReply(request.header.requestId, chaosCommand(request.command)));
+        return;
+      }
       if (request.kind === "query") {
         socket.write(encodeQueryReply(request.header.requestId, answerLegacyQuery(request, context)));
       } else if (request.kind === "msg") {
@@ -87,10 +156,23 @@ export async function createDocumentDbServer(options: DocumentDbServerOptions): 
         fail(error);
         return;
       }
-      for (const frame of frames) pending = pending.then(() => answer(frame)).catch(fail);
+      for (const frame of frames) {
+        client.busy++;
+        pending = pending
+          .then(() => answer(frame))
+          .catch(fail)
+          .finally(() => {
+            client.busy--;
+            // Exhausted: a client's connection does not survive its last answer.
+            if (client.busy === 0 && exhausted() && !spared(client)) socket.destroy();
+          });
+      }
     });
     socket.on("error", () => socket.destroy());
-    socket.on("close", () => sockets.delete(socket));
+    socket.on("close", () => {
+      sockets.delete(socket);
+      clients.delete(socket);
+    });
   };
 
   const server = createServer(serve);
