@@ -13,8 +13,6 @@
  *   9. the Loyalty tier batch: 10M users seeded with COPY, the in-memory core, the recalculation end to end with its
  *      peak RSS (bench/loyalty.ts; BENCH_LOYALTY_USERS sets a smaller population, and the output says which ran).
  */
-import { spawn } from "node:child_process";
-import { once } from "node:events";
 import { serve } from "@hono/node-server";
 import { Hono } from "hono";
 import postgres from "postgres";
@@ -24,18 +22,14 @@ import { runMenuBench } from "./menu.ts";
 import { runAnalyticsBench } from "./analytics.ts";
 import { readLocalConfig } from "@cloudcafe/local/config";
 import { documentDbUrl } from "@cloudcafe/local/engines/documentdb";
+import { gateway, INVENTORY_PORT, OPERATOR_TOKEN, startBenchPlatform } from "./platform.ts";
+import { orderPathOptionsFrom, runOrderPathBench } from "./order-path.ts";
 
-const GATEWAY_PORT = Number(process.env.BENCH_GATEWAY_PORT ?? 3400);
-const ORDER_PORT = Number(process.env.BENCH_ORDER_PORT ?? 8480);
-const MENU_PORT = Number(process.env.BENCH_MENU_PORT ?? 8481);
-const INVENTORY_PORT = Number(process.env.BENCH_INVENTORY_PORT ?? 8482);
-const OPERATOR_TOKEN = "bench-operator-token";
 const BARE_PORT = Number(process.env.BENCH_BARE_PORT ?? 3499);
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 2000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
 const E2E_ORDERS = Math.max(200, Number(process.env.BENCH_E2E_ORDERS ?? 200));
 const E2E_PER_SECOND = Number(process.env.BENCH_E2E_PER_SECOND ?? 10);
-const gateway = `http://127.0.0.1:${GATEWAY_PORT}`;
 
 const orderBody = (i: number, customerId = `bench-${i % 50}`) =>
   JSON.stringify({
@@ -49,50 +43,8 @@ const orderBody = (i: number, customerId = `bench-${i % 50}`) =>
 const post = (i: number, customerId?: string) =>
   fetch(`${gateway}/api/orders`, { method: "POST", headers: { "content-type": "application/json" }, body: orderBody(i, customerId) });
 
-async function waitForUrl(url: string, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const ok = await fetch(url, { signal: AbortSignal.timeout(2000) }).then((r) => r.ok, () => false);
-    if (ok) return;
-    await new Promise((r) => setTimeout(r, 500));
-  }
-  throw new Error(`${url} not ready within ${timeoutMs} ms`);
-}
-
-async function startPlatform() {
-  const child = spawn(process.execPath, ["--import", "tsx", "packages/local/src/cli/start.ts"], {
-    env: {
-      ...process.env,
-      CLOUDCAFE_GATEWAY_PORT: String(GATEWAY_PORT),
-      CLOUDCAFE_ORDER_PORT: String(ORDER_PORT),
-      CLOUDCAFE_MENU_PORT: String(MENU_PORT),
-      CLOUDCAFE_ANALYTICS_PORT: String(Number(process.env.BENCH_ANALYTICS_PORT ?? 8484)),
-      CLOUDCAFE_INVENTORY_PORT: String(INVENTORY_PORT),
-      // The bench measures the reservations themselves; the per-store buckets would turn most of them into 429s.
-      RESERVATION_RATE_BURST: "1000000",
-      RESERVATION_RATE_PER_SECOND: "1000000",
-      CLOUDCAFE_OPERATOR_TOKEN: OPERATOR_TOKEN,
-      LOG_LEVEL: "WARN",
-      CLOUDCAFE_METRICS_DISABLED: "true",
-      PAYMENT_DECLINE_RATE: "0",
-      PAYMENT_FAILURE_RATE: "0",
-    },
-    stdio: ["ignore", "inherit", "inherit"],
-  });
-  let ready = false;
-  const exited = once(child, "exit").then(([code]) => {
-    if (!ready) throw new Error(`the local platform exited (${code}) before it was ready`);
-  });
-  await Promise.race([Promise.all([waitForUrl(`http://127.0.0.1:${ORDER_PORT}/ready`, 180_000), waitForUrl(`http://127.0.0.1:${MENU_PORT}/ready`, 180_000), waitForUrl(`http://127.0.0.1:${INVENTORY_PORT}/ready`, 180_000)]), exited]);
-  ready = true;
-  await waitForUrl(`${gateway}/api/menu/items`, 30_000);
-  return {
-    async stop() {
-      child.kill("SIGTERM");
-      await once(child, "exit");
-    },
-  };
-}
+/** The platform for the sections after the order path: quiet (WARN logs, no EMF) so they measure their own work. */
+const startPlatform = () => startBenchPlatform({ env: { LOG_LEVEL: "WARN", CLOUDCAFE_METRICS_DISABLED: "true" } });
 
 interface Settlement {
   paidMs: number[];
@@ -213,4 +165,11 @@ async function main() {
   await runLoyaltyBench({ users: Number(process.env.BENCH_LOYALTY_USERS ?? 10_000_000) });
 }
 
-await main();
+const args = process.argv.slice(2);
+const orderPath = orderPathOptionsFrom(args);
+if (args[0] === "order") {
+  await runOrderPathBench(orderPath);
+} else {
+  await runOrderPathBench(orderPath);
+  await main();
+}

@@ -3,7 +3,7 @@
  * and the single analytics worker instance. Both boot from ec2-user-data.ts and run their image from the shared ECR
  * repository, built with infra/docker/ec2-service.Dockerfile. Each service adds its `startCommand` when it lands.
  */
-import { metricNamespaces, services } from "@cloudcafe/catalog";
+import { metricNamespaces, serviceOrchestration, services } from "@cloudcafe/catalog";
 import { userData } from "./ec2-user-data.ts";
 import { managedPolicy, serviceRole } from "./iam.ts";
 import type { Network, SecurityGroups } from "./network.ts";
@@ -13,7 +13,7 @@ import type { PlatformKey } from "./security.ts";
 import type { StageSettings } from "./stage.ts";
 
 export const EC2_SERVICE_DOCKERFILE = "infra/docker/ec2-service.Dockerfile";
-export const LOYALTY_SCALING = { min: 2, max: 10, targetCpu: 70 } as const;
+export const LOYALTY_SCALING = { min: serviceOrchestration.loyalty.deployedReplicas, max: 10, targetCpu: 70 } as const;
 /** AWS's public parameter naming the current Amazon Linux 2023 AMI. */
 export const AMAZON_LINUX_AMI_PARAMETER = "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64";
 /** For launch templates, which EC2 resolves at each launch, so the loyalty instances always boot a patched image. */

@@ -3,7 +3,7 @@
  * plane logs kept per stage), a spot node group carrying eks-node-sg, Kubernetes on it through the Pulumi provider,
  * and the Menu service's workload, routed by the target group in edge.ts. Inventory's workload comes with its service.
  */
-import { documentDatabase, operatorToken } from "@cloudcafe/catalog";
+import { documentDatabase, operatorToken, serviceOrchestration } from "@cloudcafe/catalog";
 import { eksServiceWorkload, podRole } from "./eks-workload.ts";
 import { managedPolicy, serviceRole } from "./iam.ts";
 import type { Network, SecurityGroups } from "./network.ts";
@@ -95,7 +95,7 @@ export type EksPlatform = ReturnType<typeof eksPlatform>;
 export const MENU_WORKLOAD = {
   namespace: "cloudcafe",
   name: "menu-service",
-  replicas: 3,
+  replicas: serviceOrchestration.menu.deployedReplicas,
   requests: { cpu: "250m", memory: "256Mi" },
   limits: { cpu: "500m", memory: "512Mi" },
 } as const;

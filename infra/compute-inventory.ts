@@ -3,7 +3,7 @@
  * `inventory-service-tg` behind the ALB's `/api/inventory` rule; and the Lambda that keeps the MemoryDB counters in
  * step with the `store-inventory` stream.
  */
-import { memoryDb as catalogMemoryDb, operatorToken, streamEventSourceMappings } from "@cloudcafe/catalog";
+import { memoryDb as catalogMemoryDb, operatorToken, serviceOrchestration, streamEventSourceMappings } from "@cloudcafe/catalog";
 import type { EksPlatform, KubernetesOnEks } from "./compute-eks.ts";
 import { eksServiceWorkload } from "./eks-workload.ts";
 import { catalogFunctionArgs, type FunctionContext, streamConsumerPermissions, subscribeStream } from "./functions.ts";
@@ -14,7 +14,7 @@ import type { StageSettings } from "./stage.ts";
 export const INVENTORY_WORKLOAD = {
   namespace: "cloudcafe-inventory",
   name: "inventory-service",
-  replicas: 3,
+  replicas: serviceOrchestration.inventory.deployedReplicas,
   requests: { cpu: "500m", memory: "512Mi" },
   limits: { cpu: "1", memory: "1Gi" },
   autoscaling: { minReplicas: 3, maxReplicas: 10, cpuUtilization: 80 },

@@ -3,7 +3,7 @@
  * burst capacity, `/health` checked by the ALB and by ECS, Container Insights on, tasks registered in the order VPC
  * Lattice target group by ECS itself. `sst dev` runs it locally instead.
  */
-import { albRule, services } from "@cloudcafe/catalog";
+import { albRule, serviceOrchestration, services } from "@cloudcafe/catalog";
 import { managedPolicy, serviceRoleWithAttachments } from "./iam.ts";
 import type { Network, SecurityGroups } from "./network.ts";
 import { stageName } from "./naming.ts";
@@ -12,7 +12,7 @@ import { sstLogRetention, type StageSettings } from "./stage.ts";
 
 export const ORDER_SERVER_ENTRY = "functions/order/src/server.ts";
 export const CONTAINER_SERVICE_DOCKERFILE = "infra/docker/service.Dockerfile";
-export const ORDER_SCALING = { min: 2, max: 10, cpuUtilization: 70 } as const;
+export const ORDER_SCALING = { min: serviceOrchestration.order.deployedReplicas, max: 10, cpuUtilization: 70 } as const;
 /** Two tasks always run on regular Fargate; capacity above that is split evenly with Fargate Spot. */
 export const ORDER_CAPACITY = { fargate: { base: 2, weight: 1 }, spot: { weight: 1 } } as const;
 /** The container's named port mapping, which ECS registers in the VPC Lattice target group. */

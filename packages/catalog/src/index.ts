@@ -14,6 +14,7 @@ export * from "./documents.ts";
 export * from "./messaging.ts";
 export * from "./services.ts";
 export * from "./functions.ts";
+export * from "./orchestration.ts";
 export * from "./metrics.ts";
 export * from "./stress.ts";
 export * from "./faults.ts";

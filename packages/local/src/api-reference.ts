@@ -55,8 +55,8 @@ const isService = (name: string): name is ServiceKey => Object.hasOwn(services, 
 /** The catalog's services among the gateway's rules, once each (the order service also has a `/ready` rule). */
 function serviceTargets(rules: readonly GatewayRule[]): ServiceTarget[] {
   const targets = new Map<ServiceKey, ServiceTarget>();
-  for (const { service, target } of rules) {
-    if (isService(service) && !targets.has(service)) targets.set(service, { service, pathPrefix: services[service].pathPrefix, target });
+  for (const { service, targets: [target] } of rules) {
+    if (isService(service) && target && !targets.has(service)) targets.set(service, { service, pathPrefix: services[service].pathPrefix, target });
   }
   return [...targets.values()];
 }

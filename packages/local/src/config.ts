@@ -1,5 +1,5 @@
 import { join } from "node:path";
-import { analyticsWarehouse, documentDatabase, memoryDb, type ServiceKey, services } from "@cloudcafe/catalog";
+import { analyticsWarehouse, documentDatabase, memoryDb, type ServiceKey, serviceOrchestration, services } from "@cloudcafe/catalog";
 import { repoRoot } from "./paths.ts";
 
 /**
@@ -25,6 +25,11 @@ export interface LocalConfig {
     /** Each HTTP service's local port: the catalog's `localPort`, or `CLOUDCAFE_<SERVICE>_PORT`. */
     readonly services: Readonly<Record<ServiceKey, number>>;
   };
+  /**
+   * Copies of each HTTP service `npm start` runs: the catalog's `localReplicas` (2 for the order service, as its ECS
+   * desired count), or `CLOUDCAFE_<SERVICE>_REPLICAS` (1 to MAX_LOCAL_REPLICAS). Copy i listens on the service's port + 100 × i.
+   */
+  readonly replicas: Readonly<Record<ServiceKey, number>>;
   /** A MongoDB / DocumentDB to use instead of the local stand-in (MONGODB_URL). */
   readonly mongodbUrl?: string;
   /** Directory for engine logs and pid files (git-ignored). */
@@ -38,6 +43,20 @@ function port(name: string, fallback: number): number {
   if (!Number.isInteger(value) || value < 1 || value > 65_535) throw new Error(`${name} must be a TCP port, got "${raw}"`);
   return value;
 }
+
+/** More copies than this would only compete for the machine's cores. */
+export const MAX_LOCAL_REPLICAS = 5;
+
+function replicas(name: string, fallback: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === "") return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 1 || value > MAX_LOCAL_REPLICAS) throw new Error(`${name} must be a whole number from 1 to ${MAX_LOCAL_REPLICAS}, got "${raw}"`);
+  return value;
+}
+
+/** The port of copy `index` of a service whose first copy listens on `port`. */
+export const replicaPort = (port: number, index: number) => port + 100 * index;
 
 export function readLocalConfig(): LocalConfig {
   return {
@@ -57,6 +76,9 @@ export function readLocalConfig(): LocalConfig {
         (Object.keys(services) as ServiceKey[]).map((key) => [key, port(`CLOUDCAFE_${key.toUpperCase()}_PORT`, services[key].localPort)]),
       ) as Record<ServiceKey, number>,
     },
+    replicas: Object.fromEntries(
+      (Object.keys(services) as ServiceKey[]).map((key) => [key, replicas(`CLOUDCAFE_${key.toUpperCase()}_REPLICAS`, serviceOrchestration[key].localReplicas)]),
+    ) as Record<ServiceKey, number>,
     mongodbUrl: process.env.MONGODB_URL || undefined,
     stateDir: process.env.CLOUDCAFE_STATE_DIR ?? join(repoRoot, ".local"),
   };

@@ -8,7 +8,9 @@ export { InvalidParameterValueException, startSqsPoller, type SqsEventHandler, t
 export { sqsEvent, sqsRecord } from "./event-source/sqs-event.ts";
 export { lambdaContext } from "./event-source/lambda-context.ts";
 export { localEventSourceMappings, type EventSourceMapping } from "./event-source/mappings.ts";
-export { albRules, createGatewayApp, startGateway, type GatewayRule, type RunningGateway } from "./gateway.ts";
+export { albRules, createGateway, createGatewayApp, startGateway, type GatewayControl, type GatewayRule, type RuleStatus, type RunningGateway } from "./gateway.ts";
+export { LOCAL_HEALTH_CHECK, type Blackhole, type HealthCheckSettings, type TargetHealth, type TargetStatus } from "./gateway-targets.ts";
+export { createSupervisor, LOCAL_RESTART, type KillOptions, type RestartRecord, type ReplicaStatus, type Supervisor, type SupervisedService } from "./process/supervisor.ts";
 export { startStreamPoller, type StreamBatchFailure, type StreamEventHandler, type StreamPoller, type StreamPollerOptions } from "./event-source/stream-poller.ts";
 export { dynamoStreamSource, kinesisStreamSource, type StreamSource } from "./event-source/stream-sources.ts";
 export { fileCheckpoints, memoryCheckpoints, type CheckpointStore } from "./event-source/stream-checkpoints.ts";

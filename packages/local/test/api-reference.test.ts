@@ -46,9 +46,9 @@ describe("gateway API reference (/api)", () => {
     });
     const menuUrl = `http://127.0.0.1:${(menu.address() as AddressInfo).port}`;
     rules = [
-      { service: "menu", pathPatterns: ["/api/menu", "/api/menu/*"], target: menuUrl },
-      { service: "menu", pathPatterns: ["/ready"], target: menuUrl },
-      { service: "loyalty", pathPatterns: ["/api/loyalty", "/api/loyalty/*"], target: await closedPortUrl() },
+      { service: "menu", pathPatterns: ["/api/menu", "/api/menu/*"], targets: [menuUrl] },
+      { service: "menu", pathPatterns: ["/ready"], targets: [menuUrl] },
+      { service: "loyalty", pathPatterns: ["/api/loyalty", "/api/loyalty/*"], targets: [await closedPortUrl()] },
     ];
   });
 

@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createServer as createNetServer, type AddressInfo } from "node:net";
+import { createServer as createNetServer, type AddressInfo, type Socket } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { serve } from "@hono/node-server";
 import { Hono } from "hono";
@@ -17,10 +17,11 @@ interface Seen {
   body: string;
 }
 
-/** An upstream service that records what reached it and answers 201 with a header of its own. */
+/** An upstream service that records what reached it (the gateway's health checks aside) and answers 201 with a header of its own. */
 async function startRecordingService(): Promise<{ url: string; seen: Seen[]; server: Server }> {
   const seen: Seen[] = [];
   const server = createServer((request, response) => {
+    if (request.url === "/health") return void response.writeHead(200).end("ok");
     let body = "";
     request.on("data", (chunk: Buffer) => (body += chunk.toString()));
     request.on("end", () => {
@@ -31,6 +32,13 @@ async function startRecordingService(): Promise<{ url: string; seen: Seen[]; ser
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, seen, server };
+}
+
+/** A raw TCP service's answer to the gateway's health check (200, connection closed); false for any other request. */
+function answeredHealthCheck(socket: Socket, request: string): boolean {
+  if (!request.startsWith("GET /health ")) return false;
+  socket.end("HTTP/1.1 200 OK\r\ncontent-length: 2\r\nconnection: close\r\n\r\nok");
+  return true;
 }
 
 describe("local gateway (ALB stand-in)", () => {
@@ -110,6 +118,7 @@ describe("local gateway (ALB stand-in)", () => {
       socket.on("data", (chunk: Buffer) => {
         const line = chunk.toString().split("\r\n")[0] ?? "";
         if (!/^[A-Z]+ /.test(line)) return;
+        if (answeredHealthCheck(socket, line)) return;
         if (++requests > 1) return void socket.destroy();
         handled.push(line);
         socket.write("HTTP/1.1 201 Created\r\ncontent-type: application/json\r\ncontent-length: 11\r\nconnection: keep-alive\r\n\r\n{\"ok\":true}");
@@ -131,7 +140,13 @@ describe("local gateway (ALB stand-in)", () => {
 
   it("does not send a request again when a new connection fails mid-request (the service may have acted on it)", async () => {
     let received = 0;
-    const dropping = createNetServer((socket) => socket.once("data", () => (received++, socket.destroy())));
+    const dropping = createNetServer((socket) =>
+      socket.once("data", (chunk: Buffer) => {
+        if (answeredHealthCheck(socket, chunk.toString())) return;
+        received++;
+        socket.destroy();
+      }),
+    );
     await new Promise<void>((resolve) => dropping.listen(0, "127.0.0.1", resolve));
     const viaDropping = await startGateway({ port: 0, rules: albRules({ order: `http://127.0.0.1:${(dropping.address() as AddressInfo).port}` }) });
     try {
@@ -159,7 +174,7 @@ describe("local gateway (ALB stand-in)", () => {
 /** A service that refuses bodies over 64 KB without reading them, as the order service's body limit does. */
 async function startLimitedService(): Promise<{ url: string; close: () => Promise<void>; reached: () => number }> {
   let reached = 0;
-  const app = new Hono().post(
+  const app = new Hono().get("/health", (c) => c.text("ok")).post(
     "*",
     bodyLimit({ maxSize: 64 * 1024, onError: (c) => c.json({ error: { code: "PAYLOAD_TOO_LARGE", message: "too large" } }, 413) }),
     (c) => c.json({ ok: true }, 201),

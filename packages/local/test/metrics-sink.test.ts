@@ -193,7 +193,7 @@ describe("the ALB alarm on a real gateway", () => {
     });
     await new Promise<void>((resolve) => upstream.listen(0, "127.0.0.1", resolve));
     ops = await startOpsServer(sink, { port: 0, logger: quiet });
-    const orderRule = { service: "order", pathPatterns: ["/api/orders", "/api/orders/*"], target: `http://127.0.0.1:${(upstream.address() as AddressInfo).port}` };
+    const orderRule = { service: "order", pathPatterns: ["/api/orders", "/api/orders/*"], targets: [`http://127.0.0.1:${(upstream.address() as AddressInfo).port}`] };
     const opsRule = opsGatewayRule(ops.url);
     gateway = await startGateway({ port: 0, rules: [orderRule, opsRule], observe: gatewayTraffic(sink, [orderRule], [opsRule]) });
     sink.start();

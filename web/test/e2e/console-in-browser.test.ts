@@ -155,6 +155,10 @@ describe("the console in Chromium", () => {
     const narrow = { width: 360, height: 740 };
     const page = await open(narrow);
     await addToCart(page, "Caffè Latte");
+    // An order on the page too, with its disclosure of lines.
+    await page.getByRole("button", { name: "Place order" }).click();
+    await page.locator(".order details summary").first().waitFor({ timeout: 30_000 });
+    await addToCart(page, "Caffè Latte");
     for (const view of ["/", "/barista", "/board", "/ops"]) {
       if (view !== "/") await page.goto(`${platform.url}${view}`);
       await page.locator("main h1, main h2").first().waitFor();

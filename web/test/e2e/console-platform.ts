@@ -95,7 +95,7 @@ export async function startConsolePlatform(): Promise<ConsolePlatform> {
   const ops = await startOpsServer(sink, { port: 0, logger: createLogger({ service: "ops", level: "ERROR" }) });
   const albRoutes = albRules({ order: orderUrl, menu: menu.url, loyalty: loyalty.url, inventory: inventory.url });
   const opsRule = opsGatewayRule(ops.url);
-  const chaosRule = { service: "chaos", pathPatterns: [CHAOS_PATH_PREFIX, `${CHAOS_PATH_PREFIX}/*`], target: chaosServer.url };
+  const chaosRule = { service: "chaos", pathPatterns: [CHAOS_PATH_PREFIX, `${CHAOS_PATH_PREFIX}/*`], targets: [chaosServer.url] };
   const gateway: RunningGateway = await startGateway({
     port: 0,
     rules: [...albRoutes, chaosRule, opsRule],

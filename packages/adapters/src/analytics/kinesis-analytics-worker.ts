@@ -59,6 +59,8 @@ interface ShardConsumer {
   ended: boolean;
   lost: boolean;
   reading?: Promise<void>;
+  /** The position last written to the lease: an idle shard's flush does not write the same one again. */
+  checkpointed?: string;
 }
 
 const MIN_POLL_INTERVAL_MS = 200;
@@ -213,8 +215,13 @@ export function startAnalyticsWorker(options: AnalyticsWorkerOptions): RunningAn
     for (const { consumer, changed } of batches) {
       consumer.windows.written(changed);
       const finished = consumer.ended && consumer.windows.openWindows === 0;
+      const position = consumer.windows.checkpoint();
+      const key = JSON.stringify(position);
+      // Nothing moved since the last write (an idle stream): the lease already holds it, and renewLeases keeps it.
+      if (!finished && key === consumer.checkpointed) continue;
       try {
-        await leases.checkpoint(consumer.shardId, workerId, consumer.windows.checkpoint(), finished);
+        await leases.checkpoint(consumer.shardId, workerId, position, finished);
+        consumer.checkpointed = key;
       } catch (error) {
         if (!(error instanceof LeaseLostError)) throw error;
         consumer.lost = true;

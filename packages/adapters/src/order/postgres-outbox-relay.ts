@@ -52,17 +52,17 @@ export function postgresOutboxRelay(options: OutboxRelayOptions) {
             SELECT 1 FROM outbox earlier
             WHERE earlier.ordering_key = outbox.ordering_key AND earlier.id < outbox.id AND earlier.delivered_at IS NULL
           )
-        ORDER BY id LIMIT ${batchSize}
+        ORDER BY id LIMIT ${ids ? Math.max(ids.length, batchSize) : batchSize}
         FOR UPDATE SKIP LOCKED
       )
       RETURNING id::text AS id, message, trace_id, attempts`;
     return rows.sort((a, b) => (BigInt(a.id) < BigInt(b.id) ? -1 : 1));
   }
 
+  /** Delivers one row; a failure is recorded on the row (backoff, last error) at once. Success is recorded by the caller. */
   async function deliverRow(row: ClaimedRow): Promise<boolean> {
     try {
       await withContext(row.trace_id ? { traceId: row.trace_id } : {}, () => options.deliver(row.message));
-      await db`UPDATE outbox SET delivered_at = now(), leased_until = NULL, last_error = NULL WHERE id = ${row.id}::bigint`;
       return true;
     } catch (error) {
       const backoff = Math.min(maxBackoff, 2 ** Math.min(row.attempts, 16));
@@ -78,10 +78,18 @@ export function postgresOutboxRelay(options: OutboxRelayOptions) {
     }
   }
 
+  /**
+   * Delivers the claimed rows concurrently (one per ordering key, as claimed), then marks every delivered one in a
+   * single statement. A crash between a delivery and that mark redelivers the row once its lease ends: at least once,
+   * as before, with one round trip per batch instead of one per row.
+   */
   async function deliverAll(rows: ClaimedRow[]): Promise<DrainResult> {
     const results = await Promise.all(rows.map(deliverRow));
-    const delivered = results.filter(Boolean).length;
-    return { delivered, failed: results.length - delivered };
+    const delivered = rows.filter((_, i) => results[i]).map((row) => row.id);
+    if (delivered.length > 0) {
+      await db`UPDATE outbox SET delivered_at = now(), leased_until = NULL, last_error = NULL WHERE id = ANY(${db.array(delivered.map(Number))}::bigint[])`;
+    }
+    return { delivered: delivered.length, failed: results.length - delivered.length };
   }
 
   /**
@@ -111,11 +119,29 @@ export function postgresOutboxRelay(options: OutboxRelayOptions) {
     return backlog;
   }
 
+  /**
+   * Rows written by writes that finish in the same turn of the event loop (a busy service's concurrent requests, a
+   * batch of queue records) are claimed and marked together: one claim and one mark for all of them. Each caller
+   * still waits for the delivery of its own rows.
+   */
+  let waiting: string[] = [];
+  let flush: Promise<void> | undefined;
+  function coalesced(ids: readonly string[]): Promise<void> {
+    waiting.push(...ids);
+    flush ??= new Promise<void>((resolve) => setImmediate(resolve)).then(async () => {
+      const batch = waiting;
+      waiting = [];
+      flush = undefined;
+      await deliverAll(await claim(batch));
+    });
+    return flush;
+  }
+
   const dispatcher: OutboxDispatcher = {
     async dispatch(ids) {
       if (ids.length === 0) return;
       try {
-        await deliverAll(await claim(ids));
+        await coalesced(ids);
       } catch (error) {
         // The rows are committed; the background relay delivers them once the database answers again.
         options.logger.warn("inline outbox dispatch failed; relay will deliver", { error });

@@ -1,14 +1,15 @@
 /**
  * `npm start`: the whole platform on this machine. Engines, catalog resources and migrations first, then every
- * service of the catalog that has a server entry (a child process each), the Lambda queue consumers (in-process
- * pollers) and the ALB-style gateway.
+ * service of the catalog that has a server entry (its copies, a child process each) and the long-running workers, all
+ * supervised as their orchestrators run them deployed, the Lambda queue consumers (in-process pollers) and the
+ * ALB-style gateway routing to the healthy copies.
  * Ctrl-C or SIGTERM stops everything this command started; engines it found already running keep running.
  */
 import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { faultIds, LOCAL_PERIOD_SECONDS, metricNamespaces, operatorToken, type ServiceKey, services } from "@cloudcafe/catalog";
+import { faultIds, LOCAL_PERIOD_SECONDS, metricNamespaces, operatorToken, orchestrators, type ServiceKey, services } from "@cloudcafe/catalog";
 import { createLogger, createMetrics } from "@cloudcafe/observability";
 import { sqsClientFor } from "../aws-clients.ts";
 import { type LocalConfig, readLocalConfig } from "../config.ts";
@@ -18,36 +19,30 @@ import { fileCheckpoints } from "../event-source/stream-checkpoints.ts";
 import { localStreamEventSourceMappings, startCatalogStreamPoller } from "../event-source/stream-mappings.ts";
 import type { StreamEventHandler } from "../event-source/stream-poller.ts";
 import { API_REFERENCE_PATH } from "../api-reference.ts";
+import { Hono } from "hono";
 import { functionThrottled } from "../chaos/function-throttling.ts";
 import { type LocalChaos, startLocalChaos } from "../chaos/local-control-plane.ts";
 import { albRules, startGateway, type RunningGateway } from "../gateway.ts";
 import { repoRoot } from "../paths.ts";
 import { startPlatform, type LocalPlatform } from "../platform.ts";
 import { whenAncestorExits } from "../process/ancestors.ts";
-import { spawnChild, stopOwnedChildren, type ManagedChild } from "../process/children.ts";
-import { waitUntil } from "../process/net.ts";
-import { tsxCommand } from "../process/tsx-node.ts";
-import { startWorkers } from "../process/workers.ts";
+import { stopOwnedChildren } from "../process/children.ts";
+import { platformServices, platformWorkers } from "../process/platform-processes.ts";
+import { createSupervisor, type Supervisor, type SupervisorEvent } from "../process/supervisor.ts";
 import { type LocalObservability, startLocalObservability } from "../observability/local-observability.ts";
 
 const say = (line: string) => console.log(`[local] ${line}`);
 
-interface RunningService {
-  readonly key: ServiceKey;
-  readonly url: string;
-  readonly child: ManagedChild;
-}
-
 interface Running {
   platform?: LocalPlatform;
-  services: RunningService[];
+  /** Every service copy and worker process; `kill()` is the compute faults' handle. */
+  supervisor?: Supervisor;
   pollers: { stop(): Promise<void> }[];
   gateway?: RunningGateway;
-  workers: ReturnType<typeof startWorkers>;
   observability?: LocalObservability;
   chaos?: LocalChaos;
 }
-const running: Running = { services: [], pollers: [], workers: [] };
+const running: Running = { pollers: [] };
 
 /** A function's `handler` export, or undefined when its module does not exist yet (its source is then not consumed). */
 async function loadHandler<Handler>(functionName: string, handlerModule: string): Promise<Handler | undefined> {
@@ -116,24 +111,17 @@ async function startStreamPollers(platform: LocalPlatform, config: LocalConfig):
   return started;
 }
 
-/** Every catalog service whose server entry exists, each in its own process, as its container or instance runs it. */
-function startServices(env: Record<string, string>, config: LocalConfig, observability: LocalObservability): RunningService[] {
-  return (Object.keys(services) as ServiceKey[]).flatMap((key) => {
-    const entry = join(repoRoot, services[key].serverModule);
-    if (!existsSync(entry)) return [];
-    const port = config.ports.services[key];
-    const command = tsxCommand(pathToFileURL(entry));
-    const child = spawnChild({
-      name: `${key} service`,
-      ...command,
-      env: { ...process.env, ...env, PORT: String(port), HOST: config.host },
-      onLine: observability.linesOf(`${key}-service`),
-    });
-    // One task of one desired until a supervisor reports replicas (the ECS running-below-desired alarm reads these).
-    observability.sink.recordRunning(key, 1, 1);
-    void child.exited.then(() => stopping || observability.sink.recordRunning(key, 0, 1));
-    return [{ key, url: `http://${config.host}:${port}`, child }];
-  });
+const seconds = (ms: number) => `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 0)} s`;
+
+/** A restart as the terminal tells it: the local one, and what the deployed orchestrator would take. */
+function describeRestart(event: SupervisorEvent): string {
+  const { record } = event;
+  const copy = `${record.service}#${record.index + 1}`;
+  const deployed = `deployed: ${record.expected.minSeconds}-${record.expected.maxSeconds} s, ${record.expected.mechanism}`;
+  if (event.type === "exited") {
+    return `${copy} (pid ${record.pid}) ${record.cause === "killed" ? "killed" : "exited"} (${record.exit}); restarting in ${seconds(record.restartDelayMs)} (${deployed})`;
+  }
+  return `${copy} ready again (pid ${record.newPid}) ${seconds((record.recoverySeconds ?? 0) * 1000)} after it died (${deployed})`;
 }
 
 /**
@@ -157,16 +145,9 @@ async function builtConsole(): Promise<string | undefined> {
   return dist;
 }
 
-async function isReady(url: string): Promise<boolean> {
-  const response = await fetch(`${url}/ready`, { signal: AbortSignal.timeout(3_000) });
-  return response.ok;
-}
-
-/** "ready", or why not: the process exited, or `/ready` did not answer 200 in time. */
-function readiness(service: RunningService): Promise<string> {
-  const exited = service.child.exited.then((code) => `exited (${code})`);
-  const ready = waitUntil(`${service.key} service /ready`, () => isReady(service.url), 90_000, 500).then(() => "ready");
-  return Promise.race([ready, exited]).catch((error: Error) => `not ready: ${error.message}`);
+/** The supervisor's view under the gateway's `/api/ops`: every copy's state, and the restarts with their recovery times. */
+function processRoutes(supervisor: Supervisor): Hono {
+  return new Hono().get("/processes", (c) => c.json({ replicas: supervisor.replicas(), restarts: supervisor.restarts() }));
 }
 
 function printTable(rows: readonly (readonly string[])[]): void {
@@ -197,20 +178,38 @@ async function main(): Promise<void> {
 
   const observability = await startLocalObservability({ opsPort: config.ports.ops, databaseUrl: platform.endpoints.databaseUrl, redisUrl: platform.endpoints.redisUrl });
   running.observability = observability;
-  running.services = startServices(env, config, observability);
-  running.workers = startWorkers(env, observability.linesOf);
+  const supervisor = createSupervisor();
+  running.supervisor = supervisor;
+  supervisor.subscribe((event) => say(describeRestart(event)));
+  const supervised = [...platformServices(env, config), ...platformWorkers(env)];
+  for (const service of supervised) supervisor.add(service);
+  // Running and desired copies per service for the ECS alarm: all at start, one fewer per exit until it recovers.
+  const taskCounts = new Map(supervised.map(({ service, replicas }) => [service, { running: replicas.length, desired: replicas.length }]));
+  for (const [service, counts] of taskCounts) observability.sink.recordRunning(service, counts.running, counts.desired);
+  supervisor.subscribe((event) => {
+    const counts = taskCounts.get(event.record.service);
+    if (!counts) return;
+    counts.running = Math.max(0, Math.min(counts.desired, counts.running + (event.type === "exited" ? -1 : 1)));
+    observability.sink.recordRunning(event.record.service, counts.running, counts.desired);
+  });
   const consumers = [...(await startPollers(platform, chaos)), ...(await startStreamPollers(platform, config))];
   const webRoot = await builtConsole();
-  const targets = Object.fromEntries(running.services.map((service) => [service.key, service.url]));
+  const targets = Object.fromEntries(supervised.map(({ service, replicas }) => [service, replicas.flatMap((replica) => (replica.url ? [replica.url] : []))]));
   const albRoutes = albRules(targets);
-  const rules = [...albRoutes, { service: "chaos", pathPatterns: chaos.pathPatterns, target: chaos.server.url }, observability.rule];
+  const rules = [...albRoutes, { service: "chaos", pathPatterns: chaos.pathPatterns, targets: [chaos.server.url] }, observability.rule];
   running.gateway = await startGateway({
     port: config.ports.gateway,
     rules,
     observe: observability.gatewayObserver(albRoutes),
+    opsRoutes: processRoutes(supervisor),
     ...(webRoot ? { webRoot } : {}),
   });
-  const statuses = await Promise.all(running.services.map(readiness));
+  // The compute and network faults act on the supervisor's copies and the gateway's rules and targets.
+  chaos.plugControls({ processes: supervisor, routes: running.gateway.control });
+  const notReady = await supervisor.whenReady(undefined, 90_000).then(
+    () => undefined,
+    (error: Error) => error.message,
+  );
 
   console.log("\nCloudCafe local platform\n");
   const rows: string[][] = [["component", "address", "status"]];
@@ -218,7 +217,11 @@ async function main(): Promise<void> {
     const healthy = await engine.health().catch(() => false);
     rows.push([engine.name, engine.url, `${healthy ? "healthy" : "DOWN"}${engine.reused ? " (already running, reused)" : ""}`]);
   }
-  running.services.forEach((service, i) => rows.push([`${service.key} service`, service.url, statuses[i]!]));
+  for (const replica of supervisor.replicas()) {
+    const copies = supervisor.replicas(replica.service).length;
+    const name = replica.url ? `${replica.service} service${copies > 1 ? ` ${replica.index + 1}/${copies}` : ""}` : replica.service;
+    rows.push([name, replica.url ?? "(no HTTP)", `${replica.state}${replica.pid ? ` (pid ${replica.pid})` : ""}`]);
+  }
   const routed = [...new Set(rules.map((rule) => `${services[rule.service as ServiceKey]?.pathPrefix ?? rule.pathPatterns[0]} -> ${rule.service}`))];
   rows.push(["gateway (ALB)", running.gateway.url, `listening: ${routed.join(", ")}`]);
   rows.push(["chaos control plane", `${running.gateway.url}/api/chaos/faults`, `${chaos.controlPlane.list().filter((fault) => fault.available).length} of ${faultIds.length} faults can run here (operator token; console: /ops)`]);
@@ -231,7 +234,13 @@ async function main(): Promise<void> {
   console.log("\nQueue and stream consumers (Lambda event source mappings):");
   for (const line of consumers) console.log(`  ${line}`);
   if (consumers.length === 0) console.log("  none");
-  for (const worker of running.workers) console.log(`\nWorker: ${worker.name} (${worker.module}, pid ${worker.child.pid})`);
+  if (notReady) console.log(`\n${notReady}`);
+  console.log("\nSupervised as deployed (a copy that exits is restarted here within a second; GET /api/ops/processes):");
+  for (const { service, orchestrator, replicas } of supervised) {
+    const { name, recovery } = orchestrators[orchestrator];
+    console.log(`  ${service} x${replicas.length}: ${name}, a lost copy back in ${recovery["host-loss"].minSeconds}-${recovery["host-loss"].maxSeconds} s deployed`);
+  }
+  console.log(`Gateway target health: GET ${running.gateway.url}/api/ops/targets`);
   console.log(`\nTry: curl ${running.gateway.url}/api/menu/items   (Ctrl-C stops everything)\n`);
 }
 
@@ -254,7 +263,7 @@ async function shutdown(reason: string, exitCode: number): Promise<void> {
   await Promise.all(running.pollers.map((poller) => poller.stop()));
   await running.gateway?.stop();
   await running.observability?.stop();
-  await Promise.all([...running.services, ...running.workers].map((service) => service.child.stop(10_000)));
+  await running.supervisor?.stop(10_000);
   await running.platform?.engines.stop();
   await stopOwnedChildren();
   say("stopped");

@@ -14,7 +14,7 @@ export const OPS_PATH_PREFIX = "/api/ops";
 
 /** The gateway rule to the ops API: its own paths only (the gateway answers other `/api/ops` paths itself). */
 export function opsGatewayRule(target: string) {
-  return { service: "ops", pathPatterns: ["alarms", "metrics", "series"].map((path) => `${OPS_PATH_PREFIX}/${path}`), target } as const;
+  return { service: "ops", pathPatterns: ["alarms", "metrics", "series"].map((path) => `${OPS_PATH_PREFIX}/${path}`), targets: [target] };
 }
 const tags = ["ops"];
 
