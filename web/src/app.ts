@@ -9,6 +9,10 @@ import { orderBoard } from "./panels/order-board.ts";
 import { inboxPanel } from "./panels/inbox-panel.ts";
 import { readinessPanel } from "./panels/readiness-panel.ts";
 import { stressPanel } from "./panels/stress-panel.ts";
+import { alarmsPanel } from "./panels/alarms-panel.ts";
+import { chartedMetrics, metricChartsPanel } from "./panels/metric-charts-panel.ts";
+import { createOpsClient } from "./ops/ops-client.ts";
+import { createOpsFeed } from "./ops/ops-feed.ts";
 import { faultsPanel } from "./panels/faults-panel.ts";
 import { faultsClient } from "./chaos/faults-client.ts";
 import { baristaPanel } from "./staff/barista-panel.ts";
@@ -48,6 +52,17 @@ export function viewOf(path: string): View {
 
 function section(id: string, title: string, ...content: HTMLElement[]): HTMLElement {
   return h("section", { id, class: "panel", "aria-labelledby": `${id}-title` }, h("h2", { id: `${id}-title` }, title), ...content);
+}
+
+/** The operator's view: alarms and charts of the local metrics sink (one feed for both), the stress scenarios, the faults. */
+function opsSections(deps: ConsoleDeps): HTMLElement[] {
+  const feed = createOpsFeed(createOpsClient(), chartedMetrics);
+  return [
+    section("alarms", "Alarms", alarmsPanel(feed)),
+    section("metrics", "Metrics", metricChartsPanel(feed)),
+    section("ops", "Stress scenarios", stressPanel(deps.client, deps.tokens, deps.localDefaultToken)),
+    section("faults", "Fault injection", faultsPanel(faultsClient({ operatorToken: deps.tokens.get }), deps.tokens)),
+  ];
 }
 
 /** Lays out the console: the view the path names, under one header with the views' links. */
@@ -124,12 +139,7 @@ export function startConsole(deps: ConsoleDeps): void {
   );
   const main =
     view === "ops"
-      ? h(
-          "main",
-          {},
-          section("ops", "Stress scenarios", stressPanel(deps.client, deps.tokens, deps.localDefaultToken)),
-          section("faults", "Fault injection", faultsPanel(faultsClient({ operatorToken: deps.tokens.get }), deps.tokens)),
-        )
+      ? h("main", { class: "staff" }, ...opsSections(deps))
       : h("main", { class: view === "board" ? "board-main" : undefined }, content);
   deps.root.replaceChildren(h("a", { href: "#main", class: "skip" }, "Skip to the content"), header, main, announcer);
   main.id = "main";

@@ -20,3 +20,4 @@ export * from "./stress.ts";
 export * from "./faults.ts";
 export * from "./fault-alarms.ts";
 export * from "./documents.ts";
+export * from "./alarms.ts";

@@ -20,6 +20,8 @@ export interface LocalConfig {
     readonly chaos: number;
     /** MemoryDB's stand-in (a second redis-server). */
     readonly memoryDb: number;
+    /** The metrics sink's ops API behind the gateway's `/api/ops` (0: any free port). */
+    readonly ops: number;
     /** Each HTTP service's local port: the catalog's `localPort`, or `CLOUDCAFE_<SERVICE>_PORT`. */
     readonly services: Readonly<Record<ServiceKey, number>>;
   };
@@ -69,6 +71,7 @@ export function readLocalConfig(): LocalConfig {
       gateway: port("CLOUDCAFE_GATEWAY_PORT", 3000),
       chaos: port("CLOUDCAFE_CHAOS_PORT", 8090),
       memoryDb: port("CLOUDCAFE_MEMORYDB_PORT", memoryDb.localPort),
+      ops: port("CLOUDCAFE_OPS_PORT", 0),
       services: Object.fromEntries(
         (Object.keys(services) as ServiceKey[]).map((key) => [key, port(`CLOUDCAFE_${key.toUpperCase()}_PORT`, services[key].localPort)]),
       ) as Record<ServiceKey, number>,

@@ -34,7 +34,7 @@ export function albRules(targets: Partial<Record<ServiceKey, string | readonly s
 }
 
 /** An ALB path pattern as a regular expression: `*` is any run of characters, `?` exactly one, the rest literal. */
-function pathPatternRegExp(pattern: string): RegExp {
+export function pathPatternRegExp(pattern: string): RegExp {
   const literal = (text: string) => text.replace(/[.+^${}()|[\]\\]/g, "\\$&");
   return new RegExp(`^${pattern.split("*").map((part) => part.split("?").map(literal).join(".")).join(".*")}$`);
 }
@@ -330,11 +330,22 @@ export interface RunningGateway {
   stop(): Promise<void>;
 }
 
-export async function startGateway(options: { readonly port: number; readonly rules: readonly GatewayRule[] } & GatewayOptions): Promise<RunningGateway> {
-  const { port: wanted, rules, ...gatewayOptions } = options;
+export async function startGateway(
+  options: { readonly port: number; readonly rules: readonly GatewayRule[]; readonly observe?: (request: Request, response: Response, durationMs: number) => void } & GatewayOptions,
+): Promise<RunningGateway> {
+  const { port: wanted, rules, observe, ...gatewayOptions } = options;
   const gateway = createGateway(rules, gatewayOptions);
+  // Told of every answer and the time to its headers (the local metrics sink's ALB metrics).
+  const fetch: typeof gateway.app.fetch = observe
+    ? async (request, ...rest) => {
+        const started = performance.now();
+        const response = await gateway.app.fetch(request, ...rest);
+        observe(request, response, performance.now() - started);
+        return response;
+      }
+    : gateway.app.fetch;
   const server = await new Promise<ServerType>((resolve, reject) => {
-    const started = serve({ fetch: gateway.app.fetch, port: wanted, hostname: "127.0.0.1" }, () => resolve(started));
+    const started = serve({ fetch, port: wanted, hostname: "127.0.0.1" }, () => resolve(started));
     started.once("error", reject);
   });
   const { port } = server.address() as AddressInfo;

@@ -3,3 +3,4 @@ export * from "./logger.ts";
 export * from "./metrics.ts";
 export * from "./trace.ts";
 export * from "./message-trace.ts";
+export * from "./output.ts";

@@ -1,4 +1,5 @@
 import { currentContext } from "./context.ts";
+import { writeStdoutLine } from "./output.ts";
 
 export type LogLevel = "DEBUG" | "INFO" | "WARN" | "ERROR";
 const rank: Record<LogLevel, number> = { DEBUG: 10, INFO: 20, WARN: 30, ERROR: 40 };
@@ -33,7 +34,7 @@ function serialiseError(error: unknown): unknown {
  */
 export function createLogger(options: LoggerOptions): Logger {
   const threshold = rank[options.level ?? levelFromEnv()];
-  const write = options.write ?? ((line: string) => process.stdout.write(line + "\n"));
+  const write = options.write ?? writeStdoutLine;
   const log = (level: LogLevel, message: string, fields: Record<string, unknown> = {}) => {
     if (rank[level] < threshold) return;
     const { traceId, customerId, ...rest } = currentContext();

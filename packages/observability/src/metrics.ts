@@ -1,4 +1,5 @@
 import { currentContext } from "./context.ts";
+import { writeStdoutLine } from "./output.ts";
 
 export type MetricUnit = "Milliseconds" | "Seconds" | "Count" | "Percent" | "Bytes" | "Count/Second" | "None";
 
@@ -22,7 +23,7 @@ export interface Metrics {
 export function createMetrics(options: MetricsOptions): Metrics {
   // Like Powertools' POWERTOOLS_METRICS_DISABLED: keeps stdout quiet where no one collects metrics (test runs).
   if (!options.write && process.env.CLOUDCAFE_METRICS_DISABLED === "true") return { put() {} };
-  const write = options.write ?? ((line: string) => process.stdout.write(line + "\n"));
+  const write = options.write ?? writeStdoutLine;
   return {
     put(name, value, unit, dimensions = {}) {
       const dims = { service: options.service, ...dimensions };

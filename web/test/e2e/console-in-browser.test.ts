@@ -227,6 +227,26 @@ describe("the console in Chromium", () => {
     await Promise.all([board.close(), barista.close(), other.close(), customer.close()]);
   });
 
+  it("shows the alarms and their charts in the ops view at desktop and 390 px, nothing wider than the phone", { timeout: 60_000 }, async () => {
+    for (const [name, viewport] of [["desktop", DESKTOP], ["phone", PHONE]] as const) {
+      const page = await platform.browser.newPage({ viewport });
+      Object.assign(page, { failures: [] });
+      page.on("pageerror", (error) => failuresOf(page).push(error.message));
+      await page.goto(`${platform.url}/ops`);
+      const alarms = page.getByRole("list", { name: "Alarms" }).locator("li");
+      await expect.poll(() => alarms.count(), { timeout: 15_000 }).toBe(10);
+      const alb = alarms.filter({ hasText: "alb5xxRate" });
+      expect(await alb.locator(".alarm-state").textContent()).toMatch(/^(OK|no data)$/);
+      expect(await alb.textContent()).toContain("threshold > 5% · 5 × 2 s here (5 min deployed) · since");
+      await page.getByRole("img", { name: /^Gateway 5XX rate: latest .*alarm threshold 5 %/ }).waitFor();
+      expect(await page.locator("figure.metric-chart").count()).toBe(6);
+      await page.screenshot({ path: `${screenshots}${name}-ops-alarms.png`, fullPage: true });
+      expect(await overflowing(page)).toEqual([]);
+      expect(failuresOf(page)).toEqual([]);
+      await page.close();
+    }
+  });
+
   it("starts a stress run from the ops view with the operator token and cancels it", { timeout: 90_000 }, async () => {
     const page = await platform.browser.newPage({ viewport: DESKTOP });
     Object.assign(page, { failures: [] });

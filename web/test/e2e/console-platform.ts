@@ -2,7 +2,7 @@
  * The console as a user reaches it, for the browser tests: the built console (Vite, into a temporary folder) served by
  * the local gateway, which routes the API by the ALB's path rules to the real Order service (with its stress
  * controls, as the service mounts them), the Menu service and the chaos control plane (one harmless fault), with the outbox relay and the order-to-payment
- * pollers running, on the engines the test setup prepared. And a Chromium (Debian's, installed when missing).
+ * pollers running, on the engines the test setup prepared, and the local metrics sink behind `/api/ops`. And a Chromium (Debian's, installed when missing).
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import type { AddressInfo } from "node:net";
@@ -23,6 +23,10 @@ import { startChaosServer } from "@cloudcafe/local/chaos/server";
 import { egressFailureParameters } from "@cloudcafe/core";
 import { createLogger } from "@cloudcafe/observability";
 import { localPlatform } from "@cloudcafe/local/testing/env";
+import { gatewayTraffic } from "@cloudcafe/local/observability/collectors/gateway-traffic";
+import { opsGatewayRule } from "@cloudcafe/local/observability/ops-app";
+import { startOpsServer } from "@cloudcafe/local/observability/serve-ops";
+import { createMetricsSink } from "@cloudcafe/local/observability/sink";
 import { purgeQueues } from "@cloudcafe/local/testing/purge";
 import { createRunRegistry, createStressPool, fixedAllowance, stressRoutes } from "@cloudcafe/stress";
 import { startMenuService } from "../../../functions/order/test/menu-service.ts";
@@ -83,8 +87,21 @@ export async function startConsolePlatform(): Promise<ConsolePlatform> {
     logger: chaosLogger,
   });
   const chaosServer = await startChaosServer({ controlPlane: chaos, operatorToken: OPERATOR_TOKEN, logger: chaosLogger, port: 0 });
-  const rules = [...albRules({ order: orderUrl, menu: menu.url, loyalty: loyalty.url, inventory: inventory.url }), { service: "chaos", pathPatterns: [CHAOS_PATH_PREFIX, `${CHAOS_PATH_PREFIX}/*`], targets: [chaosServer.url] }];
-  const gateway: RunningGateway = await startGateway({ port: 0, rules, webRoot: webDist });
+  // The ops view's alarms and charts: the local metrics sink, fed by the gateway's traffic as on the platform.
+  const sink = createMetricsSink();
+  sink.start();
+  // The order service runs here in this process, one task of one.
+  sink.recordRunning("order", 1, 1);
+  const ops = await startOpsServer(sink, { port: 0, logger: createLogger({ service: "ops", level: "ERROR" }) });
+  const albRoutes = albRules({ order: orderUrl, menu: menu.url, loyalty: loyalty.url, inventory: inventory.url });
+  const opsRule = opsGatewayRule(ops.url);
+  const chaosRule = { service: "chaos", pathPatterns: [CHAOS_PATH_PREFIX, `${CHAOS_PATH_PREFIX}/*`], targets: [chaosServer.url] };
+  const gateway: RunningGateway = await startGateway({
+    port: 0,
+    rules: [...albRoutes, chaosRule, opsRule],
+    observe: gatewayTraffic(sink, albRoutes, [opsRule, chaosRule]),
+    webRoot: webDist,
+  });
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
   return {
     url: gateway.url,
@@ -94,6 +111,8 @@ export async function startConsolePlatform(): Promise<ConsolePlatform> {
       await gateway.stop();
       await chaos.close();
       await chaosServer.stop();
+      sink.stop();
+      await ops.stop();
       await Promise.all(pollers.map((poller) => poller.stop()));
       await registry.close();
       await pool.close();

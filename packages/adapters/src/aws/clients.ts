@@ -4,6 +4,7 @@ import { KinesisClient } from "@aws-sdk/client-kinesis";
 import { SNSClient } from "@aws-sdk/client-sns";
 import { SQSClient } from "@aws-sdk/client-sqs";
 import { NodeHttpHandler } from "@smithy/node-http-handler";
+import { reportLocalDynamoErrors } from "./dynamodb-error-metrics.ts";
 import { faults } from "@cloudcafe/catalog";
 import { createMetrics } from "@cloudcafe/observability";
 import { applicationFaults } from "../chaos/application-faults.ts";
@@ -25,6 +26,7 @@ let kinesis: KinesisClient | undefined;
 export function dynamoDocumentClient(): DynamoDBDocumentClient {
   if (dynamo) return dynamo;
   const client = new DynamoDBClient({ requestHandler: requestHandler(), maxAttempts: 3 });
+  reportLocalDynamoErrors(client);
   const { namespace } = faults["dynamodb-throttling"].signals.metrics[0];
   throttleDynamoDbUnderFault(client, { faults: applicationFaults(), metrics: createMetrics({ namespace, service: "dynamodb-client" }) });
   dynamo = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });

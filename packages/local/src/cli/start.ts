@@ -5,11 +5,11 @@
  * ALB-style gateway routing to the healthy copies.
  * Ctrl-C or SIGTERM stops everything this command started; engines it found already running keep running.
  */
-import { spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { faultIds, metricNamespaces, operatorToken, orchestrators, type ServiceKey, services } from "@cloudcafe/catalog";
+import { faultIds, LOCAL_PERIOD_SECONDS, metricNamespaces, operatorToken, orchestrators, type ServiceKey, services } from "@cloudcafe/catalog";
 import { createLogger, createMetrics } from "@cloudcafe/observability";
 import { sqsClientFor } from "../aws-clients.ts";
 import { type LocalConfig, readLocalConfig } from "../config.ts";
@@ -29,6 +29,7 @@ import { whenAncestorExits } from "../process/ancestors.ts";
 import { stopOwnedChildren } from "../process/children.ts";
 import { platformServices, platformWorkers } from "../process/platform-processes.ts";
 import { createSupervisor, type Supervisor, type SupervisorEvent } from "../process/supervisor.ts";
+import { type LocalObservability, startLocalObservability } from "../observability/local-observability.ts";
 
 const say = (line: string) => console.log(`[local] ${line}`);
 
@@ -38,6 +39,7 @@ interface Running {
   supervisor?: Supervisor;
   pollers: { stop(): Promise<void> }[];
   gateway?: RunningGateway;
+  observability?: LocalObservability;
   chaos?: LocalChaos;
 }
 const running: Running = { pollers: [] };
@@ -122,13 +124,20 @@ function describeRestart(event: SupervisorEvent): string {
   return `${copy} ready again (pid ${record.newPid}) ${seconds((record.recoverySeconds ?? 0) * 1000)} after it died (${deployed})`;
 }
 
-/** The console's built files, building them first (offline, a few seconds) when web/dist is missing. */
-function builtConsole(): string | undefined {
+/**
+ * The console's built files, building them first (offline, a few seconds) when web/dist is missing. The build runs
+ * beside the event loop, not blocking it: the metrics sink and the pollers keep working meanwhile.
+ */
+async function builtConsole(): Promise<string | undefined> {
   const dist = join(repoRoot, "web", "dist");
   if (!existsSync(join(dist, "index.html"))) {
     say("building the web console (npm run build -w web) ...");
-    const build = spawnSync("npm", ["run", "build", "-w", "web"], { cwd: repoRoot, stdio: "ignore" });
-    if (build.status !== 0) {
+    const status = await new Promise<number | null>((resolve) => {
+      const build = spawn("npm", ["run", "build", "-w", "web"], { cwd: repoRoot, stdio: "ignore" });
+      build.once("exit", resolve);
+      build.once("error", () => resolve(null));
+    });
+    if (status !== 0) {
       say("web console build failed; run `npm run build -w web` to see why. The API works without it.");
       return undefined;
     }
@@ -167,16 +176,34 @@ async function main(): Promise<void> {
   // Handlers read SST links and endpoints when first used, so the environment must be in place before they load.
   Object.assign(process.env, env);
 
+  const observability = await startLocalObservability({ opsPort: config.ports.ops, databaseUrl: platform.endpoints.databaseUrl, redisUrl: platform.endpoints.redisUrl });
+  running.observability = observability;
   const supervisor = createSupervisor();
   running.supervisor = supervisor;
   supervisor.subscribe((event) => say(describeRestart(event)));
   const supervised = [...platformServices(env, config), ...platformWorkers(env)];
   for (const service of supervised) supervisor.add(service);
+  // Running and desired copies per service for the ECS alarm: all at start, one fewer per exit until it recovers.
+  const taskCounts = new Map(supervised.map(({ service, replicas }) => [service, { running: replicas.length, desired: replicas.length }]));
+  for (const [service, counts] of taskCounts) observability.sink.recordRunning(service, counts.running, counts.desired);
+  supervisor.subscribe((event) => {
+    const counts = taskCounts.get(event.record.service);
+    if (!counts) return;
+    counts.running = Math.max(0, Math.min(counts.desired, counts.running + (event.type === "exited" ? -1 : 1)));
+    observability.sink.recordRunning(event.record.service, counts.running, counts.desired);
+  });
   const consumers = [...(await startPollers(platform, chaos)), ...(await startStreamPollers(platform, config))];
-  const webRoot = builtConsole();
+  const webRoot = await builtConsole();
   const targets = Object.fromEntries(supervised.map(({ service, replicas }) => [service, replicas.flatMap((replica) => (replica.url ? [replica.url] : []))]));
-  const rules = [...albRules(targets), { service: "chaos", pathPatterns: chaos.pathPatterns, targets: [chaos.server.url] }];
-  running.gateway = await startGateway({ port: config.ports.gateway, rules, opsRoutes: processRoutes(supervisor), ...(webRoot ? { webRoot } : {}) });
+  const albRoutes = albRules(targets);
+  const rules = [...albRoutes, { service: "chaos", pathPatterns: chaos.pathPatterns, targets: [chaos.server.url] }, observability.rule];
+  running.gateway = await startGateway({
+    port: config.ports.gateway,
+    rules,
+    observe: observability.gatewayObserver(albRoutes),
+    opsRoutes: processRoutes(supervisor),
+    ...(webRoot ? { webRoot } : {}),
+  });
   // The compute and network faults act on the supervisor's copies and the gateway's rules and targets.
   chaos.plugControls({ processes: supervisor, routes: running.gateway.control });
   const notReady = await supervisor.whenReady(undefined, 90_000).then(
@@ -199,6 +226,7 @@ async function main(): Promise<void> {
   rows.push(["gateway (ALB)", running.gateway.url, `listening: ${routed.join(", ")}`]);
   rows.push(["chaos control plane", `${running.gateway.url}/api/chaos/faults`, `${chaos.controlPlane.list().filter((fault) => fault.available).length} of ${faultIds.length} faults can run here (operator token; console: /ops)`]);
   rows.push(["API reference", `${running.gateway.url}${API_REFERENCE_PATH}`, "every service's OpenAPI document"]);
+  rows.push(["metrics and alarms", `${running.gateway.url}/api/ops/alarms`, `${observability.sink.alarms().length} alarms evaluated every second (a CloudWatch minute = ${LOCAL_PERIOD_SECONDS} s); /api/ops/metrics`]);
   rows.push(["web console", `${running.gateway.url}/`, webRoot ? "served from web/dist" : "not built (npm run build -w web)"]);
   printTable(rows);
   const { ANALYTICS_WORKGROUP_NAME: workgroup, ANALYTICS_DATABASE_NAME: database } = platform.resources.env;
@@ -234,6 +262,7 @@ async function shutdown(reason: string, exitCode: number): Promise<void> {
   await running.chaos?.stop().catch((error: unknown) => console.error("reverting the faults in force failed", error));
   await Promise.all(running.pollers.map((poller) => poller.stop()));
   await running.gateway?.stop();
+  await running.observability?.stop();
   await running.supervisor?.stop(10_000);
   await running.platform?.engines.stop();
   await stopOwnedChildren();

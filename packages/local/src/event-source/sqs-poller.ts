@@ -9,7 +9,7 @@ import {
 import type { Callback, Context, SQSBatchResponse, SQSEvent } from "aws-lambda";
 import { sqsEventSourceMappingError } from "@cloudcafe/catalog";
 import { sleep } from "@cloudcafe/core/sleep";
-import { createLogger, type Logger } from "@cloudcafe/observability";
+import { createLogger, createMetrics, type Logger, type Metrics } from "@cloudcafe/observability";
 import { callHandler, lambdaContext } from "./lambda-context.ts";
 import { sqsEvent } from "./sqs-event.ts";
 
@@ -48,6 +48,8 @@ export interface SqsPollerOptions {
   readonly concurrency?: number;
   readonly region?: string;
   readonly logger?: Logger;
+  /** Where the invocation metrics Lambda itself publishes go (AWS/Lambda: Invocations, Errors, Duration). */
+  readonly metrics?: Metrics;
   /**
    * Whether the function is throttled right now (the lambda-throttling fault; in AWS, reserved concurrency 0). While it
    * is, no invocation starts: the poller receives nothing, so the messages stay in the queue, visible, and wait, as
@@ -101,6 +103,7 @@ export function startSqsPoller(options: SqsPollerOptions): SqsPoller {
   const timeoutMs = (options.functionTimeoutSeconds ?? 30) * 1_000;
   const region = options.region ?? "us-east-1";
   const logger = options.logger ?? createLogger({ service: "local-event-source" });
+  const metrics = options.metrics ?? createMetrics({ namespace: "AWS/Lambda", service: "local-event-source" });
   const { sqs, queueUrl, functionName } = options;
   let stopping = false;
 
@@ -139,6 +142,8 @@ export function startSqsPoller(options: SqsPollerOptions): SqsPoller {
     const event = sqsEvent(batch, queueArn, region);
     const context = lambdaContext({ functionName, region, memoryLimitMb: options.memoryLimitMb ?? 512, timeoutMs });
     let timer: NodeJS.Timeout | undefined;
+    const started = performance.now();
+    let failed = false;
     try {
       const response = await Promise.race([
         callHandler(options.handler, event, context),
@@ -150,9 +155,15 @@ export function startSqsPoller(options: SqsPollerOptions): SqsPoller {
       const failedIds = failedMessageIds(response, batch);
       return { failed: batch.filter((message) => failedIds.has(message.MessageId ?? "")) };
     } catch (error) {
+      failed = true;
       return { failed: batch, error };
     } finally {
       clearTimeout(timer);
+      // As Lambda counts them: a function error (a throw or a timeout) is an error, a partial batch failure is not.
+      const dimensions = { FunctionName: functionName };
+      metrics.put("Invocations", 1, "Count", dimensions);
+      metrics.put("Errors", failed ? 1 : 0, "Count", dimensions);
+      metrics.put("Duration", performance.now() - started, "Milliseconds", dimensions);
     }
   }
 

@@ -1,6 +1,7 @@
 import { spawn, type SpawnOptions } from "node:child_process";
 import { mkdirSync, openSync, closeSync } from "node:fs";
 import { dirname } from "node:path";
+import { createInterface } from "node:readline";
 import { sleep } from "@cloudcafe/core/sleep";
 
 export interface ManagedChild {
@@ -20,6 +21,8 @@ export interface SpawnChildOptions {
   readonly env?: NodeJS.ProcessEnv;
   /** Append stdout and stderr here; inherit the terminal when absent. */
   readonly logFile?: string;
+  /** Hand each line the child writes to this callback instead (`npm start` sorts logs from EMF metric documents). */
+  readonly onLine?: (line: string, stream: "stdout" | "stderr") => void;
   /**
    * Keep running after this process exits (a shared daemon reused by later runs). Otherwise the child and
    * everything it spawned are killed when this process exits, even without a graceful stop.
@@ -66,6 +69,8 @@ export function spawnChild(options: SpawnChildOptions): ManagedChild {
     mkdirSync(dirname(options.logFile), { recursive: true });
     logFd = openSync(options.logFile, "a");
     stdio = ["ignore", logFd, logFd];
+  } else if (options.onLine) {
+    stdio = ["ignore", "pipe", "pipe"];
   }
   const child = spawn(options.command, options.args, {
     cwd: options.cwd,
@@ -74,6 +79,11 @@ export function spawnChild(options: SpawnChildOptions): ManagedChild {
     detached: true,
   });
   if (logFd !== undefined) closeSync(logFd);
+  const { onLine } = options;
+  if (onLine && child.stdout && child.stderr) {
+    createInterface({ input: child.stdout, crlfDelay: Infinity }).on("line", (line) => onLine(line, "stdout"));
+    createInterface({ input: child.stderr, crlfDelay: Infinity }).on("line", (line) => onLine(line, "stderr"));
+  }
   if (child.pid === undefined) throw new Error(`Could not start ${options.name}: ${options.command} ${options.args.join(" ")}`);
   const pid = child.pid;
   const exited = new Promise<number | string>((resolve) => {

@@ -1,0 +1,40 @@
+/**
+ * Aurora's DatabaseConnections, measured on the local PostgreSQL: the connections to the platform's database
+ * (pg_stat_activity), every second, under AWS/RDS; and max_connections, which the connections alarm's threshold
+ * (80% of it) needs. The server is shared with other programs on this machine, so only this database's connections
+ * count.
+ */
+import postgres from "postgres";
+import { localAlarmDimensions } from "@cloudcafe/catalog";
+import type { Logger } from "@cloudcafe/observability";
+import type { MetricsSink } from "../sink.ts";
+
+/** Every second: at least one datapoint in each local period. */
+const SAMPLE_MS = 1_000;
+
+export function collectDatabaseConnections(sink: MetricsSink, databaseUrl: string, logger: Logger): { stop(): Promise<void> } {
+  const sql = postgres(databaseUrl, { max: 1, idle_timeout: 0, connection: { application_name: "cloudcafe-metrics-sink" }, onnotice: () => {} });
+  let warned = false;
+  const sample = async () => {
+    try {
+      const [limit] = await sql<{ max_connections: string }[]>`show max_connections`;
+      sink.setKnown("databaseMaxConnections", Number(limit!.max_connections));
+      const [count] = await sql<{ connections: number }[]>`select count(*)::int as connections from pg_stat_activity where datname = current_database()`;
+      sink.record({ namespace: "AWS/RDS", name: "DatabaseConnections", value: count!.connections, unit: "Count", dimensions: { DBClusterIdentifier: localAlarmDimensions.databaseCluster } });
+      warned = false;
+    } catch (error) {
+      // PostgreSQL down is itself what the alarm's missing data shows; say so once, not every period.
+      if (!warned) logger.warn("database connections not measured", { error });
+      warned = true;
+    }
+  };
+  const timer = setInterval(() => void sample(), SAMPLE_MS);
+  timer.unref();
+  void sample();
+  return {
+    async stop() {
+      clearInterval(timer);
+      await sql.end({ timeout: 1 });
+    },
+  };
+}

@@ -1,0 +1,63 @@
+/**
+ * `npm start`'s observability in one place: the metrics sink evaluating the alarms, the collectors of what AWS
+ * measures outside the code, the ops API behind the gateway, and the terminal output every process's lines go through
+ * (this process's own logger and metrics included, so the in-process Lambda stand-ins report like the services).
+ */
+import { createLogger, routeStdoutLines } from "@cloudcafe/observability";
+import type { GatewayRule } from "../gateway.ts";
+import { collectCacheHitRate } from "./collectors/cache-hit-rate.ts";
+import { collectDatabaseConnections } from "./collectors/database-connections.ts";
+import { gatewayTraffic } from "./collectors/gateway-traffic.ts";
+import { opsGatewayRule } from "./ops-app.ts";
+import { startOpsServer } from "./serve-ops.ts";
+import { createMetricsSink, type MetricsSink } from "./sink.ts";
+import { createTerminalOutput, logFormatFor, type TerminalOutput } from "./terminal-output.ts";
+
+export interface LocalObservability {
+  readonly sink: MetricsSink;
+  readonly terminal: TerminalOutput;
+  /** The gateway rule of the ops API (`/api/ops/alarms`, `/metrics`, `/series`), to add to the ALB's rules. */
+  readonly rule: GatewayRule;
+  /** A child process's line handler: its lines are printed (logs) or recorded (EMF) as coming from `source`. */
+  linesOf(source: string): (line: string, stream: "stdout" | "stderr") => void;
+  /** The gateway's `observe` hook: ALB metrics for requests the given rules route (not the ops API itself). */
+  gatewayObserver(albRules: readonly GatewayRule[]): (request: Request, response: Response, durationMs: number) => void;
+  stop(): Promise<void>;
+}
+
+export async function startLocalObservability(options: {
+  readonly opsPort: number;
+  readonly databaseUrl: string;
+  readonly redisUrl: string;
+  readonly source?: string;
+}): Promise<LocalObservability> {
+  const sink = createMetricsSink();
+  const isTty = Boolean(process.stdout.isTTY);
+  const terminal = createTerminalOutput({ format: logFormatFor(process.env, isTty), ingestMetrics: sink.ingestLine, colour: isTty });
+  const source = options.source ?? "local";
+  routeStdoutLines((line) => terminal.line(line, source));
+  const logger = createLogger({ service: "metrics-sink" });
+  // Into and out of ALARM is news; the first evaluations after the start (INSUFFICIENT_DATA -> OK) are not.
+  sink.onAlarmChange((key, transition) => {
+    if (transition.to === "ALARM") logger.warn(`alarm ${key}: ${transition.from} -> ALARM`, { reason: transition.reason });
+    else if (transition.from === "ALARM") logger.info(`alarm ${key}: ALARM -> ${transition.to}`, { reason: transition.reason });
+  });
+  sink.start();
+  const database = collectDatabaseConnections(sink, options.databaseUrl, logger);
+  const cache = collectCacheHitRate(sink, options.redisUrl, logger);
+  const ops = await startOpsServer(sink, { port: options.opsPort, logger });
+  const rule = opsGatewayRule(ops.url);
+  return {
+    sink,
+    terminal,
+    rule,
+    linesOf: (name) => (line, stream) => terminal.line(line, name, stream),
+    gatewayObserver: (albRules) => gatewayTraffic(sink, albRules, [rule]),
+    async stop() {
+      sink.stop();
+      cache.stop();
+      await Promise.all([database.stop(), ops.stop()]);
+      routeStdoutLines(undefined);
+    },
+  };
+}

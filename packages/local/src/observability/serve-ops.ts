@@ -1,0 +1,23 @@
+import type { AddressInfo } from "node:net";
+import { type ServerType, serve } from "@hono/node-server";
+import type { Logger } from "@cloudcafe/observability";
+import { createOpsApp } from "./ops-app.ts";
+import type { MetricsSink } from "./sink.ts";
+
+export interface RunningOpsServer {
+  readonly url: string;
+  stop(): Promise<void>;
+}
+
+/** The ops API on its own local port (0: any free one), for the gateway's `/api/ops` rule to route to. */
+export async function startOpsServer(sink: MetricsSink, options: { port: number; logger: Logger }): Promise<RunningOpsServer> {
+  const app = createOpsApp(sink, { logger: options.logger });
+  const server = await new Promise<ServerType>((resolve, reject) => {
+    const started = serve({ fetch: app.fetch, port: options.port, hostname: "127.0.0.1" }, () => resolve(started));
+    started.once("error", reject);
+  });
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}

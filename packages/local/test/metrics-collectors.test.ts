@@ -1,0 +1,97 @@
+/**
+ * What the local sink measures outside the code, on the real engines: PostgreSQL's connections and max_connections,
+ * Redis's hit rate from INFO, and DynamoDB's UserErrors as the client reports them against DynamoDB Local.
+ */
+import { connect } from "node:net";
+import postgres from "postgres";
+import { afterAll, describe, expect, it } from "vitest";
+import { createLogger } from "@cloudcafe/observability";
+import { collectCacheHitRate } from "../src/observability/collectors/cache-hit-rate.ts";
+import { collectDatabaseConnections } from "../src/observability/collectors/database-connections.ts";
+import { createMetricsSink } from "../src/observability/sink.ts";
+import { localPlatform } from "../src/testing/env.ts";
+
+const quiet = createLogger({ service: "metrics-collectors-test", level: "ERROR" });
+const { endpoints } = localPlatform();
+const lastMinute = () => [Date.now() - 60_000, Date.now() + 1_000] as const;
+
+/** Sends inline Redis commands on one connection and resolves once as many replies as commands came back. */
+function redis(commands: readonly string[]): Promise<void> {
+  const url = new URL(endpoints.redisUrl);
+  return new Promise((resolve, reject) => {
+    const socket = connect({ host: url.hostname, port: Number(url.port || 6379) }, () => socket.write(commands.map((command) => `${command}\r\n`).join("")));
+    let received = "";
+    socket.on("data", (chunk) => {
+      received += chunk.toString();
+      // Each reply here is one line (+OK, $-1) or a bulk string ($n, then its line).
+      const lines = received.split("\r\n").filter(Boolean);
+      const replies = lines.filter((line, index) => !(index > 0 && lines[index - 1]!.startsWith("$") && lines[index - 1] !== "$-1")).length;
+      if (replies >= commands.length) (socket.end(), resolve());
+    });
+    socket.once("error", reject);
+  });
+}
+
+describe("collectors on the real engines", () => {
+  const sink = createMetricsSink();
+  const stops: (() => unknown)[] = [];
+  afterAll(async () => {
+    for (const stop of stops) await stop();
+  });
+
+  it("measures this database's connections and learns max_connections for the 80% threshold", async () => {
+    const collector = collectDatabaseConnections(sink, endpoints.databaseUrl, quiet);
+    stops.push(() => collector.stop());
+    const selector = { namespace: "AWS/RDS", name: "DatabaseConnections", dimensions: { DBClusterIdentifier: "local" } };
+    await expect.poll(() => sink.store.aggregate(selector, "Maximum", ...lastMinute()), { timeout: 10_000 }).toBeGreaterThanOrEqual(1);
+    const before = sink.store.aggregate(selector, "Maximum", ...lastMinute())!;
+    // Five more connections to the same database show in the next samples.
+    const extra = postgres(endpoints.databaseUrl, { max: 5 });
+    stops.push(() => extra.end({ timeout: 1 }));
+    await Promise.all(Array.from({ length: 5 }, () => extra`select pg_sleep(0.5)`));
+    await expect.poll(() => sink.store.aggregate(selector, "Maximum", ...lastMinute()), { timeout: 10_000 }).toBeGreaterThanOrEqual(before + 5);
+    const { threshold } = sink.alarms().find((alarm) => alarm.key === "databaseConnections")!;
+    const [{ max_connections }] = (await extra`show max_connections`) as unknown as [{ max_connections: string }];
+    expect(threshold).toBe(Math.floor(Number(max_connections) * 0.8));
+  });
+
+  it("derives the cache hit rate from the server's keyspace hits and misses", async () => {
+    const collector = collectCacheHitRate(sink, endpoints.redisUrl, quiet);
+    stops.push(() => collector.stop());
+    const key = `metrics-collectors-test:${process.pid}`;
+    await redis([`SET ${key} 1 EX 60`]);
+    const rate = { namespace: "AWS/ElastiCache", name: "CacheHitRate", dimensions: { CacheClusterId: "local" } };
+    const hits = { namespace: "AWS/ElastiCache", name: "CacheHits" };
+    // Wait for the baseline sample, then read: 30 hits and 10 misses (other programs may read the shared server too).
+    await expect.poll(() => sink.store.select(hits).length, { timeout: 10_000 }).toBe(1);
+    await redis([...Array.from({ length: 30 }, () => `GET ${key}`), ...Array.from({ length: 10 }, (_, i) => `GET ${key}:missing:${i}`)]);
+    await expect.poll(() => sink.store.aggregate(hits, "Sum", ...lastMinute()), { timeout: 10_000 }).toBeGreaterThanOrEqual(30);
+    expect(sink.store.aggregate({ namespace: "AWS/ElastiCache", name: "CacheMisses" }, "Sum", ...lastMinute())).toBeGreaterThanOrEqual(10);
+    const value = sink.store.aggregate(rate, "Minimum", ...lastMinute())!;
+    expect(value).toBeGreaterThan(0);
+    expect(value).toBeLessThan(100);
+  });
+
+  it("counts DynamoDB's HTTP 400s other than throttles and failed conditions as UserErrors, against DynamoDB Local", async () => {
+    const lines: string[] = [];
+    const { routeStdoutLines } = await import("@cloudcafe/observability");
+    process.env.AWS_ENDPOINT_URL_DYNAMODB = localPlatform().env.AWS_ENDPOINT_URL_DYNAMODB;
+    const previous = process.env.CLOUDCAFE_METRICS_DISABLED;
+    process.env.CLOUDCAFE_METRICS_DISABLED = "false";
+    routeStdoutLines((line) => lines.push(line));
+    try {
+      const { DynamoDBClient, GetItemCommand } = await import("@aws-sdk/client-dynamodb");
+      const { reportLocalDynamoErrors } = await import("@cloudcafe/adapters/aws/dynamodb-error-metrics");
+      const client = new DynamoDBClient({ region: "us-east-1", credentials: { accessKeyId: "local", secretAccessKey: "local" }, maxAttempts: 1 });
+      reportLocalDynamoErrors(client);
+      await expect(client.send(new GetItemCommand({ TableName: `no-such-table-${process.pid}`, Key: { id: { S: "x" } } }))).rejects.toMatchObject({ name: "ResourceNotFoundException" });
+    } finally {
+      routeStdoutLines(undefined);
+      process.env.CLOUDCAFE_METRICS_DISABLED = previous;
+    }
+    for (const line of lines) sink.ingestLine(line);
+    expect(sink.store.select({ namespace: "AWS/DynamoDB", name: "UserErrors" }).map((series) => series.dimensions)).toEqual([
+      { service: "dynamodb-client", TableName: `no-such-table-${process.pid}` },
+    ]);
+  });
+});
