@@ -181,7 +181,8 @@ async function main(): Promise<void> {
   const supervisor = createSupervisor();
   running.supervisor = supervisor;
   supervisor.subscribe((event) => say(describeRestart(event)));
-  const supervised = [...platformServices(env, config), ...platformWorkers(env)];
+  // Their EMF goes to the metrics sink and their logs to the terminal's formatting, as the in-process writers' do.
+  const supervised = [...platformServices(env, config, observability.linesOf), ...platformWorkers(env, observability.linesOf)];
   for (const service of supervised) supervisor.add(service);
   // Running and desired copies per service for the ECS alarm: all at start, one fewer per exit until it recovers.
   const taskCounts = new Map(supervised.map(({ service, replicas }) => [service, { running: replicas.length, desired: replicas.length }]));

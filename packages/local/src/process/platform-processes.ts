@@ -12,7 +12,10 @@ import type { SupervisedService } from "./supervisor.ts";
 import { tsxCommand } from "./tsx-node.ts";
 
 /** The HTTP services, each with its copies: copy i on the service's port + 100 × i, the jobs that run once on copy 0 only. */
-export function platformServices(env: Record<string, string>, config: LocalConfig): SupervisedService[] {
+/** Where a process's output lines go (the metrics sink and the terminal's formatting); the terminal as is without it. */
+export type OutputOf = (name: string) => (line: string, stream: "stdout" | "stderr") => void;
+
+export function platformServices(env: Record<string, string>, config: LocalConfig, outputOf?: OutputOf): SupervisedService[] {
   return (Object.keys(services) as ServiceKey[]).flatMap((key) => {
     const entry = join(repoRoot, services[key].serverModule);
     if (!existsSync(entry)) return [];
@@ -28,6 +31,7 @@ export function platformServices(env: Record<string, string>, config: LocalConfi
           name,
           ...tsxCommand(pathToFileURL(entry)),
           env: { ...process.env, ...env, ...(index > 0 ? extraReplicaEnv : {}), PORT: String(port), HOST: config.host },
+          ...(outputOf ? { onLine: outputOf(name) } : {}),
         },
         url,
         port,
@@ -39,11 +43,11 @@ export function platformServices(env: Record<string, string>, config: LocalConfi
 }
 
 /** The long-running workers whose entry exists (no HTTP: one copy each), as systemd runs them on their instance. */
-export function platformWorkers(env: Record<string, string>): SupervisedService[] {
+export function platformWorkers(env: Record<string, string>, outputOf?: OutputOf): SupervisedService[] {
   return (Object.keys(longRunningWorkers) as (keyof typeof longRunningWorkers)[]).flatMap((key) => {
     const { name, module } = longRunningWorkers[key];
     const entry = join(repoRoot, module);
     if (!existsSync(entry)) return [];
-    return [{ service: name, orchestrator: workerOrchestration[key].orchestrator, replicas: [{ spawn: { name, ...tsxCommand(pathToFileURL(entry)), env: { ...process.env, ...env } } }] }];
+    return [{ service: name, orchestrator: workerOrchestration[key].orchestrator, replicas: [{ spawn: { name, ...tsxCommand(pathToFileURL(entry)), env: { ...process.env, ...env }, ...(outputOf ? { onLine: outputOf(name) } : {}) } }] }];
   });
 }
