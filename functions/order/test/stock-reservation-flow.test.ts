@@ -52,6 +52,12 @@ afterAll(async () => {
 
 const settled = (orderId: string) =>
   waitFor(async () => ((await orderStatus(client, orderId)) === "PENDING" ? undefined : orderStatus(client, orderId)), `order ${orderId} to settle`);
+/** The order's reservation once it has reached `status`. */
+const reservationIn = (orderId: string, status: "released" | "returned") =>
+  waitFor(async () => {
+    const { Item } = await dynamo.send(new GetCommand({ TableName: inventory.table, Key: { storeId: `#reservation#${orderId}`, sku: "#reservation" }, ConsistentRead: true }));
+    return Item?.status === status ? Item : undefined;
+  }, `order ${orderId}'s reservation to be ${status}`);
 const espresso = { sku: "ESP-003", quantity: 2, size: "grande" as const, options: [] };
 
 describe("orders reserve stock before payment, end to end on the local engines", () => {
@@ -80,12 +86,7 @@ describe("orders reserve stock before payment, end to end on the local engines",
       201,
     );
     expect(await settled(order.orderId)).toBe("PAYMENT_FAILED");
-    const reservation = await waitFor(async () => {
-      const { Item } = await dynamo.send(
-        new GetCommand({ TableName: inventory.table, Key: { storeId: `#reservation#${order.orderId}`, sku: "#reservation" }, ConsistentRead: true }),
-      );
-      return Item?.status === "released" ? Item : undefined;
-    }, "the failed order's reservation to be released");
+    const reservation = await reservationIn(order.orderId, "released");
     expect(reservation).toMatchObject({ releaseReason: "payment failed" });
     expect(await stock("ESP-003")).toMatchObject({ onHand: 1, reserved: 0, available: 1 });
   });
@@ -103,12 +104,7 @@ describe("orders reserve stock before payment, end to end on the local engines",
       });
     expect((await cancel()).status).toBe(200);
     expect((await cancel()).status).toBe(200);
-    const reservation = await waitFor(async () => {
-      const { Item } = await dynamo.send(
-        new GetCommand({ TableName: inventory.table, Key: { storeId: `#reservation#${order.orderId}`, sku: "#reservation" }, ConsistentRead: true }),
-      );
-      return Item?.status === "returned" ? Item : undefined;
-    }, "the cancelled order's stock to be returned");
+    const reservation = await reservationIn(order.orderId, "returned");
     expect(reservation).toMatchObject({ releaseReason: "cancelled by the store: Milk ran out" });
     expect(await stock("ESP-003")).toMatchObject({ onHand: before!.onHand, reserved: 0, available: before!.available });
     // The refund completes the order; the stock stays where it is.
