@@ -57,7 +57,7 @@ type AlarmInputs = Pick<
 const isPercentile = (statistic: AlarmStatistic) => /^p\d/.test(statistic);
 
 /** The metric (or metric math) part of a CloudWatch alarm, from its catalog definition. */
-function measured(definition: AlarmDefinition, values: Partial<Record<AlarmDimensionTarget, $util.Input<string>>>): AlarmInputs {
+export function measured(definition: AlarmDefinition, values: Partial<Record<AlarmDimensionTarget, $util.Input<string>>>): AlarmInputs {
   const value = (target: AlarmDimensionTarget) => {
     const found = values[target];
     if (found === undefined) throw new Error(`No deployed value for the alarm dimension ${target}`);
@@ -87,7 +87,7 @@ function measured(definition: AlarmDefinition, values: Partial<Record<AlarmDimen
   };
 }
 
-function metricAlarm(topic: aws.sns.Topic, key: AlarmKey, threshold: number, inputs: AlarmInputs) {
+export function metricAlarm(topic: aws.sns.Topic, key: AlarmKey, threshold: number, inputs: AlarmInputs) {
   const definition = alarmDefinitions[key];
   return new aws.cloudwatch.MetricAlarm(`Alarm${pascalCase(key)}`, {
     name: stageName(key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)),
