@@ -14,7 +14,7 @@ import { z } from "zod";
 import { readLocalConfig } from "../config.ts";
 import { platformClient } from "../gameday/platform-client.ts";
 import { reconcileOrders } from "../gameday/reconcile.ts";
-import { markdownReport, scenarioResult, type ScenarioResult } from "../gameday/report.ts";
+import { markdownReport, notRunResult, scenarioResult, type ScenarioResult } from "../gameday/report.ts";
 import { runScenario, type ScenarioRun } from "../gameday/scenario.ts";
 import { startTraffic } from "../gameday/traffic.ts";
 import { repoRoot } from "../paths.ts";
@@ -122,19 +122,7 @@ const results: ScenarioResult[] = [
   ...runs.map((run) => scenarioResult(run, reconciled)),
   ...chosen
     .filter((id) => !runs.some((run) => run.scenario === id))
-    .map((id): ScenarioResult => ({
-      scenario: id,
-      detectedSeconds: null,
-      recoveredSeconds: null,
-      expectedRecovery: { aws: faults[id].expectedRecovery.aws, awsSeconds: faults[id].expectedRecovery.awsSeconds, localSeconds: faults[id].expectedRecovery.localSeconds },
-      requests: 0,
-      failedRequests: 0,
-      ordersLost: 0,
-      doubleCharges: 0,
-      alarmsFired: [],
-      passed: false,
-      notes: ["no local mechanism plugged in"],
-    })),
+    .map(notRunResult),
 ];
 const lostOutside = reconciled.filter((order) => order.lost && !runs.some((run) => order.at >= run.startedAt && order.at < run.endedAt)).length;
 const reportDir = join(repoRoot, "gameday-reports");

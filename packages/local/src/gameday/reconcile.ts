@@ -34,10 +34,11 @@ export async function reconcileOrders(
   timeoutMs: number,
 ): Promise<OrderReconciliation[]> {
   const ids = accepted.map((order) => order.orderId);
+  /** The ids in chunks a single `IN (...)` takes comfortably. */
+  const chunks = Array.from({ length: Math.ceil(ids.length / 500) }, (_, i) => ids.slice(i * 500, (i + 1) * 500));
   const rows = async (): Promise<Map<string, OrderRow>> => {
     const found = new Map<string, OrderRow>();
-    for (let i = 0; i < ids.length; i += 500) {
-      const chunk = ids.slice(i, i + 500);
+    for (const chunk of chunks) {
       const result = await deps.database.sql<OrderRow[]>`SELECT order_id, status, total_cents FROM orders WHERE order_id IN ${deps.database.sql(chunk)}`;
       for (const row of result) found.set(row.order_id, row);
     }
@@ -45,8 +46,7 @@ export async function reconcileOrders(
   };
   const ledgerEntries = async (): Promise<Map<string, number>> => {
     const entries = new Map<string, number>();
-    for (let i = 0; i < ids.length; i += 500) {
-      const chunk = ids.slice(i, i + 500);
+    for (const chunk of chunks) {
       const counted = await deps.database.sql<{ order_id: string; entries: number }[]>`
         SELECT order_id, count(*)::int AS entries FROM loyalty_ledger WHERE order_id IN ${deps.database.sql(chunk)} GROUP BY order_id`;
       for (const row of counted) entries.set(row.order_id, row.entries);

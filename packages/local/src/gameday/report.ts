@@ -17,9 +17,30 @@ export interface ScenarioResult {
   readonly notes: readonly string[];
 }
 
+const expectedRecoveryOf = (id: FaultId): ScenarioResult["expectedRecovery"] => {
+  const { aws, awsSeconds, localSeconds } = faults[id].expectedRecovery;
+  return { aws, awsSeconds, localSeconds };
+};
+
+/** A scenario the platform could not run (no local mechanism plugged in): failed, with why. */
+export function notRunResult(id: FaultId): ScenarioResult {
+  return {
+    scenario: id,
+    detectedSeconds: null,
+    recoveredSeconds: null,
+    expectedRecovery: expectedRecoveryOf(id),
+    requests: 0,
+    failedRequests: 0,
+    ordersLost: 0,
+    doubleCharges: 0,
+    alarmsFired: [],
+    passed: false,
+    notes: ["no local mechanism plugged in"],
+  };
+}
+
 /** Joins a scenario's run with the reconciliation of the orders accepted while it ran. */
 export function scenarioResult(run: ScenarioRun, orders: readonly OrderReconciliation[]): ScenarioResult {
-  const spec = faults[run.scenario];
   const mine = orders.filter((order) => order.at >= run.startedAt && order.at < run.endedAt);
   const ordersLost = mine.filter((order) => order.lost).length;
   const doubleCharges = mine.filter((order) => order.doubleCharged).length;
@@ -28,7 +49,7 @@ export function scenarioResult(run: ScenarioRun, orders: readonly OrderReconcili
     scenario: run.scenario,
     detectedSeconds: run.detectedSeconds,
     recoveredSeconds: run.recoveredSeconds,
-    expectedRecovery: { aws: spec.expectedRecovery.aws, awsSeconds: spec.expectedRecovery.awsSeconds, localSeconds: spec.expectedRecovery.localSeconds },
+    expectedRecovery: expectedRecoveryOf(run.scenario),
     requests: run.during.requests + run.baseline.requests,
     failedRequests: run.during.failed + run.baseline.failed,
     ordersLost,

@@ -62,12 +62,14 @@ export async function runScenario(id: FaultId, platform: PlatformClient, samples
 
   const fired = new Set<string>();
   let detectedAt: number | null = null;
-  const watchAlarms = async () => {
+  /** Reads the alarms once, noting which fired; returns their states. */
+  const watchAlarms = async (): Promise<Record<string, string>> => {
     const states = await platform.alarmStates().catch(() => ({}) as Record<string, string>);
     for (const [key, state] of Object.entries(states)) {
       if (state === "ALARM" && before[key] !== "ALARM") fired.add(key);
       if (key === spec.signals.alarm && state === "ALARM" && detectedAt === null) detectedAt = Date.now();
     }
+    return states;
   };
   while (Date.now() < injectedAt + ttl * 1000) {
     await watchAlarms();
@@ -83,11 +85,11 @@ export async function runScenario(id: FaultId, platform: PlatformClient, samples
   const latencyCeiling = Math.max(baseline.p99Ms * 2, baseline.p99Ms + 250);
   let recoveredAt: number | null = null;
   while (Date.now() < recoveryDeadline) {
-    await watchAlarms();
+    const states = await watchAlarms();
     const now = Date.now();
     if (now - revertedAt >= window) {
       const recent = windowStats(samples, now - window, now);
-      const alarmClear = detectedAt === null || (await platform.alarmStates())[spec.signals.alarm] !== "ALARM";
+      const alarmClear = detectedAt === null || states[spec.signals.alarm] !== "ALARM";
       if (recent.requests > 0 && recent.errorRate <= errorCeiling && recent.p99Ms <= latencyCeiling && alarmClear) {
         recoveredAt = now;
         break;
