@@ -89,7 +89,8 @@ export async function runScenario(id: FaultId, platform: PlatformClient, samples
     const now = Date.now();
     if (now - revertedAt >= window) {
       const recent = windowStats(samples, now - window, now);
-      const alarmClear = detectedAt === null || states[spec.signals.alarm] !== "ALARM";
+      // A failed read (no states) is not taken for a cleared alarm.
+      const alarmClear = detectedAt === null || (states[spec.signals.alarm] !== undefined && states[spec.signals.alarm] !== "ALARM");
       if (recent.requests > 0 && recent.errorRate <= errorCeiling && recent.p99Ms <= latencyCeiling && alarmClear) {
         recoveredAt = now;
         break;
