@@ -58,6 +58,17 @@ describe("stock reservations on DynamoDB", () => {
     expect(await counters.storeStock(storeId)).toEqual(drained);
   });
 
+  it("reads a store's stock in SKU order from MemoryDB, as the table sorts it, whatever order the shards delivered the rows in", async () => {
+    // A store only these changes write (not in the table, so the background poller never touches it).
+    const storeId = uniqueStoreId("delivery-order");
+    const row = (sku: string, onHand: number) => ({ storeId, sku, onHand, reserved: 0, available: onHand, version: 1 });
+    await counters.apply({ kind: "store", row: { storeId, status: "open", version: 1 }, sequenceNumber: "1" });
+    await counters.apply({ kind: "stock", row: row("TEA-001", 3), sequenceNumber: "2" });
+    await counters.apply({ kind: "stock", row: row("BAK-001", 2), sequenceNumber: "3" });
+    await counters.apply({ kind: "stock", row: row("ESP-001", 1), sequenceNumber: "4" });
+    expect((await counters.storeStock(storeId))!.items.map((item) => item.sku)).toEqual(["BAK-001", "ESP-001", "TEA-001"]);
+  });
+
   it("reserves every line of an order or none, and answers the same reservation when the order asks again", async () => {
     const storeId = uniqueStoreId("all-or-none");
     await stockStore(config.table, storeId, { "ESP-001": 5, "BAK-001": 1 });

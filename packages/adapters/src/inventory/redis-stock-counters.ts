@@ -50,6 +50,9 @@ export function redisStockCounters(redis: MemoryDbClient, namespace: string): St
         if (counted.removed) continue;
         items.push({ sku, onHand: counted.onHand!, reserved: counted.reserved!, available: counted.available!, version: counted.v });
       }
+      // A hash keeps its fields in the order they were first written, which follows stream delivery: order them as the
+      // table's sort key does, so both copies of a store read the same.
+      items.sort((a, b) => (a.sku < b.sku ? -1 : a.sku > b.sku ? 1 : 0));
       return { storeId, status, items };
     },
 

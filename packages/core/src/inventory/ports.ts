@@ -4,6 +4,7 @@ import type { ReservationLine, ReserveResult, SettleResult, StockLevel, StockUpd
 export interface StoreStockSnapshot {
   storeId: string;
   status: StoreStatus;
+  /** Ordered by SKU (code-unit order, as DynamoDB sorts the table's sort key), whichever store answers. */
   items: StockLevel[];
 }
 
