@@ -17,7 +17,7 @@ import { faultsPanel } from "./panels/faults-panel.ts";
 import { faultsClient } from "./chaos/faults-client.ts";
 import { baristaPanel } from "./staff/barista-panel.ts";
 import { pickupBoard } from "./staff/pickup-board.ts";
-import type { OrderStorage } from "./orders/saved-orders.ts";
+import { type OrderStorage, loadCustomer, saveCustomer } from "./orders/saved-orders.ts";
 import type { OperatorTokenStore } from "./stress/operator-token.ts";
 import { loyaltyClient } from "./loyalty/loyalty-client.ts";
 import { loyaltyPanel } from "./loyalty/loyalty-panel.ts";
@@ -98,17 +98,26 @@ export function startConsole(deps: ConsoleDeps): void {
     if (view === "board") return replaceContent(content, pickupBoard(deps.client, stores));
     const board = orderBoard(deps.client, stores, deps.orderStorage, announce);
     const inbox = inboxPanel(deps.client);
+    let signedIn = "";
     const loadHistory = async (customerId: string) => {
+      signedIn = customerId;
+      saveCustomer(deps.orderStorage, customerId);
       inbox.show(customerId);
       try {
         const { data } = await deps.client.listOrders(customerId, { limit: 20 });
-        board.merge(data.orders);
+        // A slower answer for a customer signed in before this one is not shown.
+        if (signedIn === customerId) board.showCustomer(customerId, data.orders);
       } catch (error) {
+        if (signedIn !== customerId) return;
+        board.showCustomer(customerId, []);
         announce(`The order history did not load: ${describeError(error)}`);
       }
     };
     const book = createMenuBook(stores);
-    const { menu, checkout, bar, storeSelect } = checkoutPanel(deps.client, book, board, (customerId) => void loadHistory(customerId));
+    const { menu, checkout, bar, storeSelect } = checkoutPanel(deps.client, book, board, {
+      customerId: loadCustomer(deps.orderStorage),
+      onCustomer: (customerId) => void loadHistory(customerId),
+    });
     replaceContent(
       content,
       section("menu", "Menu", menu),

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { ApiError } from "../src/api/errors.ts";
-import { type TrackedOrder, addOrder, applyOrderRead, setTracking } from "../src/orders/order-list.ts";
+import { type TrackedOrder, addOrder, applyOrderRead, customerTimeline, setTracking } from "../src/orders/order-list.ts";
 import { describeError } from "../src/views/describe-error.ts";
 import { order } from "./factories.ts";
 
@@ -27,6 +27,23 @@ describe("order list", () => {
     const failing = setTracking([tracked()], order().orderId, "polling", "Postgres is not answering");
     expect(failing[0]!.lastError).toBe("Postgres is not answering");
     expect(applyOrderRead(failing, order({ version: 2 }))[0]!.lastError).toBeUndefined();
+  });
+
+  it("shows only the signed-in customer's timeline: their listed orders updated by the history, the rest of the history added", () => {
+    const placedHere = tracked({ order: order({ orderId: `ord_${"0".repeat(31)}1`, customerId: "ana", status: "PAID", version: 2 }) });
+    const someoneElse = tracked({ order: order({ orderId: `ord_${"0".repeat(31)}2`, customerId: "bo" }) });
+    const history = [
+      order({ orderId: `ord_${"0".repeat(31)}3`, customerId: "ana", status: "COLLECTED", version: 5 }),
+      order({ orderId: placedHere.order.orderId, customerId: "ana", status: "READY", version: 4 }),
+    ];
+    const timeline = customerTimeline([placedHere, someoneElse], "ana", history);
+    expect(timeline.map((entry) => [entry.order.orderId, entry.order.status, entry.tracking])).toEqual([
+      [placedHere.order.orderId, "READY", "polling"],
+      [history[0]!.orderId, "COLLECTED", "settled"],
+    ]);
+    // The trace that created the order here stays with it.
+    expect(timeline[0]!.traceId).toBe(placedHere.traceId);
+    expect(customerTimeline(timeline, "bo", [])).toEqual([]);
   });
 });
 

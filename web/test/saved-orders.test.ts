@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { TrackedOrder } from "../src/orders/order-list.ts";
-import { MAX_SAVED_ORDERS, SAVED_ORDERS_KEY, loadOrders, saveOrders } from "../src/orders/saved-orders.ts";
+import { MAX_SAVED_ORDERS, SAVED_ORDERS_KEY, loadCustomer, loadOrders, saveCustomer, saveOrders } from "../src/orders/saved-orders.ts";
 import { order } from "./factories.ts";
 
 const memoryStorage = (initial: Record<string, string> = {}) => {
@@ -26,5 +26,12 @@ describe("saved orders", () => {
   it("leaves out entries that are not orders", () => {
     const storage = memoryStorage({ [SAVED_ORDERS_KEY]: JSON.stringify([tracked(1), { order: { orderId: 7 } }, null]) });
     expect(loadOrders(storage)).toEqual([tracked(1)]);
+  });
+
+  it("remembers the customer the tab orders as, none at first", () => {
+    const storage = memoryStorage();
+    expect(loadCustomer(storage)).toBeUndefined();
+    saveCustomer(storage, "ana");
+    expect(loadCustomer(storage)).toBe("ana");
   });
 });

@@ -1,5 +1,5 @@
 import type { Order } from "../api/types.ts";
-import type { TrackOutcome } from "./tracking.ts";
+import { type TrackOutcome, isFinal } from "./tracking.ts";
 
 /** An order placed from this console, with the trace that created it (payment logs carry the same trace id). */
 export interface TrackedOrder {
@@ -26,4 +26,20 @@ export function applyOrderRead(orders: readonly TrackedOrder[], order: Order): T
 
 export function setTracking(orders: readonly TrackedOrder[], orderId: string, tracking: TrackedOrder["tracking"], lastError?: string): TrackedOrder[] {
   return orders.map((tracked) => (tracked.order.orderId === orderId ? { ...tracked, tracking, lastError } : tracked));
+}
+
+/**
+ * The list for one customer: their orders already listed (keeping the trace that created them here), updated by the
+ * server's history, plus the history's orders not listed yet. Another customer's orders leave the list, so the
+ * timeline shown is always the signed-in customer's.
+ */
+export function customerTimeline(orders: readonly TrackedOrder[], customerId: string, history: readonly Order[]): TrackedOrder[] {
+  let timeline = orders.filter((tracked) => tracked.order.customerId === customerId);
+  for (const order of history) {
+    if (order.customerId !== customerId) continue;
+    timeline = timeline.some((tracked) => tracked.order.orderId === order.orderId)
+      ? applyOrderRead(timeline, order)
+      : [...timeline, { order, traceId: "", replayed: false, tracking: isFinal(order.status) ? "settled" : "polling" }];
+  }
+  return timeline;
 }

@@ -5,6 +5,9 @@ export const SAVED_ORDERS_KEY = "cloudcafe.orders";
 /** Enough for a demo; older orders are dropped so the panel stays readable. */
 export const MAX_SAVED_ORDERS = 25;
 
+/** The customer this tab orders as, so a reload shows the same customer's timeline. */
+export const SAVED_CUSTOMER_KEY = "cloudcafe.customer";
+
 export type OrderStorage = Pick<Storage, "getItem" | "setItem">;
 
 function looksTracked(value: unknown): value is TrackedOrder {
@@ -25,4 +28,12 @@ export function loadOrders(storage: OrderStorage): TrackedOrder[] {
   } catch {
     return [];
   }
+}
+
+export function saveCustomer(storage: OrderStorage, customerId: string): void {
+  storage.setItem(SAVED_CUSTOMER_KEY, customerId);
+}
+
+export function loadCustomer(storage: OrderStorage): string | undefined {
+  return storage.getItem(SAVED_CUSTOMER_KEY) ?? undefined;
 }

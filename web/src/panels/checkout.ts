@@ -40,12 +40,13 @@ export function checkoutPanel(
   client: ApiClient,
   book: MenuBook,
   board: OrderBoard,
-  onCustomer: (customerId: string) => void = () => {},
+  customer: { customerId?: string | undefined; onCustomer?: (customerId: string) => void } = {},
 ): { menu: HTMLElement; checkout: HTMLElement; bar: HTMLElement; storeSelect: HTMLSelectElement } {
+  const onCustomer = customer.onCustomer ?? (() => {});
   const state = createStore<State>({ cart: emptyCart(), submitting: false, retryable: false });
   const setCart = (cart: Cart) => state.update((current) => ({ ...current, cart, notice: undefined }));
 
-  const customerInput = h("input", { id: "customer-id", name: "customerId", required: true, value: "customer-demo-001", maxlength: 64, autocomplete: "off" });
+  const customerInput = h("input", { id: "customer-id", name: "customerId", required: true, value: customer.customerId ?? "customer-demo-001", maxlength: 64, autocomplete: "off" });
   // The customer's order history comes from the server, so it follows them to a new tab or device.
   customerInput.addEventListener("change", () => {
     const customerId = customerInput.value.trim();

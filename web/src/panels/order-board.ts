@@ -1,6 +1,6 @@
 import type { ApiClient } from "../api/client.ts";
 import type { Order, Store } from "../api/types.ts";
-import { type TrackedOrder, addOrder, applyOrderRead, setTracking } from "../orders/order-list.ts";
+import { type TrackedOrder, addOrder, applyOrderRead, customerTimeline, setTracking } from "../orders/order-list.ts";
 import { type OrderStorage, loadOrders, saveOrders } from "../orders/saved-orders.ts";
 import { isFinal, trackOrder } from "../orders/tracking.ts";
 import { createStore } from "../store.ts";
@@ -12,8 +12,11 @@ export interface OrderBoard {
   element: HTMLElement;
   /** Shows a placed order and follows it until payment settles it. */
   add(order: Order, traceId: string, replayed: boolean): void;
-  /** Adds the customer's orders the server knows and this tab does not (another tab or device), and follows them. */
-  merge(orders: readonly Order[]): void;
+  /**
+   * Shows the signed-in customer's timeline: their orders listed here, updated by the server's history, plus those
+   * placed from another tab or device; another customer's orders leave the list and are no longer followed.
+   */
+  showCustomer(customerId: string, history: readonly Order[]): void;
 }
 
 /**
@@ -34,7 +37,7 @@ const STATUS_WORDS: Record<Order["status"], string> = {
   REFUNDED: "refunded",
 };
 
-/** The orders placed from this tab; `announce` tells screen readers when one settles (the list itself re-renders). */
+/** The signed-in customer's orders, placed here or elsewhere; `announce` tells screen readers when one settles (the list itself re-renders). */
 export function orderBoard(client: ApiClient, stores: readonly Store[], storage: OrderStorage, announce: (message: string) => void): OrderBoard {
   const orders = createStore<TrackedOrder[]>(loadOrders(storage));
   const element = h("div");
@@ -44,13 +47,15 @@ export function orderBoard(client: ApiClient, stores: readonly Store[], storage:
   });
   replaceContent(element, ordersView(orders.get(), stores));
 
-  const following = new Set<string>();
+  const following = new Map<string, AbortController>();
   async function follow(orderId: string) {
     if (following.has(orderId)) return;
-    following.add(orderId);
+    const stop = new AbortController();
+    following.set(orderId, stop);
     let lastStatus = orders.get().find((tracked) => tracked.order.orderId === orderId)?.order.status;
     const outcome = await trackOrder(client, orderId, {
       ...FOLLOW,
+      signal: stop.signal,
       onUpdate: (order) => {
         orders.update((current) => applyOrderRead(current, order));
         if (order.status !== lastStatus) announce(`Order ${order.orderId} ${STATUS_WORDS[order.status]}.`);
@@ -58,7 +63,7 @@ export function orderBoard(client: ApiClient, stores: readonly Store[], storage:
       },
       onError: (error) => orders.update((current) => setTracking(current, orderId, "polling", describeError(error))),
     });
-    following.delete(orderId);
+    if (following.get(orderId) === stop) following.delete(orderId);
     orders.update((current) => setTracking(current, orderId, outcome));
   }
 
@@ -74,15 +79,11 @@ export function orderBoard(client: ApiClient, stores: readonly Store[], storage:
       orders.update((current) => addOrder(current, { order, traceId, replayed, tracking: final ? "settled" : "polling" }));
       if (!final) void follow(order.orderId);
     },
-    merge(found) {
-      const known = new Set(orders.get().map((tracked) => tracked.order.orderId));
-      // Oldest first, so each lands above the one before it, as if placed here.
-      for (const order of [...found].reverse()) {
-        if (known.has(order.orderId)) continue;
-        const final = isFinal(order.status);
-        orders.update((current) => addOrder(current, { order, traceId: "", replayed: false, tracking: final ? "settled" : "polling" }));
-        if (!final) void follow(order.orderId);
-      }
+    showCustomer(customerId, history) {
+      orders.update((current) => customerTimeline(current, customerId, history));
+      const shown = new Set(orders.get().map((tracked) => tracked.order.orderId));
+      for (const [orderId, stop] of following) if (!shown.has(orderId)) stop.abort();
+      for (const tracked of orders.get()) if (!isFinal(tracked.order.status) && tracked.tracking !== "not-found") void follow(tracked.order.orderId);
     },
   };
 }
