@@ -36,15 +36,16 @@ describe("stress form", () => {
   });
 
   it("refuses targets and durations the run registry would refuse", () => {
-    for (const form of [
-      { scenario: "morning-rush", targetPercent: 0, durationSeconds: 30 },
-      { scenario: "morning-rush", targetPercent: 101, durationSeconds: 30 },
-      { scenario: "morning-rush", targetPercent: 50, durationSeconds: 0 },
-      { scenario: "morning-rush", targetPercent: 50, durationSeconds: MAX_STRESS_DURATION_SECONDS + 1 },
-      { scenario: "morning-rush", targetPercent: 50, durationSeconds: 2.5 },
-      { scenario: "not-a-scenario", targetPercent: 50, durationSeconds: 30 },
-    ]) {
-      expect(checkStressForm(form).ok, JSON.stringify(form)).toBe(false);
+    for (const [form, field] of [
+      [{ scenario: "morning-rush", targetPercent: 0, durationSeconds: 30 }, "targetPercent"],
+      [{ scenario: "morning-rush", targetPercent: 101, durationSeconds: 30 }, "targetPercent"],
+      [{ scenario: "morning-rush", targetPercent: 50, durationSeconds: 0 }, "durationSeconds"],
+      [{ scenario: "morning-rush", targetPercent: 50, durationSeconds: MAX_STRESS_DURATION_SECONDS + 1 }, "durationSeconds"],
+      [{ scenario: "morning-rush", targetPercent: 50, durationSeconds: 2.5 }, "durationSeconds"],
+      [{ scenario: "not-a-scenario", targetPercent: 50, durationSeconds: 30 }, "scenario"],
+    ] as const) {
+      // The refusal names its field, so the form shows it under that field.
+      expect(checkStressForm(form), JSON.stringify(form)).toMatchObject({ ok: false, field });
     }
   });
 });

@@ -1,5 +1,6 @@
 import { describeError } from "../views/describe-error.ts";
 import { h, replaceContent } from "../views/dom.ts";
+import { IDENTIFIER, IDENTIFIER_RULE, fieldError } from "../views/field-error.ts";
 import { describeStanding, type LoyaltyClient } from "./loyalty-client.ts";
 
 /**
@@ -10,7 +11,10 @@ export function loyaltyPanel(client: LoyaltyClient): HTMLElement {
   const root = h("div", { class: "loyalty" }, h("p", { class: "muted" }, "Checking your session…"));
 
   function showError(error: unknown) {
-    replaceContent(root, h("div", { class: "alert", role: "alert" }, h("p", {}, `Loyalty: ${describeError(error)}`), h("button", { type: "button", onclick: () => void refresh() }, "Try again")));
+    replaceContent(
+      root,
+      h("div", { class: "alert", role: "alert", tabindex: -1, "data-focus-fallback": true }, h("p", {}, `Loyalty: ${describeError(error)}`), h("button", { type: "button", onclick: () => void refresh() }, "Try again")),
+    );
   }
 
   function signedOut() {
@@ -18,16 +22,20 @@ export function loyaltyPanel(client: LoyaltyClient): HTMLElement {
     const form = h(
       "form",
       {
+        novalidate: true,
         onsubmit: (event: Event) => {
           event.preventDefault();
-          void client.signIn(input.value.trim()).then(refresh, showError);
+          const customerId = input.value.trim();
+          if (!IDENTIFIER.test(customerId)) return fieldError(input, `Member id: ${IDENTIFIER_RULE}.`);
+          void client.signIn(customerId).then(refresh, showError);
         },
       },
       h("label", { for: "loyalty-customer" }, "Member id"),
       input,
       h("button", { type: "submit" }, "Sign in"),
     );
-    replaceContent(root, h("p", { class: "muted" }, "Sign in to see your points and tier."), form);
+    // After signing out, focus lands here, on the result, rather than on the page.
+    replaceContent(root, h("p", { class: "muted", tabindex: -1, "data-focus-fallback": true }, "Sign in to see your points and tier."), form);
   }
 
   async function refresh(): Promise<void> {
@@ -36,10 +44,11 @@ export function loyaltyPanel(client: LoyaltyClient): HTMLElement {
       if (!session) return signedOut();
       const points = await client.points(session.customerId);
       const signOut = h("button", { type: "button", onclick: () => void client.signOut().then(signedOut, showError) }, "Sign out");
-      const again = h("button", { type: "button", onclick: () => void refresh() }, "Refresh");
+      const again = h("button", { type: "button", "data-focus": "loyalty-refresh", onclick: () => void refresh() }, "Refresh");
       replaceContent(
         root,
-        h("p", {}, "Signed in as ", h("strong", {}, points?.displayName ?? session.customerId)),
+        // After signing in, focus lands on who is signed in; Refresh keeps it.
+        h("p", { tabindex: -1, "data-focus-fallback": true }, "Signed in as ", h("strong", {}, points?.displayName ?? session.customerId)),
         points
           ? [
               h("p", { class: "standing" }, describeStanding(points)),

@@ -7,11 +7,10 @@ import { type Submission, newSubmission, submitOrder } from "../orders/submissio
 import { createStore } from "../store.ts";
 import { type CheckoutState, cartView } from "../views/cart.ts";
 import { focusFallback, h, replaceContent } from "../views/dom.ts";
+import { IDENTIFIER, IDENTIFIER_RULE, fieldError } from "../views/field-error.ts";
 import { menuPanel } from "./menu-panel.ts";
 import type { OrderBoard } from "./order-board.ts";
 
-/** The same rule the server applies to customer and store ids. */
-const IDENTIFIER = /^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$/;
 
 interface State extends CheckoutState {
   /** The submit that failed retryably: retrying sends it again, key and all. */
@@ -50,7 +49,10 @@ export function checkoutPanel(
   // The customer's order history comes from the server, so it follows them to a new tab or device.
   customerInput.addEventListener("change", () => {
     const customerId = customerInput.value.trim();
-    if (IDENTIFIER.test(customerId)) onCustomer(customerId);
+    if (IDENTIFIER.test(customerId)) {
+      fieldError(customerInput, undefined);
+      onCustomer(customerId);
+    } else fieldError(customerInput, `Customer id: ${IDENTIFIER_RULE}.`);
   });
   queueMicrotask(() => onCustomer(customerInput.value.trim()));
   const storeSelect = h(
@@ -88,11 +90,8 @@ export function checkoutPanel(
 
   function submit() {
     const customerId = customerInput.value.trim();
-    if (!IDENTIFIER.test(customerId)) {
-      state.update((current) => ({ ...current, error: new Error("Customer id: 1-64 letters, digits, '_', '.', ':' or '-', starting with a letter or digit.") }));
-      customerInput.focus();
-      return;
-    }
+    if (!IDENTIFIER.test(customerId)) return fieldError(customerInput, `Customer id: ${IDENTIFIER_RULE}.`);
+    fieldError(customerInput, undefined);
     void send(newSubmission(toOrderRequest(state.get().cart, customerId, storeSelect.value)));
   }
 
@@ -126,7 +125,7 @@ export function checkoutPanel(
 
   const checkout = h(
     "form",
-    { class: "checkout", onsubmit: (event) => event.preventDefault() },
+    { class: "checkout", novalidate: true, onsubmit: (event) => event.preventDefault() },
     h("div", { class: "field" }, h("label", { for: "customer-id" }, "Customer id"), customerInput),
     h("div", { class: "field" }, h("label", { for: "store-id" }, "Store"), storeSelect),
     cartRegion,

@@ -3,6 +3,7 @@ import type { OperatorTokenStore } from "../stress/operator-token.ts";
 import { createStore } from "../store.ts";
 import { describeError } from "../views/describe-error.ts";
 import { h, replaceContent } from "../views/dom.ts";
+import { fieldError } from "../views/field-error.ts";
 
 /** The countdown ticks each second; the list is read again every few seconds while a fault is in force (TTL reverts). */
 const TICK_MS = 1_000;
@@ -28,7 +29,18 @@ function faultCard(fault: ConsoleFault, now: number, handlers: { inject(id: stri
     : fault.available
       ? h(
           "form",
-          { class: "row", onsubmit: (event: Event) => (event.preventDefault(), handlers.inject(fault.id, Number(ttl.value))) },
+          {
+            class: "row",
+            novalidate: true,
+            onsubmit: (event: Event) => {
+              event.preventDefault();
+              const seconds = Number(ttl.value);
+              if (!(Number.isInteger(seconds) && seconds >= 1 && seconds <= fault.maxDurationSeconds)) {
+                return fieldError(ttl, `TTL: a whole number of seconds from 1 to ${fault.maxDurationSeconds}.`);
+              }
+              handlers.inject(fault.id, seconds);
+            },
+          },
           h("label", { for: ttlId }, `TTL (s, at most ${fault.maxDurationSeconds})`),
           ttl,
           h("button", { type: "submit", class: "primary", "aria-label": `Inject ${fault.title}` }, "Inject"),
@@ -64,8 +76,10 @@ export function faultsPanel(client: FaultsClient, tokens: OperatorTokenStore): H
     replaceContent(listRegion, current.faults.map((fault) => faultCard(fault, Date.now(), handlers)));
     if (current.message === shownMessage) return;
     shownMessage = current.message;
-    replaceContent(messageRegion, current.message && h("p", { class: current.message.error ? "alert" : "muted" }, current.message.text));
+    replaceContent(messageRegion, current.message && h("p", { class: current.message.error ? "alert" : "muted", tabindex: -1 }, current.message.text));
   };
+  /** After an inject or a revert, focus goes to what happened (the button pressed is gone with the redrawn card). */
+  const focusMessage = () => messageRegion.querySelector<HTMLElement>("p")?.focus();
   state.subscribe(render);
 
   const fail = (error: unknown) => state.update((current) => ({ ...current, message: { text: describeError(error), error: true } }));
@@ -107,6 +121,7 @@ export function faultsPanel(client: FaultsClient, tokens: OperatorTokenStore): H
     } catch (error) {
       fail(error);
     }
+    focusMessage();
   }
 
   async function revert(id: string) {
@@ -117,6 +132,7 @@ export function faultsPanel(client: FaultsClient, tokens: OperatorTokenStore): H
     } catch (error) {
       fail(error);
     }
+    focusMessage();
   }
 
   void refresh();

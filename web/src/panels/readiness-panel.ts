@@ -17,7 +17,8 @@ export function readinessPanel(client: ApiClient, options: { refreshMs?: number 
       state.update(() => ({ kind: "failed", error: error instanceof Error ? error : new Error(String(error)) }));
     }
   };
-  state.subscribe((current) => replaceContent(element, readinessView(current, () => void check())));
+  // Checking again keeps the last answer, and with it the button and its focus, until the new answer replaces it.
+  state.subscribe((current) => replaceContent(element, readinessView(current, () => void check(true))));
   void check();
   if (options.refreshMs) {
     const every = options.refreshMs;

@@ -39,8 +39,10 @@ export function stressPanel(client: ApiClient, tokens: OperatorTokenStore, local
     // Only a new message touches the live region; redrawing it on every poll would re-announce it every second.
     if (current.message === shownMessage) return;
     shownMessage = current.message;
-    replaceContent(messageRegion, current.message && h("p", { class: current.message.error ? "alert" : "muted" }, current.message.text));
+    replaceContent(messageRegion, current.message && h("p", { class: current.message.error ? "alert" : "muted", tabindex: -1 }, current.message.text));
   });
+  /** After a start or a cancel, focus goes to what happened (the Cancel button itself is gone once a run ends). */
+  const focusMessage = () => messageRegion.querySelector<HTMLElement>("p")?.focus();
 
   const fail = (error: unknown) => state.update((current) => ({ ...current, message: { text: describeError(error), error: true } }));
   const say = (text: string) => state.update((current) => ({ ...current, message: { text, error: false } }));
@@ -73,7 +75,10 @@ export function stressPanel(client: ApiClient, tokens: OperatorTokenStore, local
   async function start(form: Parameters<typeof checkStressForm>[0]) {
     const checked = checkStressForm(form);
     const scenario = consoleStressScenarios.find(({ name }) => name === form.scenario)?.name;
-    if (!checked.ok || !scenario) return fail(new Error(checked.ok ? `Unknown scenario ${form.scenario}` : checked.reason));
+    if (!checked.ok || !scenario) {
+      fail(new Error(checked.ok ? `Unknown scenario ${form.scenario}` : checked.reason));
+      return focusMessage();
+    }
     // The run id is chosen here so a retry after a lost answer returns the same run instead of starting a second one.
     const body = { targetCpu: checked.targetCpu, durationSeconds: checked.durationSeconds, runId: uuidV4() };
     try {
@@ -83,6 +88,7 @@ export function stressPanel(client: ApiClient, tokens: OperatorTokenStore, local
     } catch (error) {
       fail(error);
     }
+    focusMessage();
   }
 
   async function cancel(runId: string) {
@@ -95,6 +101,7 @@ export function stressPanel(client: ApiClient, tokens: OperatorTokenStore, local
     } catch (error) {
       fail(error);
     }
+    focusMessage();
   }
 
   const loadRuns = async () => {

@@ -3,6 +3,7 @@ import type { BaristaStage, Order, Store } from "../api/types.ts";
 import type { OperatorTokenStore } from "../stress/operator-token.ts";
 import { describeError } from "../views/describe-error.ts";
 import { h, replaceContent } from "../views/dom.ts";
+import { fieldError } from "../views/field-error.ts";
 import { pickupNumber, pollStoreQueue } from "./queue-poller.ts";
 import { storeChoice } from "./store-choice.ts";
 
@@ -39,6 +40,9 @@ export function baristaPanel(client: ApiClient, stores: readonly Store[], tokens
     try {
       const { data } = await client.advanceOrder(order.orderId, stage);
       say(`Order ${pickupNumber(data.orderId)} is ${STATUS_LABEL[data.status]?.toLowerCase() ?? data.status.toLowerCase()}.`);
+      // A collected order leaves the queue with its button: focus goes to what happened. Otherwise it stays on the
+      // order's next step (the same button, relabelled), ready for the next press.
+      if (!NEXT[data.status]) message.querySelector<HTMLElement>("[data-focus-fallback]")?.focus();
     } catch (error) {
       say(describeError(error), true);
       message.querySelector<HTMLElement>("[data-focus-fallback]")?.focus();
@@ -63,7 +67,7 @@ export function baristaPanel(client: ApiClient, stores: readonly Store[], tokens
     const reason = h("input", { id: `${id}-reason`, name: "reason", required: true, maxlength: 200, value: "Out of an ingredient" });
     const form = h(
       "form",
-      { class: "cancel-form" },
+      { class: "cancel-form", novalidate: true },
       h("label", { for: `${id}-reason` }, "Reason (the customer sees it)"),
       reason,
       h("button", { type: "submit" }, `Confirm cancel and refund`),
@@ -71,7 +75,7 @@ export function baristaPanel(client: ApiClient, stores: readonly Store[], tokens
     form.addEventListener("submit", (event) => {
       event.preventDefault();
       const text = reason.value.trim();
-      if (!text) return;
+      if (!text) return fieldError(reason, "Reason: the customer is told why; it cannot be empty.");
       details.open = false;
       void cancel(order, text);
     });

@@ -44,14 +44,14 @@ export interface StressForm {
   durationSeconds: number;
 }
 
-export type StressFormCheck = { ok: true; targetCpu: number; durationSeconds: number } | { ok: false; reason: string };
+export type StressFormCheck = { ok: true; targetCpu: number; durationSeconds: number } | { ok: false; field: keyof StressForm; reason: string };
 
 /** Turns the form's percent and seconds into the request's fraction, refusing what the server would refuse. */
 export function checkStressForm(form: StressForm): StressFormCheck {
-  if (!consoleStressScenarios.some((scenario) => scenario.name === form.scenario)) return { ok: false, reason: `Unknown scenario ${form.scenario}` };
-  if (!(form.targetPercent > 0 && form.targetPercent <= 100)) return { ok: false, reason: "Target CPU must be above 0% and at most 100%" };
+  if (!consoleStressScenarios.some((scenario) => scenario.name === form.scenario)) return { ok: false, field: "scenario", reason: `Unknown scenario ${form.scenario}` };
+  if (!(form.targetPercent > 0 && form.targetPercent <= 100)) return { ok: false, field: "targetPercent", reason: "Target CPU must be above 0% and at most 100%" };
   if (!(Number.isInteger(form.durationSeconds) && form.durationSeconds >= 1 && form.durationSeconds <= MAX_STRESS_DURATION_SECONDS)) {
-    return { ok: false, reason: `Duration must be 1 to ${MAX_STRESS_DURATION_SECONDS} whole seconds` };
+    return { ok: false, field: "durationSeconds", reason: `Duration must be 1 to ${MAX_STRESS_DURATION_SECONDS} whole seconds` };
   }
   return { ok: true, targetCpu: Math.round(form.targetPercent * 10) / 1000, durationSeconds: form.durationSeconds };
 }

@@ -1,8 +1,9 @@
 import type { StressRun } from "../api/types.ts";
 import { formatPercent } from "../money.ts";
 import { cpuToY, sparklinePoints } from "../stress/sparkline.ts";
-import { MAX_STRESS_DURATION_SECONDS, type StressForm, consoleStressScenarios, lambdaStressScenarios, scenarioPath } from "../stress/scenarios.ts";
+import { MAX_STRESS_DURATION_SECONDS, type StressForm, checkStressForm, consoleStressScenarios, lambdaStressScenarios, scenarioPath } from "../stress/scenarios.ts";
 import { h, svg } from "./dom.ts";
+import { fieldError } from "./field-error.ts";
 
 export interface StressFormHandlers {
   saveToken(token: string): void;
@@ -47,7 +48,7 @@ export function stressFormView(handlers: StressFormHandlers, options: { tokenSav
   const durationInput = h("input", { id: "stress-duration", name: "durationSeconds", type: "number", min: 1, max: MAX_STRESS_DURATION_SECONDS, step: 1 });
   const runForm = h(
     "form",
-    { class: "stress-form" },
+    { class: "stress-form", novalidate: true },
     h("label", { for: "stress-scenario" }, "Scenario"),
     scenarioSelect,
     where,
@@ -77,7 +78,13 @@ export function stressFormView(handlers: StressFormHandlers, options: { tokenSav
   runForm.addEventListener("submit", (event) => {
     event.preventDefault();
     const data = new FormData(runForm);
-    handlers.start({ scenario: String(data.get("scenario")), targetPercent: Number(data.get("targetPercent")), durationSeconds: Number(data.get("durationSeconds")) });
+    const form = { scenario: String(data.get("scenario")), targetPercent: Number(data.get("targetPercent")), durationSeconds: Number(data.get("durationSeconds")) };
+    // A value the server would refuse is explained under its field, before any request.
+    const fields = { scenario: scenarioSelect, targetPercent: targetInput, durationSeconds: durationInput };
+    for (const field of Object.values(fields)) fieldError(field, undefined);
+    const checked = checkStressForm(form);
+    if (!checked.ok) return fieldError(fields[checked.field], `${checked.reason}.`);
+    handlers.start(form);
   });
 
   return h("div", { class: "stress-controls" }, tokenForm, runForm);

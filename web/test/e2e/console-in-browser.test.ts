@@ -66,6 +66,18 @@ async function addToCart(page: Page, itemName: string): Promise<void> {
   await expect.poll(() => item.locator(".feedback").textContent()).toBe(`Added ${itemName}.`);
 }
 
+/** The focused element's text, to check that focus went to the result of an action rather than to the page. */
+const focusedText = (page: Page) => page.evaluate(() => (document.activeElement === document.body ? "<body>" : (document.activeElement?.textContent ?? "").trim()));
+
+/** A field refused in the page's words: marked invalid, the message tied to it, and focused. */
+async function expectFieldError(page: Page, field: Locator, message: RegExp): Promise<void> {
+  expect(await field.getAttribute("aria-invalid")).toBe("true");
+  const describedBy = (await field.getAttribute("aria-describedby")) ?? "";
+  const descriptions = await Promise.all(describedBy.split(" ").filter(Boolean).map((id) => page.locator(`[id="${id}"]`).textContent()));
+  expect(descriptions.join(" ")).toMatch(message);
+  expect(await field.evaluate((element) => element === document.activeElement)).toBe(true);
+}
+
 /** An order's card in the Orders section, by its id (the list also holds the customer's earlier orders). */
 const orderCard = (page: Page, orderId: string): Locator => page.locator(".order", { has: page.locator("h3 code", { hasText: orderId }) });
 
@@ -103,8 +115,13 @@ describe("the console in Chromium", () => {
     await expect.poll(() => order.locator(".status").textContent(), { timeout: 30_000 }).toMatch(/paid/i);
 
     const loyalty = page.locator("#loyalty");
+    await loyalty.getByLabel("Member id").fill("");
+    await loyalty.getByRole("button", { name: "Sign in" }).click();
+    await expectFieldError(page, loyalty.getByLabel("Member id"), /^Member id: 1-64 letters/);
     await loyalty.getByLabel("Member id").fill(customerId);
     await loyalty.getByRole("button", { name: "Sign in" }).click();
+    await loyalty.getByText("Signed in as").waitFor();
+    expect(await focusedText(page)).toBe(`Signed in as ${customerId}`);
     await expect
       .poll(async () => {
         if (await loyalty.getByRole("button", { name: "Refresh" }).isVisible()) await loyalty.getByRole("button", { name: "Refresh" }).click();
@@ -115,11 +132,12 @@ describe("the console in Chromium", () => {
     await page.screenshot({ path: `${screenshots}desktop-loyalty.png`, fullPage: true });
     await loyalty.getByRole("button", { name: "Sign out" }).click();
     await loyalty.getByRole("button", { name: "Sign in" }).waitFor();
+    expect(await focusedText(page)).toBe("Sign in to see your points and tier.");
     expect(failuresOf(page)).toEqual([]);
     await page.close();
   });
 
-  it("keeps focus in the cart after Remove, and refuses a bad quantity inline, tied to its field", { timeout: 60_000 }, async () => {
+  it("keeps focus in the cart after Remove and on readiness's check again, and refuses a bad quantity or customer id inline, tied to its field", { timeout: 60_000 }, async () => {
     const page = await open(DESKTOP);
     await addToCart(page, "Caffè Latte");
     await page.getByRole("button", { name: /^Remove Caffè Latte/ }).click();
@@ -133,6 +151,22 @@ describe("the console in Chromium", () => {
     const describedBy = (await quantity.getAttribute("aria-describedby"))!;
     expect(await page.locator(`#${describedBy}`).textContent()).toMatch(/Quantity: a whole number from 1 to 20/);
     expect(await page.evaluate(() => document.activeElement?.getAttribute("name"))).toBe("quantity");
+
+    await quantity.fill("1");
+    await addToCart(page, "Caffè Latte");
+    const customerId = page.getByLabel("Customer id");
+    await customerId.fill("not an id!");
+    await page.getByRole("button", { name: "Place order" }).click();
+    await expectFieldError(page, customerId, /^Customer id: 1-64 letters/);
+    await customerId.fill("customer-demo-001");
+    await customerId.press("Tab");
+    expect(await customerId.getAttribute("aria-invalid")).toBeNull();
+
+    // Checking readiness again keeps focus on the button that asked.
+    const again = page.getByRole("button", { name: "check again" });
+    await again.click();
+    await page.waitForTimeout(500);
+    expect(await focusedText(page)).toBe("check again");
     await page.close();
   });
 
@@ -158,7 +192,7 @@ describe("the console in Chromium", () => {
     await page.close();
   });
 
-  it("fits the narrowest phone (360 px) in every view, with touch targets at least 44 px tall", { timeout: 90_000 }, async () => {
+  it("fits the narrowest phone (360 px) in every view, with touch targets at least 44 × 44 px", { timeout: 90_000 }, async () => {
     const narrow = { width: 360, height: 740 };
     const page = await open(narrow);
     await addToCart(page, "Caffè Latte");
@@ -176,8 +210,8 @@ describe("the console in Chromium", () => {
           .map((element) => ({ element, box: (element.matches("[type=radio], [type=checkbox]") ? element.closest("label") ?? element : element).getBoundingClientRect() }))
           // Off screen until focused (the skip link), or not shown.
           .filter(({ box }) => box.width > 0 && box.right > 0 && box.bottom > 0)
-          .filter(({ box }) => box.height < 44 - 0.5)
-          .map(({ element, box }) => `${element.tagName.toLowerCase()} "${(element.textContent || element.getAttribute("aria-label") || element.getAttribute("name") || "").trim().slice(0, 30)}" ${Math.round(box.height)}px`),
+          .filter(({ box }) => box.height < 44 - 0.5 || box.width < 44 - 0.5)
+          .map(({ element, box }) => `${element.tagName.toLowerCase()} "${(element.textContent || element.getAttribute("aria-label") || element.getAttribute("name") || "").trim().slice(0, 30)}" ${Math.round(box.width)}×${Math.round(box.height)} px`),
       );
       expect(small, view).toEqual([]);
       await page.screenshot({ path: `${screenshots}phone-360${view === "/" ? "-menu" : view.replace("/", "-")}.png`, fullPage: true });
@@ -258,7 +292,17 @@ describe("the console in Chromium", () => {
     await orderCard(phone, orderId).waitFor({ timeout: 10_000 });
     expect(await orderCard(phone, orderId).locator(".status").textContent()).toMatch(/ready for pickup/i);
 
+    // Cancelling needs a reason, explained under its field; then the barista thinks better of it.
+    const queued = barista.locator("li.queue-order", { hasText: `#${number}` });
+    await queued.locator("summary", { hasText: "Cancel…" }).click();
+    await queued.getByLabel(/^Reason/).fill("");
+    await queued.getByRole("button", { name: "Confirm cancel and refund" }).click();
+    await expectFieldError(barista, queued.getByLabel(/^Reason/), /^Reason: /);
+    await queued.locator("summary", { hasText: "Cancel…" }).click();
+
     await barista.getByRole("button", { name: `Collected: order ${number}` }).click();
+    // The order leaves the queue with its button: focus goes to what happened.
+    await expect.poll(() => focusedText(barista), { timeout: 10_000 }).toBe(`Order ${number} is collected.`);
     await ready.waitFor({ state: "detached", timeout: 10_000 });
     expect(await overflowing(phone)).toEqual([]);
     await Promise.all([board.close(), barista.close(), other.close(), customer.close()]);
@@ -291,15 +335,27 @@ describe("the console in Chromium", () => {
     await page.goto(`${platform.url}/ops`);
     await page.getByLabel("Operator token").fill(OPERATOR_TOKEN);
     await page.getByRole("button", { name: "Save" }).click();
-    await page.getByLabel("Target CPU (% of the service's allowance)").fill("20");
-    await page.getByLabel(/^Duration \(seconds/).fill("60");
+    const target = page.getByLabel("Target CPU (% of the service's allowance)");
+    const duration = page.getByLabel(/^Duration \(seconds/);
+    await target.fill("0");
     await page.getByRole("button", { name: "Start run" }).click();
+    await expectFieldError(page, target, /^Target CPU must be above 0% and at most 100%/);
+    await target.fill("20");
+    await duration.fill("5000");
+    await page.getByRole("button", { name: "Start run" }).click();
+    await expectFieldError(page, duration, /^Duration must be 1 to 900 whole seconds/);
+    expect(await target.getAttribute("aria-invalid")).toBeNull();
+    await duration.fill("60");
+    await page.getByRole("button", { name: "Start run" }).click();
+    await expect.poll(() => focusedText(page), { timeout: 20_000 }).toMatch(/^Run .* started/);
 
     const run = page.locator(".run").first();
     await expect.poll(() => run.locator(".status").textContent(), { timeout: 20_000 }).toBe("running");
     await page.screenshot({ path: `${screenshots}desktop-stress-running.png`, fullPage: true });
     await run.getByRole("button", { name: "Cancel" }).click();
     await expect.poll(() => run.locator(".status").textContent(), { timeout: 20_000 }).toBe("cancelled");
+    // The Cancel button is gone with the run: focus is on what happened.
+    await expect.poll(() => focusedText(page), { timeout: 10_000 }).toMatch(/^Run .* cancelled\.$/);
     await page.screenshot({ path: `${screenshots}desktop-stress-cancelled.png`, fullPage: true });
     expect(failuresOf(page)).toEqual([]);
     await page.close();
@@ -317,8 +373,12 @@ describe("the console in Chromium", () => {
 
       const fault = page.locator('[data-fault="nat-gateway-failure"]');
       await expect.poll(() => fault.textContent()).toContain("Expected recovery");
+      await fault.getByLabel(/^TTL/).fill("0");
+      await fault.getByRole("button", { name: "Inject NAT gateway failure" }).click();
+      await expectFieldError(page, fault.getByLabel(/^TTL/), /^TTL: a whole number of seconds from 1 to/);
       await fault.getByLabel(/^TTL/).fill("30");
       await fault.getByRole("button", { name: "Inject NAT gateway failure" }).click();
+      await expect.poll(() => focusedText(page), { timeout: 10_000 }).toMatch(/^nat-gateway-failure injected for 30 s/);
       const timer = fault.getByRole("timer");
       await expect.poll(() => timer.textContent(), { timeout: 10_000 }).toMatch(/^Active: reverts in ([1-9]|[12][0-9]|30) s$/);
       // Unavailable scenarios say so instead of offering a button.
@@ -329,6 +389,7 @@ describe("the console in Chromium", () => {
       await fault.getByRole("button", { name: "Revert NAT gateway failure" }).click();
       await timer.waitFor({ state: "detached", timeout: 10_000 });
       await expect.poll(() => page.getByRole("status").filter({ hasText: "nat-gateway-failure reverted." }).count()).toBe(1);
+      expect(await focusedText(page)).toBe("nat-gateway-failure reverted.");
       expect(failuresOf(page)).toEqual([]);
       await page.close();
     });
