@@ -3,6 +3,8 @@ import type { Store } from "./api/types.ts";
 import { analyticsPanel } from "./analytics/analytics-panel.ts";
 import { createAnalyticsClient } from "./analytics/analytics-client.ts";
 import { createMenuBook } from "./menu/menu-book.ts";
+import type { StoreStock } from "./inventory/availability.ts";
+import { createStore } from "./store.ts";
 import { availabilityPanel } from "./panels/availability-panel.ts";
 import { checkoutPanel } from "./panels/checkout.ts";
 import { orderBoard } from "./panels/order-board.ts";
@@ -114,9 +116,11 @@ export function startConsole(deps: ConsoleDeps): void {
       }
     };
     const book = createMenuBook(stores);
+    const stock = createStore<StoreStock | undefined>(undefined);
     const { menu, checkout, bar, storeSelect } = checkoutPanel(deps.client, book, board, {
       customerId: loadCustomer(deps.orderStorage),
       onCustomer: (customerId) => void loadHistory(customerId),
+      stock,
     });
     replaceContent(
       content,
@@ -125,7 +129,7 @@ export function startConsole(deps: ConsoleDeps): void {
         "div",
         { class: "side" },
         section("order", "Your order", checkout),
-        section("stock", "Availability", availabilityPanel(deps.client, book, storeSelect)),
+        section("stock", "Availability", availabilityPanel(deps.client, book, storeSelect, stock)),
         section("orders", "Orders", board.element),
         section("inbox", "Notifications", inbox.element),
         section("loyalty", "Loyalty", loyaltyPanel(loyaltyClient())),

@@ -29,3 +29,20 @@ export function availabilityLabel(row: Pick<AvailabilityRow, "available" | "sold
   if (row.soldOut) return "sold out";
   return row.available <= LOW_STOCK ? `only ${row.available} left` : `${row.available} available`;
 }
+
+/** What the store has free to order of one SKU, or undefined when the store's stock does not list it (not tracked). */
+export function availableOf(stock: StoreStock | undefined, sku: string): number | undefined {
+  const item = stock?.items.find((candidate) => candidate.sku === sku);
+  return item && Math.max(0, item.available);
+}
+
+/**
+ * Why adding `quantity` more of a SKU (with `inCart` already in the cart) is refused at the chosen store, or undefined:
+ * the console says so before the order is placed, rather than after the server rejects it.
+ */
+export function stockRefusal(stock: StoreStock | undefined, sku: string, quantity: number, inCart: number): string | undefined {
+  const available = availableOf(stock, sku);
+  if (available === undefined || quantity + inCart <= available) return undefined;
+  if (available === 0) return "Sold out at this store.";
+  return `Only ${available} left at this store${inCart > 0 ? ` (${inCart} already in the cart)` : ""}.`;
+}

@@ -1,7 +1,7 @@
 import type { ApiClient } from "../api/client.ts";
 import { availabilityLabel, availabilityRows, type StoreStock } from "../inventory/availability.ts";
 import type { MenuLookup } from "../menu/menu-book.ts";
-import { createStore } from "../store.ts";
+import { type Store, createStore } from "../store.ts";
 import { describeError } from "../views/describe-error.ts";
 import { h, replaceContent } from "../views/dom.ts";
 
@@ -18,9 +18,10 @@ interface State {
  * What the chosen store has left (`GET /api/inventory/store/:storeId`), item by item, with "sold out" where nothing
  * is free to order; read again when the store changes and every few seconds.
  */
-export function availabilityPanel(client: ApiClient, menu: MenuLookup, storeSelect: HTMLSelectElement): HTMLElement {
+export function availabilityPanel(client: ApiClient, menu: MenuLookup, storeSelect: HTMLSelectElement, shared: Store<StoreStock | undefined>): HTMLElement {
   const state = createStore<State>({ storeId: storeSelect.value });
-  const element = h("div", { class: "availability", "aria-live": "polite" });
+  // Not a live region: it is read again every few seconds, and a screen reader would read the whole list each time.
+  const element = h("div", { class: "availability" });
   let request = 0;
 
   async function load() {
@@ -28,9 +29,14 @@ export function availabilityPanel(client: ApiClient, menu: MenuLookup, storeSele
     const mine = ++request;
     try {
       const { data } = await client.storeStock(storeId);
-      if (mine === request) state.update(() => ({ storeId, stock: data }));
+      if (mine !== request) return;
+      // Redrawn only when something changed, so a reader's place in the list survives the periodic reads.
+      if (JSON.stringify(data) !== JSON.stringify(state.get().stock)) state.update(() => ({ storeId, stock: data }));
+      shared.update(() => data);
     } catch (error) {
-      if (mine === request) state.update(() => ({ storeId, error }));
+      if (mine !== request) return;
+      state.update(() => ({ storeId, error }));
+      shared.update(() => undefined);
     }
   }
 
@@ -44,7 +50,7 @@ export function availabilityPanel(client: ApiClient, menu: MenuLookup, storeSele
         "ul",
         { class: "stock-list" },
         rows.map((row) =>
-          h("li", { class: row.soldOut ? "sold-out" : "" }, h("span", {}, row.name, h("span", { class: "sku" }, row.sku)), h("strong", {}, availabilityLabel(row))),
+          h("li", { class: row.soldOut ? "sold-out" : "" }, h("span", {}, row.name, " ", h("span", { class: "sku" }, row.sku)), h("strong", {}, availabilityLabel(row))),
         ),
       ),
     ];

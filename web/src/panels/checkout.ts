@@ -4,7 +4,8 @@ import type { MenuBook } from "../menu/menu-book.ts";
 import { type Cart, addToCart, emptyCart, itemCount, previewSubtotalCents, removeLine, setQuantity, toOrderRequest } from "../cart/cart.ts";
 import { formatCents } from "../money.ts";
 import { type Submission, newSubmission, submitOrder } from "../orders/submission.ts";
-import { createStore } from "../store.ts";
+import { type Store, createStore } from "../store.ts";
+import { type StoreStock, stockRefusal } from "../inventory/availability.ts";
 import { type CheckoutState, cartView } from "../views/cart.ts";
 import { focusFallback, h, replaceContent } from "../views/dom.ts";
 import { IDENTIFIER, IDENTIFIER_RULE, fieldError } from "../views/field-error.ts";
@@ -39,13 +40,18 @@ export function checkoutPanel(
   client: ApiClient,
   book: MenuBook,
   board: OrderBoard,
-  customer: { customerId?: string | undefined; onCustomer?: (customerId: string) => void } = {},
+  options: {
+    customerId?: string | undefined;
+    onCustomer?: (customerId: string) => void;
+    /** The chosen store's stock, when the console reads it: the menu shows it and Add refuses what is not there. */
+    stock?: Store<StoreStock | undefined>;
+  } = {},
 ): { menu: HTMLElement; checkout: HTMLElement; bar: HTMLElement; storeSelect: HTMLSelectElement } {
-  const onCustomer = customer.onCustomer ?? (() => {});
+  const onCustomer = options.onCustomer ?? (() => {});
   const state = createStore<State>({ cart: emptyCart(), submitting: false, retryable: false });
   const setCart = (cart: Cart) => state.update((current) => ({ ...current, cart, notice: undefined }));
 
-  const customerInput = h("input", { id: "customer-id", name: "customerId", required: true, value: customer.customerId ?? "customer-demo-001", maxlength: 64, autocomplete: "off" });
+  const customerInput = h("input", { id: "customer-id", name: "customerId", required: true, value: options.customerId ?? "customer-demo-001", maxlength: 64, autocomplete: "off" });
   // The customer's order history comes from the server, so it follows them to a new tab or device.
   customerInput.addEventListener("change", () => {
     const customerId = customerInput.value.trim();
@@ -117,11 +123,14 @@ export function checkoutPanel(
   const menu = menuPanel(client, book, (choice) => {
     const current = state.get();
     if (current.submitting || current.retryable) return "Finish or discard the pending submit first.";
+    const inCart = current.cart.lines.filter((line) => line.sku === choice.sku).reduce((sum, line) => sum + line.quantity, 0);
+    const outOfStock = stockRefusal(options.stock?.get(), choice.sku, choice.quantity, inCart);
+    if (outOfStock) return outOfStock;
     const change = addToCart(current.cart, choice, book);
     if (!change.ok) return change.reason;
     setCart(change.cart);
     return undefined;
-  });
+  }, options.stock);
 
   const checkout = h(
     "form",

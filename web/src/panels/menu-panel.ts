@@ -1,7 +1,8 @@
 import type { ApiClient } from "../api/client.ts";
 import type { MenuCategory } from "../api/types.ts";
 import { categories, type MenuBook } from "../menu/menu-book.ts";
-import { createStore } from "../store.ts";
+import { availabilityLabel, availableOf, type StoreStock } from "../inventory/availability.ts";
+import { type Store, createStore } from "../store.ts";
 import { describeError } from "../views/describe-error.ts";
 import { h, replaceContent } from "../views/dom.ts";
 import { type AddToCart, categoryTabs, categoryView } from "../views/menu.ts";
@@ -17,7 +18,7 @@ interface State {
  * the items read go into the menu book the cart prices its preview from. Switching quickly shows only the last
  * category asked for.
  */
-export function menuPanel(client: ApiClient, book: MenuBook, onAdd: AddToCart): HTMLElement {
+export function menuPanel(client: ApiClient, book: MenuBook, onAdd: AddToCart, stock?: Store<StoreStock | undefined>): HTMLElement {
   const state = createStore<State>({ category: categories[0]!, loading: true });
   const element = h("div", { class: "menu" });
   let shown = 0;
@@ -49,7 +50,21 @@ export function menuPanel(client: ApiClient, book: MenuBook, onAdd: AddToCart): 
     return categoryView(category, items ?? [], onAdd);
   }
 
-  state.subscribe((current) => replaceContent(element, categoryTabs(current.category, (category) => void show(category)), body(current)));
+  /** Each shown item's availability at the chosen store, written in place so no form the customer is filling redraws. */
+  function showStock(levels: StoreStock | undefined) {
+    for (const line of Array.from(element.querySelectorAll<HTMLElement>("[data-stock-sku]"))) {
+      const available = availableOf(levels, line.dataset.stockSku ?? "");
+      const text = available === undefined ? "" : availabilityLabel({ available, soldOut: available === 0 });
+      if (line.textContent !== text) line.textContent = text;
+      line.classList.toggle("sold-out", available === 0);
+    }
+  }
+
+  state.subscribe((current) => {
+    replaceContent(element, categoryTabs(current.category, (category) => void show(category)), body(current));
+    showStock(stock?.get());
+  });
+  stock?.subscribe(showStock);
   void show(state.get().category);
   return element;
 }

@@ -78,6 +78,8 @@ function itemCard(item: MenuItem, onAdd: AddToCart): HTMLElement {
     { class: "item", "aria-labelledby": `${id}-name`, novalidate: true },
     h("h4", { id: `${id}-name` }, item.name),
     h("p", { class: "sku" }, h("span", { class: "visually-hidden" }, "SKU "), item.sku),
+    // The chosen store's stock of it, filled in (and kept current) by the menu panel.
+    h("p", { class: "stock", "data-stock-sku": item.sku }),
     sizePicker,
     optionPicker,
     h(

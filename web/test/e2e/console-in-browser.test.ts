@@ -95,6 +95,9 @@ async function placeOrder(page: Page): Promise<{ orderId: string; card: Locator 
 describe("the console in Chromium", () => {
   it("places an order at desktop width and shows it PAID with its trace id; focus lands on the result", { timeout: 90_000 }, async () => {
     const page = await open(DESKTOP);
+    // Each menu item says what the chosen store has of it (Inventory).
+    const latte = page.locator("form.item", { has: page.getByRole("heading", { name: "Caffè Latte", exact: true }) });
+    await expect.poll(() => latte.locator(".stock").textContent(), { timeout: 15_000 }).toMatch(/^(\d+ available|only \d+ left)$/);
     await page.screenshot({ path: `${screenshots}desktop-menu.png`, fullPage: true });
     await addToCart(page, "Caffè Latte");
 
@@ -306,6 +309,36 @@ describe("the console in Chromium", () => {
     await ready.waitFor({ state: "detached", timeout: 10_000 });
     expect(await overflowing(phone)).toEqual([]);
     await Promise.all([board.close(), barista.close(), other.close(), customer.close()]);
+  });
+
+  it("cancels a paid order from the barista's queue with a reason; the customer's card shows it refunded, live", { timeout: 120_000 }, async () => {
+    const customer = await open(DESKTOP);
+    await customer.getByLabel("Customer id").fill(`e2e-cancel-${Date.now()}`);
+    await customer.getByLabel("Customer id").press("Tab");
+    const storeId = await customer.getByLabel("Store").inputValue();
+    await addToCart(customer, "Caffè Latte");
+    const { orderId, card } = await placeOrder(customer);
+    await expect.poll(() => card.locator(".status").textContent(), { timeout: 30_000 }).toMatch(/paid/i);
+    const number = orderId.slice(-4).toUpperCase();
+
+    const barista = await platform.browser.newPage({ viewport: PHONE });
+    await barista.goto(`${platform.url}/barista?store=${storeId}`);
+    await barista.getByLabel("Staff (operator) token").fill(OPERATOR_TOKEN);
+    await barista.getByLabel("Staff (operator) token").press("Tab");
+    const queued = barista.locator("li.queue-order", { hasText: `#${number}` });
+    await queued.locator("summary", { hasText: "Cancel…" }).click();
+    await queued.getByLabel(/^Reason/).fill("Out of oat milk");
+    await queued.getByRole("button", { name: "Confirm cancel and refund" }).click();
+    await expect.poll(() => focusedText(barista), { timeout: 10_000 }).toBe(`Order ${number} cancelled (Out of oat milk); its refund is on its way.`);
+    await queued.waitFor({ state: "detached", timeout: 10_000 });
+    expect(await overflowing(barista)).toEqual([]);
+
+    // The payment processor refunds it; the card follows without a reload, with the store's reason.
+    await expect.poll(() => card.locator(".status").textContent(), { timeout: 30_000 }).toBe("Cancelled and refunded");
+    expect(await card.textContent()).toContain("Out of oat milk");
+    await customer.screenshot({ path: `${screenshots}desktop-order-refunded.png`, fullPage: true });
+    expect(failuresOf(customer)).toEqual([]);
+    await Promise.all([barista.close(), customer.close()]);
   });
 
   it("shows the alarms and their charts in the ops view at desktop and 390 px, nothing wider than the phone", { timeout: 60_000 }, async () => {
