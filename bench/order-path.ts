@@ -5,7 +5,7 @@
  *     (p50/p99/p99.9 corrected for coordinated omission);
  *   - POST -> PAID sustained at a fixed rate, with the backlog (outbox, queues, orders not yet paid) sampled as it runs;
  *   - CPU milliseconds per accepted and per paid order for each process (host with gateway and Lambda stand-ins, each
- *     service, each engine, the PostgreSQL backends of the database), the idle platform's CPU, log bytes per order and
+ *     service, each engine, PostgreSQL with the backends of the platform's databases), the idle platform's CPU, log bytes per order and
  *     RSS per process, with the machine's load beside them;
  *   - with `--profile`, V8 CPU profiles of every Node process for the POST phase and the paid phase, saved under
  *     bench/profiles/ (git-ignored), with the heaviest functions printed.
@@ -21,7 +21,7 @@ import { queues } from "@cloudcafe/catalog";
 import { httpLoad, httpRow, type HttpLoadResult } from "./http-load.ts";
 import { restock } from "./inventory.ts";
 import { fmt } from "./load.ts";
-import { gateway, OPERATOR_TOKEN, startBenchPlatform, type BenchPlatform } from "./platform.ts";
+import { BENCH_ENGINE_PORTS, benchSqsEndpoint, gateway, OPERATOR_TOKEN, PLATFORM_DATABASES, startBenchPlatform, type BenchPlatform } from "./platform.ts";
 import { cpuDelta, machineLoad, platformProcesses, memoryOf, snapshot, type CpuSnapshot, type TrackedProcess } from "./processes.ts";
 import { summariseProfile } from "./profile-summary.ts";
 
@@ -58,17 +58,7 @@ export function orderPathOptionsFrom(args: readonly string[]): OrderPathOptions 
 }
 
 const STORE = "store-sea-001";
-const ENGINE_PORTS = {
-  "DynamoDB Local (java)": 8000,
-  "fauxqs (SQS/SNS)": 4566,
-  "kinesalite": 4567,
-  "redshift-data stand-in": 4568,
-  "documentdb stand-in": 27017,
-  "redis": 6379,
-  "memorydb (redis)": 6380,
-};
 const DATABASE_URL = process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/cloudcafe";
-const database = new URL(DATABASE_URL).pathname.slice(1) || "cloudcafe";
 
 /** An order of a customer of its own (`{i}` is the request's number), as a morning rush's are. */
 const orderTemplate = (customerPrefix: string) =>
@@ -115,7 +105,7 @@ interface Backlog {
 
 /** What is waiting: this run's orders not yet PAID, undelivered outbox rows, and the flow's queues (visible + in flight). */
 async function backlogSampler(sql: postgres.Sql, customerPrefix: string) {
-  const sqs = new SQSClient({ endpoint: "http://127.0.0.1:4566", region: "us-east-1", credentials: { accessKeyId: "local", secretAccessKey: "local" } });
+  const sqs = new SQSClient({ endpoint: benchSqsEndpoint, region: "us-east-1", credentials: { accessKeyId: "local", secretAccessKey: "local" } });
   const urls = await Promise.all(
     [queues.orderSubmission.name, queues.paymentProcessing.name, queues.paymentResults.name].map(async (QueueName) => (await sqs.send(new GetQueueUrlCommand({ QueueName }))).QueueUrl!),
   );
@@ -190,7 +180,7 @@ interface Session {
 async function openSession(profileDir?: string): Promise<Session> {
   const platform = await startBenchPlatform({ env: { LOG_LEVEL: process.env.LOG_LEVEL ?? "INFO" }, ...(profileDir ? { cpuProfileDir: profileDir } : {}) });
   const sql = postgres(DATABASE_URL, { max: 2, onnotice: () => {} });
-  const tracked = platformProcesses({ hostPid: platform.pid, enginePorts: ENGINE_PORTS, sql, database });
+  const tracked = platformProcesses({ hostPid: platform.pid, enginePorts: BENCH_ENGINE_PORTS, sql, databases: PLATFORM_DATABASES });
   const labels = new Map<number, string>();
   for (const t of tracked) for (const pid of await t.pids()) labels.set(pid, t.label);
   await restock(gateway, OPERATOR_TOKEN, STORE, 100_000);

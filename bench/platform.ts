@@ -1,6 +1,6 @@
 /**
  * The local platform as the bench runs it: `packages/local/src/cli/start.ts` in a child process on the bench's own
- * ports, engines reused when they run. Its stdout (every service's JSON logs and EMF metrics, which a collector reads
+ * ports, with engines of its own (PostgreSQL and Redis, system services, are shared). Its stdout (every service's JSON logs and EMF metrics, which a collector reads
  * deployed) is counted, not shown; other lines (the start table, errors) pass through.
  */
 import { spawn } from "node:child_process";
@@ -13,6 +13,22 @@ export const ORDER_PORT = Number(process.env.BENCH_ORDER_PORT ?? 8480);
 export const MENU_PORT = Number(process.env.BENCH_MENU_PORT ?? 8481);
 export const INVENTORY_PORT = Number(process.env.BENCH_INVENTORY_PORT ?? 8482);
 export const OPERATOR_TOKEN = "bench-operator-token";
+/**
+ * The engines the bench starts for itself, on ports of its own: it measures them from start to stop (their CPU, their
+ * memory, the time `npm start` takes to bring them up) instead of reusing daemons that test runs share.
+ */
+export const BENCH_ENGINE_PORTS = {
+  "DynamoDB Local (java)": Number(process.env.BENCH_DYNAMODB_PORT ?? 8400),
+  "fauxqs (SQS/SNS)": Number(process.env.BENCH_SQS_PORT ?? 4466),
+  "kinesalite": Number(process.env.BENCH_KINESIS_PORT ?? 4467),
+  "redshift-data stand-in": Number(process.env.BENCH_REDSHIFT_DATA_PORT ?? 4468),
+  "documentdb stand-in": Number(process.env.BENCH_DOCUMENTDB_PORT ?? 27417),
+  "redis": 6379,
+  "memorydb (redis)": Number(process.env.BENCH_MEMORYDB_PORT ?? 6480),
+} as const;
+export const benchSqsEndpoint = `http://127.0.0.1:${BENCH_ENGINE_PORTS["fauxqs (SQS/SNS)"]}`;
+/** The PostgreSQL databases the platform uses: orders, the DocumentDB stand-in's store, the analytics warehouse. */
+export const PLATFORM_DATABASES = ["cloudcafe", "documentdb", "analytics"] as const;
 export const gateway = `http://127.0.0.1:${GATEWAY_PORT}`;
 
 export async function waitForUrl(url: string, timeoutMs: number): Promise<void> {
@@ -55,6 +71,12 @@ export async function startBenchPlatform(options: BenchPlatformOptions = {}): Pr
       CLOUDCAFE_ANALYTICS_PORT: String(Number(process.env.BENCH_ANALYTICS_PORT ?? 8484)),
       CLOUDCAFE_INVENTORY_PORT: String(INVENTORY_PORT),
       CLOUDCAFE_LOYALTY_PORT: String(Number(process.env.BENCH_LOYALTY_PORT ?? 8483)),
+      CLOUDCAFE_DYNAMODB_PORT: String(BENCH_ENGINE_PORTS["DynamoDB Local (java)"]),
+      CLOUDCAFE_SQS_PORT: String(BENCH_ENGINE_PORTS["fauxqs (SQS/SNS)"]),
+      CLOUDCAFE_KINESIS_PORT: String(BENCH_ENGINE_PORTS.kinesalite),
+      CLOUDCAFE_REDSHIFT_DATA_PORT: String(BENCH_ENGINE_PORTS["redshift-data stand-in"]),
+      CLOUDCAFE_DOCUMENTDB_PORT: String(BENCH_ENGINE_PORTS["documentdb stand-in"]),
+      CLOUDCAFE_MEMORYDB_PORT: String(BENCH_ENGINE_PORTS["memorydb (redis)"]),
       // The bench measures the reservations themselves; the per-store buckets would turn most of them into 429s.
       RESERVATION_RATE_BURST: "1000000",
       RESERVATION_RATE_PER_SECOND: "1000000",

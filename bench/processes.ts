@@ -95,29 +95,38 @@ export function platformProcesses(options: {
   readonly hostPid: number;
   readonly enginePorts: Readonly<Record<string, number>>;
   readonly sql: postgres.Sql;
-  readonly database: string;
+  readonly databases: readonly string[];
+  readonly postgresPort?: number;
 }): TrackedProcess[] {
-  const children = descendants(options.hostPid).filter((pid) => pid !== options.hostPid && isNodeProcess(pid));
-  const childLabel = (pid: number) => {
-    const cmd = commandLine(pid);
-    const entry = /(functions\/[a-z-]+\/src\/[a-z-/]+\.ts)/.exec(cmd)?.[1] ?? cmd.slice(0, 40);
-    return entry.replace(/^functions\//, "").replace(/\/src\//, ": ").replace(/\.ts$/, "");
-  };
-  const tracked: TrackedProcess[] = [
-    { label: "host: gateway + Lambda stand-ins", pids: () => selfAndHelpers(options.hostPid) },
-    ...children.map((pid) => ({ label: childLabel(pid), pids: () => selfAndHelpers(pid) })),
-  ];
-  const known = new Set([options.hostPid, ...children]);
+  // Engines first, by the port they listen on: `npm start` may have started them as its own children.
+  const engines = new Map<number, string>();
   for (const [label, port] of Object.entries(options.enginePorts)) {
     const pid = pidListeningOn(port);
-    if (pid && !known.has(pid)) {
-      known.add(pid);
-      tracked.push({ label, pids: () => selfAndHelpers(pid) });
-    }
+    if (pid && pid !== options.hostPid && !engines.has(pid)) engines.set(pid, label);
   }
+  const children = descendants(options.hostPid).filter((pid) => pid !== options.hostPid && isNodeProcess(pid) && !engines.has(pid));
+  const childLabel = (pid: number) => {
+    const cmd = commandLine(pid);
+    const entry = /(functions\/[a-z-]+\/src\/[a-z-/]+)\.m?[jt]s/.exec(cmd)?.[1] ?? cmd.slice(0, 40);
+    return entry.replace(/^functions\//, "").replace(/\/src\//, ": ");
+  };
+  // Copies of one service share an entry: numbered, so that each keeps a row of its own.
+  const labels = children.map(childLabel);
+  const numbered = labels.map((label, index) => (labels.filter((other) => other === label).length > 1 ? `${label} #${labels.slice(0, index + 1).filter((other) => other === label).length}` : label));
+  const tracked: TrackedProcess[] = [
+    { label: "host: gateway + Lambda stand-ins", pids: () => selfAndHelpers(options.hostPid).filter((pid) => !engines.has(pid)) },
+    ...children.map((pid, index) => ({ label: numbered[index]!, pids: () => selfAndHelpers(pid) })),
+    ...[...engines].map(([pid, label]) => ({ label, pids: () => selfAndHelpers(pid) })),
+  ];
+  // The server's own processes (postmaster, checkpointer, WAL writer, ...) and the backends of the platform's databases
+  // (orders, the DocumentDB stand-in's store, the analytics warehouse), not those of other databases on the server.
+  const postmaster = pidListeningOn(options.postgresPort ?? 5432);
   tracked.push({
-    label: `postgres backends (${options.database})`,
-    pids: async () => (await options.sql<{ pid: number }[]>`SELECT pid FROM pg_stat_activity WHERE datname = ${options.database}`).map((r) => r.pid),
+    label: `postgres (server + ${options.databases.join(", ")})`,
+    pids: async () => [
+      ...(postmaster ? [postmaster] : []),
+      ...(await options.sql<{ pid: number }[]>`SELECT pid FROM pg_stat_activity WHERE datname IN ${options.sql(options.databases as string[])} OR backend_type <> 'client backend'`).map((r) => r.pid),
+    ],
   });
   return tracked;
 }

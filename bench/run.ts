@@ -22,7 +22,7 @@ import { runMenuBench } from "./menu.ts";
 import { runAnalyticsBench } from "./analytics.ts";
 import { readLocalConfig } from "@cloudcafe/local/config";
 import { documentDbUrl } from "@cloudcafe/local/engines/documentdb";
-import { gateway, INVENTORY_PORT, OPERATOR_TOKEN, startBenchPlatform } from "./platform.ts";
+import { BENCH_ENGINE_PORTS, gateway, INVENTORY_PORT, OPERATOR_TOKEN, startBenchPlatform } from "./platform.ts";
 import { orderPathOptionsFrom, runOrderPathBench } from "./order-path.ts";
 
 const BARE_PORT = Number(process.env.BENCH_BARE_PORT ?? 3499);
@@ -135,7 +135,7 @@ async function main() {
         gateway,
         bareUrl: `http://127.0.0.1:${BARE_PORT}/ping`,
         operatorToken: OPERATOR_TOKEN,
-        mongodbUrl: local.mongodbUrl ?? documentDbUrl(local.host, local.ports.documentDb),
+        mongodbUrl: local.mongodbUrl ?? documentDbUrl(local.host, BENCH_ENGINE_PORTS["documentdb stand-in"]),
         redisUrl: process.env.REDIS_URL ?? "redis://127.0.0.1:6379",
         requests: REQUESTS,
         concurrency: CONCURRENCY,
@@ -169,6 +169,9 @@ const args = process.argv.slice(2);
 const orderPath = orderPathOptionsFrom(args);
 if (args[0] === "order") {
   await runOrderPathBench(orderPath);
+} else if (args[0] === "idle") {
+  const { idleOptionsFrom, runIdleBench } = await import("./idle.ts");
+  await runIdleBench(idleOptionsFrom(args));
 } else {
   await runOrderPathBench(orderPath);
   await main();

@@ -226,6 +226,8 @@ export interface GatewayOptions {
   readonly opsRoutes?: Hono;
   /** The target groups' health checks (default LOCAL_HEALTH_CHECK). */
   readonly healthCheck?: HealthCheckSettings;
+  /** Told of each request a rule routes, before it is forwarded (`npm start` wakes its idle pollers). */
+  readonly onRouted?: (service: string) => void;
 }
 
 /** The gateway app, its controls, and `close()`, which stops its health checks. */
@@ -265,6 +267,7 @@ export function createGateway(rules: readonly GatewayRule[], options: GatewayOpt
       return errorJson(c, 403, "FORBIDDEN", `No listener rule matches ${c.req.path}: the ${route.rule.service} service's rule is deleted`);
     }
     const { rule, group } = route;
+    options.onRouted?.(rule.service);
     if (Number(c.req.header("content-length") ?? 0) > MAX_REQUEST_BODY_BYTES) {
       return errorJson(c, 413, "PAYLOAD_TOO_LARGE", `Request body exceeds the ${MAX_REQUEST_BODY_BYTES} bytes API Gateway accepts`);
     }

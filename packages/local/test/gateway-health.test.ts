@@ -12,15 +12,20 @@ interface FixtureTarget {
   readonly server: Server;
   health: { status: number };
   served: number;
+  /** Health checks answered. */
+  checks: number;
   /** When set, requests to this path get their connection destroyed before any answer (a process dying mid-request). */
   resetPath?: string;
 }
 
 const started: Server[] = [];
 async function target(name: string): Promise<FixtureTarget> {
-  const fixture = { name, health: { status: 200 }, served: 0 } as FixtureTarget;
+  const fixture = { name, health: { status: 200 }, served: 0, checks: 0 } as FixtureTarget;
   const server = createServer((request, response) => {
-    if (request.url === "/health") return void response.writeHead(fixture.health.status).end();
+    if (request.url === "/health") {
+      fixture.checks++;
+      return void response.writeHead(fixture.health.status).end();
+    }
     if (fixture.resetPath && request.url === fixture.resetPath) return void request.socket.destroy();
     fixture.served++;
     response.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ name }));
@@ -136,6 +141,31 @@ describe("gateway target health (an ALB target group)", () => {
     await until(running, b.url, "unhealthy");
 
     expect((await names(running.url, 4)).sort()).toEqual(["a", "a", "b", "b"]);
+  });
+
+  it("checks rarely while nothing is routed and every target is healthy, and at the short interval again from the first request", async () => {
+    const [a, b] = [await target("a"), await target("b")];
+    const running = await gatewayFor([a, b], { ...fast, idleIntervalMs: 1_500, idleAfterMs: 300 });
+    await until(running, a.url, "healthy");
+    await until(running, b.url, "healthy");
+    await new Promise((r) => setTimeout(r, 600));
+    const idleFrom = a.checks;
+    await new Promise((r) => setTimeout(r, 2_000));
+    // At 100 ms this would be about 20 checks; idle, one or two.
+    expect(a.checks - idleFrom).toBeLessThanOrEqual(2);
+
+    expect((await names(running.url, 2)).sort()).toEqual(["a", "b"]);
+    const busyFrom = a.checks;
+    await new Promise((r) => setTimeout(r, 250));
+    await names(running.url, 2);
+    await new Promise((r) => setTimeout(r, 250));
+    expect(a.checks - busyFrom).toBeGreaterThanOrEqual(3);
+
+    // A target that starts failing while idle is still found (at the idle interval).
+    await new Promise((r) => setTimeout(r, 600));
+    a.health.status = 500;
+    await until(running, a.url, "unhealthy");
+    expect(new Set(await names(running.url, 4))).toEqual(new Set(["b"]));
   });
 
   it("lists rules and target health at /api/ops/targets", async () => {

@@ -297,4 +297,24 @@ describe("SQS event-source poller", () => {
     expect(finished).toBe(true);
     expect(await visibleAndInFlight(url)).toBe(0);
   });
+
+  it("stop() gives up its 20-second long poll at once, and the next message goes to the next poller, not to the dead receive", async () => {
+    const { url } = await queueWithDlq();
+    const first = poll(url, async () => {});
+    // Let its receive reach the queue and wait there.
+    await new Promise((r) => setTimeout(r, 500));
+    const stopping = performance.now();
+    await first.stop();
+    expect(performance.now() - stopping).toBeLessThan(2_000);
+
+    const seen: string[] = [];
+    poll(url, async (event) => void seen.push(...bodies(event)));
+    await new Promise((r) => setTimeout(r, 300));
+    const sentAt = performance.now();
+    await sqs.send(new SendMessageCommand({ QueueUrl: url, MessageBody: "after the stop" }));
+    await waitUntil("the new poller to get it", async () => seen.length > 0, 10_000, 20);
+    // Handed to the waiting receive at once; a dead receive would have hidden it for the 30 s visibility timeout.
+    expect(performance.now() - sentAt).toBeLessThan(2_000);
+    expect(seen).toEqual(["after the stop"]);
+  });
 });

@@ -188,6 +188,40 @@ describe("stream event-source poller (Kinesis, on kinesalite)", () => {
     expect([...order].sort((a, b) => a - b)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8]);
   });
 
+  it("reads less often on a quiet stream, still delivers what arrives, and reads at once again when woken", async () => {
+    const stream = await kinesisStream(1);
+    const source = kinesisStreamSource(kinesis, stream, localRegion);
+    let reads = 0;
+    const counted = { ...source, read: (...args: Parameters<typeof source.read>) => (reads++, source.read(...args)) };
+    const delivered: { n: number; at: number }[] = [];
+    const poller = startStreamPoller({
+      ...defaults,
+      quietAfterMs: 300,
+      maxIdlePollMs: 1_000,
+      source: counted,
+      handler: async (event: KinesisStreamEvent) => void delivered.push(...bodiesOf(event).map(({ n }) => ({ n, at: Date.now() }))),
+      onFailure: async () => {},
+    });
+    pollers.push(poller);
+    await new Promise((r) => setTimeout(r, 1_500));
+    const quietFrom = reads;
+    await new Promise((r) => setTimeout(r, 2_000));
+    // At the 100 ms idle interval this would be about 20 reads.
+    expect(reads - quietFrom).toBeLessThanOrEqual(4);
+
+    const putAt = Date.now();
+    await put(stream, "k", { n: 1 });
+    await waitUntil("record 1 delivered", async () => delivered.length === 1, 5_000, 20);
+    expect(delivered[0]!.at - putAt).toBeLessThan(1_500);
+
+    await new Promise((r) => setTimeout(r, 2_500));
+    await put(stream, "k", { n: 2 });
+    const wokenAt = Date.now();
+    poller.wake();
+    await waitUntil("record 2 delivered", async () => delivered.length === 2, 5_000, 10);
+    expect(delivered[1]!.at - wokenAt).toBeLessThan(400);
+  });
+
   it("refuses what CreateEventSourceMapping refuses", () => {
     const start = (settings: Partial<Settings>) => () => pollKinesis("never-read", async () => undefined, settings);
     expect(start({ batchSize: 0 })).toThrow(InvalidParameterValueException);

@@ -16,7 +16,7 @@ import { type LocalConfig, readLocalConfig } from "../config.ts";
 import { localEventSourceMappings } from "../event-source/mappings.ts";
 import { startSqsPoller, type SqsEventHandler } from "../event-source/sqs-poller.ts";
 import { fileCheckpoints } from "../event-source/stream-checkpoints.ts";
-import { localStreamEventSourceMappings, startCatalogStreamPoller } from "../event-source/stream-mappings.ts";
+import { LOCAL_MAX_IDLE_POLL_MS, localStreamEventSourceMappings, startCatalogStreamPoller } from "../event-source/stream-mappings.ts";
 import type { StreamEventHandler } from "../event-source/stream-poller.ts";
 import { API_REFERENCE_PATH } from "../api-reference.ts";
 import { Hono } from "hono";
@@ -27,6 +27,7 @@ import { repoRoot } from "../paths.ts";
 import { startPlatform, type LocalPlatform } from "../platform.ts";
 import { whenAncestorExits } from "../process/ancestors.ts";
 import { stopOwnedChildren } from "../process/children.ts";
+import { compileNodeEntries, platformEntries } from "../process/compiled-entries.ts";
 import { platformServices, platformWorkers } from "../process/platform-processes.ts";
 import { createSupervisor, type Supervisor, type SupervisorEvent } from "../process/supervisor.ts";
 import { type LocalObservability, startLocalObservability } from "../observability/local-observability.ts";
@@ -37,7 +38,7 @@ interface Running {
   platform?: LocalPlatform;
   /** Every service copy and worker process; `kill()` is the compute faults' handle. */
   supervisor?: Supervisor;
-  pollers: { stop(): Promise<void> }[];
+  pollers: { stop(): Promise<void>; wake?(): void }[];
   gateway?: RunningGateway;
   observability?: LocalObservability;
   chaos?: LocalChaos;
@@ -104,7 +105,7 @@ async function startStreamPollers(platform: LocalPlatform, config: LocalConfig):
       return undefined;
     });
     if (!handler) continue;
-    running.pollers.push(startCatalogStreamPoller({ spec, handler, endpoints: platform.endpoints, resources: platform.resources, checkpoints, logger }));
+    running.pollers.push(startCatalogStreamPoller({ spec, handler, endpoints: platform.endpoints, resources: platform.resources, checkpoints, logger, overrides: { maxIdlePollMs: LOCAL_MAX_IDLE_POLL_MS } }));
     const source = spec.source.kind === "kinesis" ? `${platform.resources.streams[spec.source.stream]} (Kinesis)` : `${platform.resources.tables[spec.source.table]} (DynamoDB stream)`;
     started.push(`${spec.name} <- ${source}`);
   }
@@ -157,6 +158,8 @@ function printTable(rows: readonly (readonly string[])[]): void {
 
 async function main(): Promise<void> {
   const config = readLocalConfig();
+  say("compiling the services, workers and engine stand-ins ...");
+  await compileNodeEntries(platformEntries(), join(config.stateDir, "build"));
   say("starting engines ...");
   const platform = await startPlatform({ config });
   running.platform = platform;
@@ -203,6 +206,10 @@ async function main(): Promise<void> {
     rules,
     observe: observability.gatewayObserver(albRoutes),
     opsRoutes: processRoutes(supervisor),
+    // A request to a service is work on its way to the streams: the pollers that slowed down on a quiet platform read again.
+    onRouted: (service) => {
+      if (albRoutes.some((rule) => rule.service === service)) for (const poller of running.pollers) poller.wake?.();
+    },
     ...(webRoot ? { webRoot } : {}),
   });
   // The compute and network faults act on the supervisor's copies and the gateway's rules and targets.

@@ -1,7 +1,7 @@
 import { MongoClient } from "mongodb";
 import { documentDatabase } from "@cloudcafe/catalog";
 import { STAND_IN_MARKER } from "../stand-ins/documentdb/commands/server-info.ts";
-import { tsxCommand } from "../process/tsx-node.ts";
+import { nodeCommand } from "../process/compiled-entries.ts";
 import { ensureServerEngine, type Engine, type EngineStartOptions } from "./engine.ts";
 import { ensureDatabase } from "./postgres.ts";
 
@@ -58,7 +58,7 @@ export async function startDocumentDb(options: EngineStartOptions, postgres: Pic
       url: documentDbUrl(host, port),
       port,
       health: () => standInAnswers(host, port, DOCUMENTDB_STORAGE_DATABASE),
-      spawn: tsxCommand(new URL("./servers/documentdb.ts", import.meta.url), [String(port), storage.toString(), documentDatabase.connectionOptions.replicaSet]),
+      spawn: nodeCommand(new URL("./servers/documentdb.ts", import.meta.url), [String(port), storage.toString(), documentDatabase.connectionOptions.replicaSet]),
       startTimeoutMs: 30_000,
     },
     options,

@@ -4,7 +4,7 @@ import type { LocalConfig } from "../config.ts";
 import { spawnChild, type ManagedChild, type SpawnChildOptions } from "../process/children.ts";
 import { recordDaemon } from "../process/daemons.ts";
 import { isPortOpen } from "../process/net.ts";
-import { tsxCommand } from "../process/tsx-node.ts";
+import { nodeCommand } from "../process/compiled-entries.ts";
 
 /** A running engine: either started here, or found already running and reused as is. */
 export interface Engine {
@@ -77,7 +77,7 @@ export function ensureTsxServerEngine(
       url: `http://${options.config.host}:${spec.port}`,
       port: spec.port,
       health: spec.health,
-      spawn: tsxCommand(new URL(`./servers/${spec.entry}`, import.meta.url), [String(spec.port), ...(spec.args ?? [])]),
+      spawn: nodeCommand(new URL(`./servers/${spec.entry}`, import.meta.url), [String(spec.port), ...(spec.args ?? [])]),
       startTimeoutMs: 30_000,
     },
     options,

@@ -66,11 +66,11 @@ export interface SqsPoller {
 
 const maxMessagesPerReceive = 10;
 /**
- * Short long-polls, and `stop()` waits for the one in flight instead of aborting it: fauxqs keeps serving a long
- * poll whose client went away, and would hand the next message sent to the queue to that dead receive, hidden for
- * the whole visibility timeout. Lambda's own pollers are not stopped mid-receive, so nothing is lost by waiting.
+ * Lambda's own long polls: an idle queue costs one receive per 20 s per poller, and a message sent is handed to the
+ * waiting receive at once. `stop()` gives up the receive in flight (the local fauxqs then takes no message for it,
+ * `engines/servers/sqs-sns.ts`) rather than waiting up to 20 s.
  */
-const longPollSeconds = 2;
+const longPollSeconds = 20;
 /** How long a poller of a throttled function waits before it tries again. */
 const throttledBackOffMs = 1_000;
 
@@ -106,8 +106,10 @@ export function startSqsPoller(options: SqsPollerOptions): SqsPoller {
   const metrics = options.metrics ?? createMetrics({ namespace: "AWS/Lambda", service: "local-event-source" });
   const { sqs, queueUrl, functionName } = options;
   let stopping = false;
+  const stopped = new AbortController();
 
   async function receive(max: number, waitSeconds: number): Promise<Message[]> {
+    if (stopping) return [];
     try {
       const { Messages } = await sqs.send(
         new ReceiveMessageCommand({
@@ -117,6 +119,7 @@ export function startSqsPoller(options: SqsPollerOptions): SqsPoller {
           MessageSystemAttributeNames: ["All"],
           MessageAttributeNames: ["All"],
         }),
+        { abortSignal: stopped.signal },
       );
       return Messages ?? [];
     } catch (error) {
@@ -221,6 +224,7 @@ export function startSqsPoller(options: SqsPollerOptions): SqsPoller {
   return {
     async stop() {
       stopping = true;
+      stopped.abort();
       await running;
     },
   };

@@ -9,6 +9,12 @@ import { dynamoStreamSource, kinesisStreamSource, type StreamSource } from "./st
 
 export type StreamMappingKey = keyof typeof streamEventSourceMappings;
 
+/**
+ * How far `npm start`'s stream pollers slow down on a quiet platform (`maxIdlePollMs`): reads and shard discovery at
+ * most every 8 s after 10 s without records, and back at their interval on the next request the gateway routes.
+ */
+export const LOCAL_MAX_IDLE_POLL_MS = 8_000;
+
 /** The catalog's stream mappings, as `npm start` runs them. */
 export const localStreamEventSourceMappings: readonly StreamEventSourceMappingSpec[] = Object.values<StreamEventSourceMappingSpec>(streamEventSourceMappings);
 
@@ -20,7 +26,7 @@ export interface CatalogStreamPollerOptions {
   readonly checkpoints?: CheckpointStore;
   readonly logger?: Logger;
   /** Test settings (a shorter idle poll or retry backoff); the mapping's own parameters come from the catalog. */
-  readonly overrides?: Partial<Pick<StreamPollerOptions, "idlePollMs" | "retryBackoffMs" | "shardDiscoveryMs" | "startingPosition">>;
+  readonly overrides?: Partial<Pick<StreamPollerOptions, "idlePollMs" | "retryBackoffMs" | "shardDiscoveryMs" | "startingPosition" | "maxIdlePollMs">>;
 }
 
 /** The stream a catalog mapping reads, on the local engines. */

@@ -53,6 +53,13 @@ export interface StreamPollerOptions {
   readonly idlePollMs?: number;
   /** How often the shard list is read again to find the children of a split or merge. */
   readonly shardDiscoveryMs?: number;
+  /**
+   * Once the mapping has seen neither a record nor `wake()` for `quietAfterMs` (default 10 s), idle reads and shard
+   * discovery slow down, to a quarter of the quiet time and at most this (default: no slowing down). `wake()` puts
+   * them back at once, so a platform that knows work is coming (a request at its gateway) loses no latency.
+   */
+  readonly maxIdlePollMs?: number;
+  readonly quietAfterMs?: number;
   /** Backoff before retrying a failed batch: `retryBackoffMs * 2^(attempt-1)`, at most 5 s. */
   readonly retryBackoffMs?: number;
   readonly checkpoints?: CheckpointStore;
@@ -63,6 +70,8 @@ export interface StreamPollerOptions {
 export interface StreamPoller {
   /** Resolves once every open shard has been read up to its current end and nothing is in flight. */
   caughtUp(timeoutMs?: number): Promise<void>;
+  /** Work may be coming: reads at the idle poll interval again, now (a no-op unless it had slowed down). */
+  wake(): void;
   /** Stops reading, finishes the batch in hand and resolves when idle; the checkpoints keep the position. */
   stop(): Promise<void>;
 }
@@ -108,16 +117,28 @@ export function startStreamPoller(options: StreamPollerOptions): StreamPoller {
   let waitingShards = 0;
   let discoverNow: (() => void) | undefined;
   const wake = new Set<() => void>();
+  /** The naps of idle reads and discovery, which `wake()` ends (retry backoffs keep theirs). */
+  const idleNaps = new Set<() => void>();
+  const maxIdlePollMs = options.maxIdlePollMs ?? idlePollMs;
+  const quietAfterMs = options.quietAfterMs ?? 10_000;
+  let lastActivityAt = Date.now();
+  /** `base`, or longer while the mapping has been quiet: a quarter of the quiet time, at most `maxIdlePollMs`. */
+  const idleDelay = (base: number) => {
+    const quietFor = Date.now() - lastActivityAt;
+    return quietFor < quietAfterMs ? base : Math.max(base, Math.min(maxIdlePollMs, quietFor / 4));
+  };
 
-  const nap = (ms: number) =>
+  const nap = (ms: number, idle = false) =>
     new Promise<void>((resolve) => {
       const done = () => {
         clearTimeout(timer);
         wake.delete(done);
+        idleNaps.delete(done);
         resolve();
       };
       const timer = setTimeout(done, ms);
       wake.add(done);
+      if (idle) idleNaps.add(done);
     });
 
   const checkpointKey = (shardId: string) => `${functionName}|${streamArn}|${shardId}`;
@@ -262,6 +283,7 @@ export function startStreamPoller(options: StreamPollerOptions): StreamPoller {
         iterator = read.iterator;
         if (read.batch.length > 0) {
           state.emptyReadStartedAt = undefined;
+          lastActivityAt = Date.now();
           const started = Date.now();
           await deliver(read.batch, shardId, commit);
           logger.info("stream invocation finished", {
@@ -280,7 +302,7 @@ export function startStreamPoller(options: StreamPollerOptions): StreamPoller {
           discoverNow?.();
           return;
         }
-        if (read.batch.length === 0) await nap(idlePollMs);
+        if (read.batch.length === 0) await nap(idleDelay(idlePollMs), true);
       } catch (error) {
         if (error instanceof StoppedMidBatch) return;
         // Engine unreachable, an expired iterator, throttling: back off, then read again after the checkpoint.
@@ -331,11 +353,14 @@ export function startStreamPoller(options: StreamPollerOptions): StreamPoller {
         logger.error("stream shard discovery failed", { functionName, error });
       }
       await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, options.shardDiscoveryMs ?? 2_000);
-        discoverNow = () => {
+        const done = () => {
           clearTimeout(timer);
+          idleNaps.delete(done);
           resolve();
         };
+        const timer = setTimeout(done, idleDelay(options.shardDiscoveryMs ?? 2_000));
+        discoverNow = done;
+        idleNaps.add(done);
       });
       discoverNow = undefined;
     }
@@ -352,6 +377,11 @@ export function startStreamPoller(options: StreamPollerOptions): StreamPoller {
         if (Date.now() > deadline) throw new Error(`${functionName} did not catch up with its stream within ${timeoutMs} ms`);
         await sleep(50);
       }
+    },
+    wake() {
+      const slowed = Date.now() - lastActivityAt >= quietAfterMs;
+      lastActivityAt = Date.now();
+      if (slowed) for (const done of [...idleNaps]) done();
     },
     async stop() {
       stopping = true;

@@ -9,7 +9,7 @@ import { longRunningWorkers, type ServiceKey, serviceOrchestration, services, wo
 import { type LocalConfig, replicaPort } from "../config.ts";
 import { repoRoot } from "../paths.ts";
 import type { SupervisedService } from "./supervisor.ts";
-import { tsxCommand } from "./tsx-node.ts";
+import { compiledThreadEnv, nodeCommand } from "./compiled-entries.ts";
 
 /** The HTTP services, each with its copies: copy i on the service's port + 100 × i, the jobs that run once on copy 0 only. */
 /** Where a process's output lines go (the metrics sink and the terminal's formatting); the terminal as is without it. */
@@ -29,8 +29,8 @@ export function platformServices(env: Record<string, string>, config: LocalConfi
       return {
         spawn: {
           name,
-          ...tsxCommand(pathToFileURL(entry)),
-          env: { ...process.env, ...env, ...(index > 0 ? extraReplicaEnv : {}), PORT: String(port), HOST: config.host },
+          ...nodeCommand(pathToFileURL(entry)),
+          env: { ...process.env, ...env, ...compiledThreadEnv(), ...(index > 0 ? extraReplicaEnv : {}), PORT: String(port), HOST: config.host },
           ...(outputOf ? { onLine: outputOf(name) } : {}),
         },
         url,
@@ -48,6 +48,6 @@ export function platformWorkers(env: Record<string, string>, outputOf?: OutputOf
     const { name, module } = longRunningWorkers[key];
     const entry = join(repoRoot, module);
     if (!existsSync(entry)) return [];
-    return [{ service: name, orchestrator: workerOrchestration[key].orchestrator, replicas: [{ spawn: { name, ...tsxCommand(pathToFileURL(entry)), env: { ...process.env, ...env }, ...(outputOf ? { onLine: outputOf(name) } : {}) } }] }];
+    return [{ service: name, orchestrator: workerOrchestration[key].orchestrator, replicas: [{ spawn: { name, ...nodeCommand(pathToFileURL(entry)), env: { ...process.env, ...env }, ...(outputOf ? { onLine: outputOf(name) } : {}) } }] }];
   });
 }

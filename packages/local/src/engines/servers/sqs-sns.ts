@@ -5,7 +5,18 @@
  * and the SDK sends requests to the queue URL's host. With the store's host cleared, queue URLs use the request's
  * own Host (http://127.0.0.1:<port>/000000000000/<name>), i.e. the same origin as AWS_ENDPOINT_URL_SQS, as on AWS.
  * The store class is not exported, so it is loaded from the pinned package's dist folder.
+ *
+ * Two changes to how its queues wait, so that 20-second long polls (Lambda's) cost nothing while idle and can be
+ * given up:
+ *   - fauxqs re-checks a queue with a waiting receive every 20 ms for visibility timeouts and delays that ran out: 50
+ *     wake-ups a second per queue for as long as a consumer long-polls it, i.e. always. Sends, deletes and visibility
+ *     changes to 0 wake the waiting receives directly; only time needs the timer, so here it sleeps until the
+ *     earliest in-flight deadline or delay end, at most a second (a deadline set meanwhile is found on the next pass);
+ *   - a receive whose client went away (a poller that stopped) stops waiting and takes no message: fauxqs would
+ *     otherwise hand the next message sent to that dead receive, hidden for the whole visibility timeout.
  */
+import { AsyncLocalStorage } from "node:async_hooks";
+import type { ServerResponse } from "node:http";
 import { buildApp } from "fauxqs";
 
 type BuildAppStores = NonNullable<NonNullable<Parameters<typeof buildApp>[0]>["stores"]>;
@@ -13,16 +24,106 @@ interface SqsStoreLike {
   host: string;
 }
 
+interface PollWaiter {
+  resolve: () => void;
+  timer: NodeJS.Timeout;
+}
+interface TimedMessage {
+  delayUntil?: number;
+}
+/** The parts of fauxqs's queue this file replaces or reads (checked below, so an upgrade that changes them fails loudly). */
+interface SqsQueueLike {
+  inflightMessages: Map<string, { visibilityDeadline: number }>;
+  delayedMessages: TimedMessage[];
+  fifoDelayed: Map<string, TimedMessage[]>;
+  pollWaiters: PollWaiter[];
+  pollTimer: NodeJS.Timeout | undefined;
+  processTimers(): void;
+  stopPollTimerIfEmpty(): void;
+  startPollTimerIfNeeded(): void;
+  waitForMessages(waitTimeSeconds: number): Promise<void>;
+  dequeue(...args: unknown[]): unknown[];
+  dequeueFifo(...args: unknown[]): unknown[];
+}
+
+const MAX_TIMER_SLEEP_MS = 1_000;
+const MIN_TIMER_SLEEP_MS = 20;
+
+/** How long the queue's timer may sleep: until the earliest visibility deadline or delay end, within bounds. */
+function timerSleepMs(queue: SqsQueueLike): number {
+  let next = Number.POSITIVE_INFINITY;
+  for (const { visibilityDeadline } of queue.inflightMessages.values()) next = Math.min(next, visibilityDeadline);
+  for (const { delayUntil } of queue.delayedMessages) if (delayUntil) next = Math.min(next, delayUntil);
+  for (const group of queue.fifoDelayed.values()) for (const { delayUntil } of group) if (delayUntil) next = Math.min(next, delayUntil);
+  return Math.min(MAX_TIMER_SLEEP_MS, Math.max(MIN_TIMER_SLEEP_MS, next - Date.now()));
+}
+
+/** The request a queue operation runs for: whether its client is gone, and how to stop its wait when it goes. */
+interface ReceiveContext {
+  gone: boolean;
+  onGone?: () => void;
+}
+const receiveContext = new AsyncLocalStorage<ReceiveContext>();
+
+function patchQueueWaits(SqsQueue: { prototype: SqsQueueLike }): void {
+  const proto = SqsQueue.prototype;
+  for (const method of ["processTimers", "startPollTimerIfNeeded", "stopPollTimerIfEmpty", "waitForMessages", "dequeue", "dequeueFifo"] as const) {
+    if (typeof proto[method] !== "function") throw new Error(`fauxqs internals changed: SqsQueue.${method} is missing`);
+  }
+  proto.startPollTimerIfNeeded = function (this: SqsQueueLike) {
+    if (this.pollTimer) return;
+    const tick = () => {
+      this.pollTimer = undefined;
+      this.processTimers();
+      if (this.pollWaiters.length > 0) this.pollTimer = setTimeout(tick, timerSleepMs(this));
+    };
+    this.pollTimer = setTimeout(tick, timerSleepMs(this));
+  };
+  const waitForMessages = proto.waitForMessages;
+  proto.waitForMessages = function (this: SqsQueueLike, waitTimeSeconds: number) {
+    const waiting = waitForMessages.call(this, waitTimeSeconds);
+    const context = receiveContext.getStore();
+    if (context) {
+      const waiter = this.pollWaiters.at(-1);
+      context.onGone = () => {
+        const index = waiter ? this.pollWaiters.indexOf(waiter) : -1;
+        if (index === -1 || !waiter) return;
+        this.pollWaiters.splice(index, 1);
+        clearTimeout(waiter.timer);
+        waiter.resolve();
+      };
+    }
+    return waiting;
+  };
+  for (const method of ["dequeue", "dequeueFifo"] as const) {
+    const original = proto[method];
+    proto[method] = function (this: SqsQueueLike, ...args: unknown[]) {
+      return receiveContext.getStore()?.gone ? [] : original.apply(this, args);
+    };
+  }
+}
+
 const port = Number(process.argv[2]);
 if (!Number.isInteger(port)) throw new Error("usage: sqs-sns.ts <port>");
 
 const storeModule = new URL("./sqs/sqsStore.js", import.meta.resolve("fauxqs"));
-const { SqsStore } = (await import(storeModule.href)) as { SqsStore: new () => SqsStoreLike };
+const { SqsStore, SqsQueue } = (await import(storeModule.href)) as { SqsStore: new () => SqsStoreLike; SqsQueue: { prototype: SqsQueueLike } };
 const sqsStore = new SqsStore();
 if (sqsStore.host !== "localhost") throw new Error("fauxqs internals changed: SqsStore.host is not the expected default");
 sqsStore.host = "";
+patchQueueWaits(SqsQueue);
 
 const app = buildApp({ logger: false, stores: { sqsStore } as unknown as BuildAppStores });
+// Every request runs in a context of its own, told when its client closes the connection before the answer.
+app.addHook("onRequest", (_request: unknown, reply: { raw: ServerResponse }, done: () => void) => {
+  const context: ReceiveContext = { gone: false };
+  reply.raw.once("close", () => {
+    if (reply.raw.writableFinished) return;
+    context.gone = true;
+    context.onGone?.();
+  });
+  receiveContext.run(context, done);
+});
 await app.listen({ port, host: "127.0.0.1" });
 console.log(`fauxqs (SQS + SNS) listening on http://127.0.0.1:${port}`);
 

@@ -1,0 +1,97 @@
+/**
+ * The platform's Node entries (service servers, workers, engine stand-ins) compiled to JavaScript once per `npm start`,
+ * so each child runs on Node alone. Under the tsx loader every child also kept tsx's loader thread (a second V8 heap)
+ * and an esbuild service process that pings it every second: about 40 MB and 0.3-0.5% of a core per process with
+ * nothing to do (`npm run bench -- idle` measures both).
+ *
+ * Only the repository's TypeScript is bundled (one file per entry, in `<stateDir>/build`); packages from node_modules
+ * stay imports, resolved from the repository root as before. Every `import.meta.url` keeps its source file's URL, so
+ * what is computed from it (the repository root, the migrations folder, worker files, which load through tsx in their
+ * own thread when not compiled) points where it did. An entry that was not compiled runs under tsx as before (tests
+ * spawn that way).
+ */
+import { readFile } from "node:fs/promises";
+import { existsSync } from "node:fs";
+import { join, relative } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { build, type Plugin } from "esbuild";
+import { longRunningWorkers, services } from "@cloudcafe/catalog";
+import { repoRoot } from "../paths.ts";
+import { tsxCommand } from "./tsx-node.ts";
+
+const compiled = new Map<string, string>();
+
+/** Bare imports stay imports, except the workspace's own packages, whose exports are TypeScript. */
+const workspaceOnly: Plugin = {
+  name: "workspace-only",
+  setup(build) {
+    build.onResolve({ filter: /^[^./]/ }, (args) => (args.path.startsWith("@cloudcafe/") ? undefined : { path: args.path, external: true }));
+  },
+};
+
+/** `import.meta.url` of a bundled module is the bundle's: put back each source file's own. */
+const sourceUrls: Plugin = {
+  name: "source-urls",
+  setup(build) {
+    build.onLoad({ filter: /\.ts$/ }, async (args) => {
+      const source = await readFile(args.path, "utf8");
+      return { contents: source.replaceAll("import.meta.url", JSON.stringify(pathToFileURL(args.path).href)), loader: "ts" };
+    });
+  },
+};
+
+/** Compiles `entries` into `outDir` (mirroring their place in the repository) and runs them compiled from now on. */
+export async function compileNodeEntries(entries: readonly URL[], outDir: string): Promise<void> {
+  const paths = entries.map((entry) => fileURLToPath(entry)).filter((path) => existsSync(path));
+  await build({
+    entryPoints: paths,
+    outdir: outDir,
+    outbase: repoRoot,
+    outExtension: { ".js": ".mjs" },
+    bundle: true,
+    platform: "node",
+    format: "esm",
+    target: "node20",
+    keepNames: true,
+    sourcemap: "linked",
+    logLevel: "warning",
+    plugins: [workspaceOnly, sourceUrls],
+  });
+  for (const path of paths) compiled.set(path, join(outDir, relative(repoRoot, path)).replace(/\.ts$/, ".mjs"));
+}
+
+/**
+ * The worker-thread entries the services start, by the variable that names a bundled one (as their container images
+ * do): the stress pool's threads and the loyalty tier batch's. Compiled, a thread needs no tsx of its own either.
+ */
+const threadEntries = {
+  STRESS_WORKER_FILE: "packages/stress/src/worker.ts",
+  LOYALTY_BATCH_WORKER_FILE: "functions/loyalty/src/jobs/tier-worker.ts",
+} as const;
+
+/** Every Node entry `npm start` runs: each service's server, each long-running worker, each engine stand-in, the threads. */
+export function platformEntries(): URL[] {
+  const modules = [
+    ...Object.values(services).map((service) => service.serverModule),
+    ...Object.values(longRunningWorkers).map((worker) => worker.module),
+    ...Object.values(threadEntries),
+  ];
+  const engines = ["documentdb", "kinesis", "redshift-data", "sqs-sns"].map((name) => new URL(`../engines/servers/${name}.ts`, import.meta.url));
+  return [...modules.map((module) => pathToFileURL(join(repoRoot, module))), ...engines];
+}
+
+/** The variables that point the services at their compiled thread entries (none for what was not compiled). */
+export function compiledThreadEnv(): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(threadEntries).flatMap(([variable, module]) => {
+      const output = compiled.get(join(repoRoot, module));
+      return output ? [[variable, output]] : [];
+    }),
+  );
+}
+
+/** How to run a TypeScript entry: its compiled JavaScript with plain Node when compiled, otherwise under tsx. */
+export function nodeCommand(entry: URL, args: readonly string[] = []): { command: string; args: string[]; cwd: string } {
+  const output = compiled.get(fileURLToPath(entry));
+  return output ? { command: process.execPath, args: [output, ...args], cwd: repoRoot } : tsxCommand(entry, args);
+}
