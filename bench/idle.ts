@@ -97,6 +97,20 @@ export async function runIdleBench(options: IdleOptions): Promise<void> {
     const pss = [...memory.values()].reduce((sum, m) => sum + m.pss, 0);
     console.log(`  memory: RSS ${fmt(rss / 2 ** 20, 0)} MB, PSS ${fmt(pss / 2 ** 20, 0)} MB in total (PSS counts pages shared among processes once)`);
     console.log(`  ready ${fmt(platform.readyMs / 1000, 1)} s after the command; stdout while idle: ${fmt((out1.bytes - out0.bytes) / seconds, 0)} bytes/s (${out1.lines - out0.lines} lines)`);
+    // What an idle platform still writes, by service and message (or metric names): each line is a wake-up somewhere.
+    const shapes = new Map<string, number>();
+    for (const line of platform.linesSince(out0.lines)) {
+      let shape = line.slice(0, 60);
+      try {
+        const parsed = JSON.parse(line) as { service?: string; message?: string; _aws?: { CloudWatchMetrics?: { Namespace?: string; Metrics?: { Name: string }[] }[] } };
+        const metrics = parsed._aws?.CloudWatchMetrics?.[0];
+        shape = metrics ? `EMF ${metrics.Namespace} ${metrics.Metrics?.map((m) => m.Name).join(",")}` : `${parsed.service ?? "?"}: ${parsed.message ?? "?"}`;
+      } catch {
+        // not JSON: its first characters
+      }
+      shapes.set(shape, (shapes.get(shape) ?? 0) + 1);
+    }
+    for (const [shape, count] of [...shapes].sort((a, b) => b[1] - a[1]).slice(0, 10)) console.log(`    ${String(count).padStart(5)}  ${shape}`);
   } finally {
     await sql.end();
     await platform.stop();

@@ -47,6 +47,8 @@ export interface BenchPlatform {
   readonly readyMs: number;
   /** Bytes the platform wrote to stdout so far (JSON log lines and EMF documents), and how many of them were EMF. */
   output(): { bytes: number; lines: number; logBytes: number; metricBytes: number };
+  /** The JSON lines written since `mark` (a count from `output().lines`), at most the last 5,000. */
+  linesSince(mark: number): string[];
   stop(): Promise<void>;
 }
 
@@ -93,9 +95,12 @@ export async function startBenchPlatform(options: BenchPlatformOptions = {}): Pr
   // start.ts prints its table, then "Try: curl ...", once every service answered /ready (or was given up on).
   let tableShown: () => void = () => {};
   const table = new Promise<number>((resolve) => (tableShown = () => resolve(performance.now() - started)));
+  const recent: string[] = [];
   createInterface({ input: child.stdout! }).on("line", (line) => {
     counted.bytes += line.length + 1;
     counted.lines++;
+    recent.push(line);
+    if (recent.length > 5_000) recent.shift();
     if (line.startsWith("{")) {
       if (line.startsWith('{"_aws"')) counted.metricBytes += line.length + 1;
       else counted.logBytes += line.length + 1;
@@ -129,6 +134,7 @@ export async function startBenchPlatform(options: BenchPlatformOptions = {}): Pr
     pid: child.pid!,
     readyMs,
     output: () => ({ ...counted }),
+    linesSince: (mark) => recent.slice(Math.max(0, recent.length - (counted.lines - mark))),
     async stop() {
       process.off("exit", killOnExit);
       process.off("SIGINT", onSignal);

@@ -40,6 +40,8 @@ const workerEnvironment = warehouseEnvironment.extend({
   ANALYTICS_LEASE_DURATION_MS: z.coerce.number().int().min(1_000).max(600_000).default(10_000),
   ANALYTICS_FLUSH_INTERVAL_MS: z.coerce.number().int().min(100).max(60_000).default(1_000),
   ANALYTICS_POLL_INTERVAL_MS: z.coerce.number().int().min(200).max(10_000).default(250),
+  /** The pause between reads on a stream quiet for 10 s grows up to this (KCL reads an idle shard once a second). */
+  ANALYTICS_MAX_IDLE_POLL_INTERVAL_MS: z.coerce.number().int().min(200).max(10_000).default(2_000),
   ANALYTICS_DISCOVERY_INTERVAL_MS: z.coerce.number().int().min(1_000).max(600_000).default(10_000),
   ANALYTICS_MAX_RECORDS_PER_READ: z.coerce.number().int().min(1).max(10_000).default(1_000),
 });
@@ -55,6 +57,7 @@ export interface AnalyticsWorkerConfig {
   leaseDurationMs: number;
   flushIntervalMs: number;
   pollIntervalMs: number;
+  maxIdlePollIntervalMs: number;
   discoveryIntervalMs: number;
   maxRecordsPerRead: number;
 }
@@ -73,6 +76,7 @@ export function loadAnalyticsWorkerConfig(env: NodeJS.ProcessEnv = process.env, 
     leaseDurationMs: settings.ANALYTICS_LEASE_DURATION_MS,
     flushIntervalMs: settings.ANALYTICS_FLUSH_INTERVAL_MS,
     pollIntervalMs: settings.ANALYTICS_POLL_INTERVAL_MS,
+    maxIdlePollIntervalMs: Math.max(settings.ANALYTICS_POLL_INTERVAL_MS, settings.ANALYTICS_MAX_IDLE_POLL_INTERVAL_MS),
     discoveryIntervalMs: settings.ANALYTICS_DISCOVERY_INTERVAL_MS,
     maxRecordsPerRead: settings.ANALYTICS_MAX_RECORDS_PER_READ,
   };

@@ -41,6 +41,7 @@ export function startAnalyticsWorkerRuntime(config: AnalyticsWorkerConfig = load
     leaseDurationMs: config.leaseDurationMs,
     flushIntervalMs: config.flushIntervalMs,
     pollIntervalMs: config.pollIntervalMs,
+    maxIdlePollIntervalMs: config.maxIdlePollIntervalMs,
     discoveryIntervalMs: config.discoveryIntervalMs,
     maxRecordsPerRead: config.maxRecordsPerRead,
     logger,

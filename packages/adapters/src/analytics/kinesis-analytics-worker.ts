@@ -36,6 +36,11 @@ export interface AnalyticsWorkerOptions {
    * (https://docs.aws.amazon.com/streams/latest/dev/service-sizes-and-limits.html), so at least 200 ms.
    */
   pollIntervalMs: number;
+  /**
+   * Once no shard has returned a record for 10 s, the pause between reads grows to a quarter of that quiet time, at
+   * most this (KCL's idle time between reads is a second); the first record read puts it back. Default: no growth.
+   */
+  maxIdlePollIntervalMs?: number;
   /** How often the shard list and the lease table are looked at for new shards and free leases. */
   discoveryIntervalMs: number;
   maxRecordsPerRead: number;
@@ -64,6 +69,8 @@ interface ShardConsumer {
 }
 
 const MIN_POLL_INTERVAL_MS = 200;
+/** How long no shard may return a record before reads slow down (`maxIdlePollIntervalMs`). */
+const QUIET_AFTER_MS = 10_000;
 
 export function startAnalyticsWorker(options: AnalyticsWorkerOptions): RunningAnalyticsWorker {
   const { kinesis, streamName, leases, warehouse, deadLetters, workerId, logger, metrics } = options;
@@ -71,6 +78,13 @@ export function startAnalyticsWorker(options: AnalyticsWorkerOptions): RunningAn
   const clock = options.clock ?? Date.now;
   const consumers = new Map<string, ShardConsumer>();
   let stopping = false;
+  // Real time, not `clock`: a test's clock may jump windows ahead without the stream having been quiet.
+  let lastRecordAt = performance.now();
+  const readPause = () => {
+    const quietFor = performance.now() - lastRecordAt;
+    const max = options.maxIdlePollIntervalMs ?? options.pollIntervalMs;
+    return quietFor < QUIET_AFTER_MS ? options.pollIntervalMs : Math.max(options.pollIntervalMs, Math.min(max, quietFor / 4));
+  };
   let wake: (() => void) | undefined;
   const nap = (ms: number) => new Promise<void>((resolve) => {
     const timer = setTimeout(resolve, ms);
@@ -166,9 +180,12 @@ export function startAnalyticsWorker(options: AnalyticsWorkerOptions): RunningAn
         if (stopping || consumer.lost) return;
         await countRecord(consumer, record);
       }
-      if ((response.Records?.length ?? 0) > 0) metrics.put("RecordsRead", response.Records!.length, "Count", { stream: streamName });
+      if ((response.Records?.length ?? 0) > 0) {
+        lastRecordAt = performance.now();
+        metrics.put("RecordsRead", response.Records!.length, "Count", { stream: streamName });
+      }
       consumer.iterator = response.NextShardIterator;
-      await sleep(options.pollIntervalMs);
+      await sleep(readPause());
     }
   }
 
