@@ -67,6 +67,9 @@ function opsSections(deps: ConsoleDeps): HTMLElement[] {
   ];
 }
 
+/** Orders per page of the customer's history. */
+const HISTORY_PAGE = 10;
+
 /** Lays out the console: the view the path names, under one header with the views' links. */
 export function startConsole(deps: ConsoleDeps): void {
   const view = viewOf(deps.path ?? "/");
@@ -101,19 +104,25 @@ export function startConsole(deps: ConsoleDeps): void {
     const board = orderBoard(deps.client, stores, deps.orderStorage, announce);
     const inbox = inboxPanel(deps.client);
     let signedIn = "";
+    /** One page of the customer's history (newest first); the board offers the next one while there is one. */
+    const loadHistoryPage = async (customerId: string, cursor?: string): Promise<void> => {
+      try {
+        const { data } = await deps.client.listOrders(customerId, { limit: HISTORY_PAGE, ...(cursor ? { cursor } : {}) });
+        // A slower answer for a customer signed in before this one is not shown.
+        if (signedIn !== customerId) return;
+        const { nextCursor } = data;
+        board.showCustomer(customerId, data.orders, nextCursor ? () => loadHistoryPage(customerId, nextCursor) : undefined);
+      } catch (error) {
+        if (signedIn !== customerId) return;
+        board.showCustomer(customerId, [], () => loadHistoryPage(customerId, cursor));
+        announce(`The order history did not load: ${describeError(error)}`);
+      }
+    };
     const loadHistory = async (customerId: string) => {
       signedIn = customerId;
       saveCustomer(deps.orderStorage, customerId);
       inbox.show(customerId);
-      try {
-        const { data } = await deps.client.listOrders(customerId, { limit: 20 });
-        // A slower answer for a customer signed in before this one is not shown.
-        if (signedIn === customerId) board.showCustomer(customerId, data.orders);
-      } catch (error) {
-        if (signedIn !== customerId) return;
-        board.showCustomer(customerId, []);
-        announce(`The order history did not load: ${describeError(error)}`);
-      }
+      await loadHistoryPage(customerId);
     };
     const book = createMenuBook(stores);
     const stock = createStore<StoreStock | undefined>(undefined);

@@ -16,7 +16,7 @@ export interface OrderBoard {
    * Shows the signed-in customer's timeline: their orders listed here, updated by the server's history, plus those
    * placed from another tab or device; another customer's orders leave the list and are no longer followed.
    */
-  showCustomer(customerId: string, history: readonly Order[]): void;
+  showCustomer(customerId: string, history: readonly Order[], older?: () => Promise<void>): void;
 }
 
 /**
@@ -41,11 +41,34 @@ const STATUS_WORDS: Record<Order["status"], string> = {
 export function orderBoard(client: ApiClient, stores: readonly Store[], storage: OrderStorage, announce: (message: string) => void): OrderBoard {
   const orders = createStore<TrackedOrder[]>(loadOrders(storage));
   const element = h("div");
+  const list = h("div");
+  // The history is paged (newest first): older pages are read on request.
+  const more = h("div");
+  element.append(list, more);
+  let older: (() => Promise<void>) | undefined;
+  function showMore() {
+    replaceContent(
+      more,
+      older &&
+        h("button", {
+          type: "button",
+          "data-focus": "older-orders",
+          onclick: () => {
+            const load = older;
+            older = undefined;
+            showMore();
+            // The button is gone while the page loads: focus goes to the list that grows.
+            list.querySelector<HTMLElement>(".orders")?.focus();
+            void load?.();
+          },
+        }, "Show older orders"),
+    );
+  }
   orders.subscribe((current) => {
-    replaceContent(element, ordersView(current, stores));
+    replaceContent(list, ordersView(current, stores));
     saveOrders(storage, current);
   });
-  replaceContent(element, ordersView(orders.get(), stores));
+  replaceContent(list, ordersView(orders.get(), stores));
 
   const following = new Map<string, AbortController>();
   async function follow(orderId: string) {
@@ -79,8 +102,10 @@ export function orderBoard(client: ApiClient, stores: readonly Store[], storage:
       orders.update((current) => addOrder(current, { order, traceId, replayed, tracking: final ? "settled" : "polling" }));
       if (!final) void follow(order.orderId);
     },
-    showCustomer(customerId, history) {
+    showCustomer(customerId, history, loadOlder) {
       orders.update((current) => customerTimeline(current, customerId, history));
+      older = loadOlder;
+      showMore();
       const shown = new Set(orders.get().map((tracked) => tracked.order.orderId));
       for (const [orderId, stop] of following) if (!shown.has(orderId)) stop.abort();
       for (const tracked of orders.get()) if (!isFinal(tracked.order.status) && tracked.tracking !== "not-found") void follow(tracked.order.orderId);

@@ -1,6 +1,7 @@
 import type { Order, OrderStatus, Store } from "../api/types.ts";
 import { formatCents } from "../money.ts";
 import type { TrackedOrder } from "../orders/order-list.ts";
+import { orderTimeline } from "../orders/timeline.ts";
 import { h } from "./dom.ts";
 import { traceLabel } from "./trace-label.ts";
 
@@ -55,6 +56,23 @@ function pricedLines(order: Order): HTMLElement {
   );
 }
 
+/** Where the order is on its way: each step done, the current one marked, what comes next. */
+function timeline(order: Order): HTMLElement {
+  return h(
+    "ol",
+    { class: "timeline", "aria-label": "Progress" },
+    orderTimeline(order).map((step) =>
+      h(
+        "li",
+        { class: `step step-${step.state}`, ...(step.state === "current" ? { "aria-current": "step" } : {}) },
+        step.label,
+        step.at && [" ", h("time", { datetime: step.at }, new Date(step.at).toLocaleTimeString())],
+        step.state === "upcoming" && h("span", { class: "visually-hidden" }, " (not yet)"),
+      ),
+    ),
+  );
+}
+
 function orderCard(tracked: TrackedOrder, stores: readonly Store[]): HTMLElement {
   const { order } = tracked;
   const store = stores.find((candidate) => candidate.storeId === order.storeId)?.name ?? order.storeId;
@@ -69,6 +87,7 @@ function orderCard(tracked: TrackedOrder, stores: readonly Store[]): HTMLElement
       h("span", { class: `status status-${order.status.toLowerCase()}` }, STATUS_TEXT[order.status]),
       tracking && h("span", { class: "muted" }, ` ${tracking}`),
     ),
+    timeline(order),
     h(
       "dl",
       {},
@@ -95,5 +114,5 @@ function orderCard(tracked: TrackedOrder, stores: readonly Store[]): HTMLElement
 export function ordersView(orders: readonly TrackedOrder[], stores: readonly Store[]): HTMLElement {
   if (orders.length === 0) return h("p", { class: "muted" }, "Orders you place appear here with their live status and trace id.");
   const newestFirst = [...orders].sort((a, b) => b.order.createdAt.localeCompare(a.order.createdAt));
-  return h("div", { class: "orders" }, newestFirst.map((tracked) => orderCard(tracked, stores)));
+  return h("div", { class: "orders", tabindex: -1, "data-focus": "orders", "aria-label": "Your orders, newest first" }, newestFirst.map((tracked) => orderCard(tracked, stores)));
 }

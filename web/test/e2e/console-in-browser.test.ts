@@ -253,6 +253,32 @@ describe("the console in Chromium", () => {
     await page.close();
   });
 
+  it("pages the customer's server-kept history, newest first, on request", { timeout: 90_000 }, async () => {
+    const customerId = `e2e-history-${Date.now()}`;
+    // Eleven orders placed elsewhere (another device): one more than a page.
+    const placed: string[] = [];
+    for (let n = 0; n < 11; n++) {
+      const response = await fetch(`${platform.url}/api/orders`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ customerId, storeId: "store-aus-001", items: [{ sku: "ESP-003", size: "grande", quantity: 1, options: [] }] }),
+      });
+      expect(response.status).toBe(201);
+      placed.push(((await response.json()) as { orderId: string }).orderId);
+    }
+    const page = await open(DESKTOP);
+    await page.getByLabel("Customer id").fill(customerId);
+    await page.getByLabel("Customer id").press("Tab");
+    const shownIds = () => page.locator(".order h3 code").allTextContents();
+    await expect.poll(shownIds, { timeout: 10_000 }).toEqual(placed.slice(1).reverse());
+
+    await page.getByRole("button", { name: "Show older orders" }).click();
+    await expect.poll(shownIds, { timeout: 10_000 }).toEqual([...placed].reverse());
+    expect(await page.getByRole("button", { name: "Show older orders" }).count()).toBe(0);
+    expect(await page.evaluate(() => document.activeElement?.getAttribute("aria-label"))).toBe("Your orders, newest first");
+    await page.close();
+  });
+
   it("walks a paid order through the barista's stages, shows it on the pickup board, and to the customer on a new device", { timeout: 120_000 }, async () => {
     const customerId = `e2e-stages-${Date.now()}`;
     const customer = await open(DESKTOP);
@@ -279,8 +305,12 @@ describe("the console in Chromium", () => {
     const ready = board.locator('section[aria-labelledby="board-ready"] .board-numbers li', { hasText: number });
     await ready.waitFor({ timeout: 10_000 });
     await board.screenshot({ path: `${screenshots}pickup-board.png` });
-    // The customer's card follows the order live: no reload.
+    // The customer's card follows the order live: no reload. Its timeline shows the way so far and what is next.
     await expect.poll(() => card.locator(".status").textContent(), { timeout: 15_000 }).toMatch(/ready for pickup/i);
+    const steps = card.getByRole("list", { name: "Progress" }).locator("li");
+    expect((await steps.allTextContents()).map((text) => text.replace(/ \d.*$/, "").replace(" (not yet)", ""))).toEqual(["Placed", "Paid", "Preparing", "Ready", "Collected"]);
+    expect(await card.locator('[aria-current="step"]').textContent()).toMatch(/^Ready \d/);
+    expect(await steps.last().textContent()).toBe("Collected (not yet)");
     // The notification sender told the customer too (payment, then ready), in the inbox.
     const inbox = customer.getByRole("list", { name: "Notifications, newest first" });
     await inbox.getByText(`Order #${number} is ready for pickup.`).waitFor({ timeout: 15_000 });
