@@ -73,6 +73,8 @@ const HISTORY_PAGE = 10;
 /** Lays out the console: the view the path names, under one header with the views' links. */
 export function startConsole(deps: ConsoleDeps): void {
   const view = viewOf(deps.path ?? "/");
+  // Each view has a title of its own (tabs, history and screen readers tell them apart).
+  document.title = `${views[view].title} · CloudCafe`;
   const announcer = h("div", { class: "visually-hidden", role: "status", "aria-live": "polite" });
   const announce = (message: string) => {
     announcer.textContent = message;

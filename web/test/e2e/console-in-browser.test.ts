@@ -205,6 +205,7 @@ describe("the console in Chromium", () => {
     for (const view of ["/", "/barista", "/board", "/ops"]) {
       if (view !== "/") await page.goto(`${platform.url}${view}`);
       await page.locator("main h1, main h2").first().waitFor();
+      expect(await page.title()).toBe(`${{ "/": "Order", "/barista": "Barista", "/board": "Pickup board", "/ops": "Ops" }[view]} · CloudCafe`);
       expect(await overflowing(page), view).toEqual([]);
       expect(await page.evaluate(() => document.documentElement.scrollWidth), view).toBeLessThanOrEqual(narrow.width);
       const small = await page.evaluate(() =>
