@@ -1,6 +1,7 @@
 /**
  * What the local sink measures outside the code, on the real engines: PostgreSQL's connections and max_connections,
- * Redis's hit rate from INFO, and DynamoDB's UserErrors as the client reports them against DynamoDB Local.
+ * Redis's hit rate from INFO, SQS's age of the oldest message on fauxqs, and DynamoDB's UserErrors as the client
+ * reports them against DynamoDB Local.
  */
 import { connect } from "node:net";
 import postgres from "postgres";
@@ -8,6 +9,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { createLogger } from "@cloudcafe/observability";
 import { collectCacheHitRate } from "../src/observability/collectors/cache-hit-rate.ts";
 import { collectDatabaseConnections } from "../src/observability/collectors/database-connections.ts";
+import { collectQueueAge } from "../src/observability/collectors/queue-age.ts";
 import { createMetricsSink } from "../src/observability/sink.ts";
 import { localPlatform } from "../src/testing/env.ts";
 
@@ -70,6 +72,28 @@ describe("collectors on the real engines", () => {
     const value = sink.store.aggregate(rate, "Minimum", ...lastMinute())!;
     expect(value).toBeGreaterThan(0);
     expect(value).toBeLessThan(100);
+  });
+
+  it("measures the age of a queue's oldest message on fauxqs without receiving it, and 0 once it is deleted", async () => {
+    const { CreateQueueCommand, DeleteMessageCommand, DeleteQueueCommand, ReceiveMessageCommand, SendMessageCommand, SQSClient } = await import("@aws-sdk/client-sqs");
+    const sqs = new SQSClient({ region: "us-east-1", endpoint: endpoints.sqs, credentials: { accessKeyId: "local", secretAccessKey: "local" } });
+    const name = `metrics-collectors-age-${process.pid}.fifo`;
+    const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: name, Attributes: { FifoQueue: "true", ContentBasedDeduplication: "true" } }));
+    stops.push(() => sqs.send(new DeleteQueueCommand({ QueueUrl })));
+    await sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: "oldest", MessageGroupId: "customer-1" }));
+    const collector = collectQueueAge(sink, endpoints.sqs, [{ name, dimension: "payment-queue-under-test" }], quiet);
+    stops.push(() => collector.stop());
+    const age = { namespace: "AWS/SQS", name: "ApproximateAgeOfOldestMessage", dimensions: { QueueName: "payment-queue-under-test" } };
+    /** The age the last second's sample measured. */
+    const latest = () => sink.store.aggregate(age, "Maximum", Date.now() - 1_000, Date.now() + 1_000);
+    await expect.poll(latest, { timeout: 10_000, interval: 250 }).toBeGreaterThanOrEqual(2);
+    // Measuring never received it: its first receive is still to come.
+    const { Messages } = await sqs.send(new ReceiveMessageCommand({ QueueUrl, MessageSystemAttributeNames: ["ApproximateReceiveCount"] }));
+    expect(Messages?.[0]?.Attributes?.ApproximateReceiveCount).toBe("1");
+    // In flight it still counts; deleted, the queue is empty.
+    await expect.poll(latest, { timeout: 5_000, interval: 250 }).toBeGreaterThanOrEqual(3);
+    await sqs.send(new DeleteMessageCommand({ QueueUrl, ReceiptHandle: Messages![0]!.ReceiptHandle }));
+    await expect.poll(latest, { timeout: 5_000, interval: 250 }).toBe(0);
   });
 
   it("counts DynamoDB's HTTP 400s other than throttles and failed conditions as UserErrors, against DynamoDB Local", async () => {

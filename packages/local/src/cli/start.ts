@@ -9,7 +9,7 @@ import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { faultIds, LOCAL_PERIOD_SECONDS, metricNamespaces, operatorToken, orchestrators, type ServiceKey, services } from "@cloudcafe/catalog";
+import { faultIds, LOCAL_PERIOD_SECONDS, localAlarmDimensions, metricNamespaces, operatorToken, orchestrators, type ServiceKey, services } from "@cloudcafe/catalog";
 import { createLogger, createMetrics } from "@cloudcafe/observability";
 import { sqsClientFor } from "../aws-clients.ts";
 import { type LocalConfig, readLocalConfig } from "../config.ts";
@@ -179,7 +179,14 @@ async function main(): Promise<void> {
   // Handlers read SST links and endpoints when first used, so the environment must be in place before they load.
   Object.assign(process.env, env);
 
-  const observability = await startLocalObservability({ opsPort: config.ports.ops, databaseUrl: platform.endpoints.databaseUrl, redisUrl: platform.endpoints.redisUrl });
+  const observability = await startLocalObservability({
+    opsPort: config.ports.ops,
+    databaseUrl: platform.endpoints.databaseUrl,
+    redisUrl: platform.endpoints.redisUrl,
+    sqsUrl: platform.endpoints.sqs,
+    // The payment queue's age: what the lambda-throttling fault's alarm (paymentQueueAge) watches.
+    watchedQueues: [{ name: platform.resources.queues.paymentProcessing.name, dimension: localAlarmDimensions.paymentQueue }],
+  });
   running.observability = observability;
   const supervisor = createSupervisor();
   running.supervisor = supervisor;
@@ -212,6 +219,9 @@ async function main(): Promise<void> {
     },
     ...(webRoot ? { webRoot } : {}),
   });
+  const gatewayControl = running.gateway.control;
+  // The services' target groups (not the control plane's or the ops API's, which have no load balancer when deployed).
+  observability.watchTargetHealth(() => gatewayControl.rules().filter((rule) => rule.service in services));
   // The compute and network faults act on the supervisor's copies and the gateway's rules and targets.
   chaos.plugControls({ processes: supervisor, routes: running.gateway.control });
   const notReady = await supervisor.whenReady(undefined, 90_000).then(

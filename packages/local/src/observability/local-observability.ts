@@ -4,10 +4,11 @@
  * (this process's own logger and metrics included, so the in-process Lambda stand-ins report like the services).
  */
 import { createLogger, routeStdoutLines } from "@cloudcafe/observability";
-import type { GatewayRule } from "../gateway.ts";
+import type { GatewayRule, RuleStatus } from "../gateway.ts";
 import { collectCacheHitRate } from "./collectors/cache-hit-rate.ts";
 import { collectDatabaseConnections } from "./collectors/database-connections.ts";
 import { gatewayTraffic } from "./collectors/gateway-traffic.ts";
+import { collectQueueAge, type WatchedQueue } from "./collectors/queue-age.ts";
 import { opsGatewayRule } from "./ops-app.ts";
 import { startOpsServer } from "./serve-ops.ts";
 import { createMetricsSink, type MetricsSink } from "./sink.ts";
@@ -22,6 +23,11 @@ export interface LocalObservability {
   linesOf(source: string): (line: string, stream: "stdout" | "stderr") => void;
   /** The gateway's `observe` hook: ALB metrics for requests the given rules route (not the ops API itself). */
   gatewayObserver(albRules: readonly GatewayRule[]): (request: Request, response: Response, durationMs: number) => void;
+  /**
+   * Reports every target group's healthy and unhealthy targets each second, as the load balancers' HealthyHostCount
+   * and UnHealthyHostCount (a target still in its first check counts as neither, as in AWS).
+   */
+  watchTargetHealth(rules: () => readonly RuleStatus[]): void;
   stop(): Promise<void>;
 }
 
@@ -29,6 +35,9 @@ export async function startLocalObservability(options: {
   readonly opsPort: number;
   readonly databaseUrl: string;
   readonly redisUrl: string;
+  /** fauxqs, and the queues whose oldest message's age an alarm watches. */
+  readonly sqsUrl: string;
+  readonly watchedQueues: readonly WatchedQueue[];
   readonly source?: string;
 }): Promise<LocalObservability> {
   const sink = createMetricsSink();
@@ -45,17 +54,32 @@ export async function startLocalObservability(options: {
   sink.start();
   const database = collectDatabaseConnections(sink, options.databaseUrl, logger);
   const cache = collectCacheHitRate(sink, options.redisUrl, logger);
+  const queueAge = collectQueueAge(sink, options.sqsUrl, options.watchedQueues, logger);
   const ops = await startOpsServer(sink, { port: options.opsPort, logger });
   const rule = opsGatewayRule(ops.url);
+  let targetHealth: NodeJS.Timeout | undefined;
   return {
     sink,
     terminal,
     rule,
     linesOf: (name) => (line, stream) => terminal.line(line, name, stream),
     gatewayObserver: (albRules) => gatewayTraffic(sink, albRules, [rule]),
+    watchTargetHealth(rules) {
+      const report = () => {
+        for (const { service, targets } of rules()) {
+          sink.recordTargetHealth(service, targets.filter((target) => target.health === "healthy").length, targets.filter((target) => target.health === "unhealthy").length);
+        }
+      };
+      clearInterval(targetHealth);
+      targetHealth = setInterval(report, 1_000);
+      targetHealth.unref();
+      report();
+    },
     async stop() {
+      clearInterval(targetHealth);
       sink.stop();
       cache.stop();
+      queueAge.stop();
       await Promise.all([database.stop(), ops.stop()]);
       routeStdoutLines(undefined);
     },
