@@ -13,6 +13,7 @@ import { createDatabase, databaseConnection, databaseLink, dynamoDocumentClient,
 import { z } from "zod";
 import { readLocalConfig } from "../config.ts";
 import { platformClient } from "../gameday/platform-client.ts";
+import { handOverPaidOrders } from "../gameday/hand-over.ts";
 import { reconcileOrders } from "../gameday/reconcile.ts";
 import { markdownReport, notRunResult, scenarioResult, type ScenarioResult } from "../gameday/report.ts";
 import { runScenario, type ScenarioRun } from "../gameday/scenario.ts";
@@ -103,6 +104,9 @@ say(`reconciling ${traffic.accepted.length} accepted orders (waiting for them to
 const { Database } = readLinks("gameday", z.object({ Database: databaseLink }));
 const database = createDatabase(databaseConnection(Database), { max: 2 });
 const reconciled = await reconcileOrders({ database, dynamo: dynamoDocumentClient(), paymentTable: platform.resources.tables.paymentTransactions }, traffic.accepted, 180_000);
+
+const handedOver = await handOverPaidOrders(client, reconciled);
+say(`handed ${handedOver.collected} paid orders over (COLLECTED), so they leave the stores' queues${handedOver.failed.length ? `; ${handedOver.failed.length} could not be moved, e.g. ${handedOver.failed[0]!.error}` : ""}`);
 
 const { reconcileAnalyticsWithOrders } = await import("@cloudcafe/analytics/jobs/reconcile");
 const { loadAnalyticsApiConfig } = await import("@cloudcafe/analytics/config");

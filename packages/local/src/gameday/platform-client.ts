@@ -1,6 +1,6 @@
 /**
  * What the game day asks the running platform, over the gateway as an operator would: the fault control plane
- * (`/api/chaos/faults`, operator token) and the local alarms (`/api/ops/alarms`).
+ * (`/api/chaos/faults`, operator token), the local alarms (`/api/ops/alarms`) and, as staff, the barista's stages.
  */
 import { z } from "zod";
 
@@ -14,6 +14,8 @@ export interface PlatformClient {
   availableFaults(): Promise<Record<string, boolean>>;
   inject(id: string, ttlSeconds: number): Promise<void>;
   revert(id: string): Promise<void>;
+  /** The barista's move of a paid order to its next stage (staff: the operator token). */
+  advanceOrder(orderId: string, stage: string): Promise<void>;
 }
 
 export function platformClient(gatewayUrl: string, operatorToken: string): PlatformClient {
@@ -48,6 +50,9 @@ export function platformClient(gatewayUrl: string, operatorToken: string): Platf
         // Already reverted by its TTL or its stop alarm: nothing to undo.
         if (!/: 404 /.test((error as Error).message)) throw error;
       }
+    },
+    async advanceOrder(orderId, stage) {
+      await call("POST", `/api/orders/${encodeURIComponent(orderId)}/stage`, { stage });
     },
   };
 }

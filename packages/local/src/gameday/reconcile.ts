@@ -14,6 +14,8 @@ const SETTLED = new Set([...PAID_OR_LATER, "PAYMENT_FAILED", "REJECTED"]);
 export interface OrderReconciliation {
   readonly orderId: string;
   readonly at: number;
+  /** Its status when reconciled; undefined when the order database does not hold it. */
+  readonly status: string | undefined;
   /** Accepted (201) but absent, or still PENDING when the drain ended. */
   readonly lost: boolean;
   /** Captured though the order did not end paid, captured for another amount, or points counted twice. */
@@ -91,7 +93,7 @@ export async function reconcileOrders(
       doubleCharged = true;
       problems.push(`points counted ${entries} times`);
     }
-    results.push({ orderId: order.orderId, at: order.at, lost: !row || !SETTLED.has(row.status), doubleCharged, problems });
+    results.push({ orderId: order.orderId, at: order.at, status: row?.status, lost: !row || !SETTLED.has(row.status), doubleCharged, problems });
   }
   return results;
 }

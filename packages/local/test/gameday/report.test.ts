@@ -23,8 +23,8 @@ const run = (overrides: Partial<ScenarioRun> = {}): ScenarioRun => ({
 describe("a game day's judgement of a scenario", () => {
   it("passes a scenario whose alarm fired, which recovered, and lost or double-charged no order of its own", () => {
     const orders = [
-      { orderId: "a", at: 500, lost: true, doubleCharged: false, problems: ["still PENDING"] },
-      { orderId: "b", at: 12_000, lost: false, doubleCharged: false, problems: [] },
+      { orderId: "a", at: 500, status: "PAID", lost: true, doubleCharged: false, problems: ["still PENDING"] },
+      { orderId: "b", at: 12_000, status: "PAID", lost: false, doubleCharged: false, problems: [] },
     ];
     const result = scenarioResult(run(), orders);
     expect(result).toMatchObject({ scenario: "ecs-task-termination", passed: true, ordersLost: 0, doubleCharges: 0, requests: 200, failedRequests: 2 });
@@ -34,9 +34,9 @@ describe("a game day's judgement of a scenario", () => {
   it("fails a scenario whose signal did not move, that did not recover, or that lost or double-charged an order", () => {
     expect(scenarioResult(run({ detectedSeconds: null, notes: ["its alarm did not fire"] }), []).passed).toBe(false);
     expect(scenarioResult(run({ recoveredSeconds: null }), []).passed).toBe(false);
-    const lost = scenarioResult(run(), [{ orderId: "c", at: 20_000, lost: true, doubleCharged: false, problems: ["still PENDING"] }]);
+    const lost = scenarioResult(run(), [{ orderId: "c", at: 20_000, status: "PAID", lost: true, doubleCharged: false, problems: ["still PENDING"] }]);
     expect([lost.passed, lost.ordersLost, lost.notes]).toEqual([false, 1, ["c: still PENDING"]]);
-    const charged = scenarioResult(run(), [{ orderId: "d", at: 20_000, lost: false, doubleCharged: true, problems: ["charged, but the order is PAYMENT_FAILED"] }]);
+    const charged = scenarioResult(run(), [{ orderId: "d", at: 20_000, status: "PAID", lost: false, doubleCharged: true, problems: ["charged, but the order is PAYMENT_FAILED"] }]);
     expect([charged.passed, charged.doubleCharges]).toEqual([false, 1]);
     expect(markdownReport("r1", [lost, charged], { mismatches: 0, checked: "x" })).toContain("0 of 2 scenarios passed");
   });
