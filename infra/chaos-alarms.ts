@@ -3,7 +3,7 @@
  * (observability.ts) and built the same way from their catalog definitions: each notifies the alarm topic and may
  * stop an FIS experiment.
  */
-import { type FaultAlarmKey, faultAlarms, registryAlarms } from "@cloudcafe/catalog";
+import { type FaultAlarmKey, faultAlarms, metricServices, registryAlarms } from "@cloudcafe/catalog";
 import { measured, metricAlarm } from "./observability.ts";
 
 interface FaultAlarmTargets {
@@ -19,12 +19,17 @@ export function faultRegistryAlarms(topic: aws.sns.Topic, targets: FaultAlarmTar
     paymentQueue: targets.paymentQueueName,
     loyaltyLoadBalancer: targets.loyaltyNlbArnSuffix,
     loyaltyTargetGroup: targets.loyaltyTargetGroupArnSuffix,
+    // The services' own metrics, by the `service` their code writes (the same in every stage).
+    ...metricServices,
   };
   const make = (key: FaultAlarmKey) => metricAlarm(topic, key, faultAlarms[key].threshold, measured(registryAlarms[key], values));
   return {
     alb4xxRate: make("alb4xxRate"),
     paymentQueueAge: make("paymentQueueAge"),
     loyaltyUnhealthyHosts: make("loyaltyUnhealthyHosts"),
+    dynamoThrottledRequests: make("dynamoThrottledRequests"),
+    memoryDbUnreachable: make("memoryDbUnreachable"),
+    documentDbErrors: make("documentDbErrors"),
   };
 }
 

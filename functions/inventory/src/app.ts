@@ -1,4 +1,4 @@
-import { services } from "@cloudcafe/catalog";
+import { metricServices, services } from "@cloudcafe/catalog";
 import { type InventoryService, RESERVATIONS_PATH } from "@cloudcafe/core";
 import { contractRoutes, createServiceApp, type DependencyCheck, healthRoutes, serveOpenApi, undocumented } from "@cloudcafe/http";
 import type { Logger, Metrics } from "@cloudcafe/observability";
@@ -8,7 +8,8 @@ import { reservationRoutes } from "./routes/reservations.ts";
 import { stockRoutes } from "./routes/stock.ts";
 import { updateRoutes } from "./routes/update.ts";
 
-export const SERVICE_NAME = "inventory-service";
+/** Its logs' and metrics' `service`: the registry's memoryDbUnreachable alarm reads its metrics by it. */
+export const SERVICE_NAME = metricServices.inventoryService;
 
 const { pathPrefix } = services.inventory;
 

@@ -1,4 +1,4 @@
-import { services } from "@cloudcafe/catalog";
+import { metricServices, services } from "@cloudcafe/catalog";
 import type { MenuService } from "@cloudcafe/core";
 import { contractRoutes, createServiceApp, type DependencyCheck, healthRoutes, serveOpenApi, undocumented } from "@cloudcafe/http";
 import type { Logger, Metrics } from "@cloudcafe/observability";
@@ -8,7 +8,8 @@ import { itemRoutes } from "./routes/items.ts";
 import { storeRoutes } from "./routes/stores.ts";
 import { syncRoutes } from "./routes/sync.ts";
 
-export const SERVICE_NAME = "menu-service";
+/** Its logs' and metrics' `service`: the registry's documentDbErrors alarm reads its metrics by it. */
+export const SERVICE_NAME = metricServices.menuService;
 
 const { pathPrefix } = services.menu;
 

@@ -817,7 +817,7 @@ export function architectureSuite(stage: string, extraEnv: Record<string, string
       expect(fisRuns[2].Resource).toHaveLength(roles.length);
     });
 
-    it("raises the fault registry's own alarms: ALB 4XX rate, payment queue age and unhealthy loyalty targets", () => {
+    it("raises the fault registry's own alarms: ALB 4XX rate, payment queue age, unhealthy loyalty targets, throttled DynamoDB attempts, MemoryDB and DocumentDB unreachable", () => {
       for (const [key, spec] of Object.entries(faultAlarms)) {
         const alarm = named(s, "aws:cloudwatch/metricAlarm:MetricAlarm", `Alarm${key[0]!.toUpperCase()}${key.slice(1)}`);
         expect([alarm.inputs.threshold, alarm.inputs.comparisonOperator, alarm.inputs.evaluationPeriods], key).toEqual([spec.threshold, spec.comparison, spec.minutes]);

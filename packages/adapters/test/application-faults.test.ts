@@ -11,6 +11,7 @@ import { createMetrics } from "@cloudcafe/observability";
 import { mockPaymentGateway } from "../src/payment/mock-payment-gateway.ts";
 import { paymentGatewayBehindEgress } from "../src/chaos/egress-failure.ts";
 import { throttleDynamoDbUnderFault } from "../src/chaos/dynamodb-throttling.ts";
+import { countThrottledAttempts } from "../src/aws/dynamodb-throttle-metrics.ts";
 
 /** The fault document as the control plane serves it, held in memory: what the adapters read, without a server. */
 function faultDocument(entries: Record<string, Omit<ActiveApplicationFaultEntry, "injectionId" | "expiresAt"> & { expiresInMs?: number }>): ApplicationFaultSource {
@@ -32,7 +33,8 @@ function dynamo(faults: ApplicationFaultSource, random?: () => number): DynamoDB
     credentials: { accessKeyId: "local", secretAccessKey: "local" },
     maxAttempts: 3,
   });
-  throttleDynamoDbUnderFault(client, { faults, metrics, ...(random ? { random } : {}) });
+  countThrottledAttempts(client, metrics);
+  throttleDynamoDbUnderFault(client, { faults, ...(random ? { random } : {}) });
   clients.push(client);
   return client;
 }
@@ -50,14 +52,18 @@ describe("dynamodb-throttling", () => {
     // maxAttempts 3: the SDK retried the throttling error twice, with its back-off in between.
     expect(metadata.attempts).toBe(3);
     expect(metadata.totalRetryDelay).toBeGreaterThan(0);
-    expect(emitted.slice(before).filter((line) => line.DynamoDBThrottles === 1 && line.Operation === "ListTables")).toHaveLength(3);
+    // Each throttled attempt counted, though the caller sees one failure.
+    expect(emitted.slice(before).filter((line) => line.DynamoDBThrottles === 1)).toHaveLength(3);
   });
 
   it("answers ThrottlingException when told to, and a retry that is not throttled reaches the table", async () => {
     const draws = [0.1, 0.9];
     const client = dynamo(faultDocument({ "dynamodb-throttling": { parameters: { percent: 50, error: "ThrottlingException" } } }), () => draws.shift() ?? 0.9);
+    const before = emitted.length;
     const answer = await client.send(new ListTablesCommand({}));
     expect(answer.$metadata.attempts).toBe(2);
+    // The retry hid the throttle from the caller, not from the count.
+    expect(emitted.slice(before).filter((line) => line.DynamoDBThrottles === 1)).toHaveLength(1);
     expect(answer.TableNames).toBeInstanceOf(Array);
 
     const always = dynamo(faultDocument({ "dynamodb-throttling": { parameters: { percent: 100, error: "ThrottlingException" } } }));

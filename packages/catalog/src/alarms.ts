@@ -6,6 +6,7 @@
 import { faultAlarms, type FaultAlarmKey } from "./fault-alarms.ts";
 import { eventSourceMappings } from "./functions.ts";
 import { queues } from "./messaging.ts";
+import { metricNamespaces } from "./metrics.ts";
 
 /** CloudWatch statistics the alarms use; `pNN` is a percentile (an extended statistic). */
 export type AlarmStatistic = "Sum" | "Average" | "Maximum" | "Minimum" | "SampleCount" | `p${number}`;
@@ -23,7 +24,20 @@ export type AlarmDimensionTarget =
   | "cacheCluster"
   | "paymentQueue"
   | "loyaltyLoadBalancer"
-  | "loyaltyTargetGroup";
+  | "loyaltyTargetGroup"
+  | "dynamoDbClientService"
+  | "inventoryService"
+  | "menuService";
+
+/**
+ * The `service` dimension of the application metrics an alarm reads (EMF, `packages/observability`): the code sets
+ * it, so it is the same deployed and local.
+ */
+export const metricServices = {
+  dynamoDbClientService: "dynamodb-client",
+  inventoryService: "inventory-service",
+  menuService: "menu-service",
+} as const;
 
 export interface AlarmMetric {
   readonly namespace: string;
@@ -232,6 +246,21 @@ export const registryAlarms = {
     },
     "Count",
   ),
+  dynamoThrottledRequests: registryAlarm(
+    "dynamoThrottledRequests",
+    { metric: { namespace: metricNamespaces.platform, metricName: "DynamoDBThrottles", statistic: "Sum", dimensions: { service: "dynamoDbClientService" } } },
+    "Count",
+  ),
+  memoryDbUnreachable: registryAlarm(
+    "memoryDbUnreachable",
+    { metric: { namespace: metricNamespaces.inventory, metricName: "RateLimiterUnavailable", statistic: "Sum", dimensions: { service: "inventoryService" } } },
+    "Count",
+  ),
+  documentDbErrors: registryAlarm(
+    "documentDbErrors",
+    { metric: { namespace: metricNamespaces.menu, metricName: "DocumentDbErrors", statistic: "Sum", dimensions: { service: "menuService" } } },
+    "Count",
+  ),
 } satisfies Record<FaultAlarmKey, AlarmDefinition>;
 
 export type ArchitectureAlarmKey = keyof typeof architectureAlarms;
@@ -261,4 +290,5 @@ export const localAlarmDimensions: Readonly<Record<AlarmDimensionTarget, string>
   paymentQueue: queues.paymentProcessing.name,
   loyaltyLoadBalancer: "local-nlb",
   loyaltyTargetGroup: "loyalty",
+  ...metricServices,
 };

@@ -1,7 +1,9 @@
 /**
  * Alarms the fault registry needs beyond the architecture's six: the signals of scenarios none of those six sees
  * (a deleted ALB rule answers 4XX, a throttled payment processor leaves its queue ageing, a terminated loyalty
- * instance shows as an unhealthy NLB target). Deployed as CloudWatch alarms (infra/chaos-alarms.ts), stop conditions
+ * instance shows as an unhealthy NLB target) and the dependency failures the services absorb without a customer
+ * noticing (throttling the SDK retries through, MemoryDB or DocumentDB gone behind a fallback or a cache), which only
+ * the services' own metrics (EMF, by their `service` dimension) show. Deployed as CloudWatch alarms (infra/chaos-alarms.ts), stop conditions
  * of the FIS experiments that name them, and evaluated locally like the six.
  */
 export interface FaultAlarmSpec {
@@ -27,6 +29,24 @@ export const faultAlarms = {
   },
   loyaltyUnhealthyHosts: {
     description: "An unhealthy loyalty target behind the NLB for 2 minutes",
+    threshold: 0,
+    comparison: "GreaterThanThreshold",
+    minutes: 2,
+  },
+  dynamoThrottledRequests: {
+    description: "DynamoDB requests throttled, as the services' SDK clients count them (each attempt, before the SDK's retries), in 2 consecutive minutes",
+    threshold: 0,
+    comparison: "GreaterThanThreshold",
+    minutes: 2,
+  },
+  memoryDbUnreachable: {
+    description: "The inventory service cannot reach MemoryDB (reservations pass without their rate limit check) in a minute",
+    threshold: 0,
+    comparison: "GreaterThanThreshold",
+    minutes: 1,
+  },
+  documentDbErrors: {
+    description: "The menu service's DocumentDB operations or driver heartbeats fail in 2 consecutive minutes",
     threshold: 0,
     comparison: "GreaterThanThreshold",
     minutes: 2,

@@ -4,6 +4,7 @@
  * platform is expected to recover, and its limits. The local control plane (packages/local/src/chaos), the game day
  * (`npm run gameday`), the console's faults panel and the FIS templates (infra/chaos.ts) all read it here.
  */
+import { metricNamespaces } from "./metrics.ts";
 
 export type FaultCategory = "network" | "compute" | "database" | "cache";
 
@@ -57,14 +58,18 @@ export interface FaultSpec {
   readonly blastRadius: string;
 }
 
+/** Where the signals are: the services' own namespaces and the AWS ones the local sink measures as AWS does. */
 const ns = {
-  edge: "CloudCafe/Edge",
-  order: "CloudCafe/OrderService",
-  payment: "CloudCafe/PaymentProcessor",
-  inventory: "CloudCafe/Inventory",
-  menu: "CloudCafe/Menu",
-  loyalty: "CloudCafe/Loyalty",
-  platform: "CloudCafe/Platform",
+  alb: "AWS/ApplicationELB",
+  nlb: "AWS/NetworkELB",
+  containers: "ECS/ContainerInsights",
+  lambda: "AWS/Lambda",
+  sqs: "AWS/SQS",
+  cache: "AWS/ElastiCache",
+  payment: metricNamespaces.payment,
+  inventory: metricNamespaces.inventory,
+  menu: metricNamespaces.menu,
+  platform: metricNamespaces.platform,
 } as const;
 
 export const faults = {
@@ -80,7 +85,7 @@ export const faults = {
       experiment: "alb-rule-deletion",
       api: ["elasticloadbalancing:DeleteRule"],
     },
-    signals: { metrics: [{ namespace: ns.edge, name: "HTTPCode_ELB_4XX_Count" }], alarm: "alb4xxRate" },
+    signals: { metrics: [{ namespace: ns.alb, name: "HTTPCode_ELB_4XX_Count" }], alarm: "alb4xxRate" },
     expectedRecovery: {
       aws: "Re-apply the stack (`sst deploy --stage <stage>` recreates the rule); the architecture's table: manual",
       awsSeconds: "manual",
@@ -104,7 +109,7 @@ export const faults = {
       experiment: "sg-ingress-revocation",
       api: ["ec2:RevokeSecurityGroupIngress", "ec2:AuthorizeSecurityGroupIngress"],
     },
-    signals: { metrics: [{ namespace: ns.edge, name: "HTTPCode_ELB_5XX_Count" }], alarm: "alb5xxRate" },
+    signals: { metrics: [{ namespace: ns.alb, name: "HTTPCode_ELB_5XX_Count" }], alarm: "alb5xxRate" },
     expectedRecovery: {
       aws: "The runbook re-authorizes the rule at its end or when FIS stops it; otherwise re-apply the stack",
       awsSeconds: [30, 60],
@@ -123,14 +128,22 @@ export const faults = {
     target: "egress:payment-gateway",
     local: "The payment processor's gateway adapter fails every call as a connect timeout",
     aws: { kind: "application", reads: "The payment processor's gateway adapter, from the fault parameter" },
-    signals: { metrics: [{ namespace: ns.payment, name: "PaymentGatewayErrors" }], alarm: "lambdaErrorRate" },
+    // A failed capture is a failed item of a partial batch response, not a failed invocation: Lambda's Errors (and the
+    // error-rate alarm) do not count it. What shows is the queue: the messages come back and grow old.
+    signals: {
+      metrics: [
+        { namespace: ns.payment, name: "PaymentGatewayErrors" },
+        { namespace: ns.sqs, name: "ApproximateAgeOfOldestMessage" },
+      ],
+      alarm: "paymentQueueAge",
+    },
     expectedRecovery: {
       aws: "SQS makes the failed messages visible again; payments succeed once egress is back (3 receives, then the DLQ and a redrive)",
       awsSeconds: [60, 300],
       local: "The same queue retries; reverting lets the retries through",
       localSeconds: 30,
     },
-    stopAlarm: "lambdaErrorRate",
+    stopAlarm: "paymentQueueAge",
     maxDurationSeconds: 120,
     defaultDurationSeconds: 20,
     blastRadius: "Payments only: orders are still accepted and wait PENDING; nothing is charged twice (idempotent captures)",
@@ -142,7 +155,7 @@ export const faults = {
     target: "service:order",
     local: "The supervisor's order replicas: half are killed (SIGKILL); the supervisor starts them again",
     aws: { kind: "fis", actionId: "aws:ecs:stop-task", experiment: "ecs-task-stop" },
-    signals: { metrics: [{ namespace: ns.platform, name: "RunningTaskCount" }], alarm: "ecsRunningBelowDesired" },
+    signals: { metrics: [{ namespace: ns.containers, name: "RunningTaskCount" }], alarm: "ecsRunningBelowDesired" },
     expectedRecovery: {
       aws: "ECS replaces the tasks; the ALB routes to the healthy half meanwhile",
       awsSeconds: [60, 90],
@@ -161,7 +174,13 @@ export const faults = {
     target: "nodes:eks",
     local: "The menu and inventory processes get SIGTERM (eviction) and are started again after a reschedule delay",
     aws: { kind: "fis", actionId: "aws:eks:terminate-nodegroup-instances", experiment: "eks-node-terminate" },
-    signals: { metrics: [{ namespace: ns.platform, name: "RunningPodCount" }], alarm: "alb5xxRate" },
+    signals: {
+      metrics: [
+        { namespace: ns.containers, name: "RunningTaskCount" },
+        { namespace: ns.alb, name: "HTTPCode_ELB_5XX_Count" },
+      ],
+      alarm: "alb5xxRate",
+    },
     expectedRecovery: {
       aws: "Kubernetes reschedules the pods on the remaining nodes; the managed node group replaces the node",
       awsSeconds: [30, 120],
@@ -180,7 +199,7 @@ export const faults = {
     target: "instances:ec2",
     local: "The loyalty service and the analytics worker are killed (SIGKILL) and started again after a replacement delay",
     aws: { kind: "fis", actionId: "aws:ec2:terminate-instances", experiment: "ec2-terminate" },
-    signals: { metrics: [{ namespace: ns.platform, name: "HealthyHostCount" }], alarm: "loyaltyUnhealthyHosts" },
+    signals: { metrics: [{ namespace: ns.nlb, name: "UnHealthyHostCount" }], alarm: "loyaltyUnhealthyHosts" },
     expectedRecovery: {
       aws: "The Auto Scaling group launches a replacement; the analytics worker resumes from its checkpoints",
       awsSeconds: [120, 300],
@@ -204,7 +223,13 @@ export const faults = {
       experiment: "lambda-throttling",
       api: ["lambda:PutFunctionConcurrency", "lambda:DeleteFunctionConcurrency"],
     },
-    signals: { metrics: [{ namespace: ns.payment, name: "Throttles" }], alarm: "paymentQueueAge" },
+    signals: {
+      metrics: [
+        { namespace: ns.lambda, name: "Throttles" },
+        { namespace: ns.sqs, name: "ApproximateAgeOfOldestMessage" },
+      ],
+      alarm: "paymentQueueAge",
+    },
     expectedRecovery: {
       aws: "Concurrency restored; the mapping scales up again (the architecture: concurrent execution ramp, gradual)",
       awsSeconds: [60, 300],
@@ -223,7 +248,7 @@ export const faults = {
     target: "database:aurora",
     local: "The platform database's connections are terminated and new ones refused for the fault's duration (the shared PostgreSQL server keeps running)",
     aws: { kind: "fis", actionId: "aws:rds:failover-db-cluster", experiment: "aurora-failover" },
-    signals: { metrics: [{ namespace: ns.edge, name: "HTTPCode_Target_5XX_Count" }], alarm: "alb5xxRate" },
+    signals: { metrics: [{ namespace: ns.alb, name: "HTTPCode_Target_5XX_Count" }], alarm: "alb5xxRate" },
     expectedRecovery: {
       aws: "Aurora promotes a reader; clients reconnect to the cluster endpoint",
       awsSeconds: [30, 60],
@@ -242,14 +267,16 @@ export const faults = {
     target: "database:dynamodb",
     local: "A DynamoDB client middleware in the services fails the configured share of calls as DynamoDB would",
     aws: { kind: "application", reads: "Every DynamoDB client's middleware, from the fault parameter (FIS has no DynamoDB throttling action)" },
-    signals: { metrics: [{ namespace: ns.platform, name: "DynamoDBThrottles" }], alarm: "dynamoUserErrors" },
+    // Throttles are not UserErrors (DynamoDB counts them apart), and the SDK's retries hide most of them from callers:
+    // the clients' own count of throttled attempts is what moves.
+    signals: { metrics: [{ namespace: ns.platform, name: "DynamoDBThrottles" }], alarm: "dynamoThrottledRequests" },
     expectedRecovery: {
       aws: "The SDK's retries absorb light throttling; on-demand capacity adapts (the architecture: auto-scaling, 2-5 minutes)",
       awsSeconds: [120, 300],
       local: "Reverting stops the injected errors; retries and queues absorb what failed",
       localSeconds: 10,
     },
-    stopAlarm: "dynamoUserErrors",
+    stopAlarm: "alb5xxRate",
     maxDurationSeconds: 120,
     defaultDurationSeconds: 20,
     blastRadius: "Active orders, store inventory, payment log and notifications tables",
@@ -261,7 +288,8 @@ export const faults = {
     target: "database:documentdb",
     local: "The DocumentDB stand-in refuses new connections and closes the idle ones",
     aws: { kind: "application", reads: "The menu service's document client, from the fault parameter (it holds its pool at the cluster's limit)" },
-    signals: { metrics: [{ namespace: ns.menu, name: "DocumentDbErrors" }], alarm: "alb5xxRate" },
+    // Cached menu reads keep answering (as they should): the driver's failed operations and heartbeats show it.
+    signals: { metrics: [{ namespace: ns.menu, name: "DocumentDbErrors" }], alarm: "documentDbErrors" },
     expectedRecovery: {
       aws: "Connections are released; the driver's pool reconnects",
       awsSeconds: [10, 60],
@@ -280,7 +308,13 @@ export const faults = {
     target: "cache:elasticache",
     local: "FLUSHDB of the platform's cache database",
     aws: { kind: "application", reads: "The cache client, from the fault parameter: it flushes once per injection" },
-    signals: { metrics: [{ namespace: ns.platform, name: "CacheHitRate" }], alarm: "cacheHitRate" },
+    signals: {
+      metrics: [
+        { namespace: ns.cache, name: "CacheMisses" },
+        { namespace: ns.cache, name: "CacheHitRate" },
+      ],
+      alarm: "cacheHitRate",
+    },
     expectedRecovery: {
       aws: "Application cache rebuild as entries are read again (the architecture: 5-10 minutes)",
       awsSeconds: [300, 600],
@@ -304,7 +338,8 @@ export const faults = {
       experiment: "memorydb-restart",
       api: ["memorydb:FailoverShard"],
     },
-    signals: { metrics: [{ namespace: ns.inventory, name: "CounterErrors" }], alarm: "alb5xxRate" },
+    // Reservations keep working (DynamoDB is the record): the inventory service's unreachable MemoryDB shows it.
+    signals: { metrics: [{ namespace: ns.inventory, name: "RateLimiterUnavailable" }], alarm: "memoryDbUnreachable" },
     expectedRecovery: {
       aws: "A replica takes over the shard; clients reconnect",
       awsSeconds: [10, 60],
@@ -323,7 +358,13 @@ export const faults = {
     target: "cache:elasticache",
     local: "The cache's maxmemory is lowered (allkeys-lru) and filled with ballast; reverting restores both",
     aws: { kind: "application", reads: "A ballast writer in the order service, from the fault parameter (ElastiCache cannot lower maxmemory at runtime)" },
-    signals: { metrics: [{ namespace: ns.platform, name: "Evictions" }], alarm: "cacheHitRate" },
+    signals: {
+      metrics: [
+        { namespace: ns.cache, name: "Evictions" },
+        { namespace: ns.cache, name: "CacheHitRate" },
+      ],
+      alarm: "cacheHitRate",
+    },
     expectedRecovery: {
       aws: "The ballast expires; the hit rate recovers as the cache refills",
       awsSeconds: [300, 600],

@@ -6,6 +6,8 @@ export const metricNamespaces = {
   menu: "CloudCafe/Menu",
   loyalty: "CloudCafe/Loyalty",
   analytics: "CloudCafe/Analytics",
+  /** What the shared clients report whatever service runs them (the DynamoDB client's throttled attempts). */
+  platform: "CloudCafe/Platform",
 } as const;
 
 export type MetricNamespaceKey = keyof typeof metricNamespaces;

@@ -5,7 +5,8 @@ import { SNSClient } from "@aws-sdk/client-sns";
 import { SQSClient } from "@aws-sdk/client-sqs";
 import { NodeHttpHandler } from "@smithy/node-http-handler";
 import { reportLocalDynamoErrors } from "./dynamodb-error-metrics.ts";
-import { faults } from "@cloudcafe/catalog";
+import { countThrottledAttempts } from "./dynamodb-throttle-metrics.ts";
+import { metricNamespaces, metricServices } from "@cloudcafe/catalog";
 import { createMetrics } from "@cloudcafe/observability";
 import { applicationFaults } from "../chaos/application-faults.ts";
 import { throttleDynamoDbUnderFault } from "../chaos/dynamodb-throttling.ts";
@@ -22,13 +23,16 @@ let sqs: SQSClient | undefined;
 let sns: SNSClient | undefined;
 let kinesis: KinesisClient | undefined;
 
-/** The DynamoDB client every service shares, with the `dynamodb-throttling` fault's middleware (inert unless injected). */
+/**
+ * The DynamoDB client every service shares: its throttled attempts counted, and the `dynamodb-throttling` fault's
+ * middleware (inert unless injected).
+ */
 export function dynamoDocumentClient(): DynamoDBDocumentClient {
   if (dynamo) return dynamo;
   const client = new DynamoDBClient({ requestHandler: requestHandler(), maxAttempts: 3 });
   reportLocalDynamoErrors(client);
-  const { namespace } = faults["dynamodb-throttling"].signals.metrics[0];
-  throttleDynamoDbUnderFault(client, { faults: applicationFaults(), metrics: createMetrics({ namespace, service: "dynamodb-client" }) });
+  countThrottledAttempts(client, createMetrics({ namespace: metricNamespaces.platform, service: metricServices.dynamoDbClientService }));
+  throttleDynamoDbUnderFault(client, { faults: applicationFaults() });
   dynamo = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
   return dynamo;
 }

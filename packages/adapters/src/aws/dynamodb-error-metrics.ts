@@ -1,7 +1,6 @@
 import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { createMetrics } from "@cloudcafe/observability";
-
-const THROTTLES = new Set(["ProvisionedThroughputExceededException", "ThrottlingException", "RequestLimitExceeded"]);
+import { DYNAMODB_THROTTLING_ERRORS } from "./dynamodb-throttle-metrics.ts";
 const CONDITIONS = new Set(["ConditionalCheckFailedException", "TransactionCanceledException"]);
 
 /**
@@ -21,7 +20,7 @@ export function reportLocalDynamoErrors(client: DynamoDBClient): void {
         const { name, $metadata } = error as { name?: string; $metadata?: { httpStatusCode?: number } };
         const table = (args.input as { TableName?: unknown }).TableName;
         const dimensions: Record<string, string> = typeof table === "string" ? { TableName: table } : {};
-        if (name && THROTTLES.has(name)) metrics.put("ThrottledRequests", 1, "Count", dimensions);
+        if (name && DYNAMODB_THROTTLING_ERRORS.has(name)) metrics.put("ThrottledRequests", 1, "Count", dimensions);
         else if (name && CONDITIONS.has(name)) metrics.put("ConditionalCheckFailedRequests", 1, "Count", dimensions);
         else if ($metadata?.httpStatusCode === 400) metrics.put("UserErrors", 1, "Count", dimensions);
         throw error;

@@ -1,6 +1,5 @@
 import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { type ApplicationFaultSource, dynamoThrottlingParameters } from "@cloudcafe/core";
-import type { Metrics } from "@cloudcafe/observability";
 
 export const DYNAMODB_THROTTLING_FAULT = "dynamodb-throttling";
 
@@ -23,12 +22,13 @@ function throttledResponse(error: string, operation: string) {
  * DynamoDB gives a throttled request instead of reaching the table. It sits below the SDK's deserializer and retry
  * middleware, so the SDK parses it into its own `ProvisionedThroughputExceededException` (or `ThrottlingException`),
  * retries it with its throttling back-off, and reports the attempts in `$metadata.attempts`, exactly as with real
- * throttling: the code under test cannot tell the difference. Each injected throttle is counted as
- * `DynamoDBThrottles` (FIS has no DynamoDB throttling action, so this is how it is caused in AWS too).
+ * throttling: the code under test cannot tell the difference, and the client's count of throttled attempts
+ * (`countThrottledAttempts`) counts them as it counts real ones. FIS has no DynamoDB throttling action, so this is
+ * how it is caused in AWS too.
  */
 export function throttleDynamoDbUnderFault(
   client: DynamoDBClient,
-  options: { readonly faults: ApplicationFaultSource; readonly metrics: Metrics; readonly random?: () => number },
+  options: { readonly faults: ApplicationFaultSource; readonly random?: () => number },
 ): void {
   const random = options.random ?? Math.random;
   client.middlewareStack.add(
@@ -37,9 +37,7 @@ export function throttleDynamoDbUnderFault(
       if (fault) {
         const { percent, error } = dynamoThrottlingParameters.parse(fault.parameters);
         if (random() * 100 < percent) {
-          const operation = context.commandName ?? "DynamoDB call";
-          options.metrics.put("DynamoDBThrottles", 1, "Count", { Operation: operation.replace(/Command$/, "") });
-          return { response: throttledResponse(error, operation), output: undefined as never };
+          return { response: throttledResponse(error, context.commandName ?? "DynamoDB call"), output: undefined as never };
         }
       }
       return next(args);

@@ -70,7 +70,10 @@ export function createDocumentDb(
   connection: DocumentDbConnection,
   options: {
     maxPoolSize?: number;
-    /** Told of every failed operation (after the credentials retry): the service's `DocumentDbErrors` signal. */
+    /**
+     * Told of every failed operation (after the credentials retry) and every failed heartbeat of the driver's server
+     * monitor: the service's `DocumentDbErrors` signal.
+     */
     onError?: (error: unknown) => void;
   } = {},
 ): DocumentDb {
@@ -87,7 +90,10 @@ export function createDocumentDb(
     const { password } = connection;
     const secret = typeof password === "function" ? await password() : password;
     const auth = connection.username ? { auth: { username: connection.username, password: secret } } : {};
-    return new MongoClient(connection.url, { ...settings, ...auth });
+    const created = new MongoClient(connection.url, { ...settings, ...auth });
+    // The driver's monitor finds a cluster that refuses connections even while every read is served from a cache.
+    created.on("serverHeartbeatFailed", (event) => options.onError?.(event.failure));
+    return created;
   };
   let client: Promise<MongoClient> | undefined;
   // A client whose secret could not be read is not kept: the next call tries again.

@@ -57,6 +57,9 @@ const recoveryTimeoutSeconds = number("recovery-timeout", values["recovery-timeo
 
 const config = readLocalConfig();
 const platform = await startPlatform({ config, daemon: true });
+// The environment `npm start` is launched with, as the user's shell has it: the platform's own variables set below
+// (MONGODB_URL among them) would tell it an outside DocumentDB is in use and leave that fault without its mechanism.
+const launchEnvironment = { ...process.env };
 for (const [name, value] of Object.entries(platform.resources.env)) process.env[name] ??= value;
 const gatewayUrl = `http://${config.host}:${config.ports.gateway}`;
 const operatorToken = (JSON.parse(platform.resources.env.SST_RESOURCE_OperatorToken ?? "{}") as { value?: string }).value ?? "";
@@ -67,7 +70,7 @@ let started: ManagedChild | undefined;
 const reachable = () => client.availableFaults().then(() => true, () => false);
 if (!(await reachable())) {
   say(`no platform at ${gatewayUrl}: starting it (npm start) ...`);
-  started = spawnChild({ name: "local platform", ...tsxCommand(pathToFileURL(join(repoRoot, "packages/local/src/cli/start.ts"))), logFile: join(config.stateDir, "gameday-platform.log"), env: { ...process.env } });
+  started = spawnChild({ name: "local platform", ...tsxCommand(pathToFileURL(join(repoRoot, "packages/local/src/cli/start.ts"))), logFile: join(config.stateDir, "gameday-platform.log"), env: launchEnvironment });
   await waitUntil("the platform's gateway and control plane", reachable, 180_000, 1_000);
   await waitUntil("the order service", async () => (await fetch(`${gatewayUrl}/ready`)).ok, 120_000, 1_000);
 }

@@ -20,6 +20,8 @@ import { memoryDbServerArgs } from "../../src/engines/memorydb.ts";
 import { dropDatabase, ensureDatabase, withDatabase } from "../../src/engines/postgres.ts";
 import { redisAnswers } from "../../src/engines/redis.ts";
 import { waitUntil } from "../../src/process/net.ts";
+import { collectCacheHitRate } from "../../src/observability/collectors/cache-hit-rate.ts";
+import { createMetricsSink } from "../../src/observability/sink.ts";
 import { createDocumentDbServer, type DocumentDbServer } from "../../src/stand-ins/documentdb/server.ts";
 import { localPlatform } from "../../src/testing/env.ts";
 import { startPrivateRedis, type PrivateRedis } from "./private-redis.ts";
@@ -102,6 +104,11 @@ describe("the cache faults", () => {
     const cached = redis.client(5);
     for (let i = 0; i < 50; i++) await cached.set(`menu:item:${i}`, "v".repeat(1_000));
     const evictedBefore = await redisInfoField(admin, "stats", "evicted_keys");
+    // The local sink's ElastiCache collector on this server: its Evictions is the fault's signal.
+    const sink = createMetricsSink();
+    const collector = collectCacheHitRate(sink, redis.url, logger);
+    const evictions = () => sink.store.aggregate({ namespace: "AWS/ElastiCache", name: "Evictions" }, "Sum", Date.now() - 60_000, Date.now() + 1_000) ?? 0;
+    await expect.poll(() => sink.store.select({ namespace: "AWS/ElastiCache", name: "Evictions" }).length, { timeout: 10_000 }).toBe(1);
 
     const injection = await inject(redisEvictionPressureInjector({ cacheUrl: redis.url }), { headroomBytes: 256 * 1024 });
     expect(await redisInfoField(admin, "stats", "evicted_keys")).toBeGreaterThan(evictedBefore);
@@ -110,6 +117,8 @@ describe("the cache faults", () => {
     // Every write now evicts: the cache's own entries go.
     for (let i = 0; i < 100; i++) await cached.set(`order:${i}`, "o".repeat(4_000));
     expect(await cached.exists(...Array.from({ length: 50 }, (_, i) => `menu:item:${i}`))).toBeLessThan(50);
+    await expect.poll(evictions, { timeout: 10_000 }).toBeGreaterThan(0);
+    collector.stop();
 
     await injection.revert();
     expect(await admin.config("GET", "maxmemory")).toEqual(["maxmemory", "0"]);
@@ -177,6 +186,22 @@ describe("documentdb-connection-exhaustion", () => {
       }
     } finally {
       await menu.close();
+    }
+  });
+
+  it("moves DocumentDbErrors while the menu runs no operation at all (its reads come from the cache): the driver's heartbeats fail", async () => {
+    const errors: unknown[] = [];
+    const documents = createDocumentDb({ url: `${url}?directConnection=true&heartbeatFrequencyMS=500`, database: "menu" }, { onError: (error) => errors.push(error) });
+    try {
+      await documents.run((db) => db.command({ ping: 1 }));
+      const injection = await inject(documentDbConnectionExhaustionInjector({ url }));
+      try {
+        await waitUntil("a failed heartbeat counted", async () => errors.length > 0, 15_000, 100);
+      } finally {
+        await injection.revert();
+      }
+    } finally {
+      await documents.close();
     }
   });
 

@@ -1,7 +1,8 @@
 /**
  * ElastiCache's CacheHitRate, measured on the local Redis: INFO's keyspace_hits and keyspace_misses, the same
  * counters ElastiCache derives it from, sampled every second; each sample's hit rate over the reads since the one
- * before (no reads: no datapoint, as ElastiCache reports none), with CacheHits and CacheMisses, under AWS/ElastiCache.
+ * before (no reads: no datapoint, as ElastiCache reports none), with CacheHits, CacheMisses and Evictions (INFO's
+ * evicted_keys), under AWS/ElastiCache.
  * The server may be shared with other programs on this machine; INFO counts every client's reads.
  */
 import { connect } from "node:net";
@@ -39,20 +40,21 @@ export function redisInfoStats(redisUrl: string): Promise<string> {
 const counter = (info: string, name: string) => Number(new RegExp(`^${name}:(\\d+)`, "m").exec(info)?.[1] ?? NaN);
 
 export function collectCacheHitRate(sink: MetricsSink, redisUrl: string, logger: Logger): { stop(): void } {
-  let previous: { hits: number; misses: number } | undefined;
+  let previous: { hits: number; misses: number; evictions: number } | undefined;
   let warned = false;
   const dimensions = { CacheClusterId: localAlarmDimensions.cacheCluster };
   const sample = async () => {
     try {
       const info = await redisInfoStats(redisUrl);
-      const current = { hits: counter(info, "keyspace_hits"), misses: counter(info, "keyspace_misses") };
-      if (!Number.isFinite(current.hits) || !Number.isFinite(current.misses)) throw new Error("INFO stats has no keyspace_hits or keyspace_misses");
+      const current = { hits: counter(info, "keyspace_hits"), misses: counter(info, "keyspace_misses"), evictions: counter(info, "evicted_keys") };
+      if (!Object.values(current).every(Number.isFinite)) throw new Error("INFO stats has no keyspace_hits, keyspace_misses or evicted_keys");
       // A restarted server starts its counters again: that sample only sets the new baseline.
-      if (previous && current.hits >= previous.hits && current.misses >= previous.misses) {
+      if (previous && current.hits >= previous.hits && current.misses >= previous.misses && current.evictions >= previous.evictions) {
         const hits = current.hits - previous.hits;
         const misses = current.misses - previous.misses;
         sink.record({ namespace: "AWS/ElastiCache", name: "CacheHits", value: hits, unit: "Count", dimensions });
         sink.record({ namespace: "AWS/ElastiCache", name: "CacheMisses", value: misses, unit: "Count", dimensions });
+        sink.record({ namespace: "AWS/ElastiCache", name: "Evictions", value: current.evictions - previous.evictions, unit: "Count", dimensions });
         if (hits + misses > 0) sink.record({ namespace: "AWS/ElastiCache", name: "CacheHitRate", value: (100 * hits) / (hits + misses), unit: "Percent", dimensions });
       }
       previous = current;
