@@ -8,12 +8,22 @@ const alarmsSchema = z.object({
   alarms: z.array(z.object({ key: z.string(), state: z.enum(["OK", "ALARM", "INSUFFICIENT_DATA"]) }).loose()),
 });
 const faultsSchema = z.object({ faults: z.array(z.object({ id: z.string(), available: z.boolean() }).loose()) });
+const metricsSchema = z.object({ series: z.array(z.object({ points: z.array(z.object({ t: z.iso.datetime(), value: z.number() })) }).loose()) });
+
+/** One period of a metric over every series of it: its lowest and highest datapoint. */
+export interface MetricPeriod {
+  readonly t: number;
+  readonly min: number;
+  readonly max: number;
+}
 
 export interface PlatformClient {
   alarmStates(): Promise<Record<string, "OK" | "ALARM" | "INSUFFICIENT_DATA">>;
   availableFaults(): Promise<Record<string, boolean>>;
   inject(id: string, ttlSeconds: number): Promise<void>;
   revert(id: string): Promise<void>;
+  /** A metric's lowest and highest value per local period since `sinceMs`, all its series together. */
+  metricPeriods(namespace: string, name: string, sinceMs: number): Promise<MetricPeriod[]>;
   /** The barista's move of a paid order to its next stage (staff: the operator token). */
   advanceOrder(orderId: string, stage: string): Promise<void>;
 }
@@ -50,6 +60,15 @@ export function platformClient(gatewayUrl: string, operatorToken: string): Platf
         // Already reverted by its TTL or its stop alarm: nothing to undo.
         if (!/: 404 /.test((error as Error).message)) throw error;
       }
+    },
+    async metricPeriods(namespace, name, sinceMs) {
+      const read = async (statistic: "Minimum" | "Maximum") => {
+        const query = new URLSearchParams({ namespace, name, since: new Date(sinceMs).toISOString(), statistic, merge: "true" });
+        const { series } = metricsSchema.parse(await call("GET", `/api/ops/metrics?${query}`));
+        return new Map((series[0]?.points ?? []).map((point) => [Date.parse(point.t), point.value]));
+      };
+      const [lows, highs] = await Promise.all([read("Minimum"), read("Maximum")]);
+      return [...lows].map(([t, min]) => ({ t, min, max: highs.get(t) ?? min })).sort((a, b) => a.t - b.t);
     },
     async advanceOrder(orderId, stage) {
       await call("POST", `/api/orders/${encodeURIComponent(orderId)}/stage`, { stage });

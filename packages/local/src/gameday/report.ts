@@ -55,9 +55,9 @@ export function scenarioResult(run: ScenarioRun, orders: readonly OrderReconcili
     ordersLost,
     doubleCharges,
     alarmsFired: run.alarmsFired,
-    // A fault whose signal does not move is a bug, as is one the platform does not recover from or that loses or
-    // double-charges an order.
-    passed: run.detectedSeconds !== null && run.recoveredSeconds !== null && ordersLost === 0 && doubleCharges === 0,
+    // A fault whose signal (its alarm, its metrics) does not move is a bug, as is one the platform does not recover
+    // from or that loses or double-charges an order.
+    passed: run.detectedSeconds !== null && run.signals.every((signal) => signal.moved) && run.recoveredSeconds !== null && ordersLost === 0 && doubleCharges === 0,
     notes,
   };
 }

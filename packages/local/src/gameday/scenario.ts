@@ -4,7 +4,7 @@
  * (detection) and when the traffic recovered, both from the injection.
  */
 import { type FaultId, faults } from "@cloudcafe/catalog";
-import type { PlatformClient } from "./platform-client.ts";
+import type { MetricPeriod, PlatformClient } from "./platform-client.ts";
 import { type Sample, windowStats } from "./traffic.ts";
 
 export interface ScenarioTimings {
@@ -33,6 +33,8 @@ export interface ScenarioRun {
   readonly recoveredSeconds: number | null;
   readonly alarmsFired: string[];
   readonly expectedAlarm: string;
+  /** Each of the registry's signal metrics, and whether it moved from its baseline while the fault was in force. */
+  readonly signals: readonly { readonly metric: string; readonly moved: boolean }[];
   readonly baseline: ScenarioWindow;
   readonly during: ScenarioWindow;
   readonly notes: string[];
@@ -42,6 +44,20 @@ export interface ScenarioRun {
 const DETECTION_WINDOW_MS = 60_000;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Whether a metric moved: datapoints from the injection on, and either none before it (a count reported only when
+ * something happens) or a value beyond the baseline's range (a level that rose or fell).
+ */
+export function signalMoved(periods: readonly MetricPeriod[], injectedAt: number, endedAt: number): boolean {
+  const baseline = periods.filter((period) => period.t < injectedAt);
+  const during = periods.filter((period) => period.t >= injectedAt && period.t < endedAt);
+  if (during.length === 0) return false;
+  if (baseline.length === 0) return true;
+  const highest = Math.max(...baseline.map((period) => period.max));
+  const lowest = Math.min(...baseline.map((period) => period.min));
+  return during.some((period) => period.max > highest || period.min < lowest);
+}
 
 export async function runScenario(id: FaultId, platform: PlatformClient, samples: readonly Sample[], timings: ScenarioTimings, say: (line: string) => void): Promise<ScenarioRun> {
   const spec = faults[id];
@@ -106,6 +122,14 @@ export async function runScenario(id: FaultId, platform: PlatformClient, samples
   }
   const endedAt = Date.now();
   const during = windowStats(samples, injectedAt, recoveredAt ?? endedAt);
+  const signals = await Promise.all(
+    spec.signals.metrics.map(async ({ namespace, name }) => {
+      const metric = `${namespace} ${name}`;
+      const periods = await platform.metricPeriods(namespace, name, startedAt).catch(() => []);
+      return { metric, moved: signalMoved(periods, injectedAt, endedAt) };
+    }),
+  );
+  for (const signal of signals) if (!signal.moved) notes.push(`its signal ${signal.metric} did not move`);
   if (detectedAt === null) notes.push(`its alarm ${spec.signals.alarm} did not fire`);
   if (recoveredAt === null) notes.push(`errors or latency not back to the baseline ${Math.round((endedAt - revertedAt) / 1000)} s after the revert`);
   return {
@@ -118,6 +142,7 @@ export async function runScenario(id: FaultId, platform: PlatformClient, samples
     recoveredSeconds: recoveredAt === null ? null : Math.round((recoveredAt - injectedAt) / 100) / 10,
     alarmsFired: [...fired].sort(),
     expectedAlarm: spec.signals.alarm,
+    signals,
     baseline,
     during,
     notes,

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { markdownReport, scenarioResult } from "../../src/gameday/report.ts";
+import { signalMoved } from "../../src/gameday/scenario.ts";
 import type { ScenarioRun } from "../../src/gameday/scenario.ts";
 import { type Sample, windowStats } from "../../src/gameday/traffic.ts";
 
@@ -14,6 +15,7 @@ const run = (overrides: Partial<ScenarioRun> = {}): ScenarioRun => ({
   recoveredSeconds: 18,
   alarmsFired: ["ecsRunningBelowDesired"],
   expectedAlarm: "ecsRunningBelowDesired",
+  signals: [{ metric: "ECS/ContainerInsights RunningTaskCount", moved: true }],
   baseline: window,
   during: { ...window, failed: 2 },
   notes: [],
@@ -34,6 +36,7 @@ describe("a game day's judgement of a scenario", () => {
   it("fails a scenario whose signal did not move, that did not recover, or that lost or double-charged an order", () => {
     expect(scenarioResult(run({ detectedSeconds: null, notes: ["its alarm did not fire"] }), []).passed).toBe(false);
     expect(scenarioResult(run({ recoveredSeconds: null }), []).passed).toBe(false);
+    expect(scenarioResult(run({ signals: [{ metric: "ECS/ContainerInsights RunningTaskCount", moved: false }] }), []).passed).toBe(false);
     const lost = scenarioResult(run(), [{ orderId: "c", at: 20_000, status: "PAID", lost: true, doubleCharged: false, problems: ["still PENDING"] }]);
     expect([lost.passed, lost.ordersLost, lost.notes]).toEqual([false, 1, ["c: still PENDING"]]);
     const charged = scenarioResult(run(), [{ orderId: "d", at: 20_000, status: "PAID", lost: false, doubleCharged: true, problems: ["charged, but the order is PAYMENT_FAILED"] }]);
@@ -49,5 +52,20 @@ describe("a game day's judgement of a scenario", () => {
       { at: 5_000, kind: "order", ok: false, status: 503, latencyMs: 1 },
     ];
     expect(windowStats(samples, 0, 1_000)).toEqual({ requests: 100, failed: 2, errorRate: 0.02, p99Ms: 107 });
+  });
+});
+
+describe("whether a scenario's signal metric moved", () => {
+  const period = (t: number, min: number, max = min) => ({ t, min, max });
+  it("takes a count that appears only under the fault, a level that rose and a level that fell as moved", () => {
+    expect(signalMoved([period(12_000, 3)], 10_000, 30_000)).toBe(true);
+    expect(signalMoved([period(2_000, 0), period(12_000, 0, 2)], 10_000, 30_000)).toBe(true);
+    expect(signalMoved([period(2_000, 90, 95), period(12_000, 40, 92)], 10_000, 30_000)).toBe(true);
+  });
+
+  it("takes no datapoints under the fault, or values within the baseline's range, as not moved", () => {
+    expect(signalMoved([period(2_000, 5)], 10_000, 30_000)).toBe(false);
+    expect(signalMoved([period(2_000, 1, 3), period(12_000, 2)], 10_000, 30_000)).toBe(false);
+    expect(signalMoved([period(2_000, 1), period(31_000, 9)], 10_000, 30_000)).toBe(false);
   });
 });
