@@ -4,6 +4,7 @@
  * platform is expected to recover, and its limits. The local control plane (packages/local/src/chaos), the game day
  * (`npm run gameday`), the console's faults panel and the FIS templates (infra/chaos.ts) all read it here.
  */
+import { queues } from "./messaging.ts";
 import { metricNamespaces } from "./metrics.ts";
 
 export type FaultCategory = "network" | "compute" | "database" | "cache";
@@ -140,8 +141,9 @@ export const faults = {
     expectedRecovery: {
       aws: "SQS makes the failed messages visible again; payments succeed once egress is back (3 receives, then the DLQ and a redrive)",
       awsSeconds: [60, 300],
-      local: "The same queue retries; reverting lets the retries through",
-      localSeconds: 30,
+      // As deployed: a failed item is retried once its visibility timeout ends, so that bounds the recovery here too.
+      local: `The same queue retries each failed payment once its ${queues.paymentProcessing.visibilityTimeoutSeconds} s visibility timeout ends; reverting lets the retries through`,
+      localSeconds: queues.paymentProcessing.visibilityTimeoutSeconds + 20,
     },
     stopAlarm: "paymentQueueAge",
     maxDurationSeconds: 120,

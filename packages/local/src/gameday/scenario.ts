@@ -3,7 +3,7 @@
  * watching until the errors and latency are back to the baseline. Measures when the scenario's alarm fired
  * (detection) and when the traffic recovered, both from the injection.
  */
-import { type FaultId, faults } from "@cloudcafe/catalog";
+import { type FaultId, faults, LOCAL_PERIOD_SECONDS } from "@cloudcafe/catalog";
 import type { MetricPeriod, PlatformClient } from "./platform-client.ts";
 import { type Sample, windowStats } from "./traffic.ts";
 
@@ -49,9 +49,11 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  * Whether a metric moved: datapoints from the injection on, and either none before it (a count reported only when
  * something happens) or a value beyond the baseline's range (a level that rose or fell).
  */
-export function signalMoved(periods: readonly MetricPeriod[], injectedAt: number, endedAt: number): boolean {
-  const baseline = periods.filter((period) => period.t < injectedAt);
-  const during = periods.filter((period) => period.t >= injectedAt && period.t < endedAt);
+export function signalMoved(periods: readonly MetricPeriod[], injectedAt: number, endedAt: number, periodMs = LOCAL_PERIOD_SECONDS * 1000): boolean {
+  // The period the injection falls in is the fault's: what the injection moves at once (evictions, the first
+  // throttles) lands in it, though it began a moment before.
+  const baseline = periods.filter((period) => period.t + periodMs <= injectedAt);
+  const during = periods.filter((period) => period.t + periodMs > injectedAt && period.t < endedAt);
   if (during.length === 0) return false;
   if (baseline.length === 0) return true;
   const highest = Math.max(...baseline.map((period) => period.max));

@@ -61,6 +61,8 @@ describe("whether a scenario's signal metric moved", () => {
     expect(signalMoved([period(12_000, 3)], 10_000, 30_000)).toBe(true);
     expect(signalMoved([period(2_000, 0), period(12_000, 0, 2)], 10_000, 30_000)).toBe(true);
     expect(signalMoved([period(2_000, 90, 95), period(12_000, 40, 92)], 10_000, 30_000)).toBe(true);
+    // What the injection moved at once falls in the period it was made in, which began just before it.
+    expect(signalMoved([period(10_000, 1), period(12_000, 1)], 11_000, 30_000)).toBe(true);
   });
 
   it("takes no datapoints under the fault, or values within the baseline's range, as not moved", () => {
