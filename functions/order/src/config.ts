@@ -29,6 +29,8 @@ const links = z.object({
 
 const environment = httpServiceEnvironment.extend({
   OUTBOX_RELAY_INTERVAL_MS: z.coerce.number().int().min(100).default(1000),
+  /** The relay loop's passes space out to this on a quiet service (10 s without a row), back at the interval on the next row. */
+  OUTBOX_RELAY_MAX_IDLE_INTERVAL_MS: z.coerce.number().int().min(100).default(5000),
   OUTBOX_MAX_BACKOFF_SECONDS: z.coerce.number().int().min(1).max(3600).default(300),
   DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(100).default(10),
   /** Where the Menu service's `/api/menu/*` is served (the gateway locally, the ALB when deployed): orders are priced from it. */
@@ -65,6 +67,7 @@ export interface OrderServiceConfig {
   inventorySigningRegion: string | undefined;
   operatorToken: string | undefined;
   outboxRelayIntervalMs: number;
+  outboxRelayMaxIdleIntervalMs: number;
   outboxMaxBackoffSeconds: number;
   stressWorkerFile: string | undefined;
 }
@@ -91,6 +94,7 @@ export function loadOrderServiceConfig(env: NodeJS.ProcessEnv = process.env, res
     inventorySigningRegion: settings.INVENTORY_SERVICE_AUTH === "iam" ? settings.AWS_REGION : undefined,
     operatorToken: linked.OperatorToken?.value,
     outboxRelayIntervalMs: settings.OUTBOX_RELAY_INTERVAL_MS,
+    outboxRelayMaxIdleIntervalMs: Math.max(settings.OUTBOX_RELAY_INTERVAL_MS, settings.OUTBOX_RELAY_MAX_IDLE_INTERVAL_MS),
     outboxMaxBackoffSeconds: settings.OUTBOX_MAX_BACKOFF_SECONDS,
     stressWorkerFile: settings.STRESS_WORKER_FILE,
   };

@@ -15,7 +15,7 @@ const app = createOrderApp({
   operatorToken: runtime.config.operatorToken,
   inbox: runtime.inbox,
 });
-runtime.relay.start(runtime.config.outboxRelayIntervalMs);
+runtime.relay.start(runtime.config.outboxRelayIntervalMs, runtime.config.outboxRelayMaxIdleIntervalMs);
 
 serveUntilStopped({
   app,

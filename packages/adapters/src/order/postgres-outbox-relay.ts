@@ -23,6 +23,9 @@ interface ClaimedRow {
   attempts: number;
 }
 
+/** How long the relay loop must find nothing to do before its passes space out. */
+const RELAY_QUIET_AFTER_MS = 10_000;
+
 export interface DrainResult {
   delivered: number;
   failed: number;
@@ -137,9 +140,13 @@ export function postgresOutboxRelay(options: OutboxRelayOptions) {
     return flush;
   }
 
+  /** When this process last wrote or delivered rows: the relay loop's interval grows only while it is quiet. */
+  let lastWorkAt = performance.now();
+
   const dispatcher: OutboxDispatcher = {
     async dispatch(ids) {
       if (ids.length === 0) return;
+      lastWorkAt = performance.now();
       try {
         await coalesced(ids);
       } catch (error) {
@@ -169,22 +176,42 @@ export function postgresOutboxRelay(options: OutboxRelayOptions) {
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<unknown> | undefined;
 
-  /** Background loop for long-running processes (the Fargate task). */
-  function start(intervalMs = 1_000): void {
+  /**
+   * Background loop for long-running processes (the Fargate task): a pass every `intervalMs`, and the backlog metrics
+   * every 60 intervals. After 10 s in which this process neither wrote nor delivered a row (the rows of its requests
+   * go out inline; the loop is for what an outage or a crashed copy left behind), the passes space out to a quarter
+   * of that quiet time, at most `maxIdleIntervalMs`, and are back at `intervalMs` from the next row written.
+   */
+  function start(intervalMs = 1_000, maxIdleIntervalMs = intervalMs): void {
     if (timer) return;
-    let ticks = 0;
-    timer = setInterval(() => {
-      if (running) return;
+    let lastReportAt = performance.now();
+    const nextPassIn = () => {
+      const quietFor = performance.now() - lastWorkAt;
+      return quietFor < RELAY_QUIET_AFTER_MS ? intervalMs : Math.max(intervalMs, Math.min(maxIdleIntervalMs, quietFor / 4));
+    };
+    const pass = () => {
       running = drain()
-        .then(() => (++ticks % 60 === 0 ? reportBacklog() : undefined))
+        .then(async (result) => {
+          if (result.delivered + result.failed > 0) lastWorkAt = performance.now();
+          if (performance.now() - lastReportAt >= 60 * intervalMs) {
+            lastReportAt = performance.now();
+            await reportBacklog();
+          }
+        })
         .catch((error: unknown) => options.logger.warn("outbox relay pass failed", { error }))
-        .finally(() => (running = undefined));
-    }, intervalMs);
+        .finally(() => {
+          running = undefined;
+          if (!timer) return;
+          timer = setTimeout(pass, nextPassIn());
+          timer.unref();
+        });
+    };
+    timer = setTimeout(pass, intervalMs);
     timer.unref();
   }
 
   async function stop(): Promise<void> {
-    if (timer) clearInterval(timer);
+    if (timer) clearTimeout(timer);
     timer = undefined;
     await running;
   }
