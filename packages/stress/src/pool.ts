@@ -32,16 +32,20 @@ export function createStressPool(options: StressPoolOptions = {}): StressPool {
   const threads = allowance.threads;
   const maxQueue = options.maxQueue ?? threads * QUEUED_TASKS_PER_THREAD;
   const workerFile = options.workerFile ?? WORKER_FILE;
-  const piscina = new Piscina({
-    filename: workerFile.href,
-    execArgv: workerExecArgv(workerFile),
-    minThreads: threads,
-    maxThreads: threads,
-    maxQueue,
-    // Threads stay up for the life of the process: a stress run must not pay thread start-up mid-run.
-    idleTimeout: Infinity,
-  });
-  const saturated = () => piscina.queueSize >= maxQueue;
+  // Started by the first run (or `warm()`), not with the service: a service that never runs a stress scenario keeps
+  // no idle thread (a V8 heap each). Once started, threads stay up for the life of the process: a stress run must not
+  // pay thread start-up mid-run.
+  let started: Piscina | undefined;
+  const piscina = () =>
+    (started ??= new Piscina({
+      filename: workerFile.href,
+      execArgv: workerExecArgv(workerFile),
+      minThreads: threads,
+      maxThreads: threads,
+      maxQueue,
+      idleTimeout: Infinity,
+    }));
+  const saturated = () => (started?.queueSize ?? 0) >= maxQueue;
   return {
     allowance,
     threads,
@@ -51,7 +55,7 @@ export function createStressPool(options: StressPoolOptions = {}): StressPool {
     async run<K extends WorkerTask["kind"]>(task: TaskOf<K>): Promise<WorkerResults[K]> {
       if (saturated()) throw new AppError("OVERLOADED", `Stress pool queue is full (${maxQueue} tasks waiting)`);
       try {
-        return (await piscina.run(task)) as WorkerResults[K];
+        return (await piscina().run(task)) as WorkerResults[K];
       } catch (error) {
         if (error instanceof Error && error.message === "Task queue is at limit") {
           throw new AppError("OVERLOADED", `Stress pool queue is full (${maxQueue} tasks waiting)`, { cause: error });
@@ -60,9 +64,11 @@ export function createStressPool(options: StressPoolOptions = {}): StressPool {
       }
     },
     async warm() {
-      await Promise.all(Array.from({ length: threads }, () => piscina.run({ kind: "warm" } satisfies WorkerTask)));
+      await Promise.all(Array.from({ length: threads }, () => piscina().run({ kind: "warm" } satisfies WorkerTask)));
     },
-    close: () => piscina.destroy(),
+    close: async () => {
+      await started?.destroy();
+    },
   };
 }
 
