@@ -73,6 +73,7 @@ export async function startBenchPlatform(options: BenchPlatformOptions = {}): Pr
       CLOUDCAFE_ANALYTICS_PORT: String(Number(process.env.BENCH_ANALYTICS_PORT ?? 8484)),
       CLOUDCAFE_INVENTORY_PORT: String(INVENTORY_PORT),
       CLOUDCAFE_LOYALTY_PORT: String(Number(process.env.BENCH_LOYALTY_PORT ?? 8483)),
+      CLOUDCAFE_CHAOS_PORT: String(Number(process.env.BENCH_CHAOS_PORT ?? 8490)),
       CLOUDCAFE_DYNAMODB_PORT: String(BENCH_ENGINE_PORTS["DynamoDB Local (java)"]),
       CLOUDCAFE_SQS_PORT: String(BENCH_ENGINE_PORTS["fauxqs (SQS/SNS)"]),
       CLOUDCAFE_KINESIS_PORT: String(BENCH_ENGINE_PORTS.kinesalite),
