@@ -7,7 +7,7 @@ import type { StoreStock } from "./inventory/availability.ts";
 import { createStore } from "./store.ts";
 import { availabilityPanel } from "./panels/availability-panel.ts";
 import { checkoutPanel } from "./panels/checkout.ts";
-import { orderBoard } from "./panels/order-board.ts";
+import { HISTORY_PAGE, orderBoard } from "./panels/order-board.ts";
 import { inboxPanel } from "./panels/inbox-panel.ts";
 import { readinessPanel } from "./panels/readiness-panel.ts";
 import { stressPanel } from "./panels/stress-panel.ts";
@@ -66,9 +66,6 @@ function opsSections(deps: ConsoleDeps): HTMLElement[] {
     section("faults", "Fault injection", faultsPanel(faultsClient({ operatorToken: deps.tokens.get }), deps.tokens)),
   ];
 }
-
-/** Orders per page of the customer's history. */
-const HISTORY_PAGE = 10;
 
 /** Lays out the console: the view the path names, under one header with the views' links. */
 export function startConsole(deps: ConsoleDeps): void {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { ApiError } from "../src/api/errors.ts";
-import { type TrackedOrder, addOrder, applyOrderRead, customerTimeline, setTracking } from "../src/orders/order-list.ts";
+import { type TrackedOrder, addOrder, applyOrderRead, customerTimeline } from "../src/orders/order-list.ts";
 import { describeError } from "../src/views/describe-error.ts";
 import { order } from "./factories.ts";
 
@@ -21,12 +21,6 @@ describe("order list", () => {
   it("ignores a read older than the order shown", () => {
     const list = [tracked({ order: order({ status: "PAID", version: 2 }) })];
     expect(applyOrderRead(list, order({ status: "PENDING", version: 1 }))[0]!.order.status).toBe("PAID");
-  });
-
-  it("clears the last read error once a read succeeds", () => {
-    const failing = setTracking([tracked()], order().orderId, "polling", "Postgres is not answering");
-    expect(failing[0]!.lastError).toBe("Postgres is not answering");
-    expect(applyOrderRead(failing, order({ version: 2 }))[0]!.lastError).toBeUndefined();
   });
 
   it("shows only the signed-in customer's timeline: their listed orders updated by the history, the rest of the history added", () => {

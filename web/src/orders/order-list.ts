@@ -24,10 +24,6 @@ export function applyOrderRead(orders: readonly TrackedOrder[], order: Order): T
   );
 }
 
-export function setTracking(orders: readonly TrackedOrder[], orderId: string, tracking: TrackedOrder["tracking"], lastError?: string): TrackedOrder[] {
-  return orders.map((tracked) => (tracked.order.orderId === orderId ? { ...tracked, tracking, lastError } : tracked));
-}
-
 /**
  * The list for one customer: their orders already listed (keeping the trace that created them here), updated by the
  * server's history, plus the history's orders not listed yet. Another customer's orders leave the list, so the

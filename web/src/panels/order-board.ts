@@ -1,8 +1,9 @@
 import type { ApiClient } from "../api/client.ts";
 import type { Order, Store } from "../api/types.ts";
-import { type TrackedOrder, addOrder, applyOrderRead, customerTimeline, setTracking } from "../orders/order-list.ts";
+import { pollHistory, type HistoryPoll } from "../orders/history-poll.ts";
+import { type TrackedOrder, addOrder, customerTimeline } from "../orders/order-list.ts";
 import { type OrderStorage, loadOrders, saveOrders } from "../orders/saved-orders.ts";
-import { isFinal, trackOrder } from "../orders/tracking.ts";
+import { isFinal } from "../orders/tracking.ts";
 import { createStore } from "../store.ts";
 import { describeError } from "../views/describe-error.ts";
 import { h, replaceContent } from "../views/dom.ts";
@@ -19,11 +20,20 @@ export interface OrderBoard {
   showCustomer(customerId: string, history: readonly Order[], older?: () => Promise<void>): void;
 }
 
-/**
- * How the list follows an order: fast at first (payment takes well under a second locally), backing off to a read
- * every 3 s while the barista works, until the order is collected or failed; about ten minutes in all.
- */
-const FOLLOW = { intervalMs: 250, maxIntervalMs: 3_000, maxReads: 200, until: isFinal } as const;
+/** Orders a history read shows: the first page here and in the console's sign-in, newest first. */
+export const HISTORY_PAGE = 10;
+
+/** Orders on the page just read are followed (or settled); a read error is shown on those still in flight. */
+function markFollowed(list: readonly TrackedOrder[], page: readonly Order[]): TrackedOrder[] {
+  const read = new Set(page.map((order) => order.orderId));
+  return list.map((tracked) =>
+    read.has(tracked.order.orderId) ? { ...tracked, tracking: isFinal(tracked.order.status) ? "settled" : "polling", lastError: undefined } : tracked,
+  );
+}
+
+function withError(list: readonly TrackedOrder[], lastError: string): TrackedOrder[] {
+  return list.map((tracked) => (isFinal(tracked.order.status) ? tracked : { ...tracked, lastError }));
+}
 
 const STATUS_WORDS: Record<Order["status"], string> = {
   PENDING: "pending",
@@ -70,45 +80,65 @@ export function orderBoard(client: ApiClient, stores: readonly Store[], storage:
   });
   replaceContent(list, ordersView(orders.get(), stores));
 
-  const following = new Map<string, AbortController>();
-  async function follow(orderId: string) {
-    if (following.has(orderId)) return;
-    const stop = new AbortController();
-    following.set(orderId, stop);
-    let lastStatus = orders.get().find((tracked) => tracked.order.orderId === orderId)?.order.status;
-    const outcome = await trackOrder(client, orderId, {
-      ...FOLLOW,
-      signal: stop.signal,
-      onUpdate: (order) => {
-        orders.update((current) => applyOrderRead(current, order));
-        if (order.status !== lastStatus) announce(`Order ${order.orderId} ${STATUS_WORDS[order.status]}.`);
-        lastStatus = order.status;
+  // One read of the customer's newest page per poll, however many of their orders are in flight.
+  let customerId: string | undefined = orders.get()[0]?.order.customerId;
+  let poll: HistoryPoll | undefined;
+  let inFlight = false;
+  const statusOf = (orderId: string) => orders.get().find((tracked) => tracked.order.orderId === orderId)?.order.status;
+  function pollFor(customer: string) {
+    poll?.stop();
+    const current = (poll = pollHistory({
+      read: async (signal) => (await client.listOrders(customer, { limit: HISTORY_PAGE }, signal)).data.orders,
+      apply: (page) => {
+        if (poll !== current) return;
+        const before = new Map(page.map((order) => [order.orderId, statusOf(order.orderId)]));
+        orders.update((list) => markFollowed(customerTimeline(list, customer, page), page));
+        for (const order of page) {
+          const was = before.get(order.orderId);
+          if (was && was !== order.status) announce(`Order ${order.orderId} ${STATUS_WORDS[order.status]}.`);
+        }
+        inFlight = page.some((order) => !isFinal(order.status));
       },
-      onError: (error) => orders.update((current) => setTracking(current, orderId, "polling", describeError(error))),
-    });
-    if (following.get(orderId) === stop) following.delete(orderId);
-    orders.update((current) => setTracking(current, orderId, outcome));
+      inFlight: () => inFlight,
+      onError: (error) => orders.update((list) => withError(list, describeError(error))),
+      onStop: (reason) => {
+        if (reason === "idle") orders.update((list) => list.map((tracked) => (isFinal(tracked.order.status) ? tracked : { ...tracked, tracking: "gave-up" })));
+      },
+    }));
+    return current;
+  }
+  /** Something happened for this customer: poll now and fast, starting a poll if none runs. */
+  function follow(customer: string) {
+    if (customer !== customerId || !poll) {
+      customerId = customer;
+      inFlight = true;
+      pollFor(customer);
+    } else {
+      inFlight = true;
+      poll.nudge();
+    }
   }
 
-  // Orders restored from before a reload that were still being followed are followed again.
-  for (const tracked of orders.get()) {
-    if (!isFinal(tracked.order.status) && tracked.tracking !== "not-found") void follow(tracked.order.orderId);
-  }
+  // Orders restored from before a reload that were still in flight are followed again.
+  if (customerId && orders.get().some((tracked) => !isFinal(tracked.order.status))) follow(customerId);
 
   return {
     element,
     add(order, traceId, replayed) {
       const final = isFinal(order.status);
       orders.update((current) => addOrder(current, { order, traceId, replayed, tracking: final ? "settled" : "polling" }));
-      if (!final) void follow(order.orderId);
+      if (!final) follow(order.customerId);
     },
-    showCustomer(customerId, history, loadOlder) {
-      orders.update((current) => customerTimeline(current, customerId, history));
+    showCustomer(customer, history, loadOlder) {
+      orders.update((current) => customerTimeline(current, customer, history));
       older = loadOlder;
       showMore();
-      const shown = new Set(orders.get().map((tracked) => tracked.order.orderId));
-      for (const [orderId, stop] of following) if (!shown.has(orderId)) stop.abort();
-      for (const tracked of orders.get()) if (!isFinal(tracked.order.status) && tracked.tracking !== "not-found") void follow(tracked.order.orderId);
+      if (customer !== customerId) {
+        poll?.stop();
+        poll = undefined;
+        customerId = customer;
+      }
+      if (history.some((order) => !isFinal(order.status))) follow(customer);
     },
   };
 }
