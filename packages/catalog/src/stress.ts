@@ -33,17 +33,58 @@ export const STRESS_METRIC_DIMENSIONS = ["service", "scenario"] as const;
 /** The architecture's duration target for the payment processor under the cold-start avalanche. */
 export const COLD_START_P99_TARGET_MS = 3000;
 
+/**
+ * A whole-number parameter of a workload scenario: its caps and default, which the scenario's zod schema
+ * (packages/stress/src/events.ts) and the console's form both read here. `deployedDefault` is set on the load
+ * parameters the deployed function's event takes; the others only the local run (the CLI) can set.
+ */
+export interface WorkloadParameterSpec {
+  readonly label: string;
+  /** The `npm run stress` flag. */
+  readonly flag: string;
+  readonly min: number;
+  readonly max: number;
+  readonly default: number;
+  readonly deployedDefault?: number;
+}
+
 export interface WorkloadScenarioSpec {
   readonly service: MetricNamespaceKey;
   readonly cpuMetric: string;
   readonly durationMetric: string;
   readonly countMetric: string;
+  /** Event fields, in the order an operator reads them. */
+  readonly parameters: Readonly<Record<string, WorkloadParameterSpec>>;
 }
 
 /** Scenarios that run a fixed workload and report latency percentiles. */
 export const workloadScenarios = {
-  "cold-start-avalanche": { service: "payment", cpuMetric: "ColdStartAvalancheCPU", durationMetric: "ColdStartDurationP99", countMetric: "ColdStarts" },
-  "query-storm": { service: "analytics", cpuMetric: "QueryStormCPU", durationMetric: "QueryDurationP99", countMetric: "StormQueries" },
+  "cold-start-avalanche": {
+    service: "payment",
+    cpuMetric: "ColdStartAvalancheCPU",
+    durationMetric: "ColdStartDurationP99",
+    countMetric: "ColdStarts",
+    // Locally each concurrent invocation is a worker thread holding its own copy of the handler (about 50 MB), so
+    // the local defaults are what one process can host; the deployed function's are the architecture's.
+    parameters: {
+      invocations: { label: "Invocations", flag: "invocations", min: 1, max: 10_000, default: 200, deployedDefault: 1_000 },
+      concurrency: { label: "Concurrency", flag: "concurrency", min: 1, max: 1_000, default: 20, deployedDefault: 200 },
+      initDelayMs: { label: "Init delay (ms)", flag: "init-delay-ms", min: 0, max: 10_000, default: 3_000 },
+      fraudRounds: { label: "Fraud rounds", flag: "fraud-rounds", min: 0, max: 100_000, default: 2_000 },
+    },
+  },
+  "query-storm": {
+    service: "analytics",
+    cpuMetric: "QueryStormCPU",
+    durationMetric: "QueryDurationP99",
+    countMetric: "StormQueries",
+    parameters: {
+      queries: { label: "Queries", flag: "queries", min: 1, max: 5_000, default: 50, deployedDefault: 50 },
+      concurrency: { label: "Concurrency", flag: "concurrency", min: 1, max: 500, default: 10, deployedDefault: 10 },
+      rowsPerQuery: { label: "Rows per query", flag: "rows-per-query", min: 1, max: 1_000_000, default: 100_000, deployedDefault: 100_000 },
+      tableRows: { label: "Table rows", flag: "table-rows", min: 1, max: 50_000_000, default: 1_000_000, deployedDefault: 1_000_000 },
+    },
+  },
 } as const satisfies Record<string, WorkloadScenarioSpec>;
 
 export type WorkloadScenario = keyof typeof workloadScenarios;

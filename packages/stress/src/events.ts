@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { workloadScenarios, type WorkloadParameterSpec } from "@cloudcafe/catalog";
 
 const runId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, "letters, digits, - and _, at most 64");
 
@@ -13,9 +14,10 @@ export function cpuRunRequest(maxDurationSeconds: number) {
     .strict();
 }
 
-/** Load of an avalanche, in-process or deployed: one set of caps, each mode its own default. */
-const avalancheInvocations = (fallback: number) => z.number().int().min(1).max(10_000).default(fallback);
-const avalancheConcurrency = (fallback: number) => z.number().int().min(1).max(1_000).default(fallback);
+/** A whole-number workload parameter with the catalog's caps, and its local default unless told otherwise. */
+const parameter = (spec: WorkloadParameterSpec, fallback: number = spec.default) => z.number().int().min(spec.min).max(spec.max).default(fallback);
+const avalanche = workloadScenarios["cold-start-avalanche"].parameters;
+const storm = workloadScenarios["query-storm"].parameters;
 
 /**
  * The architecture's avalanche: 3 s cold starts. Each concurrent invocation is a worker thread holding its own copy
@@ -23,10 +25,10 @@ const avalancheConcurrency = (fallback: number) => z.number().int().min(1).max(1
  */
 export const coldStartRequest = z
   .object({
-    invocations: avalancheInvocations(200),
-    concurrency: avalancheConcurrency(20),
-    initDelayMs: z.number().int().min(0).max(10_000).default(3_000),
-    fraudRounds: z.number().int().min(0).max(100_000).default(2_000),
+    invocations: parameter(avalanche.invocations),
+    concurrency: parameter(avalanche.concurrency),
+    initDelayMs: parameter(avalanche.initDelayMs),
+    fraudRounds: parameter(avalanche.fraudRounds),
     freshInstances: z.boolean().default(true),
   })
   .strict();
@@ -41,8 +43,8 @@ const functionSetting = (setting: string) =>
 
 export const deployedColdStartRequest = z
   .object({
-    invocations: avalancheInvocations(1_000),
-    concurrency: avalancheConcurrency(200),
+    invocations: parameter(avalanche.invocations, avalanche.invocations.deployedDefault),
+    concurrency: parameter(avalanche.concurrency, avalanche.concurrency.deployedDefault),
     initDelayMs: functionSetting("PAYMENT_INIT_DELAY_MS, a stage setting"),
     fraudRounds: functionSetting("its fraud validation"),
     freshInstances: functionSetting("Lambda decides which invocations run cold; the report counts them"),
@@ -53,10 +55,10 @@ export type DeployedColdStartRequest = z.infer<typeof deployedColdStartRequest>;
 /** End-of-quarter reports: many concurrent queries with 100K-row results. */
 export const queryStormRequest = z
   .object({
-    queries: z.number().int().min(1).max(5_000).default(50),
-    concurrency: z.number().int().min(1).max(500).default(10),
-    rowsPerQuery: z.number().int().min(1).max(1_000_000).default(100_000),
-    tableRows: z.number().int().min(1).max(50_000_000).default(1_000_000),
+    queries: parameter(storm.queries),
+    concurrency: parameter(storm.concurrency),
+    rowsPerQuery: parameter(storm.rowsPerQuery),
+    tableRows: parameter(storm.tableRows),
   })
   .strict()
   .refine((request) => request.rowsPerQuery <= request.tableRows, { message: "rowsPerQuery must not exceed tableRows", path: ["rowsPerQuery"] });

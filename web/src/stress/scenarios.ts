@@ -1,4 +1,4 @@
-import { type CpuScenario, cpuScenarios, services, workloadScenarios, type WorkloadScenario } from "@cloudcafe/catalog";
+import { type CpuScenario, cpuScenarios, services } from "@cloudcafe/catalog";
 
 /** What each CPU scenario does, in the operator's words. */
 const LABELS: Readonly<Record<CpuScenario, string>> = {
@@ -24,12 +24,6 @@ export const consoleStressScenarios: readonly {
   service: cpuScenarios[name].service,
   defaultTargetCpu: cpuScenarios[name].defaultTargetCpu,
   defaultDurationSeconds: cpuScenarios[name].defaultDurationSeconds,
-}));
-
-/** The two workload scenarios run as Lambda functions: from the SST console, or `npm run stress` on the laptop. */
-export const lambdaStressScenarios: readonly { name: WorkloadScenario; how: string }[] = (Object.keys(workloadScenarios) as WorkloadScenario[]).map((name) => ({
-  name,
-  how: `npm run stress -- ${name} (or invoke the stress-${name} function from the SST console)`,
 }));
 
 /** The path prefix of the service a scenario runs on, for the operator's information. */

@@ -1,7 +1,9 @@
 import type { StressRun } from "../api/types.ts";
 import { formatPercent } from "../money.ts";
 import { cpuToY, sparklinePoints } from "../stress/sparkline.ts";
-import { MAX_STRESS_DURATION_SECONDS, type StressForm, checkStressForm, consoleStressScenarios, lambdaStressScenarios, scenarioPath } from "../stress/scenarios.ts";
+import { MAX_STRESS_DURATION_SECONDS, type StressForm, checkStressForm, consoleStressScenarios, scenarioPath } from "../stress/scenarios.ts";
+import { checkWorkloadForm, consoleWorkloadScenarios, stressFunctionName, workloadCommands } from "../stress/workload-scenarios.ts";
+import type { WorkloadScenario } from "@cloudcafe/catalog";
 import { h, svg } from "./dom.ts";
 import { fieldError } from "./field-error.ts";
 
@@ -57,13 +59,6 @@ export function stressFormView(handlers: StressFormHandlers, options: { tokenSav
     h("label", { for: "stress-duration" }, `Duration (seconds, at most ${MAX_STRESS_DURATION_SECONDS})`),
     durationInput,
     h("div", { class: "row" }, h("button", { type: "submit", class: "primary" }, "Start run"), h("button", { type: "button", onclick: handlers.refresh }, "Refresh runs")),
-    h(
-      "p",
-      { class: "muted" },
-      "Lambda scenarios: ",
-      lambdaStressScenarios.map((scenario, index) => [index > 0 && "; ", h("strong", {}, scenario.name), ` with ${scenario.how}`]),
-      ".",
-    ),
   );
   // Each scenario starts from its own defaults, as the server would use them.
   const applyDefaults = () => {
@@ -87,7 +82,65 @@ export function stressFormView(handlers: StressFormHandlers, options: { tokenSav
     handlers.start(form);
   });
 
-  return h("div", { class: "stress-controls" }, tokenForm, runForm);
+  return h("div", { class: "stress-controls" }, tokenForm, runForm, workloadFormView());
+}
+
+/**
+ * The two Lambda scenarios: their parameters with the caps and defaults the functions apply, checked field by field,
+ * and the exact command and event that run them (why the console does not start them itself: workload-scenarios.ts).
+ */
+function workloadFormView(): HTMLElement {
+  const scenarioSelect = h("select", { id: "workload-scenario", name: "scenario" }, consoleWorkloadScenarios.map((scenario) => h("option", { value: scenario.name }, scenario.label)));
+  const fields = h("div", { class: "workload-fields" });
+  const result = h("div", { class: "workload-commands", tabindex: -1, role: "status" });
+  let inputs: Record<string, HTMLInputElement> = {};
+  const showParameters = () => {
+    const chosen = consoleWorkloadScenarios.find((scenario) => scenario.name === scenarioSelect.value);
+    inputs = {};
+    fields.replaceChildren(
+      ...(chosen?.parameters ?? []).flatMap((parameter) => {
+        const input = h("input", { id: `workload-${parameter.field}`, name: parameter.field, type: "number", min: parameter.min, max: parameter.max, step: 1, value: String(parameter.default) });
+        inputs[parameter.field] = input;
+        const deployed = parameter.deployedDefault === undefined ? "local runs only" : `deployed default ${parameter.deployedDefault.toLocaleString("en-US")}`;
+        return [h("label", { for: input.id }, `${parameter.label} (${parameter.min.toLocaleString("en-US")}–${parameter.max.toLocaleString("en-US")}; ${deployed})`), input];
+      }),
+    );
+    result.replaceChildren();
+  };
+  scenarioSelect.addEventListener("change", showParameters);
+  showParameters();
+  const form = h(
+    "form",
+    { class: "stress-form workload-form", novalidate: true },
+    h("h3", {}, "Lambda scenarios"),
+    h("p", { class: "muted" }, "These run as Lambda functions, not on a service: build the command or event here, then run it on the laptop or invoke the stage's function."),
+    h("label", { for: "workload-scenario" }, "Scenario"),
+    scenarioSelect,
+    fields,
+    h("div", { class: "row" }, h("button", { type: "submit", class: "primary" }, "Build command")),
+    result,
+  );
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    for (const input of Object.values(inputs)) fieldError(input, undefined);
+    const scenario = scenarioSelect.value;
+    const checked = checkWorkloadForm(scenario, Object.fromEntries(Object.entries(inputs).map(([field, input]) => [field, input.value === "" ? Number.NaN : Number(input.value)])));
+    if (!checked.ok) {
+      result.replaceChildren();
+      const input = inputs[checked.field];
+      return input ? fieldError(input, `${checked.reason}.`) : fieldError(scenarioSelect, `${checked.reason}.`);
+    }
+    const commands = workloadCommands(scenario as WorkloadScenario, checked.request);
+    result.replaceChildren(
+      h("p", {}, "On the laptop, with ", h("code", {}, "npm start"), " running:"),
+      h("pre", {}, h("code", { "data-command": "local" }, commands.local)),
+      h("p", {}, `In AWS: the event for ${stressFunctionName(scenario as WorkloadScenario)} (SST console), or the AWS CLI:`),
+      h("pre", {}, h("code", { "data-command": "event" }, JSON.stringify(commands.event))),
+      h("pre", {}, h("code", { "data-command": "invoke" }, commands.invoke)),
+    );
+    result.focus();
+  });
+  return form;
 }
 
 /** Per-second CPU against the target, with a scale: 0-100% of the allowance up the side, 0 s to the run's length along. */

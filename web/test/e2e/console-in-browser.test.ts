@@ -342,6 +342,64 @@ describe("the console in Chromium", () => {
     await Promise.all([board.close(), barista.close(), other.close(), customer.close()]);
   });
 
+  it("follows the customer's orders with one history read per poll: fast after an action, slower when nothing changes, none once nothing is in flight", { timeout: 150_000 }, async () => {
+    const customerId = `e2e-poll-${Date.now()}`;
+    const customer = await open(DESKTOP);
+    const historyReads: number[] = [];
+    const orderReads: string[] = [];
+    customer.on("request", (request) => {
+      if (request.method() !== "GET") return;
+      const url = new URL(request.url());
+      if (url.pathname === "/api/orders" && url.searchParams.get("customerId") === customerId) historyReads.push(Date.now());
+      if (/^\/api\/orders\/ord_/.test(url.pathname)) orderReads.push(url.pathname);
+    });
+    const readsSince = (from: number) => historyReads.filter((at) => at >= from).length;
+    await customer.getByLabel("Customer id").fill(customerId);
+    await customer.getByLabel("Customer id").press("Tab");
+    const storeId = await customer.getByLabel("Store").inputValue();
+    await addToCart(customer, "Caffè Latte");
+    const first = await placeOrder(customer);
+    await addToCart(customer, "Caffè Latte");
+    const second = await placeOrder(customer);
+    const placed = Date.now();
+    for (const { card } of [first, second]) await expect.poll(() => card.locator(".status").textContent(), { timeout: 30_000 }).toMatch(/paid/i);
+    const paidAfterMs = Date.now() - placed;
+
+    // Two orders in flight, nothing changing: one read for both, slowing to one every 3 s.
+    const quiet = Date.now();
+    await customer.waitForTimeout(9_000);
+    const quietReads = readsSince(quiet);
+    expect(quietReads).toBeGreaterThanOrEqual(3);
+    expect(quietReads).toBeLessThanOrEqual(8);
+
+    // A barista's move shows within the slowest wait (3 s) and a read.
+    const barista = await platform.browser.newPage({ viewport: { width: 1024, height: 768 } });
+    await barista.goto(`${platform.url}/barista?store=${storeId}`);
+    await barista.getByLabel("Staff (operator) token").fill(OPERATOR_TOKEN);
+    await barista.getByLabel("Staff (operator) token").press("Tab");
+    const stage = async (step: string, orderId: string) => {
+      const number = orderId.slice(-4).toUpperCase();
+      await barista.getByRole("button", { name: `${step}: order ${number}` }).click();
+      await barista.getByRole("status").filter({ hasText: `Order ${number} is` }).waitFor();
+    };
+    await stage("Start", first.orderId);
+    const moved = Date.now();
+    await expect.poll(() => first.card.locator(".status").textContent(), { timeout: 5_000, interval: 100 }).toMatch(/preparing/i);
+    const baristaMoveShownAfterMs = Date.now() - moved;
+
+    for (const { orderId } of [first, second]) for (const step of ["Start", "Ready", "Collected"]) if (orderId !== first.orderId || step !== "Start") await stage(step, orderId);
+    for (const { card } of [first, second]) await expect.poll(() => card.locator(".status").textContent(), { timeout: 10_000 }).toMatch(/collected/i);
+    // Nothing in flight: the poll has stopped.
+    const settled = Date.now();
+    await customer.waitForTimeout(5_000);
+    expect(readsSince(settled)).toBe(0);
+    // Never one read per order.
+    expect(orderReads).toEqual([]);
+    console.info(JSON.stringify({ paidAfterMs, quietReadsIn9s: quietReads, baristaMoveShownAfterMs, historyReads: historyReads.length }));
+    expect(failuresOf(customer)).toEqual([]);
+    await Promise.all([barista.close(), customer.close()]);
+  });
+
   it("cancels a paid order from the barista's queue with a reason; the customer's card shows it refunded, live", { timeout: 120_000 }, async () => {
     const customer = await open(DESKTOP);
     await customer.getByLabel("Customer id").fill(`e2e-cancel-${Date.now()}`);
@@ -424,6 +482,48 @@ describe("the console in Chromium", () => {
     expect(failuresOf(page)).toEqual([]);
     await page.close();
   });
+
+  for (const [name, viewport] of [["desktop", DESKTOP], ["360 px", { width: 360, height: 780 }]] as const) {
+    it(`builds the Lambda scenarios' command and event from their parameters and caps, refusing a value inline (${name})`, { timeout: 60_000 }, async () => {
+      const page = await platform.browser.newPage({ viewport });
+      Object.assign(page, { failures: [] });
+      page.on("pageerror", (error) => failuresOf(page).push(error.message));
+      await page.goto(`${platform.url}/ops`);
+      const form = page.locator("form.workload-form");
+      const build = form.getByRole("button", { name: "Build command" });
+      await form.getByLabel("Scenario").selectOption("query-storm");
+      const rows = form.getByLabel(/^Rows per query \(1–1,000,000; /);
+      await form.getByLabel(/^Queries /).fill("5");
+      await form.getByLabel(/^Concurrency /).fill("2");
+      await rows.fill("20000");
+      await form.getByLabel(/^Table rows /).fill("10000");
+      await build.click();
+      await expectFieldError(page, rows, /^Rows per query must not exceed the table rows/);
+      await rows.fill("1000");
+      await build.click();
+      await expect.poll(() => page.evaluate(() => document.activeElement?.classList.contains("workload-commands"))).toBe(true);
+      expect(await rows.getAttribute("aria-invalid")).toBeNull();
+      expect(await form.locator('[data-command="local"]').textContent()).toBe("npm run stress -- query-storm --queries 5 --concurrency 2 --rows-per-query 1000 --table-rows 10000");
+      expect(await form.locator('[data-command="event"]').textContent()).toBe('{"queries":5,"concurrency":2,"rowsPerQuery":1000,"tableRows":10000}');
+
+      await form.getByLabel("Scenario").selectOption("cold-start-avalanche");
+      const concurrency = form.getByLabel(/^Concurrency \(1–1,000; deployed default 200\)/);
+      await concurrency.fill("1001");
+      await build.click();
+      await expectFieldError(page, concurrency, /^Concurrency must be a whole number from 1 to 1,000/);
+      await concurrency.fill("20");
+      await build.click();
+      await expect.poll(() => form.locator('[data-command="local"]').textContent()).toBe(
+        "npm run stress -- cold-start-avalanche --invocations 200 --concurrency 20 --init-delay-ms 3000 --fraud-rounds 2000",
+      );
+      expect(await form.locator('[data-command="event"]').textContent()).toBe('{"invocations":200,"concurrency":20}');
+      expect(await form.locator('[data-command="invoke"]').textContent()).toContain("--function-name cloudcafe-<stage>-stress-cold-start-avalanche");
+      expect(await overflowing(page)).toEqual([]);
+      await form.screenshot({ path: `${screenshots}${name === "desktop" ? "desktop" : "phone-360"}-lambda-scenarios.png` });
+      expect(failuresOf(page)).toEqual([]);
+      await page.close();
+    });
+  }
 
   for (const [name, viewport] of [["desktop", DESKTOP], ["phone", PHONE]] as const) {
     it(`injects a fault from the ops view with a TTL, shows its countdown and reverts it (${name})`, { timeout: 60_000 }, async () => {
