@@ -12,9 +12,18 @@ export const orderCacheKey = (orderId: string) => `order:${orderId}`;
  */
 const TOMBSTONE = (version: number) => JSON.stringify({ tombstone: true, version });
 
+/**
+ * Both scripts first write a key that is absent (SET NX looks the key up as a write, which Redis does not count in
+ * keyspace_misses): only a key that is there is read and compared. A GET of the absent key would count a miss for
+ * every invalidation and first write, and the cache's hit rate (ElastiCache's CacheHitRate, the cacheHitRate alarm)
+ * would fall with each order placed though no reader missed anything.
+ */
+const SET_WHEN_ABSENT = "if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'EX', ARGV[3]) then return 1 end";
+
 /** KEYS[1] key; ARGV[1] order JSON, ARGV[2] its version, ARGV[3] TTL seconds. Writes unless the key holds the same
  * or a newer order, or a tombstone above this version. */
 const SET_IF_NEWER = `
+${SET_WHEN_ABSENT}
 local current = redis.call('GET', KEYS[1])
 if current then
   local ok, held = pcall(cjson.decode, current)
@@ -33,6 +42,7 @@ return 1`;
 /** KEYS[1] key; ARGV[1] tombstone JSON, ARGV[2] version, ARGV[3] TTL seconds. Keeps an order already at or past this
  * version and a higher tombstone; otherwise leaves the tombstone. */
 const INVALIDATE_BELOW = `
+${SET_WHEN_ABSENT}
 local current = redis.call('GET', KEYS[1])
 if current then
   local ok, held = pcall(cjson.decode, current)

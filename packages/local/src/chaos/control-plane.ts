@@ -124,6 +124,11 @@ export function createChaosControlPlane(options: ChaosControlPlaneOptions): Chao
         details: parsed.error.issues.map((issue) => ({ path: ["parameters", ...issue.path].join("."), message: issue.message })),
       });
     }
+    // As FIS refuses to start an experiment whose stop condition is already in ALARM: it would only be stopped at once.
+    if (options.alarmFiring && (await options.alarmFiring(spec.stopAlarm))) {
+      throw new AppError("CONFLICT", `${id}'s stop alarm ${spec.stopAlarm} is in ALARM; inject it once the alarm has cleared`);
+    }
+    // No await between the check and taking the target, so two concurrent injections cannot both pass it.
     const holder = busyTargets.get(spec.target);
     if (holder) throw new AppError("CONFLICT", `${spec.target} already has a fault in force (${holder}); revert it first`);
     busyTargets.set(spec.target, id);

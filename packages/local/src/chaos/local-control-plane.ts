@@ -33,6 +33,8 @@ export async function startLocalChaos(options: {
   readonly platform: LocalPlatform;
   readonly config: LocalConfig;
   readonly operatorToken: string | undefined;
+  /** Whether an alarm is in ALARM (the local metrics sink): a fault's stop alarm refuses its injection and reverts it. */
+  readonly alarmFiring?: (alarm: string) => Promise<boolean>;
 }): Promise<LocalChaos> {
   const { platform, config } = options;
   const logger = createLogger({ service: "chaos-control-plane" });
@@ -44,7 +46,12 @@ export async function startLocalChaos(options: {
     ...(process.env.MEMORYDB_URL ? {} : { memoryDb: { url: platform.endpoints.memoryDbUrl, serverArgs: memoryDbServerArgs(memoryDbUrl.hostname, Number(memoryDbUrl.port)) } }),
     ...(config.mongodbUrl ? {} : { documentDbUrl: `mongodb://${config.host}:${config.ports.documentDb}/` }),
   });
-  const controlPlane = createChaosControlPlane({ injectors, journalFile: join(config.stateDir, "chaos-faults-in-force.json"), logger });
+  const controlPlane = createChaosControlPlane({
+    injectors,
+    journalFile: join(config.stateDir, "chaos-faults-in-force.json"),
+    logger,
+    ...(options.alarmFiring ? { alarmFiring: options.alarmFiring, stopAlarmPollMs: 1_000 } : {}),
+  });
   const recovered = await controlPlane.recoverAbandoned();
   const server = await startChaosServer({ controlPlane, operatorToken: options.operatorToken, logger, port: config.ports.chaos, host: config.host });
   return {

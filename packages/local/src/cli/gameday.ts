@@ -86,6 +86,7 @@ const stopEverything = async () => {
 process.once("SIGINT", () => void stopEverything().then(() => process.exit(130)));
 
 const runs: ScenarioRun[] = [];
+const refused = new Map<FaultId, string>();
 try {
   const available = await client.availableFaults();
   for (const id of chosen) {
@@ -94,8 +95,17 @@ try {
       continue;
     }
     current = id;
-    runs.push(await runScenario(id, client, traffic.samples, { baselineSeconds, recoveryTimeoutSeconds, windowSeconds: 3 }, say));
-    current = undefined;
+    try {
+      runs.push(await runScenario(id, client, traffic.samples, { baselineSeconds, recoveryTimeoutSeconds, windowSeconds: 3 }, say));
+    } catch (error) {
+      // The control plane refused the injection (its stop alarm in ALARM, its target taken): failed, and the rest run.
+      refused.set(id, (error as Error).message);
+      say(`${id}: not run: ${(error as Error).message}`);
+      await client.revert(id).catch(() => undefined);
+      continue;
+    } finally {
+      current = undefined;
+    }
     const run = runs.at(-1)!;
     say(`${id}: detected ${run.detectedSeconds ?? "never"} s, recovered ${run.recoveredSeconds ?? "never"} s after the injection; alarms fired: ${run.alarmsFired.join(", ") || "none"}`);
   }
@@ -129,7 +139,7 @@ const results: ScenarioResult[] = [
   ...runs.map((run) => scenarioResult(run, reconciled)),
   ...chosen
     .filter((id) => !runs.some((run) => run.scenario === id))
-    .map(notRunResult),
+    .map((id) => notRunResult(id, refused.get(id))),
 ];
 const lostOutside = reconciled.filter((order) => order.lost && !runs.some((run) => order.at >= run.startedAt && order.at < run.endedAt)).length;
 const reportDir = join(repoRoot, "gameday-reports");

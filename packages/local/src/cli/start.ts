@@ -164,7 +164,18 @@ async function main(): Promise<void> {
   const platform = await startPlatform({ config });
   running.platform = platform;
   const operatorTokenValue = (JSON.parse(platform.resources.env[`SST_RESOURCE_${operatorToken.resource}`] ?? "{}") as { value?: string }).value;
-  const chaos = await startLocalChaos({ platform, config, operatorToken: operatorTokenValue });
+  const observability = await startLocalObservability({
+    opsPort: config.ports.ops,
+    databaseUrl: platform.endpoints.databaseUrl,
+    redisUrl: platform.endpoints.redisUrl,
+    sqsUrl: platform.endpoints.sqs,
+    // The payment queue's age: what the lambda-throttling fault's alarm (paymentQueueAge) watches.
+    watchedQueues: [{ name: platform.resources.queues.paymentProcessing.name, dimension: localAlarmDimensions.paymentQueue }],
+  });
+  running.observability = observability;
+  // A fault's stop alarm is evaluated by the local sink, as FIS's stop conditions by CloudWatch.
+  const alarmFiring = async (alarm: string) => observability.sink.alarms().some((status) => status.key === alarm && status.state === "ALARM");
+  const chaos = await startLocalChaos({ platform, config, operatorToken: operatorTokenValue, alarmFiring });
   running.chaos = chaos;
   if (chaos.recovered.length > 0) say(`undid faults a previous run left in force: ${chaos.recovered.join(", ")}`);
   // The services (and the order handlers the pollers run here) reach each other through the gateway, as they do
@@ -179,15 +190,6 @@ async function main(): Promise<void> {
   // Handlers read SST links and endpoints when first used, so the environment must be in place before they load.
   Object.assign(process.env, env);
 
-  const observability = await startLocalObservability({
-    opsPort: config.ports.ops,
-    databaseUrl: platform.endpoints.databaseUrl,
-    redisUrl: platform.endpoints.redisUrl,
-    sqsUrl: platform.endpoints.sqs,
-    // The payment queue's age: what the lambda-throttling fault's alarm (paymentQueueAge) watches.
-    watchedQueues: [{ name: platform.resources.queues.paymentProcessing.name, dimension: localAlarmDimensions.paymentQueue }],
-  });
-  running.observability = observability;
   const supervisor = createSupervisor();
   running.supervisor = supervisor;
   supervisor.subscribe((event) => say(describeRestart(event)));

@@ -22,8 +22,8 @@ const expectedRecoveryOf = (id: FaultId): ScenarioResult["expectedRecovery"] => 
   return { aws, awsSeconds, localSeconds };
 };
 
-/** A scenario the platform could not run (no local mechanism plugged in): failed, with why. */
-export function notRunResult(id: FaultId): ScenarioResult {
+/** A scenario the platform could not run (no local mechanism plugged in, or its injection refused): failed, with why. */
+export function notRunResult(id: FaultId, reason = "no local mechanism plugged in"): ScenarioResult {
   return {
     scenario: id,
     detectedSeconds: null,
@@ -35,7 +35,7 @@ export function notRunResult(id: FaultId): ScenarioResult {
     doubleCharges: 0,
     alarmsFired: [],
     passed: false,
-    notes: ["no local mechanism plugged in"],
+    notes: [reason],
   };
 }
 

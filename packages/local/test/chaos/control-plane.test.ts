@@ -153,3 +153,31 @@ describe("shutdown and a killed control plane", () => {
     await killed.close();
   });
 });
+
+describe("stop alarms, as FIS stop conditions", () => {
+  it("refuses a fault whose stop alarm is in ALARM, and reverts one in force as soon as its stop alarm fires", async () => {
+    const firing = new Set<string>();
+    const guarded = createChaosControlPlane({
+      injectors: injectorsFor(redis.url),
+      logger,
+      metrics,
+      alarmFiring: async (alarm) => firing.has(alarm),
+      stopAlarmPollMs: 50,
+    });
+    try {
+      // nat-gateway-failure stops on the payment queue's age (packages/catalog faults.ts).
+      firing.add("paymentQueueAge");
+      await expect(guarded.inject("nat-gateway-failure", { ttlSeconds: 60 })).rejects.toThrow(/stop alarm paymentQueueAge is in ALARM/);
+      expect(guarded.active()).toEqual([]);
+
+      firing.clear();
+      await guarded.inject("nat-gateway-failure", { ttlSeconds: 60 });
+      expect(guarded.active().map((fault) => fault.id)).toEqual(["nat-gateway-failure"]);
+      firing.add("paymentQueueAge");
+      await waitUntil("the stop alarm to revert the fault", async () => guarded.active().length === 0, 5_000, 20);
+      expect(emitted.some((line) => line.FaultId === "nat-gateway-failure" && line.Reason === "stop-alarm")).toBe(true);
+    } finally {
+      await guarded.close();
+    }
+  });
+});
