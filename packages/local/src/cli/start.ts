@@ -6,7 +6,7 @@
  * Ctrl-C or SIGTERM stops everything this command started; engines it found already running keep running.
  */
 import { spawn } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { faultIds, LOCAL_PERIOD_SECONDS, localAlarmDimensions, metricNamespaces, operatorToken, orchestrators, type ServiceKey, services } from "@cloudcafe/catalog";
@@ -97,7 +97,11 @@ async function startPollers(platform: LocalPlatform, chaos: LocalChaos): Promise
  */
 async function startStreamPollers(platform: LocalPlatform, config: LocalConfig): Promise<string[]> {
   const logger = createLogger({ service: "local-event-source" });
-  const checkpoints = fileCheckpoints(join(config.stateDir, "stream-checkpoints.json"));
+  const checkpointFile = join(config.stateDir, "stream-checkpoints.json");
+  // Engines this command started are new and in memory: a Kinesis stream created again under its old name keeps its
+  // ARN, so saved positions would name records it never had and every read would fail. Start afresh instead.
+  if (!platform.engines.kinesis.reused || !platform.engines.dynamodb.reused) rmSync(checkpointFile, { force: true });
+  const checkpoints = fileCheckpoints(checkpointFile);
   const started: string[] = [];
   for (const spec of localStreamEventSourceMappings) {
     const handler = await loadHandler<StreamEventHandler>(spec.name, spec.handlerModule).catch((error: unknown) => {
