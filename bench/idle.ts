@@ -6,7 +6,7 @@
  */
 import { readdirSync, readFileSync } from "node:fs";
 import postgres from "postgres";
-import { fmt } from "./load.ts";
+import { fmt, positiveArg } from "./load.ts";
 import { BENCH_ENGINE_PORTS, PLATFORM_DATABASES, startBenchPlatform } from "./platform.ts";
 import { cpuDelta, machineLoad, memoryOf, platformProcesses, snapshot, type TrackedProcess } from "./processes.ts";
 
@@ -19,11 +19,7 @@ export interface IdleOptions {
 }
 
 export function idleOptionsFrom(args: readonly string[]): IdleOptions {
-  const value = (name: string, fallback: number) => {
-    const index = args.indexOf(`--${name}`);
-    const parsed = index >= 0 ? Number(args[index + 1]) : Number.NaN;
-    return Number.isFinite(parsed) && parsed > 0 ? parsed : fallback;
-  };
+  const value = (name: string, fallback: number) => positiveArg(args, name, fallback);
   return { seconds: value("idle-seconds", 60), settleSeconds: value("settle-seconds", 15) };
 }
 

@@ -43,6 +43,13 @@ export async function runLoad(
 }
 
 /** A number for the tables, `n/a` when there is none. */
+/** The positive number after `--<name>` in a bench's arguments, or `fallback`. */
+export function positiveArg(args: readonly string[], name: string, fallback: number): number {
+  const index = args.indexOf(`--${name}`);
+  const parsed = index >= 0 ? Number(args[index + 1]) : Number.NaN;
+  return Number.isFinite(parsed) && parsed > 0 ? parsed : fallback;
+}
+
 export const fmt = (n: number, digits = 1) => (Number.isFinite(n) ? n.toFixed(digits) : "n/a");
 
 /** One endpoint's load result as a table row. */

@@ -20,7 +20,7 @@ import postgres from "postgres";
 import { queues } from "@cloudcafe/catalog";
 import { httpLoad, httpRow, type HttpLoadResult } from "./http-load.ts";
 import { restock } from "./inventory.ts";
-import { fmt } from "./load.ts";
+import { fmt, positiveArg } from "./load.ts";
 import { BENCH_ENGINE_PORTS, benchSqsEndpoint, gateway, OPERATOR_TOKEN, PLATFORM_DATABASES, startBenchPlatform, type BenchPlatform } from "./platform.ts";
 import { cpuDelta, machineLoad, platformProcesses, memoryOf, snapshot, type CpuSnapshot, type TrackedProcess } from "./processes.ts";
 import { summariseProfile } from "./profile-summary.ts";
@@ -41,11 +41,7 @@ export interface OrderPathOptions {
 }
 
 export function orderPathOptionsFrom(args: readonly string[]): OrderPathOptions {
-  const value = (name: string, fallback: number) => {
-    const index = args.indexOf(`--${name}`);
-    const parsed = index >= 0 ? Number(args[index + 1]) : Number.NaN;
-    return Number.isFinite(parsed) && parsed > 0 ? parsed : fallback;
-  };
+  const value = (name: string, fallback: number) => positiveArg(args, name, fallback);
   return {
     connections: value("connections", 16),
     seconds: value("seconds", 10),
