@@ -3,6 +3,7 @@ import { createLogger } from "@cloudcafe/observability";
 import { Redis } from "ioredis";
 import { afterAll, describe, expect, it } from "vitest";
 import { menuCacheKeys, redisMenuCache } from "../src/menu/redis-menu-cache.ts";
+import { ownRedis } from "./support/own-redis.ts";
 
 // The root test setup starts the local platform and puts its REDIS_URL in every test process's environment.
 const redis = new Redis(process.env.REDIS_URL ?? "redis://127.0.0.1:6379");
@@ -28,5 +29,23 @@ describe("versioned menu cache on Redis", () => {
     expect(await cache.lookup("items:all")).toEqual({ value: "menu after the sync", version: 1 });
     expect(await redis.ttl(menuCacheKeys(database).entry(1, "items:all"))).toBeGreaterThan(0);
     expect(await redis.ttl(menuCacheKeys(database).version)).toBe(-1);
+  });
+});
+
+describe("the menu cache's effect on the cache hit rate", () => {
+  it("counts a hit, not a miss, for the version of a menu never synced, on a server of the test's own", async () => {
+    const own = await ownRedis();
+    try {
+      const ownCache = redisMenuCache(own.client, createLogger({ service: "menu-cache-test" }), database);
+      await ownCache.store("items:all", 0, "the menu", 60);
+      const before = await own.keyspaceMisses();
+      expect(await ownCache.lookup("items:all")).toEqual({ value: "the menu", version: 0 });
+      expect(await own.keyspaceMisses()).toBe(before);
+      // An entry not cached yet is a miss, as it should be.
+      expect(await ownCache.lookup("stores")).toEqual({ value: undefined, version: 0 });
+      expect(await own.keyspaceMisses()).toBe(before + 1);
+    } finally {
+      own.stop();
+    }
   });
 });

@@ -4,6 +4,7 @@ import { createLogger } from "@cloudcafe/observability";
 import { Redis } from "ioredis";
 import { afterAll, describe, expect, it } from "vitest";
 import { orderCacheKey, redisOrderCache } from "../src/order/redis-order-cache.ts";
+import { ownRedis } from "./support/own-redis.ts";
 
 // The root test setup starts the local platform and puts its REDIS_URL in every test process's environment.
 const redis = new Redis(process.env.REDIS_URL ?? "redis://127.0.0.1:6379");
@@ -61,17 +62,10 @@ describe("version-checked order cache on Redis", () => {
 
 describe("the order cache's effect on the cache hit rate", () => {
   it("counts no keyspace miss for an invalidation or a first write of an absent key, on a server of the test's own", async () => {
-    const { spawn } = await import("node:child_process");
-    const { freePort } = await import("@cloudcafe/local/process/net");
-    const port = await freePort();
-    const server = spawn("redis-server", ["--bind", "127.0.0.1", "--port", String(port), "--save", "", "--appendonly", "no"], { stdio: "ignore" });
-    const own = new Redis({ port, host: "127.0.0.1", maxRetriesPerRequest: 1, retryStrategy: (attempt) => (attempt > 50 ? null : 100) });
-    // Refused until the server listens; the client retries.
-    own.on("error", () => undefined);
+    const own = await ownRedis();
     try {
-      await own.ping();
-      const misses = async () => Number(/keyspace_misses:(\d+)/.exec(await own.info("stats"))![1]);
-      const ownCache = redisOrderCache(own, createLogger({ service: "order-cache-test" }), 60);
+      const misses = own.keyspaceMisses;
+      const ownCache = redisOrderCache(own.client, createLogger({ service: "order-cache-test" }), 60);
       const before = await misses();
       await ownCache.invalidate(`ord_${randomUUID()}`, 2);
       await ownCache.set(anOrder(`ord_${randomUUID()}`, 1));
@@ -80,8 +74,7 @@ describe("the order cache's effect on the cache hit rate", () => {
       expect(await ownCache.get(`ord_${randomUUID()}`)).toBeUndefined();
       expect(await misses()).toBe(before + 1);
     } finally {
-      own.disconnect();
-      server.kill();
+      own.stop();
     }
   });
 });
