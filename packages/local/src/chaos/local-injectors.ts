@@ -54,10 +54,12 @@ export function platformFaultInjectors({ processes, routes }: PlatformControls):
   return {
     ...(processes
       ? {
-          "ecs-task-termination": processKillInjector(processes, [{ service: "order", signal: "SIGKILL" }], { defaultFraction: 0.5 }),
+          // Each with a replacement delay: compiled, a copy is back within a second, far sooner than any orchestrator
+          // replaces one (and than its alarm's local periods), so the loss would go unseen.
+          "ecs-task-termination": processKillInjector(processes, [{ service: "order", signal: "SIGKILL" }], { defaultFraction: 0.5, defaultRestartDelaySeconds: 10 }),
           "eks-node-drain": processKillInjector(processes, [{ service: "menu", signal: "SIGTERM" }, { service: "inventory", signal: "SIGTERM" }], {
             defaultFraction: 1,
-            defaultRestartDelaySeconds: 5,
+            defaultRestartDelaySeconds: 12,
           }),
           "ec2-instance-termination": processKillInjector(
             processes,

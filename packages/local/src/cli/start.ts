@@ -9,7 +9,7 @@ import { spawn } from "node:child_process";
 import { existsSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { faultIds, LOCAL_PERIOD_SECONDS, localAlarmDimensions, metricNamespaces, operatorToken, orchestrators, type ServiceKey, services } from "@cloudcafe/catalog";
+import { faultIds, LOCAL_PERIOD_SECONDS, localAlarmDimensions, operatorToken, orchestrators, type ServiceKey, services } from "@cloudcafe/catalog";
 import { createLogger, createMetrics } from "@cloudcafe/observability";
 import { sqsClientFor } from "../aws-clients.ts";
 import { type LocalConfig, readLocalConfig } from "../config.ts";
@@ -61,7 +61,7 @@ async function startPollers(platform: LocalPlatform, chaos: LocalChaos): Promise
   const sqs = sqsClientFor(platform.endpoints.sqs);
   const logger = createLogger({ service: "local-event-source" });
   // Lambda's own metric for an invocation refused for lack of concurrency (the lambda-throttling fault's signal).
-  const lambdaMetrics = createMetrics({ namespace: metricNamespaces.payment, service: "local-event-source" });
+  const lambdaMetrics = createMetrics({ namespace: "AWS/Lambda", service: "local-event-source" });
   const started: string[] = [];
   for (const mapping of localEventSourceMappings) {
     const handler = await loadHandler<SqsEventHandler>(mapping.functionName, mapping.handlerModule).catch((error: unknown) => {
