@@ -4,7 +4,8 @@ import { createLogger } from "@cloudcafe/observability";
 import { Redis } from "ioredis";
 import { afterAll, describe, expect, it } from "vitest";
 import { orderCacheKey, redisOrderCache } from "../src/order/redis-order-cache.ts";
-import { ownRedis } from "./support/own-redis.ts";
+import { redisInfoField } from "@cloudcafe/local/chaos/injectors/redis-eviction-pressure";
+import { startPrivateRedis } from "@cloudcafe/local/testing/private-redis";
 
 // The root test setup starts the local platform and puts its REDIS_URL in every test process's environment.
 const redis = new Redis(process.env.REDIS_URL ?? "redis://127.0.0.1:6379");
@@ -62,10 +63,11 @@ describe("version-checked order cache on Redis", () => {
 
 describe("the order cache's effect on the cache hit rate", () => {
   it("counts no keyspace miss for an invalidation or a first write of an absent key, on a server of the test's own", async () => {
-    const own = await ownRedis();
+    const own = await startPrivateRedis();
+    const client = own.client();
+    const misses = () => redisInfoField(client, "stats", "keyspace_misses");
     try {
-      const misses = own.keyspaceMisses;
-      const ownCache = redisOrderCache(own.client, createLogger({ service: "order-cache-test" }), 60);
+      const ownCache = redisOrderCache(client, createLogger({ service: "order-cache-test" }), 60);
       const before = await misses();
       await ownCache.invalidate(`ord_${randomUUID()}`, 2);
       await ownCache.set(anOrder(`ord_${randomUUID()}`, 1));
@@ -74,7 +76,7 @@ describe("the order cache's effect on the cache hit rate", () => {
       expect(await ownCache.get(`ord_${randomUUID()}`)).toBeUndefined();
       expect(await misses()).toBe(before + 1);
     } finally {
-      own.stop();
+      await own.stop();
     }
   });
 });

@@ -8,7 +8,7 @@ import { startCacheFaultAgent } from "@cloudcafe/adapters";
 import { type ApplicationFaultSource, activeEntry } from "@cloudcafe/core";
 import { createLogger, createMetrics } from "@cloudcafe/observability";
 import { redisInfoField } from "../../src/chaos/injectors/redis-eviction-pressure.ts";
-import { startPrivateRedis, type PrivateRedis } from "./private-redis.ts";
+import { startPrivateRedis, type PrivateRedis } from "../../src/testing/private-redis.ts";
 
 const logger = createLogger({ service: "chaos-test", level: "ERROR" });
 const metrics = createMetrics({ namespace: "CloudCafe/OrderService", service: "test", write: () => {} });

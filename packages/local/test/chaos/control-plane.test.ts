@@ -14,7 +14,7 @@ import { type ChaosControlPlane, createChaosControlPlane } from "../../src/chaos
 import { localFaultInjectors } from "../../src/chaos/local-injectors.ts";
 import { type RunningChaosServer, startChaosServer } from "../../src/chaos/server.ts";
 import { waitUntil } from "../../src/process/net.ts";
-import { startPrivateRedis, type PrivateRedis } from "./private-redis.ts";
+import { startPrivateRedis, type PrivateRedis } from "../../src/testing/private-redis.ts";
 
 const TOKEN = "chaos-test-operator-token";
 const logger = createLogger({ service: "chaos-test", level: "ERROR" });

@@ -24,7 +24,7 @@ import { collectCacheHitRate } from "../../src/observability/collectors/cache-hi
 import { createMetricsSink } from "../../src/observability/sink.ts";
 import { createDocumentDbServer, type DocumentDbServer } from "../../src/stand-ins/documentdb/server.ts";
 import { localPlatform } from "../../src/testing/env.ts";
-import { startPrivateRedis, type PrivateRedis } from "./private-redis.ts";
+import { startPrivateRedis, type PrivateRedis } from "../../src/testing/private-redis.ts";
 
 const logger = createLogger({ service: "chaos-test", level: "ERROR" });
 const inject = (injector: FaultInjector, parameters: Record<string, unknown> = {}, ttlSeconds = 30): Promise<Injection> =>

@@ -2,13 +2,14 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Redis } from "ioredis";
-import { redisAnswers } from "../../src/engines/redis.ts";
-import { runCommand } from "../../src/engines/system-packages.ts";
-import { freePort, waitUntil } from "../../src/process/net.ts";
+import { redisAnswers } from "../engines/redis.ts";
+import { runCommand } from "../engines/system-packages.ts";
+import { freePort, waitUntil } from "../process/net.ts";
 
 /**
  * A redis-server of the test's own on a free port: the cache and MemoryDB faults change server settings (maxmemory)
- * or stop the server, which must never happen to the shared Redis other runs use.
+ * or stop the server, which must never happen to the shared Redis other runs use; and what a server counts for all
+ * its clients (INFO's keyspace hits and misses) is a test's own only here.
  */
 export interface PrivateRedis {
   readonly url: string;
