@@ -2,6 +2,7 @@
  * What the game day asks the running platform, over the gateway as an operator would: the fault control plane
  * (`/api/chaos/faults`, operator token), the local alarms (`/api/ops/alarms`) and, as staff, the barista's stages.
  */
+import { LOCAL_PERIOD_SECONDS } from "@cloudcafe/catalog";
 import { z } from "zod";
 
 const alarmsSchema = z.object({
@@ -10,7 +11,7 @@ const alarmsSchema = z.object({
 const faultsSchema = z.object({ faults: z.array(z.object({ id: z.string(), available: z.boolean() }).loose()) });
 const metricsSchema = z.object({ series: z.array(z.object({ points: z.array(z.object({ t: z.iso.datetime(), value: z.number() })) }).loose()) });
 
-/** One period of a metric over every series of it: its lowest and highest datapoint. */
+/** One local period (LOCAL_PERIOD_SECONDS) of a metric over every series of it: its lowest and highest datapoint. */
 export interface MetricPeriod {
   readonly t: number;
   readonly min: number;
@@ -63,7 +64,7 @@ export function platformClient(gatewayUrl: string, operatorToken: string): Platf
     },
     async metricPeriods(namespace, name, sinceMs) {
       const read = async (statistic: "Minimum" | "Maximum") => {
-        const query = new URLSearchParams({ namespace, name, since: new Date(sinceMs).toISOString(), statistic, merge: "true" });
+        const query = new URLSearchParams({ namespace, name, since: new Date(sinceMs).toISOString(), period: String(LOCAL_PERIOD_SECONDS), statistic, merge: "true" });
         const { series } = metricsSchema.parse(await call("GET", `/api/ops/metrics?${query}`));
         return new Map((series[0]?.points ?? []).map((point) => [Date.parse(point.t), point.value]));
       };

@@ -69,12 +69,11 @@ export async function runScenario(id: FaultId, platform: PlatformClient, samples
   // control plane, as FIS, does not start a fault whose stop condition is in ALARM.
   const mustClear = [...new Set([spec.signals.alarm, spec.stopAlarm])];
   const clearDeadline = Date.now() + 60_000;
-  const anyFiring = async () => {
-    const states = await platform.alarmStates();
-    return mustClear.some((alarm) => states[alarm] === "ALARM");
-  };
-  while ((await anyFiring()) && Date.now() < clearDeadline) await sleep(1_000);
-  const before = await platform.alarmStates();
+  let before = await platform.alarmStates();
+  while (mustClear.some((alarm) => before[alarm] === "ALARM") && Date.now() < clearDeadline) {
+    await sleep(1_000);
+    before = await platform.alarmStates();
+  }
   if (before[spec.signals.alarm] === undefined) notes.push(`no local alarm named ${spec.signals.alarm}`);
   if (before[spec.signals.alarm] === "ALARM") notes.push(`${spec.signals.alarm} was already in ALARM before the injection`);
   await sleep(timings.baselineSeconds * 1000);

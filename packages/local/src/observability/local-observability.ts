@@ -24,8 +24,8 @@ export interface LocalObservability {
   /** The gateway's `observe` hook: ALB metrics for requests the given rules route (not the ops API itself). */
   gatewayObserver(albRules: readonly GatewayRule[]): (request: Request, response: Response, durationMs: number) => void;
   /**
-   * Reports every target group's healthy and unhealthy targets each second, as the load balancers' HealthyHostCount
-   * and UnHealthyHostCount (a target still in its first check counts as neither, as in AWS).
+   * Checks every target group's healthy and unhealthy targets each second and reports a change, as the load
+   * balancers' HealthyHostCount and UnHealthyHostCount (a target still in its first check counts as neither, as in AWS).
    */
   watchTargetHealth(rules: () => readonly RuleStatus[]): void;
   stop(): Promise<void>;
@@ -65,9 +65,15 @@ export async function startLocalObservability(options: {
     linesOf: (name) => (line, stream) => terminal.line(line, name, stream),
     gatewayObserver: (albRules) => gatewayTraffic(sink, albRules, [rule]),
     watchTargetHealth(rules) {
+      // The sink repeats a gauge every second until it is set again: only a change of the counts is news to it.
+      const reported = new Map<string, string>();
       const report = () => {
         for (const { service, targets } of rules()) {
-          sink.recordTargetHealth(service, targets.filter((target) => target.health === "healthy").length, targets.filter((target) => target.health === "unhealthy").length);
+          const healthy = targets.filter((target) => target.health === "healthy").length;
+          const unhealthy = targets.filter((target) => target.health === "unhealthy").length;
+          if (reported.get(service) === `${healthy}/${unhealthy}`) continue;
+          reported.set(service, `${healthy}/${unhealthy}`);
+          sink.recordTargetHealth(service, healthy, unhealthy);
         }
       };
       clearInterval(targetHealth);
