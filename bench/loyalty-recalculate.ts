@@ -27,7 +27,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const seconds = (performance.now() - started) / 1000;
   clearInterval(sampler);
   await pool.close();
-  await database.sql.end();
+  await database.end();
   const { aggregates: _, ...run } = result;
   process.stdout.write(`${JSON.stringify({ ...run, seconds, threads: pool.threads, peakRssKb: process.resourceUsage().maxRSS, sampledPeakRssKb: Math.round(peakRss / 1024) })}\n`);
 }

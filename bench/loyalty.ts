@@ -65,15 +65,17 @@ async function coreThroughput(url: string, threads: number | undefined) {
   const chunks: Buffer[] = [];
   let after = "";
   for (let read = 0; read < CORE_SAMPLE_ROWS; read += CHUNK_ROWS) {
-    const [row] = await database.sql`
-      SELECT max(customer_id) AS last, string_agg(line, '' ORDER BY customer_id) AS lines FROM (
-        SELECT customer_id, concat_ws(E'\\t', ${database.sql.unsafe(TIER_BATCH_COLUMNS.join(", "))}) || E'\\n' AS line
-        FROM users WHERE customer_id > ${after} ORDER BY customer_id LIMIT ${CHUNK_ROWS}) AS page`;
+    const [row] = await database.query<{ last: string | null; lines: string | null }>(
+      `SELECT max(customer_id) AS last, string_agg(line, '' ORDER BY customer_id) AS lines FROM (
+        SELECT customer_id, concat_ws(E'\\t', ${TIER_BATCH_COLUMNS.join(", ")}) || E'\\n' AS line
+        FROM users WHERE customer_id > $1 ORDER BY customer_id LIMIT $2) AS page`,
+      [after, CHUNK_ROWS],
+    );
     if (!row?.lines) break;
-    chunks.push(Buffer.from(row.lines as string));
-    after = row.last as string;
+    chunks.push(Buffer.from(row.lines));
+    after = row.last ?? after;
   }
-  await database.sql.end();
+  await database.end();
   const asOfMonth = monthIndex(new Date());
   const records = chunks.length * CHUNK_ROWS;
   let started = performance.now();
@@ -102,9 +104,9 @@ export async function runLoyaltyBench(options: { users?: number; threads?: numbe
     await seedUsers(database, { count: users, thresholds });
     const seedSeconds = (performance.now() - started) / 1000;
     started = performance.now();
-    await database.sql`VACUUM ANALYZE users`;
+    await database.query("VACUUM ANALYZE users");
     const vacuumSeconds = (performance.now() - started) / 1000;
-    await database.sql.end();
+    await database.end();
     console.log(`  seed with COPY: ${seedSeconds.toFixed(1)} s (${Math.round(users / seedSeconds).toLocaleString("en-US")} rows/s), then VACUUM ANALYZE ${vacuumSeconds.toFixed(1)} s`);
 
     const core = await coreThroughput(url, options.threads);

@@ -59,7 +59,7 @@ afterAll(async () => {
   await orders.close();
   await menu.stop();
   close();
-  await database.sql.end({ timeout: 2 });
+  await database.end();
 });
 
 describe("analytics pipeline from paid orders to Redshift, reconciled with the order database", () => {

@@ -24,7 +24,11 @@ import { createTierRecalculation } from "./jobs/tier-recalculation.ts";
 export function createLoyaltyRuntime(config: LoyaltyServiceConfig = loadLoyaltyServiceConfig()) {
   const logger = createLogger({ service: SERVICE_NAME });
   const metrics = createMetrics({ namespace: metricNamespaces.loyalty, service: SERVICE_NAME });
-  const database = createDatabase(config.database, { max: config.databasePoolMax });
+  const database = createDatabase(config.database, {
+    max: config.databasePoolMax,
+    applicationName: SERVICE_NAME,
+    onConnectionLost: (error) => logger.warn("database connection lost", { error: error.message }),
+  });
   const redis = createRedis(config.cache);
   redis.on("error", (error) => logger.warn("redis connection error", { error: error.message }));
 
@@ -49,7 +53,7 @@ export function createLoyaltyRuntime(config: LoyaltyServiceConfig = loadLoyaltyS
   });
 
   const checks = {
-    postgres: () => database.sql`SELECT 1`,
+    postgres: () => database.query("SELECT 1"),
     redis: () => redis.ping(),
   };
 
@@ -65,7 +69,7 @@ export function createLoyaltyRuntime(config: LoyaltyServiceConfig = loadLoyaltyS
   async function close(): Promise<void> {
     await recalculation.settled();
     redis.disconnect();
-    await database.sql.end({ timeout: 5 });
+    await database.end();
   }
 
   return { config, logger, metrics, database, service, runs, recalculation, checks, prepare, close };

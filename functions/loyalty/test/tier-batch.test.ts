@@ -9,7 +9,7 @@ const base = testConfig();
 const batch = (threads: number) => ({ ...base.batch, threads, chunkRows: 500, intervalMs: 0 });
 const oneThread = loyaltyFixture({ batch: batch(1) });
 const twoThreads = loyaltyFixture({ batch: batch(2) });
-const { sql } = oneThread.runtime.database;
+const { query } = oneThread.runtime.database;
 const warehouse = redshiftDataWarehouse({ client: redshiftDataClient(), ...base.warehouse! });
 
 beforeAll(async () => {
@@ -28,7 +28,7 @@ async function runOn(fixture: typeof oneThread): Promise<TierRun> {
 /** Users whose stored tier is not the one their rolling points reach this month. */
 async function staleTiers(): Promise<number> {
   const month = monthIndex(new Date());
-  const rows = await sql<{ tier: string; window_month: number; monthly_points: number[] }[]>`SELECT tier, window_month, monthly_points FROM users`;
+  const rows = await query<{ tier: string; window_month: number; monthly_points: number[] }>("SELECT tier, window_month, monthly_points FROM users");
   return rows.filter((row) => row.tier !== tierFor(rollingPoints(row.window_month, row.monthly_points, month), base.thresholds)).length;
 }
 
@@ -46,7 +46,7 @@ describe("the tier recalculation", () => {
 
   it("recalculates every user, writes back the tiers that changed, and stores the run", async () => {
     expect(await staleTiers()).toBeGreaterThan(0);
-    const users = Number((await sql`SELECT count(*)::int AS n FROM users`)[0]!.n);
+    const users = Number((await query<{ n: number }>("SELECT count(*)::int AS n FROM users"))[0]!.n);
     first = await runOn(oneThread);
     expect(first).toMatchObject({ status: "succeeded", trigger: "operator", records: users, finishedAt: expect.any(String), error: null });
     expect(first.changed).toBeGreaterThan(0);
@@ -60,7 +60,7 @@ describe("the tier recalculation", () => {
   });
 
   it("gives another digest once a customer's points changed", async () => {
-    const [member] = await sql<{ customer_id: string }[]>`SELECT customer_id FROM users WHERE customer_id LIKE 'batch-%' LIMIT 1`;
+    const [member] = await query<{ customer_id: string }>("SELECT customer_id FROM users WHERE customer_id LIKE 'batch-%' LIMIT 1");
     await postAccrue(oneThread.app, { customerId: member!.customer_id, orderId: anOrderId(), amountCents: 100 });
     const third = await runOn(twoThreads);
     expect(third.status).toBe("succeeded");
@@ -98,12 +98,12 @@ describe("the tier recalculation", () => {
     expect((await bodyOf(await operatorRequest(oneThread.app, `/api/loyalty/tier-runs/${runId}`))).run.status).toBe("succeeded");
 
     const blocker = `blocker-${randomUUID()}`;
-    await sql`INSERT INTO loyalty_tier_runs (run_id, trigger, status, as_of_month, started_at) VALUES (${blocker}, 'operator', 'running', 0, now())`;
+    await query("INSERT INTO loyalty_tier_runs (run_id, trigger, status, as_of_month, started_at) VALUES ($1, 'operator', 'running', 0, now())", [blocker]);
     try {
       const refused = await operatorRequest(oneThread.app, "/api/loyalty/tier-runs", { method: "POST", body: {} });
       expect(refused.status).toBe(409);
     } finally {
-      await sql`UPDATE loyalty_tier_runs SET status = 'failed' WHERE run_id = ${blocker}`;
+      await query("UPDATE loyalty_tier_runs SET status = 'failed' WHERE run_id = $1", [blocker]);
     }
   });
 

@@ -17,13 +17,17 @@ interface MenuStore {
 /** The menu store the config names: its repository, a readiness check, what to do before traffic, and how to close. */
 export function openMenuStore(store: MenuStoreConfig, logger: Logger, metrics?: Metrics): MenuStore {
   if (store.kind === "postgres") {
-    const database = createDatabase(store.database, { max: store.poolMax });
+    const database = createDatabase(store.database, {
+      max: store.poolMax,
+      applicationName: "menu-service",
+      onConnectionLost: (error) => logger.warn("database connection lost", { error: error.message }),
+    });
     return {
       repository: postgresMenuRepository(database, logger),
-      check: { postgres: () => database.sql`select 1` },
+      check: { postgres: () => database.query("select 1") },
       // The tables come with the one migration history, applied before a deploy.
       prepare: async () => undefined,
-      close: () => database.sql.end({ timeout: 5 }),
+      close: () => database.end(),
     };
   }
   // DocumentDbErrors: what the documentdb-connection-exhaustion fault must move (packages/catalog faults.ts).

@@ -46,7 +46,11 @@ export interface OrderRuntimeOptions {
 export function createOrderRuntime(config: OrderServiceConfig = loadOrderServiceConfig(), options: OrderRuntimeOptions = {}) {
   const logger = createLogger({ service: SERVICE_NAME });
   const metrics = createMetrics({ namespace: metricNamespaces.order, service: SERVICE_NAME });
-  const database = createDatabase(config.database, { max: config.databasePoolMax });
+  const database = createDatabase(config.database, {
+    max: config.databasePoolMax,
+    applicationName: SERVICE_NAME,
+    onConnectionLost: (error) => logger.warn("database connection lost", { error: error.message }),
+  });
   const redis = createRedis(config.cache);
   redis.on("error", (error) => logger.warn("redis connection error", { error: error.message }));
   const dynamo = dynamoDocumentClient();
@@ -88,7 +92,7 @@ export function createOrderRuntime(config: OrderServiceConfig = loadOrderService
   });
 
   const checks = {
-    postgres: () => database.sql`SELECT 1`,
+    postgres: () => database.query("SELECT 1"),
     redis: () => redis.ping(),
     dynamodb: () => dynamo.send(new DescribeTableCommand({ TableName: config.activeOrdersTable })),
     sqs: () => sqs.send(new GetQueueAttributesCommand({ QueueUrl: config.paymentQueueUrl, AttributeNames: ["QueueArn"] })),
@@ -102,7 +106,7 @@ export function createOrderRuntime(config: OrderServiceConfig = loadOrderService
     await relay.backgroundDispatcher.settled();
     await relay.stop();
     redis.disconnect();
-    await database.sql.end({ timeout: 5 });
+    await database.end();
   }
 
   const inbox = dynamoNotificationInbox(dynamo, config.notificationsTable);

@@ -38,7 +38,7 @@ const { createOrderApp } = await import("../src/app.ts");
 const { sharedOrderRuntime } = await import("../src/runtime.ts");
 const runtime = sharedOrderRuntime();
 const client = orderClient(createOrderApp({ service: runtime.service, logger: runtime.logger, metrics: runtime.metrics, checks: runtime.checks }));
-const { sql } = createDatabase(runtime.config.database, { max: 1 });
+const database = createDatabase(runtime.config.database, { max: 1 });
 runtime.relay.start(200);
 const pollers: SqsPoller[] = await startFlowPollers(
   flowQueuesOf(resources),
@@ -48,7 +48,7 @@ const pollers: SqsPoller[] = await startFlowPollers(
 afterAll(async () => {
   await Promise.all(pollers.map((p) => p.stop()));
   await runtime.close();
-  await sql.end();
+  await database.end();
   const { env: _env, ...created } = resources;
   await deleteResources(endpoints, created).catch(() => undefined);
   await Promise.all([sqsSns.stop(), kinesis.stop()]);
@@ -56,10 +56,13 @@ afterAll(async () => {
 });
 
 const statusOf = (orderId: string) => orderStatus(client, orderId);
-const pendingOutbox = (orderId: string) => sql<{ kind: string; last_error: string | null }[]>`
-  SELECT kind, last_error FROM outbox
-  WHERE delivered_at IS NULL AND (message->>'orderId' = ${orderId} OR message->'event'->'order'->>'orderId' = ${orderId})
-  ORDER BY id`;
+const pendingOutbox = (orderId: string) =>
+  database.query<{ kind: string; last_error: string | null }>(
+    `SELECT kind, last_error FROM outbox
+    WHERE delivered_at IS NULL AND (message->>'orderId' = $1 OR message->'event'->'order'->>'orderId' = $1)
+    ORDER BY id`,
+    [orderId],
+  );
 
 it("keeps an accepted order through an SQS/SNS and Kinesis outage and completes it once they are back", async () => {
   await Promise.all([sqsSns.stop(), kinesis.stop()]);

@@ -17,12 +17,12 @@ const orderApp = () => {
   runtimes.push(runtime);
   return orderClient(createOrderApp({ service: runtime.service, logger: runtime.logger, metrics: runtime.metrics, checks: runtime.checks }));
 };
-const { sql } = createDatabase(loadOrderServiceConfig().database, { max: 1 });
-const countOrders = async () => (await sql`SELECT count(*)::int AS n FROM orders`)[0]!.n as number;
+const database = createDatabase(loadOrderServiceConfig().database, { max: 1 });
+const countOrders = async () => (await database.query<{ n: number }>("SELECT count(*)::int AS n FROM orders"))[0]!.n;
 
 afterAll(async () => {
   await Promise.all(runtimes.map((runtime) => runtime.close()));
-  await sql.end();
+  await database.end();
   await menu.stop();
 });
 

@@ -15,14 +15,14 @@ const runtime = sharedOrderRuntime();
 const app = createOrderApp({ service: runtime.service, logger: runtime.logger, metrics: runtime.metrics, checks: runtime.checks });
 const client = orderClient(app);
 const { config } = runtime;
-const { sql } = createDatabase(config.database, { max: 2 });
+const database = createDatabase(config.database, { max: 2 });
 const redis = new Redis(localPlatform().endpoints.redisUrl);
 const redisKeyExists = async (orderId: string) => (await redis.exists(orderCacheKey(orderId))) === 1;
-const countOrders = async () => (await sql`SELECT count(*)::int AS n FROM orders`)[0]!.n as number;
+const countOrders = async () => (await database.query<{ n: number }>("SELECT count(*)::int AS n FROM orders"))[0]!.n;
 
 afterAll(async () => {
   redis.disconnect();
-  await sql.end();
+  await database.end();
   await runtime.close();
   await menu.stop();
 });
@@ -35,7 +35,7 @@ describe("POST /api/orders", () => {
     expect(order).toMatchObject({ status: "PENDING", customerId: input.customerId, subtotalCents: 1475, taxCents: 153, totalCents: 1628, version: 1 });
     expect(res.headers.get("location")).toBe(`/api/orders/${order.orderId}`);
 
-    const [row] = await sql`SELECT status, total_cents FROM orders WHERE order_id = ${order.orderId}`;
+    const [row] = await database.query("SELECT status, total_cents FROM orders WHERE order_id = $1", [order.orderId]);
     expect(row).toEqual({ status: "PENDING", total_cents: 1628 });
     const { Item } = await dynamoDocumentClient().send(new GetCommand({ TableName: config.activeOrdersTable, Key: { orderId: order.orderId } }));
     expect(Item?.status).toBe("PENDING");
@@ -46,7 +46,7 @@ describe("POST /api/orders", () => {
     expect(events.map((e) => e.type)).toEqual(["OrderCreated"]);
     expect(events[0]!.traceparent).toMatch(/^00-11111111111111111111111111111111-/);
 
-    const pending = await sql`SELECT count(*)::int AS n FROM outbox WHERE delivered_at IS NULL AND message->'order'->>'orderId' = ${order.orderId}`;
+    const pending = await database.query("SELECT count(*)::int AS n FROM outbox WHERE delivered_at IS NULL AND message->'order'->>'orderId' = $1", [order.orderId]);
     expect(pending[0]!.n).toBe(0);
   });
 

@@ -12,10 +12,10 @@ import { anOrder } from "./support.ts";
  */
 const menu = await startMenuService();
 const runtime = createOrderRuntime(undefined, { outboxDispatch: "background" });
-const { sql } = createDatabase(runtime.config.database, { max: 1 });
+const database = createDatabase(runtime.config.database, { max: 1 });
 
 afterAll(async () => {
-  await sql.end();
+  await database.end();
   await menu.stop();
 });
 
@@ -24,8 +24,10 @@ describe("background outbox dispatch (container entry)", () => {
     const { order } = await runtime.service.placeOrder(anOrder());
     await runtime.close();
 
-    const rows = await sql<{ kind: string; delivered: boolean }[]>`
-      SELECT kind, delivered_at IS NOT NULL AS delivered FROM outbox WHERE message::text LIKE ${`%${order.orderId}%`} ORDER BY id`;
+    const rows = await database.query<{ kind: string; delivered: boolean }>(
+      "SELECT kind, delivered_at IS NOT NULL AS delivered FROM outbox WHERE message::text LIKE $1 ORDER BY id",
+      [`%${order.orderId}%`],
+    );
     expect(rows.map((row) => row.kind).sort()).toEqual(["active-order.project", "order-event.publish", "order.submit"]);
     expect(rows.every((row) => row.delivered)).toBe(true);
     const { Item } = await dynamoDocumentClient().send(new GetCommand({ TableName: runtime.config.activeOrdersTable, Key: { orderId: order.orderId } }));

@@ -16,13 +16,13 @@ import { anOrder } from "./support.ts";
  * fails, the supervisor brings it back, and every order's outbox rows are delivered by the two relays.
  */
 const supervisor = createSupervisor({ restartDelayMs: 100 });
-let sql: ReturnType<typeof createDatabase>["sql"];
+let database: ReturnType<typeof createDatabase> | undefined;
 let menu: RunningMenuService;
 let gateway: RunningGateway;
 
 beforeAll(async () => {
   menu = await startMenuService();
-  sql = createDatabase(loadOrderServiceConfig().database, { max: 1 }).sql;
+  database = createDatabase(loadOrderServiceConfig().database, { max: 1 });
   const entry = new URL("../src/server.ts", import.meta.url);
   const replicas: ReplicaDefinition[] = await Promise.all(
     [0, 1].map(async (index) => {
@@ -42,7 +42,7 @@ afterAll(async () => {
   await gateway?.stop();
   await supervisor.stop(10_000);
   await menu?.stop();
-  await sql?.end();
+  await database?.end();
 });
 
 /** Places orders (each with its own Idempotency-Key, as the console does) and reads each back, on `lanes` lanes. */
@@ -102,16 +102,19 @@ it("fails no request while one of two order service copies is SIGKILLed, restart
   await waitUntil(
     "every outbox row of the placed orders delivered",
     async () => {
-      const [row] = await sql<{ pending: number }[]>`
-        SELECT count(*)::int AS pending FROM outbox
-        WHERE delivered_at IS NULL AND split_part(ordering_key, ':', 2) = ANY(${sql.array(placed)}::text[])`;
+      const [row] = await database!.query<{ pending: number }>(
+        "SELECT count(*)::int AS pending FROM outbox WHERE delivered_at IS NULL AND split_part(ordering_key, ':', 2) = ANY($1::text[])",
+        [placed],
+      );
       return row!.pending === 0;
     },
     60_000,
     500,
   );
   // Each order wrote its three rows (hot copy, OrderCreated, submission) once, whichever copy took it.
-  const [written] = await sql<{ count: number }[]>`
-    SELECT count(*)::int AS count FROM outbox WHERE split_part(ordering_key, ':', 2) = ANY(${sql.array(placed)}::text[])`;
+  const [written] = await database!.query<{ count: number }>(
+    "SELECT count(*)::int AS count FROM outbox WHERE split_part(ordering_key, ':', 2) = ANY($1::text[])",
+    [placed],
+  );
   expect(written!.count).toBe(placed.length * 3);
 }, 240_000);

@@ -25,5 +25,5 @@ try {
   process.exitCode = report.mismatches.length > 0 ? 1 : 0;
 } finally {
   close();
-  await database.sql.end({ timeout: 2 });
+  await database.end();
 }

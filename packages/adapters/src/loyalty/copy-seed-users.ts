@@ -1,5 +1,6 @@
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
+import { from as copyFrom } from "pg-copy-streams";
 import { emptyWindow, monthIndex, rollingPoints, tierFor, type TierThresholds, WINDOW_MONTHS } from "@cloudcafe/core";
 import type { Database } from "../postgres/client.ts";
 
@@ -52,13 +53,23 @@ async function* lines(options: Required<SeedUsersOptions>): AsyncGenerator<strin
 }
 
 /** Loads `count` synthetic users with COPY FROM STDIN (npm start's population, the bench's 10M). */
-export async function seedUsers({ sql }: Database, options: SeedUsersOptions): Promise<void> {
-  const writable = await sql`COPY users (customer_id, display_name, points_balance, tier, window_month, monthly_points, version) FROM STDIN`.writable();
-  await pipeline(Readable.from(lines({ prefix: "member-", at: new Date(), ...options })), writable);
+export async function seedUsers({ pool }: Database, options: SeedUsersOptions): Promise<void> {
+  const client = await pool.connect();
+  let failure: Error | undefined;
+  try {
+    const copy = client.query(copyFrom("COPY users (customer_id, display_name, points_balance, tier, window_month, monthly_points, version) FROM STDIN"));
+    await pipeline(Readable.from(lines({ prefix: "member-", at: new Date(), ...options })), copy);
+  } catch (error) {
+    failure = error instanceof Error ? error : new Error(String(error));
+    throw error;
+  } finally {
+    // A connection a COPY failed on is in an unknown protocol state: the pool drops it instead of lending it again.
+    client.release(failure);
+  }
 }
 
 /** True when the users table has no row (a fresh database). */
-export async function usersTableIsEmpty({ sql }: Database): Promise<boolean> {
-  const rows = await sql`SELECT 1 FROM users LIMIT 1`;
+export async function usersTableIsEmpty(database: Database): Promise<boolean> {
+  const rows = await database.query("SELECT 1 FROM users LIMIT 1");
   return rows.length === 0;
 }

@@ -32,30 +32,36 @@ interface Chunk {
 
 /**
  * The next `limit` users after `after` in customer order, as one text of COPY-style lines that PostgreSQL formats
- * itself (read raw, so no row objects are made here). Keyset pages (an index range scan each) are the cursor: memory
+ * itself (read as text, so no row objects are made here). Keyset pages (an index range scan each) are the cursor: memory
  * holds a chunk at a time, no transaction stays open for the run, and every chunk has exactly `limit` rows but the
- * last. (Not `COPY ... TO STDOUT`: postgres.js's COPY readable can leave its connection hung for the next query,
- * porsager/postgres#917.)
+ * last.
  */
-async function readChunk({ sql }: Database, after: string, limit: number): Promise<Chunk> {
-  const [row] = await sql`
-    SELECT count(*)::int AS rows, max(customer_id) AS last, string_agg(line, '' ORDER BY customer_id) AS lines
-    FROM (
-      SELECT customer_id, concat_ws(E'\t', ${sql.unsafe(TIER_BATCH_COLUMNS.join(", "))}) || E'\n' AS line
-      FROM users WHERE customer_id > ${after} ORDER BY customer_id LIMIT ${limit}
-    ) AS page`.raw();
-  const [rows, last, lines] = row as unknown as [Buffer, Buffer | null, Buffer | null];
-  return { rows: Number(rows.toString()), lastCustomerId: last?.toString("utf8") ?? after, bytes: lines ?? Buffer.alloc(0) };
+async function readChunk({ pool }: Database, after: string, limit: number): Promise<Chunk> {
+  const result = await pool.query<[string, string | null, string | null]>({
+    text: `SELECT count(*)::int AS rows, max(customer_id) AS last, string_agg(line, '' ORDER BY customer_id) AS lines
+      FROM (
+        SELECT customer_id, concat_ws(E'\\t', ${TIER_BATCH_COLUMNS.join(", ")}) || E'\\n' AS line
+        FROM users WHERE customer_id > $1 ORDER BY customer_id LIMIT $2
+      ) AS page`,
+    values: [after, limit],
+    rowMode: "array",
+    // Every column as the text PostgreSQL sent: the lines go to the pool thread as bytes, not parsed values.
+    types: { getTypeParser: () => (text: string) => text },
+  });
+  const [rows, last, lines] = result.rows[0]!;
+  return { rows: Number(rows), lastCustomerId: last ?? after, bytes: lines === null ? Buffer.alloc(0) : Buffer.from(lines, "utf8") };
 }
 
 /** Writes the changed tiers back, each only over the row version it was computed from. */
-async function writeBack({ sql }: Database, changed: TierChunkResult["changed"]): Promise<number> {
+async function writeBack({ pool }: Database, changed: TierChunkResult["changed"]): Promise<number> {
   if (changed.customerIds.length === 0) return 0;
-  const result = await sql`
-    UPDATE users AS u SET tier = c.tier, tier_updated_at = now()
-    FROM unnest(${changed.customerIds}::text[], ${changed.tiers}::text[], ${changed.versions}::int[]) AS c(customer_id, tier, version)
-    WHERE u.customer_id = c.customer_id AND u.version = c.version AND u.tier <> c.tier`;
-  return result.count;
+  const result = await pool.query(
+    `UPDATE users AS u SET tier = c.tier, tier_updated_at = now()
+    FROM unnest($1::text[], $2::text[], $3::int[]) AS c(customer_id, tier, version)
+    WHERE u.customer_id = c.customer_id AND u.version = c.version AND u.tier <> c.tier`,
+    [changed.customerIds, changed.tiers, changed.versions],
+  );
+  return result.rowCount ?? 0;
 }
 
 /**

@@ -39,26 +39,29 @@ export interface DrainResult {
  * it stays visible (OutboxPending, OutboxOldestAgeSeconds) instead of being dropped.
  */
 export function postgresOutboxRelay(options: OutboxRelayOptions) {
-  const { sql: db } = options.database;
+  const { database } = options;
   const lease = options.leaseSeconds ?? 30;
   const maxBackoff = options.maxBackoffSeconds ?? 300;
   const batchSize = options.batchSize ?? 50;
 
   async function claim(ids?: readonly string[]): Promise<ClaimedRow[]> {
-    const onlyIds = ids ? db`AND id = ANY(${db.array(ids.map(Number))}::bigint[])` : db``;
-    const rows = await db<ClaimedRow[]>`
-      UPDATE outbox SET leased_until = now() + make_interval(secs => ${lease}), attempts = attempts + 1
+    const limit = ids ? Math.max(ids.length, batchSize) : batchSize;
+    const rows = await database.query<ClaimedRow>(
+      `UPDATE outbox SET leased_until = now() + make_interval(secs => $1), attempts = attempts + 1
       WHERE id IN (
         SELECT id FROM outbox
-        WHERE delivered_at IS NULL AND available_at <= now() AND (leased_until IS NULL OR leased_until < now()) ${onlyIds}
+        WHERE delivered_at IS NULL AND available_at <= now() AND (leased_until IS NULL OR leased_until < now())
+          AND ($3::bigint[] IS NULL OR id = ANY($3::bigint[]))
           AND NOT EXISTS (
             SELECT 1 FROM outbox earlier
             WHERE earlier.ordering_key = outbox.ordering_key AND earlier.id < outbox.id AND earlier.delivered_at IS NULL
           )
-        ORDER BY id LIMIT ${ids ? Math.max(ids.length, batchSize) : batchSize}
+        ORDER BY id LIMIT $2
         FOR UPDATE SKIP LOCKED
       )
-      RETURNING id::text AS id, message, trace_id, attempts`;
+      RETURNING id::text AS id, message, trace_id, attempts`,
+      [lease, limit, ids ? ids.map(Number) : null],
+    );
     return rows.sort((a, b) => (BigInt(a.id) < BigInt(b.id) ? -1 : 1));
   }
 
@@ -70,10 +73,13 @@ export function postgresOutboxRelay(options: OutboxRelayOptions) {
     } catch (error) {
       const backoff = Math.min(maxBackoff, 2 ** Math.min(row.attempts, 16));
       const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-      await db`
-        UPDATE outbox SET leased_until = NULL, last_error = ${reason.slice(0, 1000)},
-          available_at = now() + make_interval(secs => ${backoff})
-        WHERE id = ${row.id}::bigint`.catch(() => undefined);
+      await database
+        .query("UPDATE outbox SET leased_until = NULL, last_error = $1, available_at = now() + make_interval(secs => $2) WHERE id = $3::bigint", [
+          reason.slice(0, 1000),
+          backoff,
+          row.id,
+        ])
+        .catch(() => undefined);
       withContext(row.trace_id ? { traceId: row.trace_id } : {}, () =>
         options.logger.warn("outbox delivery failed; will retry", { outbox_id: row.id, kind: row.message.kind, attempts: row.attempts, retry_in_s: backoff, error }),
       );
@@ -90,7 +96,7 @@ export function postgresOutboxRelay(options: OutboxRelayOptions) {
     const results = await Promise.all(rows.map(deliverRow));
     const delivered = rows.filter((_, i) => results[i]).map((row) => row.id);
     if (delivered.length > 0) {
-      await db`UPDATE outbox SET delivered_at = now(), leased_until = NULL, last_error = NULL WHERE id = ANY(${db.array(delivered.map(Number))}::bigint[])`;
+      await database.query("UPDATE outbox SET delivered_at = now(), leased_until = NULL, last_error = NULL WHERE id = ANY($1::bigint[])", [delivered.map(Number)]);
     }
     return { delivered: delivered.length, failed: results.length - delivered.length };
   }
@@ -113,9 +119,9 @@ export function postgresOutboxRelay(options: OutboxRelayOptions) {
   }
 
   async function reportBacklog(): Promise<{ pending: number; oldestAgeSeconds: number }> {
-    const [row] = await db<{ pending: number; oldest: number | null }[]>`
-      SELECT count(*)::int AS pending, EXTRACT(EPOCH FROM now() - min(created_at))::float AS oldest
-      FROM outbox WHERE delivered_at IS NULL`;
+    const [row] = await database.query<{ pending: number; oldest: number | null }>(
+      "SELECT count(*)::int AS pending, EXTRACT(EPOCH FROM now() - min(created_at))::float AS oldest FROM outbox WHERE delivered_at IS NULL",
+    );
     const backlog = { pending: row?.pending ?? 0, oldestAgeSeconds: row?.oldest ?? 0 };
     options.metrics?.put("OutboxPending", backlog.pending, "Count");
     options.metrics?.put("OutboxOldestAgeSeconds", backlog.oldestAgeSeconds, "Seconds");

@@ -1,5 +1,5 @@
-import postgres from "postgres";
-import { drizzle } from "drizzle-orm/postgres-js";
+import pg from "pg";
+import { drizzle } from "drizzle-orm/node-postgres";
 import { z } from "zod";
 import { isLocalHost } from "../sst/service-config.ts";
 import { passwordFromSecret } from "../aws/rotating-password.ts";
@@ -39,26 +39,62 @@ export function databaseConnection(link: z.output<typeof databaseLink>): Databas
   };
 }
 
-export function createDatabase(connection: DatabaseConnection | string, options: { max?: number } = {}) {
-  const common = { max: options.max ?? 10, idle_timeout: 30, connect_timeout: 5, onnotice: () => {} };
-  const sql =
-    typeof connection === "string"
-      ? postgres(connection, common)
-      : postgres({
-          ...common,
-          host: connection.host,
-          port: connection.port,
-          username: connection.username,
-          password: connection.password,
-          database: connection.database,
-          ...(connection.ssl ? { ssl: "require" as const } : {}),
-        });
-  return { sql, db: drizzle(sql, { schema }) };
+export interface DatabaseOptions {
+  /** Connections in the pool. */
+  max?: number;
+  /** Shown in pg_stat_activity, so an operator can tell the platform's connections apart. */
+  applicationName?: string;
+  /**
+   * Told about a connection the server ended (a failover, a restart, an idle timeout): the query in flight on it has
+   * already failed with its own error and the pool has dropped it; this is for the log.
+   */
+  onConnectionLost?: (error: Error) => void;
+}
+
+function poolConfig(connection: DatabaseConnection | string, max: number, applicationName: string): pg.PoolConfig {
+  const common = { max, idleTimeoutMillis: 30_000, connectionTimeoutMillis: 5_000, application_name: applicationName };
+  if (typeof connection === "string") return { ...common, connectionString: connection };
+  return {
+    ...common,
+    host: connection.host,
+    port: connection.port,
+    user: connection.username,
+    password: connection.password,
+    database: connection.database,
+    // TLS as postgres.js's `ssl: "require"` had it: encrypted, the server's certificate not verified.
+    ...(connection.ssl ? { ssl: { rejectUnauthorized: false } } : {}),
+  };
+}
+
+/**
+ * A pool of PostgreSQL connections (node-postgres) and drizzle over it. node-postgres because a connection the server
+ * ends under a transaction (an Aurora failover) fails that transaction's queries with errors its callers catch;
+ * postgres.js 3.4.9 instead wrote the rollback to a closed socket from a `setImmediate`, an uncaught TypeError that
+ * stopped the process (porsager/postgres#1154), and could leave a pooled connection that never answered again.
+ * Every pooled connection gets an `error` listener: without one, a connection lost while checked out (between a
+ * transaction's statements) would be an unhandled `error` event, which stops the process as surely.
+ */
+export function createDatabase(connection: DatabaseConnection | string, options: DatabaseOptions = {}) {
+  const pool = new pg.Pool(poolConfig(connection, options.max ?? 10, options.applicationName ?? "cloudcafe"));
+  const lost = (error: Error) => options.onConnectionLost?.(error);
+  pool.on("error", lost);
+  pool.on("connect", (client) => client.on("error", lost));
+  const db = drizzle({ client: pool, schema });
+  return {
+    pool,
+    db,
+    /** One statement with `$n` parameters; resolves to its rows. */
+    async query<Row = Record<string, unknown>>(text: string, values: readonly unknown[] = []): Promise<Row[]> {
+      const result = await pool.query(text, values as unknown[]);
+      return result.rows as Row[];
+    },
+    end: () => pool.end(),
+  };
 }
 
 export type Database = ReturnType<typeof createDatabase>;
 
-/** postgres-js returns timestamptz as text in the server's format; the domain speaks ISO 8601. */
+/** The order and loyalty tables keep timestamptz as text in the server's format; the domain speaks ISO 8601. */
 export function toIso(value: string | Date): string {
   return new Date(value).toISOString();
 }

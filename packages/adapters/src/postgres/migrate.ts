@@ -1,5 +1,5 @@
 import { fileURLToPath } from "node:url";
-import { migrate } from "drizzle-orm/postgres-js/migrator";
+import { migrate } from "drizzle-orm/node-postgres/migrator";
 import { createDatabase, type DatabaseConnection } from "./client.ts";
 
 export const migrationsFolder = fileURLToPath(new URL("../../drizzle", import.meta.url));
@@ -9,10 +9,10 @@ export const migrationsFolder = fileURLToPath(new URL("../../drizzle", import.me
  * carries them (the deployed migrator copies them beside its handler).
  */
 export async function migrateDatabase(connection: DatabaseConnection | string, folder: string = migrationsFolder): Promise<void> {
-  const { db, sql } = createDatabase(connection, { max: 1 });
+  const database = createDatabase(connection, { max: 1, applicationName: "cloudcafe-migrator" });
   try {
-    await migrate(db, { migrationsFolder: folder });
+    await migrate(database.db, { migrationsFolder: folder });
   } finally {
-    await sql.end({ timeout: 5 });
+    await database.end();
   }
 }

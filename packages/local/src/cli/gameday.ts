@@ -133,7 +133,7 @@ for (let attempt = 0; analytics.mismatches.length > 0 && attempt < 30; attempt++
   analytics = await reconcileAnalyticsWithOrders({ database, warehouse: warehouse.warehouse }, period);
 }
 warehouse.close();
-await database.sql.end({ timeout: 2 });
+await database.end();
 
 const results: ScenarioResult[] = [
   ...runs.map((run) => scenarioResult(run, reconciled)),

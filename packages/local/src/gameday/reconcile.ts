@@ -36,24 +36,16 @@ export async function reconcileOrders(
   timeoutMs: number,
 ): Promise<OrderReconciliation[]> {
   const ids = accepted.map((order) => order.orderId);
-  /** The ids in chunks a single `IN (...)` takes comfortably. */
-  const chunks = Array.from({ length: Math.ceil(ids.length / 500) }, (_, i) => ids.slice(i * 500, (i + 1) * 500));
   const rows = async (): Promise<Map<string, OrderRow>> => {
-    const found = new Map<string, OrderRow>();
-    for (const chunk of chunks) {
-      const result = await deps.database.sql<OrderRow[]>`SELECT order_id, status, total_cents FROM orders WHERE order_id IN ${deps.database.sql(chunk)}`;
-      for (const row of result) found.set(row.order_id, row);
-    }
-    return found;
+    const result = await deps.database.query<OrderRow>("SELECT order_id, status, total_cents FROM orders WHERE order_id = ANY($1::text[])", [ids]);
+    return new Map(result.map((row) => [row.order_id, row]));
   };
   const ledgerEntries = async (): Promise<Map<string, number>> => {
-    const entries = new Map<string, number>();
-    for (const chunk of chunks) {
-      const counted = await deps.database.sql<{ order_id: string; entries: number }[]>`
-        SELECT order_id, count(*)::int AS entries FROM loyalty_ledger WHERE order_id IN ${deps.database.sql(chunk)} GROUP BY order_id`;
-      for (const row of counted) entries.set(row.order_id, row.entries);
-    }
-    return entries;
+    const counted = await deps.database.query<{ order_id: string; entries: number }>(
+      "SELECT order_id, count(*)::int AS entries FROM loyalty_ledger WHERE order_id = ANY($1::text[]) GROUP BY order_id",
+      [ids],
+    );
+    return new Map(counted.map((row) => [row.order_id, row.entries]));
   };
   // Settling and accrual are asynchronous (queues, retries after a fault): wait for both, up to the deadline.
   const deadline = Date.now() + timeoutMs;

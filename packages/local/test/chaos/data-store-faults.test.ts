@@ -7,7 +7,7 @@ import { randomUUID } from "node:crypto";
 import { MongoClient } from "mongodb";
 import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createDocumentDb } from "@cloudcafe/adapters";
+import { createDatabase, createDocumentDb } from "@cloudcafe/adapters";
 import { createLogger } from "@cloudcafe/observability";
 import { auroraFailoverInjector } from "../../src/chaos/injectors/aurora-failover.ts";
 import { documentDbConnectionExhaustionInjector } from "../../src/chaos/injectors/documentdb-connection-exhaustion.ts";
@@ -64,6 +64,66 @@ describe("aurora-failover", () => {
       await pool.end({ timeout: 1 });
     }
   });
+
+  it("the services' database client rides it out: transactions in flight fail, none stops the process, all resume after", async () => {
+    // The services' pool (node-postgres). postgres.js 3.4.9 stopped the process here: a transaction whose connection
+    // was terminated between two statements wrote its rollback to the closed socket from a setImmediate (an uncaught
+    // TypeError, porsager/postgres#1154), and this test then reported that error and died with it.
+    const lost: Error[] = [];
+    const pool = createDatabase(databaseUrl, { max: 8, onConnectionLost: (error) => lost.push(error) });
+    const uncaught: unknown[] = [];
+    const onUncaught = (error: unknown) => uncaught.push(error);
+    process.on("uncaughtException", onUncaught);
+    await pool.query("create table if not exists failover_writes (id serial primary key, part text not null)");
+    let committed = 0;
+    let failed = 0;
+    let running = true;
+    const writer = async () => {
+      while (running) {
+        try {
+          await pool.db.transaction(async (tx) => {
+            await tx.execute("insert into failover_writes (part) values ('first')");
+            // The application's own awaits between two statements: where a failover finds an idle transaction.
+            await new Promise((resolve) => setTimeout(resolve, Math.random() * 5));
+            await tx.execute("insert into failover_writes (part) values ('second')");
+          });
+          committed++;
+        } catch {
+          failed++;
+          await new Promise((resolve) => setTimeout(resolve, 20));
+        }
+      }
+    };
+    const writers = Array.from({ length: 16 }, writer);
+    try {
+      await waitUntil("transactions committing", async () => committed > 50, 10_000);
+      const injector = auroraFailoverInjector({ adminUrl: withDatabase(serverUrl, "postgres"), database });
+      const injection = await inject(injector);
+      expect(injection.effect.connectionsTerminated).toBeGreaterThanOrEqual(1);
+      await new Promise((resolve) => setTimeout(resolve, 1_500));
+      await injection.revert();
+      const afterRevert = committed;
+      await waitUntil("transactions committing again after the revert", async () => committed > afterRevert + 50, 15_000);
+    } finally {
+      running = false;
+      await Promise.all(writers);
+      process.off("uncaughtException", onUncaught);
+      await pool.end();
+    }
+    expect(uncaught).toEqual([]);
+    expect(failed).toBeGreaterThan(0);
+    expect(lost.length).toBeGreaterThan(0);
+    // Both statements or neither: a transaction cut by the failover left no half behind.
+    const verify = createDatabase(databaseUrl, { max: 1 });
+    try {
+      const [parts] = await verify.query<{ first: number; second: number }>(
+        "select count(*) filter (where part = 'first')::int as first, count(*) filter (where part = 'second')::int as second from failover_writes",
+      );
+      expect(parts!.first).toBe(parts!.second);
+    } finally {
+      await verify.end();
+    }
+  }, 60_000);
 
   it("is undone by recover after a control plane died with it in force", async () => {
     const injector = auroraFailoverInjector({ adminUrl: withDatabase(serverUrl, "postgres"), database });

@@ -4,7 +4,7 @@
  * (80% of it) needs. The server is shared with other programs on this machine, so only this database's connections
  * count.
  */
-import postgres from "postgres";
+import { createDatabase } from "@cloudcafe/adapters";
 import { localAlarmDimensions } from "@cloudcafe/catalog";
 import type { Logger } from "@cloudcafe/observability";
 import type { MetricsSink } from "../sink.ts";
@@ -13,13 +13,14 @@ import type { MetricsSink } from "../sink.ts";
 const SAMPLE_MS = 1_000;
 
 export function collectDatabaseConnections(sink: MetricsSink, databaseUrl: string, logger: Logger): { stop(): Promise<void> } {
-  const sql = postgres(databaseUrl, { max: 1, idle_timeout: 0, connection: { application_name: "cloudcafe-metrics-sink" }, onnotice: () => {} });
+  // Its connection is one of those terminated by aurora-failover: node-postgres reconnects on the next sample.
+  const database = createDatabase(databaseUrl, { max: 1, applicationName: "cloudcafe-metrics-sink" });
   let warned = false;
   const sample = async () => {
     try {
-      const [limit] = await sql<{ max_connections: string }[]>`show max_connections`;
+      const [limit] = await database.query<{ max_connections: string }>("show max_connections");
       sink.setKnown("databaseMaxConnections", Number(limit!.max_connections));
-      const [count] = await sql<{ connections: number }[]>`select count(*)::int as connections from pg_stat_activity where datname = current_database()`;
+      const [count] = await database.query<{ connections: number }>("select count(*)::int as connections from pg_stat_activity where datname = current_database()");
       sink.record({ namespace: "AWS/RDS", name: "DatabaseConnections", value: count!.connections, unit: "Count", dimensions: { DBClusterIdentifier: localAlarmDimensions.databaseCluster } });
       warned = false;
     } catch (error) {
@@ -34,7 +35,7 @@ export function collectDatabaseConnections(sink: MetricsSink, databaseUrl: strin
   return {
     async stop() {
       clearInterval(timer);
-      await sql.end({ timeout: 1 });
+      await database.end();
     },
   };
 }
