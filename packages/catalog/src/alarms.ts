@@ -12,8 +12,9 @@ import { metricNamespaces } from "./metrics.ts";
 export type AlarmStatistic = "Sum" | "Average" | "Maximum" | "Minimum" | "SampleCount" | `p${number}`;
 
 /**
- * What a dimension's value names. The definitions hold the role, never a name: `infra/` fills in the deployed
- * resource's name or ARN suffix, the local sink its local stand-in (`localAlarmDimensions`).
+ * What a dimension's value names. The definitions (and the fault registry's signals) hold the role, never a name:
+ * `infra/` fills in the deployed resource's name or ARN suffix, the local sink its local stand-in
+ * (`localAlarmDimensions`).
  */
 export type AlarmDimensionTarget =
   | "loadBalancer"
@@ -21,6 +22,8 @@ export type AlarmDimensionTarget =
   | "paymentFunction"
   | "ecsCluster"
   | "ecsService"
+  | "menuDeployment"
+  | "inventoryDeployment"
   | "cacheCluster"
   | "paymentQueue"
   | "loyaltyLoadBalancer"
@@ -28,6 +31,24 @@ export type AlarmDimensionTarget =
   | "dynamoDbClientService"
   | "inventoryService"
   | "menuService";
+
+/** A metric's dimensions by role: each dimension's name and what its value names. */
+export type DimensionRoles = Readonly<Record<string, AlarmDimensionTarget>>;
+
+/**
+ * The series of one resource, by role: what its alarms read and what a fault aimed at it must move (the fault
+ * registry's signals, faults.ts), so that both select the same series.
+ */
+export const resourceDimensions = {
+  orderServiceTasks: { ClusterName: "ecsCluster", ServiceName: "ecsService" },
+  // The pods' copies: locally the sink reports every supervised service's as ECS task counts (deployed, Container
+  // Insights for EKS counts pods under its own namespace and names; only the local game day reads these two).
+  menuPods: { ServiceName: "menuDeployment" },
+  inventoryPods: { ServiceName: "inventoryDeployment" },
+  paymentFunction: { FunctionName: "paymentFunction" },
+  paymentQueue: { QueueName: "paymentQueue" },
+  loyaltyTargets: { LoadBalancer: "loyaltyLoadBalancer", TargetGroup: "loyaltyTargetGroup" },
+} as const satisfies Record<string, DimensionRoles>;
 
 /**
  * The `service` dimension of the application metrics an alarm reads (EMF, `packages/observability`): the code sets
@@ -43,7 +64,7 @@ export interface AlarmMetric {
   readonly namespace: string;
   readonly metricName: string;
   readonly statistic: AlarmStatistic;
-  readonly dimensions?: Readonly<Record<string, AlarmDimensionTarget>>;
+  readonly dimensions?: DimensionRoles;
 }
 
 /** One metric, or CloudWatch metric math over several (`+ - * /`, parentheses, numbers and `FILL(id, value)`). */
@@ -131,8 +152,8 @@ export const architectureAlarms = {
     measure: {
       expression: "100 * errors / invocations",
       metrics: {
-        errors: { namespace: "AWS/Lambda", metricName: "Errors", statistic: "Sum", dimensions: { FunctionName: "paymentFunction" } },
-        invocations: { namespace: "AWS/Lambda", metricName: "Invocations", statistic: "Sum", dimensions: { FunctionName: "paymentFunction" } },
+        errors: { namespace: "AWS/Lambda", metricName: "Errors", statistic: "Sum", dimensions: resourceDimensions.paymentFunction },
+        invocations: { namespace: "AWS/Lambda", metricName: "Invocations", statistic: "Sum", dimensions: resourceDimensions.paymentFunction },
       },
     },
     threshold: 2,
@@ -147,8 +168,8 @@ export const architectureAlarms = {
     measure: {
       expression: "desired - running",
       metrics: {
-        desired: { namespace: "ECS/ContainerInsights", metricName: "DesiredTaskCount", statistic: "Average", dimensions: { ClusterName: "ecsCluster", ServiceName: "ecsService" } },
-        running: { namespace: "ECS/ContainerInsights", metricName: "RunningTaskCount", statistic: "Average", dimensions: { ClusterName: "ecsCluster", ServiceName: "ecsService" } },
+        desired: { namespace: "ECS/ContainerInsights", metricName: "DesiredTaskCount", statistic: "Average", dimensions: resourceDimensions.orderServiceTasks },
+        running: { namespace: "ECS/ContainerInsights", metricName: "RunningTaskCount", statistic: "Average", dimensions: resourceDimensions.orderServiceTasks },
       },
     },
     threshold: 0,
@@ -186,7 +207,7 @@ export const platformAlarms = {
   paymentDurationGuard: {
     description: `Payment processor p99 duration above ${PAYMENT_DURATION_GUARD.shareOfTimeout * 100}% of its timeout for ${PAYMENT_DURATION_GUARD.minutes} minutes (chaos guard)`,
     measure: {
-      metric: { namespace: "AWS/Lambda", metricName: "Duration", statistic: PAYMENT_DURATION_GUARD.extendedStatistic, dimensions: { FunctionName: "paymentFunction" } },
+      metric: { namespace: "AWS/Lambda", metricName: "Duration", statistic: PAYMENT_DURATION_GUARD.extendedStatistic, dimensions: resourceDimensions.paymentFunction },
     },
     threshold: eventSourceMappings.paymentProcessor.timeoutSeconds * 1000 * PAYMENT_DURATION_GUARD.shareOfTimeout,
     comparison: "GreaterThanThreshold",
@@ -230,7 +251,7 @@ export const registryAlarms = {
   // An age is time: 2 minutes of CloudWatch is 4 s of the local sink, as its periods are.
   paymentQueueAge: registryAlarm(
     "paymentQueueAge",
-    { metric: { namespace: "AWS/SQS", metricName: "ApproximateAgeOfOldestMessage", statistic: "Maximum", dimensions: { QueueName: "paymentQueue" } } },
+    { metric: { namespace: "AWS/SQS", metricName: "ApproximateAgeOfOldestMessage", statistic: "Maximum", dimensions: resourceDimensions.paymentQueue } },
     "Seconds",
     (faultAlarms.paymentQueueAge.threshold * LOCAL_PERIOD_SECONDS) / MINUTE,
   ),
@@ -241,7 +262,7 @@ export const registryAlarms = {
         namespace: "AWS/NetworkELB",
         metricName: "UnHealthyHostCount",
         statistic: "Maximum",
-        dimensions: { LoadBalancer: "loyaltyLoadBalancer", TargetGroup: "loyaltyTargetGroup" },
+        dimensions: resourceDimensions.loyaltyTargets,
       },
     },
     "Count",
@@ -286,9 +307,16 @@ export const localAlarmDimensions: Readonly<Record<AlarmDimensionTarget, string>
   paymentFunction: eventSourceMappings.paymentProcessor.name,
   ecsCluster: "local",
   ecsService: "order",
+  menuDeployment: "menu",
+  inventoryDeployment: "inventory",
   cacheCluster: "local",
   paymentQueue: queues.paymentProcessing.name,
   loyaltyLoadBalancer: "local-nlb",
   loyaltyTargetGroup: "loyalty",
   ...metricServices,
 };
+
+/** Dimensions by role with one place's values (the local stand-ins', or the deployed resources'). */
+export function resolveDimensions(roles: DimensionRoles | undefined, values: Readonly<Record<AlarmDimensionTarget, string>>): Record<string, string> {
+  return Object.fromEntries(Object.entries(roles ?? {}).map(([name, role]) => [name, values[role]]));
+}

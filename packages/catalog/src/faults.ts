@@ -4,6 +4,7 @@
  * platform is expected to recover, and its limits. The local control plane (packages/local/src/chaos), the game day
  * (`npm run gameday`), the console's faults panel and the FIS templates (infra/chaos.ts) all read it here.
  */
+import { type DimensionRoles, resourceDimensions } from "./alarms.ts";
 import { queues } from "./messaging.ts";
 import { metricNamespaces } from "./metrics.ts";
 
@@ -22,9 +23,20 @@ export type AwsFaultMechanism =
   | { readonly kind: "fis-automation"; readonly runbook: string; readonly experiment: string; readonly api: readonly string[] }
   | { readonly kind: "application"; readonly reads: string };
 
-/** What a fault must move: the metrics (namespace and name) and the alarm that must fire (a key of the alarm catalog). */
+/**
+ * A metric a fault must move. `dimensions` (by role, resolved as the alarms' are) keeps only the series that have
+ * them (a subset match), for a metric with a series per service, queue or function when the fault aims at one:
+ * merged with the rest, the order service's drop from 2 copies to 1 hides among the single-copy services' 1s.
+ */
+export interface SignalMetric {
+  readonly namespace: string;
+  readonly name: string;
+  readonly dimensions?: DimensionRoles;
+}
+
+/** What a fault must move: the metrics and the alarm that must fire (a key of the alarm catalog). */
 export interface FaultSignals {
-  readonly metrics: readonly { readonly namespace: string; readonly name: string }[];
+  readonly metrics: readonly SignalMetric[];
   readonly alarm: string;
 }
 
@@ -134,7 +146,7 @@ export const faults = {
     signals: {
       metrics: [
         { namespace: ns.payment, name: "PaymentGatewayErrors" },
-        { namespace: ns.sqs, name: "ApproximateAgeOfOldestMessage" },
+        { namespace: ns.sqs, name: "ApproximateAgeOfOldestMessage", dimensions: resourceDimensions.paymentQueue },
       ],
       alarm: "paymentQueueAge",
     },
@@ -157,7 +169,7 @@ export const faults = {
     target: "service:order",
     local: "The supervisor's order replicas: half are killed (SIGKILL); the supervisor starts them again",
     aws: { kind: "fis", actionId: "aws:ecs:stop-task", experiment: "ecs-task-stop" },
-    signals: { metrics: [{ namespace: ns.containers, name: "RunningTaskCount" }], alarm: "ecsRunningBelowDesired" },
+    signals: { metrics: [{ namespace: ns.containers, name: "RunningTaskCount", dimensions: resourceDimensions.orderServiceTasks }], alarm: "ecsRunningBelowDesired" },
     expectedRecovery: {
       aws: "ECS replaces the tasks; the ALB routes to the healthy half meanwhile",
       awsSeconds: [60, 90],
@@ -178,7 +190,8 @@ export const faults = {
     aws: { kind: "fis", actionId: "aws:eks:terminate-nodegroup-instances", experiment: "eks-node-terminate" },
     signals: {
       metrics: [
-        { namespace: ns.containers, name: "RunningTaskCount" },
+        { namespace: ns.containers, name: "RunningTaskCount", dimensions: resourceDimensions.menuPods },
+        { namespace: ns.containers, name: "RunningTaskCount", dimensions: resourceDimensions.inventoryPods },
         { namespace: ns.alb, name: "HTTPCode_ELB_5XX_Count" },
       ],
       alarm: "alb5xxRate",
@@ -201,7 +214,7 @@ export const faults = {
     target: "instances:ec2",
     local: "The loyalty service and the analytics worker are killed (SIGKILL) and started again after a replacement delay",
     aws: { kind: "fis", actionId: "aws:ec2:terminate-instances", experiment: "ec2-terminate" },
-    signals: { metrics: [{ namespace: ns.nlb, name: "UnHealthyHostCount" }], alarm: "loyaltyUnhealthyHosts" },
+    signals: { metrics: [{ namespace: ns.nlb, name: "UnHealthyHostCount", dimensions: resourceDimensions.loyaltyTargets }], alarm: "loyaltyUnhealthyHosts" },
     expectedRecovery: {
       aws: "The Auto Scaling group launches a replacement; the analytics worker resumes from its checkpoints",
       awsSeconds: [120, 300],
@@ -227,8 +240,8 @@ export const faults = {
     },
     signals: {
       metrics: [
-        { namespace: ns.lambda, name: "Throttles" },
-        { namespace: ns.sqs, name: "ApproximateAgeOfOldestMessage" },
+        { namespace: ns.lambda, name: "Throttles", dimensions: resourceDimensions.paymentFunction },
+        { namespace: ns.sqs, name: "ApproximateAgeOfOldestMessage", dimensions: resourceDimensions.paymentQueue },
       ],
       alarm: "paymentQueueAge",
     },

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { type AlarmKey, alarmDefinitions, alarmMetrics } from "../src/alarms.ts";
 import { applicationFaults, faultIds, faults, fisFaults } from "../src/faults.ts";
 
 /** The architecture's "Failure Scenarios" list, as it names them (the document lives outside this repository). */
@@ -54,5 +55,22 @@ describe("fault registry", () => {
     // FIS has no DynamoDB throttling action (the issue; FIS actions reference): the SDK layer injects it.
     expect(applicationFaults).toContain("dynamodb-throttling");
     expect(fisFaults).toEqual(expect.arrayContaining(["ecs-task-termination", "aurora-failover", "eks-node-drain", "ec2-instance-termination"]));
+  });
+
+  it("reads a signal metric by the dimensions its scenario's alarm reads it by, so the game day judges the alarm's series", () => {
+    const shared = faultIds.flatMap((id) => {
+      const read = Object.values(alarmMetrics(alarmDefinitions[faults[id].signals.alarm as AlarmKey]));
+      return faults[id].signals.metrics.flatMap((metric) => {
+        const alarmMetric = read.find((one) => one.namespace === metric.namespace && one.metricName === metric.name);
+        return alarmMetric && "dimensions" in metric ? [{ signal: `${id} ${metric.name}`, dimensions: metric.dimensions, alarms: alarmMetric.dimensions }] : [];
+      });
+    });
+    for (const { signal, dimensions, alarms } of shared) expect(dimensions, signal).toEqual(alarms);
+    expect(shared.map(({ signal }) => signal)).toEqual([
+      "nat-gateway-failure ApproximateAgeOfOldestMessage",
+      "ecs-task-termination RunningTaskCount",
+      "ec2-instance-termination UnHealthyHostCount",
+      "lambda-throttling ApproximateAgeOfOldestMessage",
+    ]);
   });
 });

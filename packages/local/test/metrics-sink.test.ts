@@ -268,9 +268,21 @@ describe("the ops API", () => {
     expect((await get("namespace=CloudCafe/OrderService&name=OrderCreationDuration&dimensions=service=menu")).body.series).toEqual([]);
   });
 
+  it("merges only the series with the given dimensions, which may have more", async () => {
+    const probe = (value: number, dimensions: Record<string, string>) =>
+      sink.record({ namespace: "CloudCafe/SinkTest", name: "Copies", value, unit: "Count", dimensions, timestamp: clock.now() - 1_000 });
+    probe(2, { cluster: "c", service: "order" });
+    probe(1, { cluster: "c", service: "menu" });
+    const merged = async (filter: string) => (await get(`namespace=CloudCafe/SinkTest&name=Copies&statistic=Minimum&merge=true${filter}`)).body.series;
+    expect((await merged("")).map((one: any) => [one.dimensions, one.points[0].value])).toEqual([[{}, 1]]);
+    expect((await merged("&dimensions=service=order")).map((one: any) => [one.dimensions, one.points[0].value])).toEqual([[{ service: "order" }, 2]]);
+    expect(await merged("&dimensions=service=order,cluster=other")).toEqual([]);
+  });
+
   it.each([
     ["no namespace", "name=OrderCreationDuration"],
     ["dimensions that are not Name=Value pairs", "namespace=a&name=b&dimensions=service"],
+    ["a dimension named twice", "namespace=a&name=b&dimensions=service=a,service=b"],
     ["an unknown statistic", "namespace=a&name=b&statistic=Median"],
     ["a period of 0", "namespace=a&name=b&period=0"],
     ["a since that is not a time", "namespace=a&name=b&since=yesterday"],

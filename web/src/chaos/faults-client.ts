@@ -10,7 +10,11 @@ export interface ConsoleFault {
   readonly local: string;
   readonly blastRadius: string;
   readonly expectedRecovery: { readonly aws: string; readonly local: string; readonly localSeconds: number };
-  readonly signals: { readonly alarm: string; readonly metrics: readonly { readonly namespace: string; readonly name: string }[] };
+  readonly signals: {
+    readonly alarm: string;
+    /** `dimensions`: the series the fault must move, by role (the catalog's AlarmDimensionTarget), when not all of them. */
+    readonly metrics: readonly { readonly namespace: string; readonly name: string; readonly dimensions?: Readonly<Record<string, string>> }[];
+  };
   readonly maxDurationSeconds: number;
   readonly defaultDurationSeconds: number;
   readonly available: boolean;

@@ -16,6 +16,12 @@ interface State {
 
 const countdown = (expiresAt: string, now: number) => `Active: reverts in ${secondsLeft(expiresAt, now)} s`;
 
+/** A signal metric, with the dimensions it is read by when not all its series (`{ServiceName: ecsService}`: the order service's). */
+function signalMetricLabel({ namespace, name, dimensions = {} }: ConsoleFault["signals"]["metrics"][number]): string {
+  const roles = Object.entries(dimensions).map(([dimension, role]) => `${dimension}: ${role}`);
+  return roles.length === 0 ? `${namespace} ${name}` : `${namespace} ${name} {${roles.join(", ")}}`;
+}
+
 function faultCard(fault: ConsoleFault, now: number, handlers: { inject(id: string, ttlSeconds: number): void; revert(id: string): void }): HTMLElement {
   const ttlId = `fault-ttl-${fault.id}`;
   const ttl = h("input", { id: ttlId, type: "number", min: 1, max: fault.maxDurationSeconds, step: 1, value: fault.defaultDurationSeconds });
@@ -52,7 +58,7 @@ function faultCard(fault: ConsoleFault, now: number, handlers: { inject(id: stri
     h("h3", {}, fault.title, " ", h("code", {}, fault.id)),
     h("p", {}, h("strong", {}, "Breaks: "), fault.breaks),
     h("p", { class: "muted" }, h("strong", {}, "Expected recovery: "), `${fault.expectedRecovery.local} (about ${fault.expectedRecovery.localSeconds} s here); in AWS: ${fault.expectedRecovery.aws}`),
-    h("p", { class: "muted" }, h("strong", {}, "Signal: "), `alarm ${fault.signals.alarm}, `, fault.signals.metrics.map((metric) => `${metric.namespace} ${metric.name}`).join(", "), ". ", h("strong", {}, "Blast radius: "), fault.blastRadius),
+    h("p", { class: "muted" }, h("strong", {}, "Signal: "), `alarm ${fault.signals.alarm}, `, fault.signals.metrics.map(signalMetricLabel).join(", "), ". ", h("strong", {}, "Blast radius: "), fault.blastRadius),
     fault.active && Object.keys(fault.active.effect).length > 0 && h("p", { class: "muted" }, "Effect: ", Object.entries(fault.active.effect).map(([key, value]) => `${key} ${value}`).join(", ")),
     controls,
   );

@@ -11,7 +11,20 @@ const alarmsSchema = z.object({
 const faultsSchema = z.object({ faults: z.array(z.object({ id: z.string(), available: z.boolean() }).loose()) });
 const metricsSchema = z.object({ series: z.array(z.object({ points: z.array(z.object({ t: z.iso.datetime(), value: z.number() })) }).loose()) });
 
-/** One local period (LOCAL_PERIOD_SECONDS) of a metric over every series of it: its lowest and highest datapoint. */
+/** Which series of a metric to read: those with these dimensions (they may have more); every series without. */
+export interface MetricSelector {
+  readonly namespace: string;
+  readonly name: string;
+  readonly dimensions?: Readonly<Record<string, string>>;
+}
+
+/** The ops API's form of dimensions, `Name=Value,Name=Value`; empty for none. */
+export const dimensionsQuery = (dimensions: Readonly<Record<string, string>> = {}) =>
+  Object.entries(dimensions)
+    .map(([name, value]) => `${name}=${value}`)
+    .join(",");
+
+/** One local period (LOCAL_PERIOD_SECONDS) of a metric over the series selected: its lowest and highest datapoint. */
 export interface MetricPeriod {
   readonly t: number;
   readonly min: number;
@@ -23,8 +36,8 @@ export interface PlatformClient {
   availableFaults(): Promise<Record<string, boolean>>;
   inject(id: string, ttlSeconds: number): Promise<void>;
   revert(id: string): Promise<void>;
-  /** A metric's lowest and highest value per local period since `sinceMs`, all its series together. */
-  metricPeriods(namespace: string, name: string, sinceMs: number): Promise<MetricPeriod[]>;
+  /** A metric's lowest and highest value per local period since `sinceMs`, over the series the selector reads together. */
+  metricPeriods(metric: MetricSelector, sinceMs: number): Promise<MetricPeriod[]>;
   /** The barista's move of a paid order to its next stage (staff: the operator token). */
   advanceOrder(orderId: string, stage: string): Promise<void>;
 }
@@ -62,9 +75,11 @@ export function platformClient(gatewayUrl: string, operatorToken: string): Platf
         if (!/: 404 /.test((error as Error).message)) throw error;
       }
     },
-    async metricPeriods(namespace, name, sinceMs) {
+    async metricPeriods({ namespace, name, dimensions }, sinceMs) {
+      const filter = dimensionsQuery(dimensions);
       const read = async (statistic: "Minimum" | "Maximum") => {
         const query = new URLSearchParams({ namespace, name, since: new Date(sinceMs).toISOString(), period: String(LOCAL_PERIOD_SECONDS), statistic, merge: "true" });
+        if (filter) query.set("dimensions", filter);
         const { series } = metricsSchema.parse(await call("GET", `/api/ops/metrics?${query}`));
         return new Map((series[0]?.points ?? []).map((point) => [Date.parse(point.t), point.value]));
       };

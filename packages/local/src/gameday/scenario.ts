@@ -3,8 +3,8 @@
  * watching until the errors and latency are back to the baseline. Measures when the scenario's alarm fired
  * (detection) and when the traffic recovered, both from the injection.
  */
-import { type FaultId, faults, LOCAL_PERIOD_SECONDS } from "@cloudcafe/catalog";
-import type { MetricPeriod, PlatformClient } from "./platform-client.ts";
+import { type FaultId, faults, LOCAL_PERIOD_SECONDS, localAlarmDimensions, resolveDimensions, type SignalMetric } from "@cloudcafe/catalog";
+import { dimensionsQuery, type MetricPeriod, type MetricSelector, type PlatformClient } from "./platform-client.ts";
 import { type Sample, windowStats } from "./traffic.ts";
 
 export interface ScenarioTimings {
@@ -33,7 +33,7 @@ export interface ScenarioRun {
   readonly recoveredSeconds: number | null;
   readonly alarmsFired: string[];
   readonly expectedAlarm: string;
-  /** Each of the registry's signal metrics, and whether it moved from its baseline while the fault was in force. */
+  /** Each of the registry's signal metrics (by its dimensions), and whether it moved from its baseline while the fault was in force. */
   readonly signals: readonly { readonly metric: string; readonly moved: boolean }[];
   readonly baseline: ScenarioWindow;
   readonly during: ScenarioWindow;
@@ -60,6 +60,14 @@ export function signalMoved(periods: readonly MetricPeriod[], injectedAt: number
   const lowest = Math.min(...baseline.map((period) => period.min));
   return during.some((period) => period.max > highest || period.min < lowest);
 }
+
+/** A registry signal metric as the local sink holds it: its dimensions with the local stand-ins' values. */
+export function localSignalSelector(metric: SignalMetric): MetricSelector {
+  return { namespace: metric.namespace, name: metric.name, dimensions: resolveDimensions(metric.dimensions, localAlarmDimensions) };
+}
+
+/** What the report calls a signal metric: namespace, name and the dimensions it is read by, if any. */
+export const signalLabel = ({ namespace, name, dimensions }: MetricSelector) => [namespace, name, dimensionsQuery(dimensions)].filter(Boolean).join(" ");
 
 export async function runScenario(id: FaultId, platform: PlatformClient, samples: readonly Sample[], timings: ScenarioTimings, say: (line: string) => void): Promise<ScenarioRun> {
   const spec = faults[id];
@@ -130,10 +138,11 @@ export async function runScenario(id: FaultId, platform: PlatformClient, samples
   const endedAt = Date.now();
   const during = windowStats(samples, injectedAt, recoveredAt ?? endedAt);
   const signals = await Promise.all(
-    spec.signals.metrics.map(async ({ namespace, name }) => {
-      const metric = `${namespace} ${name}`;
-      const periods = await platform.metricPeriods(namespace, name, startedAt).catch(() => []);
-      return { metric, moved: signalMoved(periods, injectedAt, endedAt) };
+    spec.signals.metrics.map(async (metric: SignalMetric) => {
+      // Each is read by its own dimensions, the series of what the fault aims at, not merged with every other series.
+      const selector = localSignalSelector(metric);
+      const periods = await platform.metricPeriods(selector, startedAt).catch(() => []);
+      return { metric: signalLabel(selector), moved: signalMoved(periods, injectedAt, endedAt) };
     }),
   );
   for (const signal of signals) if (!signal.moved) notes.push(`its signal ${signal.metric} did not move`);

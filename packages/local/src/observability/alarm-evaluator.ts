@@ -12,6 +12,7 @@ import {
   type RelativeThreshold,
   alarmMetrics,
   alarmThreshold,
+  resolveDimensions,
 } from "@cloudcafe/catalog";
 import { parseMetricMath } from "./metric-math.ts";
 import type { MetricStore } from "./metric-store.ts";
@@ -98,7 +99,7 @@ export function createAlarmEvaluator(options: AlarmEvaluatorOptions) {
       selector: {
         namespace: metric.namespace,
         name: metric.metricName,
-        dimensions: Object.fromEntries(Object.entries(metric.dimensions ?? {}).map(([name, target]) => [name, options.dimensions[target]])),
+        dimensions: resolveDimensions(metric.dimensions, options.dimensions),
       },
     }));
     const math = "expression" in definition.measure ? parseMetricMath(definition.measure.expression) : undefined;

@@ -40,12 +40,15 @@ const alarmSchema = z.object({
 const dimensionsSchema = z.record(z.string(), z.string());
 const statisticSchema = z.union([z.enum(["Sum", "Average", "Maximum", "Minimum", "SampleCount"]), z.string().regex(/^p(100|[1-9]?\d(\.\d{1,2})?)$/, "a percentile: p0 to p100") as z.ZodType<`p${number}`>]);
 
-/** `Name=Value,Name=Value`: the dimensions every series read must have. */
+/** `Name=Value,Name=Value`: the dimensions every series read must have (it may have more). */
 const dimensionsParam = z
   .string()
   .max(1_000)
   .regex(/^[^=,]+=[^=,]*(,[^=,]+=[^=,]*)*$/, "Name=Value pairs separated by commas")
-  .transform((text) => Object.fromEntries(text.split(",").map((pair) => pair.split("=") as [string, string])));
+  .transform((text) => text.split(",").map((pair) => pair.split("=") as [string, string]))
+  // A series has one value per dimension: a name given twice would match nothing, or silently only its last value.
+  .refine((pairs) => new Set(pairs.map(([name]) => name)).size === pairs.length, "each dimension name at most once")
+  .transform((pairs) => Object.fromEntries(pairs));
 
 const metricsQuery = z.object({
   namespace: z.string().min(1).max(256),
@@ -54,7 +57,7 @@ const metricsQuery = z.object({
   since: z.iso.datetime({ offset: true }).optional(),
   period: z.coerce.number().int().min(1).max(300).default(2),
   statistic: statisticSchema.default("Average"),
-  /** One series of every series matched together (a Sum over all outcomes, a p99 over all routes). */
+  /** One series of every series matched together (a Sum over all outcomes, a p99 over all routes), only those with `dimensions`. */
   merge: z.enum(["true", "false"]).default("false"),
 });
 

@@ -10,8 +10,8 @@ export interface RunningOpsServer {
 }
 
 /** The ops API on its own local port (0: any free one), for the gateway's `/api/ops` rule to route to. */
-export async function startOpsServer(sink: MetricsSink, options: { port: number; logger: Logger }): Promise<RunningOpsServer> {
-  const app = createOpsApp(sink, { logger: options.logger });
+export async function startOpsServer(sink: MetricsSink, options: { port: number; logger: Logger; now?: () => number }): Promise<RunningOpsServer> {
+  const app = createOpsApp(sink, { logger: options.logger, ...(options.now ? { now: options.now } : {}) });
   const server = await new Promise<ServerType>((resolve, reject) => {
     const started = serve({ fetch: app.fetch, port: options.port, hostname: "127.0.0.1" }, () => resolve(started));
     started.once("error", reject);
