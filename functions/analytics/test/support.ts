@@ -8,6 +8,7 @@ import type { AnalyticsEvent, AnalyticsEventType, AnalyticsItem } from "@cloudca
 import { localPlatform } from "@cloudcafe/local/testing/env";
 import { spawnChild, type ManagedChild } from "@cloudcafe/local/process/children";
 import { tsxCommand } from "@cloudcafe/local/process/tsx-node";
+import { afterAll, beforeAll } from "vitest";
 import { waitFor as waitForValue } from "../../order/test/support.ts";
 
 /**
@@ -70,6 +71,42 @@ export function startWorkerProcess(fixture: WorkerFixture, workerId: string, env
       ...env,
     },
   });
+}
+
+/** The warehouse on the fixture's schema, to read what its workers wrote (the runtime reads the local env when loaded). */
+async function warehouseReader(fixture: Pick<WorkerFixture, "schema">) {
+  const { analyticsWarehouse } = await import("../src/runtime.ts");
+  return analyticsWarehouse({ workgroupName: process.env.ANALYTICS_WORKGROUP_NAME!, database: process.env.ANALYTICS_DATABASE_NAME!, schema: fixture.schema });
+}
+
+export interface WorkerTest {
+  fixture: WorkerFixture;
+  reader: Awaited<ReturnType<typeof warehouseReader>>;
+  /** The worker copy under test: stopped after the file's tests, whatever they left running. */
+  worker?: ManagedChild;
+}
+
+/** A worker fixture of the test file's own, created before its tests and removed after, with a warehouse reader. */
+export function useWorkerFixture(shards: number): WorkerTest {
+  const test = {} as WorkerTest;
+  beforeAll(async () => {
+    test.fixture = await createWorkerFixture(shards);
+    test.reader = await warehouseReader(test.fixture);
+  });
+  afterAll(async () => {
+    await test.worker?.stop(2_000);
+    test.reader?.close();
+    await test.fixture?.remove();
+  });
+  return test;
+}
+
+export const MINUTE = 60_000;
+
+/** Event times in whole minutes from `minutesAgo` minutes before now: `at(minute, second)` counts from `base`. */
+export function minutesFrom(minutesAgo: number): { base: number; at: (minute: number, second: number) => number } {
+  const base = Math.floor((Date.now() - minutesAgo * MINUTE) / MINUTE) * MINUTE;
+  return { base, at: (minute, second) => base + minute * MINUTE + second * 1_000 };
 }
 
 /** Where a fixture's worker processes write their logs and EMF documents. */

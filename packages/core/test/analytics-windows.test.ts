@@ -33,13 +33,51 @@ describe("ShardWindows", () => {
     const windows = new ShardWindows(settings, { afterSequenceNumber: "0", watermarkMs: 10 });
     windows.add(paid("a", base), "1");
     windows.add(paid("b", base + MINUTE), "2");
-    expect(windows.checkpoint()).toEqual({ afterSequenceNumber: "0", watermarkMs: 10 });
+    expect(windows.checkpoint()).toEqual({ afterSequenceNumber: "0", watermarkMs: 10, closedThroughMs: 0 });
     windows.add(paid("c", base + 4 * MINUTE), "3");
     // Minutes 0 and 1 are past their lateness but not written yet: still held, so the checkpoint stays.
-    expect(windows.checkpoint()).toEqual({ afterSequenceNumber: "0", watermarkMs: 10 });
+    expect(windows.checkpoint()).toEqual({ afterSequenceNumber: "0", watermarkMs: 10, closedThroughMs: 0 });
     windows.written(windows.changed());
     expect(windows.openWindows).toBe(1);
-    expect(windows.checkpoint()).toEqual({ afterSequenceNumber: "2", watermarkMs: base + MINUTE });
+    // Minute 1 closed at 07:04 (its end plus 2 minutes) and is let go with minute 0.
+    expect(windows.checkpoint()).toEqual({ afterSequenceNumber: "2", watermarkMs: base + MINUTE, closedThroughMs: base + 4 * MINUTE });
+  });
+
+  it("replays from a checkpoint past the first records of a window written final without counting or writing its later ones", () => {
+    const windows = new ShardWindows(settings, { watermarkMs: 0 });
+    windows.add(paid("a", base + 10_000), "1");
+    windows.add(paid("b", base + 20_000), "2");
+    // Minute 1's first event is on the stream before minute 0's last one.
+    windows.add(paid("c", base + MINUTE + 1_000), "3");
+    windows.add(paid("d", base + 50_000), "4");
+    windows.add(paid("e", base + 3 * MINUTE + 30_000), "5");
+    windows.written(windows.changed());
+    expect(windows.openWindows).toBe(2);
+    const checkpoint = windows.checkpoint();
+    expect(checkpoint).toEqual({ afterSequenceNumber: "2", watermarkMs: base + 20_000, closedThroughMs: base + 3 * MINUTE });
+
+    const replay = new ShardWindows(settings, checkpoint);
+    expect(replay.add(paid("c", base + MINUTE + 1_000), "3")).toBe("counted");
+    expect(replay.add(paid("d", base + 50_000), "4")).toBe("duplicate");
+    expect(replay.add(paid("e", base + 3 * MINUTE + 30_000), "5")).toBe("counted");
+    expect(replay.changed().map(({ window }) => [window.windowStartMs, window.ordersPaid])).toEqual([
+      [base + MINUTE, 1],
+      [base + 3 * MINUTE, 1],
+    ]);
+  });
+
+  it("lets no window go while an older one is still to be written, so what a checkpoint calls closed was all written", () => {
+    const windows = new ShardWindows(settings, { watermarkMs: 0 });
+    windows.add(paid("a", base), "1");
+    windows.add(paid("b", base + MINUTE), "2");
+    const inFlight = windows.changed();
+    // Counted while the write is under way, then the watermark moves past both minutes' lateness.
+    windows.add(paid("c", base + 30_000), "3");
+    windows.add(paid("d", base + 5 * MINUTE), "4");
+    windows.written(inFlight);
+    expect(windows.checkpoint()).toEqual({ watermarkMs: 0, closedThroughMs: 0 });
+    windows.written(windows.changed());
+    expect(windows.checkpoint()).toEqual({ afterSequenceNumber: "3", watermarkMs: base + MINUTE, closedThroughMs: base + 4 * MINUTE });
   });
 
   it("keeps a window changed while it was being written dirty, so the next write carries the change", () => {
@@ -111,6 +149,6 @@ describe("ShardWindows at the end of a shard", () => {
     windows.finish();
     windows.written(windows.changed());
     expect(windows.openWindows).toBe(0);
-    expect(windows.checkpoint()).toEqual({ afterSequenceNumber: "2", watermarkMs: base + 30_000 });
+    expect(windows.checkpoint()).toEqual({ afterSequenceNumber: "2", watermarkMs: base + 30_000, closedThroughMs: base + 3 * MINUTE });
   });
 });

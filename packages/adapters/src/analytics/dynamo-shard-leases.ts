@@ -4,8 +4,9 @@ import type { ShardPosition } from "@cloudcafe/core";
 
 /**
  * The KCL-style lease table of a stream consumer: one item per shard saying which worker owns it until when, and where
- * it has checkpointed (sequence number and the window watermark there). Every write by an owner is conditional on
- * still owning the lease, so a worker that lost its lease (expired, taken over) can neither renew nor checkpoint.
+ * it has checkpointed (sequence number, the window watermark there, and through when the windows that closed are
+ * written final). Every write by an owner is conditional on still owning the lease, so a worker that lost its lease
+ * (expired, taken over) can neither renew nor checkpoint.
  */
 
 export interface ShardLease {
@@ -84,6 +85,7 @@ export function dynamoShardLeases(client: DynamoDBDocumentClient, tableName: str
               expiresAtMs: 0,
               counter: 0,
               checkpointWatermarkMs: start.watermarkMs,
+              checkpointClosedThroughMs: start.closedThroughMs ?? 0,
               finished: false,
               ...(start.afterSequenceNumber ? { checkpoint: start.afterSequenceNumber } : {}),
             },
@@ -122,10 +124,11 @@ export function dynamoShardLeases(client: DynamoDBDocumentClient, tableName: str
         shardId,
         owner,
         position.afterSequenceNumber
-          ? "SET #checkpoint = :sequence, checkpointWatermarkMs = :watermark, finished = :finished"
-          : "SET checkpointWatermarkMs = :watermark, finished = :finished",
+          ? "SET #checkpoint = :sequence, checkpointWatermarkMs = :watermark, checkpointClosedThroughMs = :closedThrough, finished = :finished"
+          : "SET checkpointWatermarkMs = :watermark, checkpointClosedThroughMs = :closedThrough, finished = :finished",
         {
           ":watermark": position.watermarkMs,
+          ":closedThrough": position.closedThroughMs ?? 0,
           ":finished": finished,
           ...(position.afterSequenceNumber ? { ":sequence": position.afterSequenceNumber } : {}),
         },
@@ -144,7 +147,11 @@ function leaseOf(item: Record<string, unknown>): ShardLease {
     ...(typeof item.leaseOwner === "string" ? { owner: item.leaseOwner } : {}),
     expiresAtMs: Number(item.expiresAtMs ?? 0),
     counter: Number(item.counter ?? 0),
-    checkpoint: { ...(checkpoint ? { afterSequenceNumber: checkpoint } : {}), watermarkMs: Number(item.checkpointWatermarkMs ?? 0) },
+    checkpoint: {
+      ...(checkpoint ? { afterSequenceNumber: checkpoint } : {}),
+      watermarkMs: Number(item.checkpointWatermarkMs ?? 0),
+      closedThroughMs: Number(item.checkpointClosedThroughMs ?? 0),
+    },
     finished: item.finished === true,
   };
 }

@@ -12,6 +12,12 @@ import { windowStartOf } from "./schema.ts";
  * The checkpoint never passes a window still in memory: it is the position just before the first record of the
  * oldest one, with the watermark there. A crash loses only windows that replay then rebuilds from all their records,
  * and a rewrite of a written window replaces it (per store, window and shard), so nothing is counted twice.
+ *
+ * A window already written final and let go can still have records past the checkpoint: its last events may follow
+ * the first record of a newer window on the stream (a store's events come from several `order-events` shards). A
+ * replay would rebuild it from those records alone and replace the whole window with them, so the checkpoint also
+ * carries `closedThroughMs`, the instant through which every window that closed was written final and let go; a
+ * replayed event of such a window is in the warehouse already and is passed over as a duplicate.
  */
 
 export interface WindowSettings {
@@ -23,6 +29,11 @@ export interface WindowSettings {
 export interface ShardPosition {
   afterSequenceNumber?: string;
   watermarkMs: number;
+  /**
+   * Every window closing (its end plus the allowed lateness) at or before this instant was written final and let go
+   * before this position was checkpointed; absent (nothing closed yet) it is 0.
+   */
+  closedThroughMs?: number;
 }
 
 export type AddOutcome = "counted" | "duplicate" | "too-late";
@@ -39,15 +50,17 @@ interface OpenWindow extends StoreWindow {
 
 export class ShardWindows {
   private readonly windows = new Map<string, OpenWindow>();
-  private position: ShardPosition;
+  private position: Omit<ShardPosition, "closedThroughMs">;
+  private closedThroughMs: number;
   /** The shard has ended: every window is final, whatever the watermark. */
   private ended = false;
 
   constructor(
     private readonly settings: WindowSettings,
-    start: ShardPosition,
+    { closedThroughMs = 0, ...start }: ShardPosition,
   ) {
-    this.position = { ...start };
+    this.position = start;
+    this.closedThroughMs = closedThroughMs;
   }
 
   get watermarkMs(): number {
@@ -73,6 +86,8 @@ export class ShardWindows {
     const key = `${event.storeId}|${windowStartMs}`;
     // Decided by the watermark alone, not by whether the window is still held: a replay decides the same.
     if (this.isExpired(windowStartMs, before.watermarkMs)) return "too-late";
+    // Only a replay gets here: this event was counted in the window's final write before the checkpoint.
+    if (this.closesAt(windowStartMs) <= this.closedThroughMs) return "duplicate";
     let window = this.windows.get(key);
     if (!window) {
       window = {
@@ -105,19 +120,31 @@ export class ShardWindows {
   /** Windows changed since they were last written, as snapshots tagged with the version they hold. */
   changed(): { window: StoreWindow; version: number }[] {
     return [...this.windows.values()]
-      .filter((window) => window.version !== window.writtenVersion)
+      .filter((window) => !this.isWritten(window))
       .map((window) => ({ window: snapshot(window), version: window.version }));
   }
 
-  /** After a successful write: those versions are in the warehouse; windows past their lateness are let go. */
+  /**
+   * After a successful write: those versions are in the warehouse; windows past their lateness are let go, minute by
+   * minute from the oldest, and only while every window of the minute is final and written, so that `closedThroughMs`
+   * covers exactly the windows let go (a window written since its last event, but behind one that is not, waits).
+   */
   written(snapshots: readonly { window: StoreWindow; version: number }[]): void {
     for (const { window, version } of snapshots) {
       const open = this.windows.get(`${window.storeId}|${window.windowStartMs}`);
       if (open && open.writtenVersion < version) open.writtenVersion = version;
     }
+    const byMinute = new Map<number, string[]>();
     for (const [key, window] of this.windows) {
-      const final = this.ended || this.isExpired(window.windowStartMs, this.position.watermarkMs);
-      if (window.version === window.writtenVersion && final) this.windows.delete(key);
+      const keys = byMinute.get(window.windowStartMs) ?? [];
+      byMinute.set(window.windowStartMs, keys);
+      keys.push(key);
+    }
+    for (const [windowStartMs, keys] of [...byMinute].sort(([a], [b]) => a - b)) {
+      const final = this.ended || this.isExpired(windowStartMs, this.position.watermarkMs);
+      if (!final || !keys.every((key) => this.isWritten(this.windows.get(key)!))) break;
+      for (const key of keys) this.windows.delete(key);
+      this.closedThroughMs = Math.max(this.closedThroughMs, this.closesAt(windowStartMs));
     }
   }
 
@@ -129,7 +156,10 @@ export class ShardWindows {
     this.ended = true;
   }
 
-  /** The position to checkpoint: before the oldest window still held, or after the last record when none is. */
+  /**
+   * The position to checkpoint: before the oldest window still held, or after the last record when none is; with the
+   * instant through which the windows that closed are written final.
+   */
   checkpoint(): ShardPosition {
     let oldest: ShardPosition | undefined;
     // Windows are created in record order, so the first one held is the one that started earliest in the shard.
@@ -137,7 +167,7 @@ export class ShardWindows {
       oldest = window.resume;
       break;
     }
-    return { ...(oldest ?? this.position) };
+    return { ...(oldest ?? this.position), closedThroughMs: this.closedThroughMs };
   }
 
   get openWindows(): number {
@@ -145,7 +175,16 @@ export class ShardWindows {
   }
 
   private isExpired(windowStartMs: number, watermarkMs: number): boolean {
-    return windowStartMs + this.settings.windowMs + this.settings.allowedLatenessMs <= watermarkMs;
+    return this.closesAt(windowStartMs) <= watermarkMs;
+  }
+
+  private isWritten(window: OpenWindow): boolean {
+    return window.version === window.writtenVersion;
+  }
+
+  /** The watermark at which a window closes: no event counts in it any more. */
+  private closesAt(windowStartMs: number): number {
+    return windowStartMs + this.settings.windowMs + this.settings.allowedLatenessMs;
   }
 }
 
