@@ -11,6 +11,7 @@ interface FaultAlarmTargets {
   readonly paymentQueueName: $util.Input<string>;
   readonly loyaltyNlbArnSuffix: $util.Input<string>;
   readonly loyaltyTargetGroupArnSuffix: $util.Input<string>;
+  readonly cacheClusterId: $util.Input<string>;
 }
 
 export function faultRegistryAlarms(topic: aws.sns.Topic, targets: FaultAlarmTargets) {
@@ -19,6 +20,7 @@ export function faultRegistryAlarms(topic: aws.sns.Topic, targets: FaultAlarmTar
     paymentQueue: targets.paymentQueueName,
     loyaltyLoadBalancer: targets.loyaltyNlbArnSuffix,
     loyaltyTargetGroup: targets.loyaltyTargetGroupArnSuffix,
+    cacheCluster: targets.cacheClusterId,
     // The services' own metrics, by the `service` their code writes (the same in every stage).
     ...metricServices,
   };
@@ -29,6 +31,7 @@ export function faultRegistryAlarms(topic: aws.sns.Topic, targets: FaultAlarmTar
     loyaltyUnhealthyHosts: make("loyaltyUnhealthyHosts"),
     dynamoThrottledRequests: make("dynamoThrottledRequests"),
     memoryDbUnreachable: make("memoryDbUnreachable"),
+    cacheMissStorm: make("cacheMissStorm"),
     documentDbErrors: make("documentDbErrors"),
   };
 }

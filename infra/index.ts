@@ -163,6 +163,7 @@ export async function cloudCafe() {
     paymentQueueName: bus.queues.paymentProcessing.nodes.queue.name,
     loyaltyNlbArnSuffix: ec2.nlb.arnSuffix,
     loyaltyTargetGroupArnSuffix: ec2.targetGroup.arnSuffix,
+    cacheClusterId: $interpolate`${store.cache.clusterId}-001`,
   });
   dashboard(settings.region, [...Object.values(stopAlarms), ...Object.values(faultAlarms)].map((alarm) => alarm.arn));
   const apiListener = alb.nodes.listeners[apiListenerKey(settings)]!;

@@ -29,7 +29,7 @@ describe("sst dev (dev stage)", () => {
     expect(ofType(s, "aws:lambda/function:Function").length).toBeGreaterThan(0);
     // The architecture's six, the guard of the Lambda delay experiment and the fault registry's six; every
     // experiment but the EKS and MemoryDB ones, which the lean profile (a personal stage's default) has no cluster for.
-    expect(ofType(s, "aws:cloudwatch/metricAlarm:MetricAlarm")).toHaveLength(13);
+    expect(ofType(s, "aws:cloudwatch/metricAlarm:MetricAlarm")).toHaveLength(14);
     expect(ofType(s, "aws:fis/experimentTemplate:ExperimentTemplate").map((t) => t.inputs.actions[0].actionId)).not.toContain(
       "aws:eks:terminate-nodegroup-instances",
     );

@@ -277,6 +277,11 @@ export const registryAlarms = {
     { metric: { namespace: metricNamespaces.inventory, metricName: "RateLimiterUnavailable", statistic: "Sum", dimensions: { service: "inventoryService" } } },
     "Count",
   ),
+  cacheMissStorm: registryAlarm(
+    "cacheMissStorm",
+    { metric: { namespace: "AWS/ElastiCache", metricName: "CacheHitRate", statistic: "Average", dimensions: { CacheClusterId: "cacheCluster" } } },
+    "Percent",
+  ),
   documentDbErrors: registryAlarm(
     "documentDbErrors",
     { metric: { namespace: metricNamespaces.menu, metricName: "DocumentDbErrors", statistic: "Sum", dimensions: { service: "menuService" } } },

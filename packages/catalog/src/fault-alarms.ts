@@ -45,6 +45,14 @@ export const faultAlarms = {
     comparison: "GreaterThanThreshold",
     minutes: 1,
   },
+  // The architecture's cacheHitRate waits 15 minutes, longer than a flush's rebuild (5-10): a storm of misses, from a
+  // flush or from evictions, is a shorter dip that this one sees.
+  cacheMissStorm: {
+    description: "ElastiCache hit rate below 70% in 2 consecutive minutes (a miss storm: the cache flushed or evicting its working set)",
+    threshold: 70,
+    comparison: "LessThanThreshold",
+    minutes: 2,
+  },
   documentDbErrors: {
     description: "The menu service's DocumentDB operations or driver heartbeats fail in 2 consecutive minutes",
     threshold: 0,

@@ -328,7 +328,7 @@ export const faults = {
         { namespace: ns.cache, name: "CacheMisses" },
         { namespace: ns.cache, name: "CacheHitRate" },
       ],
-      alarm: "cacheHitRate",
+      alarm: "cacheMissStorm",
     },
     expectedRecovery: {
       aws: "Application cache rebuild as entries are read again (the architecture: 5-10 minutes)",
@@ -378,7 +378,7 @@ export const faults = {
         { namespace: ns.cache, name: "Evictions" },
         { namespace: ns.cache, name: "CacheHitRate" },
       ],
-      alarm: "cacheHitRate",
+      alarm: "cacheMissStorm",
     },
     expectedRecovery: {
       aws: "The ballast expires; the hit rate recovers as the cache refills",

@@ -85,6 +85,7 @@ describe("alarm evaluation over local periods", () => {
       ["loyaltyUnhealthyHosts", 4],
       ["dynamoThrottledRequests", 4],
       ["memoryDbUnreachable", 2],
+      ["cacheMissStorm", 4],
       ["documentDbErrors", 4],
     ]);
   });

@@ -27,7 +27,7 @@ function newUser(customerId: string, displayName: string | null, at: Date) {
 }
 
 /** Users and the ledger in PostgreSQL; an accrual is one transaction holding the customer's row lock. */
-export function postgresLoyaltyRepository({ db }: Database): LoyaltyRepository {
+export function postgresLoyaltyRepository({ db, transaction }: Database): LoyaltyRepository {
   return {
     async account(customerId) {
       const [row] = await db.select().from(loyaltyUsers).where(eq(loyaltyUsers.customerId, customerId));
@@ -40,7 +40,7 @@ export function postgresLoyaltyRepository({ db }: Database): LoyaltyRepository {
     },
 
     async accrue(claim, apply) {
-      return db.transaction(async (tx) => {
+      return transaction(async (tx) => {
         await tx.insert(loyaltyUsers).values(newUser(claim.customerId, null, new Date(claim.accruedAt))).onConflictDoNothing();
         // The row lock orders concurrent accruals of one customer, duplicates included: the second sees the first's entry.
         const [locked] = await tx.select().from(loyaltyUsers).where(eq(loyaltyUsers.customerId, claim.customerId)).for("update");

@@ -56,7 +56,7 @@ async function enqueue(tx: Tx, messages: OutboxMessage[]): Promise<string[]> {
 }
 
 /** Orders, idempotency keys and outbox rows in PostgreSQL, each change in one transaction. */
-export function postgresOrderRepository({ db }: Database): OrderRepository {
+export function postgresOrderRepository({ db, transaction }: Database): OrderRepository {
   async function get(orderId: string) {
     const [row] = await db.select().from(orders).where(eq(orders.orderId, orderId));
     return row ? toOrder(row) : undefined;
@@ -101,7 +101,7 @@ export function postgresOrderRepository({ db }: Database): OrderRepository {
       // A retry usually finds its key already stored: answer it without opening a write transaction.
       const earlier = idempotency && (await replay(order.customerId, idempotency.key));
       if (earlier) return earlier;
-      const created = await db.transaction(async (tx) => {
+      const created = await transaction(async (tx) => {
         await tx.insert(orders).values(order);
         if (idempotency) {
           const claimed = await tx
@@ -125,7 +125,7 @@ export function postgresOrderRepository({ db }: Database): OrderRepository {
 
     async transition(orderId, from, patch, buildOutbox) {
       const now = new Date().toISOString();
-      return db.transaction(async (tx) => {
+      return transaction(async (tx) => {
         const [row] = await tx
           .update(orders)
           .set({

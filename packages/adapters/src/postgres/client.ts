@@ -80,9 +80,24 @@ export function createDatabase(connection: DatabaseConnection | string, options:
   pool.on("error", lost);
   pool.on("connect", (client) => client.on("error", lost));
   const db = drizzle({ client: pool, schema });
+  /**
+   * A transaction on a connection of its own, always given back. Not `db.transaction`: drizzle 0.45's node-postgres
+   * session sends BEGIN before its try/finally, so a BEGIN that fails (the connection ended by a failover) never
+   * releases its connection; a few failovers and every connection of the pool is lost, and each next query waits for
+   * ever. Given back, a connection whose server end has gone is dropped by the pool (it is no longer queryable).
+   */
+  const transaction: typeof db.transaction = async (work, config) => {
+    const client = await pool.connect();
+    try {
+      return await drizzle({ client, schema }).transaction(work, config);
+    } finally {
+      client.release();
+    }
+  };
   return {
     pool,
     db,
+    transaction,
     /** One statement with `$n` parameters; resolves to its rows. */
     async query<Row = Record<string, unknown>>(text: string, values: readonly unknown[] = []): Promise<Row[]> {
       const result = await pool.query(text, values as unknown[]);

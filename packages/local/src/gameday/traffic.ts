@@ -1,14 +1,17 @@
 /**
  * The game day's steady traffic: orders and menu reads at a fixed rate through the gateway, as customers named
  * `gameday-<run>-<n>` (real orders, so they flow through payments, points and analytics and can be reconciled).
- * Every request is recorded with when it was sent, how it ended and how long it took.
+ * Each customer then watches the order's status for a while (`GET /api/orders/:id` every few seconds), as the console
+ * does: the reads that give the order cache its working set, so a flush or evictions show in its hit rate as a
+ * storm of misses, not as one miss of one menu key. Every request is recorded with when it was sent, how it ended
+ * and how long it took.
  */
 import { randomUUID } from "node:crypto";
 import { starterMenuItems, starterStores } from "@cloudcafe/core";
 
 export interface Sample {
   readonly at: number;
-  readonly kind: "order" | "menu";
+  readonly kind: "order" | "menu" | "status";
   readonly ok: boolean;
   readonly status: number;
   readonly latencyMs: number;
@@ -25,6 +28,9 @@ export interface Traffic {
   readonly accepted: AcceptedOrder[];
   stop(): Promise<void>;
 }
+
+/** How a customer watches an accepted order: a status read every `everyMs` for `forMs` after it was accepted. */
+export const STATUS_WATCH = { everyMs: 3_000, forMs: 30_000 } as const;
 
 /** Items sold in one size, spread over the starter stores, so steady traffic does not empty one shelf. */
 const singles = starterMenuItems.filter((item) => item.prices.single !== undefined).map((item) => item.sku);
@@ -71,9 +77,25 @@ export function startTraffic(options: { readonly gatewayUrl: string; readonly ru
         }),
       async (response) => {
         const answer = (await response.json().catch(() => ({}))) as { orderId?: string };
-        if (response.status === 201 && answer.orderId) accepted.push({ orderId: answer.orderId, customerId, at: Date.now() });
+        if (response.status === 201 && answer.orderId) {
+          accepted.push({ orderId: answer.orderId, customerId, at: Date.now() });
+          watch(answer.orderId);
+        }
       },
     );
+  };
+  const watching = new Set<NodeJS.Timeout>();
+  const watch = (orderId: string) => {
+    const started = Date.now();
+    const poll = setInterval(() => {
+      if (Date.now() - started >= STATUS_WATCH.forMs) {
+        clearInterval(poll);
+        watching.delete(poll);
+        return;
+      }
+      timed("status", () => fetch(`${options.gatewayUrl}/api/orders/${encodeURIComponent(orderId)}`, { signal: AbortSignal.timeout(10_000) }));
+    }, STATUS_WATCH.everyMs);
+    watching.add(poll);
   };
   const read = () => timed("menu", () => fetch(`${options.gatewayUrl}/api/menu/items`, { signal: AbortSignal.timeout(10_000) }));
   const timers = [
@@ -84,7 +106,8 @@ export function startTraffic(options: { readonly gatewayUrl: string; readonly ru
     samples,
     accepted,
     async stop() {
-      for (const timer of timers) clearInterval(timer);
+      for (const timer of [...timers, ...watching]) clearInterval(timer);
+      watching.clear();
       await Promise.allSettled([...inFlight]);
     },
   };

@@ -10,7 +10,15 @@ const parameters = z.object({
   /** How far above the memory in use maxmemory is set: the room the cache's users have left. */
   headroomBytes: z.coerce.number().int().min(64 * 1024).max(64 * 1024 * 1024).default(1024 * 1024),
   policy: z.enum(["allkeys-lru", "allkeys-lfu", "volatile-lru", "allkeys-random"]).default("allkeys-lru"),
+  /**
+   * Ballast written every second while the fault is in force (a noisy neighbour of the cache): faster than the
+   * headroom, so the least recently used keys evicted are the services' own, read a few seconds ago.
+   */
+  ballastBytesPerSecond: z.coerce.number().int().min(0).max(16 * 1024 * 1024).default(2 * 1024 * 1024),
 });
+
+/** The ballast writer's beat: a tenth of the rate every 100 ms. */
+const WRITER_BEAT_MS = 100;
 
 interface SavedConfig {
   readonly maxmemory: string;
@@ -52,15 +60,40 @@ async function restore(url: string, saved: SavedConfig): Promise<number> {
 /**
  * `redis-eviction-pressure` locally: the cache's maxmemory is lowered to just above the memory in use with an evicting
  * policy, and ballast is written until Redis evicts (INFO's `evicted_keys` moves, else the injection fails: a fault
- * that evicts nothing proves nothing). From then on every write to the cache evicts something. Reverting restores
+ * that evicts nothing proves nothing). From then on every write to the cache evicts something, and a ballast writer
+ * keeps writing (`ballastBytesPerSecond`) until the revert, so the pressure lasts: with its least recently used keys
+ * younger than the services' working set, LRU evicts the services' entries between two reads. Reverting stops it, restores
  * maxmemory and the policy found before and deletes the ballast left. maxmemory is a server setting: on a shared
  * Redis every database feels it, which is the fault's blast radius.
  */
+function startBallastWriter(redis: Redis, prefix: string, from: number, bytesPerSecond: number, value: string): { stop(): Promise<void> } {
+  const perBeat = Math.ceil((bytesPerSecond * WRITER_BEAT_MS) / 1000 / value.length);
+  let next = from;
+  let writing: Promise<unknown> | undefined;
+  const timer = setInterval(() => {
+    // A beat the server has not finished is not doubled: a slow server gets less ballast, never a queue of it.
+    if (perBeat === 0 || writing) return;
+    const pipeline = redis.pipeline();
+    for (let i = 0; i < perBeat; i++) pipeline.set(`${prefix}${next++}`, value, "EX", 600);
+    writing = pipeline
+      .exec()
+      .catch(() => undefined)
+      .finally(() => (writing = undefined));
+  }, WRITER_BEAT_MS);
+  return {
+    async stop() {
+      clearInterval(timer);
+      await writing;
+      redis.disconnect();
+    },
+  };
+}
+
 export function redisEvictionPressureInjector(options: { readonly cacheUrl: string }): FaultInjector {
   return {
     parameters,
     async inject({ parameters: raw, injectionId }) {
-      const { headroomBytes, policy } = parameters.parse(raw);
+      const { headroomBytes, policy, ballastBytesPerSecond } = parameters.parse(raw);
       const redis = await connect(options.cacheUrl);
       try {
         const [, maxmemory] = (await redis.config("GET", "maxmemory")) as [string, string];
@@ -91,10 +124,14 @@ export function redisEvictionPressureInjector(options: { readonly cacheUrl: stri
           await restore(options.cacheUrl, saved);
           throw error;
         }
+        const writer = startBallastWriter(await connect(options.cacheUrl), `${BALLAST_PREFIX}${injectionId}:`, written, ballastBytesPerSecond, ballast);
         return {
-          effect: { maxmemoryBytes: used + headroomBytes, previousMaxmemoryBytes: Number(maxmemory), policy, ballastWritten: written, keysEvicted: evicted },
+          effect: { maxmemoryBytes: used + headroomBytes, previousMaxmemoryBytes: Number(maxmemory), policy, ballastWritten: written, keysEvicted: evicted, ballastBytesPerSecond },
           record: { ...saved },
-          revert: async () => void (await restore(options.cacheUrl, saved)),
+          revert: async () => {
+            await writer.stop();
+            await restore(options.cacheUrl, saved);
+          },
         };
       } finally {
         redis.disconnect();
