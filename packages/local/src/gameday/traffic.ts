@@ -3,8 +3,8 @@
  * `gameday-<run>-<n>` (real orders, so they flow through payments, points and analytics and can be reconciled).
  * Each customer then watches the order's status for a minute (`GET /api/orders/:id` every 8 s, an app refreshing it):
  * the reads that give the order cache its working set, so a flush or evictions show in its hit rate as a storm of
- * misses lasting one refresh interval (longer than the cache alarm's two local periods), not as one miss of one menu key. Every request is recorded with when it was sent, how it ended
- * and how long it took.
+ * misses lasting one refresh interval (longer than the cache alarm's two local periods), not as one miss of one menu
+ * key. Every request is recorded with when it was sent, how it ended and how long it took.
  */
 import { randomUUID } from "node:crypto";
 import { starterMenuItems, starterStores } from "@cloudcafe/core";
