@@ -1,3 +1,5 @@
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
 import { memoryDb } from "@cloudcafe/catalog";
 import type { Engine, EngineStartOptions } from "./engine.ts";
 import { waitUntil } from "../process/net.ts";
@@ -6,6 +8,16 @@ import { ensureCommand, isRoot, runCommand } from "./system-packages.ts";
 
 /** How the stand-in's redis-server runs (the MemoryDB restart fault starts it again with the same arguments). */
 export const memoryDbServerArgs = (host: string, port: number) => ["--bind", host, "--port", String(port), "--save", "", "--appendonly", "no", "--maxmemory-policy", "noeviction"];
+
+/**
+ * Where the platform's MemoryDB server keeps the snapshot the restart fault saves as it stops it: the state dir, not
+ * the working directory the daemon was started from (which was the repository, where a `dump.rdb` then appeared).
+ */
+export function memoryDbDataDir(stateDir: string): string {
+  const dir = join(stateDir, "memorydb");
+  mkdirSync(dir, { recursive: true });
+  return dir;
+}
 
 /**
  * MemoryDB's stand-in: a redis-server of its own (the inventory counters must not share the cache's server, whose
@@ -32,7 +44,7 @@ export async function startMemoryDb(options: EngineStartOptions): Promise<Engine
   }
   await ensureCommand("redis-server", "redis-server");
   console.error(`[local] starting redis-server for MemoryDB on ${port} ...`);
-  await runCommand("redis-server", ["--daemonize", "yes", ...memoryDbServerArgs(host, port)]);
+  await runCommand("redis-server", ["--daemonize", "yes", ...memoryDbServerArgs(host, port), "--dir", memoryDbDataDir(options.config.stateDir)]);
   await waitUntil("MemoryDB's redis-server to answer PING", () => redisAnswers(url), 30_000, 200);
   return engine(false);
 }
