@@ -4,11 +4,13 @@
  * and its RSS and PSS. Each Node process's threads are split out (main thread, libuv pool, V8 GC/compiler threads), so
  * a poller that spins shows as main-thread time and a collector as GC time.
  */
-import { readdirSync, readFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync } from "node:fs";
+import { resolve } from "node:path";
 import postgres from "postgres";
 import { fmt, positiveArg } from "./load.ts";
 import { BENCH_ENGINE_PORTS, PLATFORM_DATABASES, startBenchPlatform } from "./platform.ts";
-import { cpuDelta, machineLoad, memoryOf, platformProcesses, snapshot, type TrackedProcess } from "./processes.ts";
+import { commandLine, cpuDelta, machineLoad, memoryOf, platformProcesses, snapshot, type TrackedProcess } from "./processes.ts";
+import { nameProfiles, printProfiles } from "./profile-summary.ts";
 
 const TICKS_PER_SECOND = 100;
 const DATABASE_URL = process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/cloudcafe";
@@ -16,11 +18,13 @@ const DATABASE_URL = process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:
 export interface IdleOptions {
   readonly seconds: number;
   readonly settleSeconds: number;
+  /** Save a V8 CPU profile of every Node process over the idle window (not its start-up) under bench/profiles/. */
+  readonly profile: boolean;
 }
 
 export function idleOptionsFrom(args: readonly string[]): IdleOptions {
   const value = (name: string, fallback: number) => positiveArg(args, name, fallback);
-  return { seconds: value("idle-seconds", 60), settleSeconds: value("settle-seconds", 15) };
+  return { seconds: value("idle-seconds", 60), settleSeconds: value("settle-seconds", 15), profile: args.includes("--profile") };
 }
 
 /** CPU ms so far of each thread of `pid`, by thread name (`node`, `libuv-worker`, `V8 DefaultWorke`, ...). */
@@ -59,11 +63,15 @@ async function threadSnapshot(tracked: readonly TrackedProcess[]): Promise<Map<s
 
 export async function runIdleBench(options: IdleOptions): Promise<void> {
   console.log(`idle bench: ${machineLoad()}; settle ${options.settleSeconds} s, then ${options.seconds} s with nothing offered`);
-  const platform = await startBenchPlatform({ env: { LOG_LEVEL: process.env.LOG_LEVEL ?? "INFO" } });
+  const profileDir = options.profile ? resolve("bench/profiles", `idle-${new Date().toISOString().replace(/[:.]/g, "-")}`) : undefined;
+  if (profileDir) mkdirSync(profileDir, { recursive: true });
+  const platform = await startBenchPlatform({ env: { LOG_LEVEL: process.env.LOG_LEVEL ?? "INFO" }, ...(profileDir ? { cpuProfileDir: profileDir } : {}) });
   const sql = postgres(DATABASE_URL, { max: 1, onnotice: () => {} });
+  const labels = new Map<number, string>();
   try {
     const tracked = platformProcesses({ hostPid: platform.pid, enginePorts: BENCH_ENGINE_PORTS, sql, databases: PLATFORM_DATABASES });
     await new Promise((r) => setTimeout(r, options.settleSeconds * 1000));
+    if (profileDir) await restartNodeProfiles(tracked, labels);
     const before = await snapshot(tracked);
     const threadsBefore = await threadSnapshot(tracked);
     const out0 = platform.output();
@@ -110,5 +118,22 @@ export async function runIdleBench(options: IdleOptions): Promise<void> {
   } finally {
     await sql.end();
     await platform.stop();
+  }
+  if (profileDir) {
+    printProfiles(`CPU profiles of the idle window (${profileDir}):`, nameProfiles(profileDir, labels), { minBusyMs: 20 });
+    console.log(`\nOpen a profile in Chrome DevTools (Performance > Load profile) or VS Code.`);
+  }
+}
+
+/**
+ * Tells every Node process of the platform to start its profile afresh (bench/cpu-profile.mjs restarts on SIGUSR2),
+ * and notes which process each pid is. Only Node processes: SIGUSR2 would end a JVM or redis-server.
+ */
+async function restartNodeProfiles(tracked: readonly TrackedProcess[], labels: Map<number, string>): Promise<void> {
+  for (const process_ of tracked) {
+    for (const pid of await process_.pids()) {
+      labels.set(pid, process_.label);
+      if (commandLine(pid).startsWith(process.execPath)) process.kill(pid, "SIGUSR2");
+    }
   }
 }

@@ -12,7 +12,7 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { once } from "node:events";
-import { mkdirSync, readdirSync, renameSync } from "node:fs";
+import { mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { createInterface } from "node:readline";
 import { GetQueueAttributesCommand, GetQueueUrlCommand, SQSClient } from "@aws-sdk/client-sqs";
@@ -23,7 +23,7 @@ import { restock } from "./inventory.ts";
 import { fmt, positiveArg } from "./load.ts";
 import { BENCH_ENGINE_PORTS, benchSqsEndpoint, gateway, OPERATOR_TOKEN, PLATFORM_DATABASES, startBenchPlatform, type BenchPlatform } from "./platform.ts";
 import { cpuDelta, machineLoad, platformProcesses, memoryOf, snapshot, type CpuSnapshot, type TrackedProcess } from "./processes.ts";
-import { summariseProfile } from "./profile-summary.ts";
+import { nameProfiles, printProfiles } from "./profile-summary.ts";
 
 export interface OrderPathOptions {
   /** Closed-loop connections for the max-rate POST phase. */
@@ -140,31 +140,8 @@ async function paidLatencies(sql: postgres.Sql, customerPrefix: string) {
   return row!;
 }
 
-/** Profiles written under `dir` renamed after the process they came from (`order-service.<pid>.cpuprofile`). */
-function nameProfiles(dir: string, labels: Map<number, string>): string[] {
-  const named: string[] = [];
-  for (const file of readdirSync(dir).filter((f) => f.startsWith("CPU.") && f.endsWith(".cpuprofile"))) {
-    const pid = Number(file.split(".")[3]);
-    const label = (labels.get(pid) ?? "other").replace(/[^a-z0-9]+/gi, "-").replace(/^-|-$/g, "").toLowerCase();
-    const target = join(dir, `${label}.${pid}.cpuprofile`);
-    renameSync(join(dir, file), target);
-    named.push(target);
-  }
-  return named;
-}
-
-function printProfiles(title: string, files: string[]) {
-  console.log(`\n${title}`);
-  for (const file of files.sort()) {
-    if (!/host|order|inventory|payment/.test(file)) continue;
-    const summary = summariseProfile(file, 8);
-    const busy = summary.totalMs - summary.idleMs;
-    if (busy < 200) continue;
-    console.log(`  ${file}  (${fmt(busy / 1000, 1)} s busy of ${fmt(summary.totalMs / 1000, 1)} s)`);
-    console.log(`    by package: ${summary.packages.map((p) => `${p.name} ${fmt((p.ms / busy) * 100, 0)}%`).join(", ")}`);
-    for (const f of summary.functions) console.log(`    ${fmt((f.ms / busy) * 100, 1).padStart(5)}%  ${f.name}`);
-  }
-}
+/** The order path's processes, and only those that were busy for a fifth of a second or more. */
+const ORDER_PATH_PROFILES = { only: /host|order|inventory|payment/, minBusyMs: 200 } as const;
 
 interface Session {
   readonly platform: BenchPlatform;
@@ -335,7 +312,7 @@ export async function runOrderPathBench(options: OrderPathOptions): Promise<void
     if (bareResult.rps < 3000) console.log(`  note: the bare reference reached only ${fmt(bareResult.rps, 0)} req/s: the machine is busy (${machineLoad()}).`);
     if (options.profile) {
       await closeSession(session);
-      printProfiles(`CPU profiles of the POST phases (${postDir}):`, nameProfiles(postDir, session.labels));
+      printProfiles(`CPU profiles of the POST phases (${postDir}):`, nameProfiles(postDir, session.labels), ORDER_PATH_PROFILES);
       session = await openSession(paidDir);
     }
     const idle = await idlePhase(session);
@@ -345,7 +322,7 @@ export async function runOrderPathBench(options: OrderPathOptions): Promise<void
     await closeSession(session).catch(() => undefined);
   }
   if (options.profile) {
-    printProfiles(`CPU profiles of the POST -> PAID phase (${paidDir}):`, nameProfiles(paidDir, session.labels));
+    printProfiles(`CPU profiles of the POST -> PAID phase (${paidDir}):`, nameProfiles(paidDir, session.labels), ORDER_PATH_PROFILES);
     console.log(`\nOpen a profile in Chrome DevTools (Performance > Load profile) or VS Code; all of them: ${profileRoot}`);
   }
 }

@@ -3,7 +3,9 @@
  * first `node_modules/<name>` of its file, or the repository folder), so the bench can name where the CPU went
  * without opening the profile in DevTools.
  */
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync, renameSync } from "node:fs";
+import { join } from "node:path";
+import { fmt } from "./load.ts";
 
 interface ProfileNode {
   id: number;
@@ -57,4 +59,31 @@ export function summariseProfile(file: string, top = 12): ProfileSummary {
   }
   const sorted = (map: Map<string, number>) => [...map].sort((a, b) => b[1] - a[1]).slice(0, top).map(([name, ms]) => ({ name, ms }));
   return { totalMs, idleMs, functions: sorted(byFunction), packages: sorted(byPackage) };
+}
+
+/** Profiles written under `dir` renamed after the process they came from (`order-service.<pid>.cpuprofile`). */
+export function nameProfiles(dir: string, labels: ReadonlyMap<number, string>): string[] {
+  const named: string[] = [];
+  for (const file of readdirSync(dir).filter((f) => f.startsWith("CPU.") && f.endsWith(".cpuprofile"))) {
+    const pid = Number(file.split(".")[3]);
+    const label = (labels.get(pid) ?? "other").replace(/[^a-z0-9]+/gi, "-").replace(/^-|-$/g, "").toLowerCase();
+    const target = join(dir, `${label}.${pid}.cpuprofile`);
+    renameSync(join(dir, file), target);
+    named.push(target);
+  }
+  return named;
+}
+
+/** Prints each profile's busy time, its packages and heaviest functions: those named by `only`, busy `minBusyMs` or more. */
+export function printProfiles(title: string, files: readonly string[], filter: { readonly only?: RegExp; readonly minBusyMs: number }): void {
+  console.log(`\n${title}`);
+  for (const file of [...files].sort()) {
+    if (filter.only && !filter.only.test(file)) continue;
+    const summary = summariseProfile(file, 8);
+    const busy = summary.totalMs - summary.idleMs;
+    if (busy < filter.minBusyMs) continue;
+    console.log(`  ${file}  (${fmt(busy / 1000, 2)} s busy of ${fmt(summary.totalMs / 1000, 1)} s)`);
+    console.log(`    by package: ${summary.packages.map((p) => `${p.name} ${fmt((p.ms / busy) * 100, 0)}%`).join(", ")}`);
+    for (const f of summary.functions) console.log(`    ${fmt((f.ms / busy) * 100, 1).padStart(5)}%  ${f.name}`);
+  }
 }
