@@ -110,16 +110,19 @@ describe("payment processor on DynamoDB Local and fauxqs", () => {
     const response = await handler({ Records: records });
 
     expect(response.batchItemFailures.map((failure) => failure.itemIdentifier)).toEqual([records[0]!.messageId, records[2]!.messageId]);
-    expect(charges.map((charge) => charge.customerId)).toEqual([unlucky, captured.customerId, declined.customerId]);
+    // The batch's customers are charged side by side (one message group each), so only the set is fixed across them.
+    expect(charges.map((charge) => charge.customerId).sort()).toEqual([unlucky, captured.customerId, declined.customerId].sort());
     const results = await publishedResults();
-    expect(results.map((result) => [result.orderId, result.outcome])).toEqual([
-      [captured.orderId, "CAPTURED"],
-      [declined.orderId, "DECLINED"],
-    ]);
+    expect(results.map((result) => [result.orderId, result.outcome]).sort()).toEqual(
+      [
+        [captured.orderId, "CAPTURED"],
+        [declined.orderId, "DECLINED"],
+      ].sort(),
+    );
     expect(await storedPayment(failing.orderId)).toMatchObject({ status: "PENDING" });
     expect(await storedPayment(heldBack.orderId)).toBeUndefined();
     expect(metricValues(emitted, "GatewayErrors")).toEqual([1]);
-    expect(emitted.filter((line) => "PaymentProcessed" in line).map((line) => line.outcome)).toEqual(["CAPTURED", "DECLINED"]);
+    expect(emitted.filter((line) => "PaymentProcessed" in line).map((line) => line.outcome).sort()).toEqual(["CAPTURED", "DECLINED"]);
   });
 
   it("charges once when the same message is delivered again, to a new instance, and re-publishes the same result", async () => {

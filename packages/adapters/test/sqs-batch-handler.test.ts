@@ -104,4 +104,42 @@ describe("consuming an SQS batch", () => {
       customer_id: "a",
     });
   });
+
+  it("on a FIFO queue runs the batch's message groups side by side, each group's messages in order", async () => {
+    const { logger, metrics } = telemetry();
+    const steps: string[] = [];
+    let inFlight = 0;
+    let mostInFlight = 0;
+    const handler = sqsBatchHandler({
+      message: "drink order",
+      schema: drink,
+      fifo: true,
+      logger,
+      metrics,
+      async handle(order) {
+        inFlight++;
+        mostInFlight = Math.max(mostInFlight, inFlight);
+        steps.push(`start ${order.customerId}:${order.sku}`);
+        // A gateway call's wait: long enough that another group would start meanwhile if groups run side by side.
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        steps.push(`end ${order.customerId}:${order.sku}`);
+        inFlight--;
+      },
+    });
+    const body = (customerId: string, sku: string) => JSON.stringify({ customerId, sku });
+    const response = await handler(
+      event([
+        message("a-1", body("a", "ESP-001"), "a"),
+        message("b-1", body("b", "ESP-002"), "b"),
+        message("a-2", body("a", "TEA-001"), "a"),
+        message("c-1", body("c", "TEA-002"), "c"),
+        message("a-3", body("a", "TEA-003"), "a"),
+      ]),
+    );
+    expect(response.batchItemFailures).toEqual([]);
+    expect(mostInFlight).toBe(3);
+    // Within group a, each message starts only after the one before it ended.
+    const ofA = steps.filter((step) => step.includes(" a:"));
+    expect(ofA).toEqual(["start a:ESP-001", "end a:ESP-001", "start a:TEA-001", "end a:TEA-001", "start a:TEA-003", "end a:TEA-003"]);
+  });
 });
