@@ -172,7 +172,12 @@ if (args[0] === "order") {
 } else if (args[0] === "idle") {
   const { idleOptionsFrom, runIdleBench } = await import("./idle.ts");
   await runIdleBench(idleOptionsFrom(args));
+} else if (args[0] === "dynamodb") {
+  const { dynamoDbOptionsFrom, runDynamoDbBench } = await import("./dynamodb-local.ts");
+  await runDynamoDbBench(dynamoDbOptionsFrom(args));
 } else {
   await runOrderPathBench(orderPath);
+  const { dynamoDbOptionsFrom, runDynamoDbBench } = await import("./dynamodb-local.ts");
+  await runDynamoDbBench(dynamoDbOptionsFrom(args));
   await main();
 }
