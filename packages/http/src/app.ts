@@ -3,12 +3,14 @@ import { AppError } from "@cloudcafe/core";
 import type { Logger, Metrics } from "@cloudcafe/observability";
 import { validationHook } from "./contract.ts";
 import { errorResponse, toAppError } from "./errors.ts";
-import { limitBody, requestContext } from "./middleware.ts";
+import { limitBody, requestContext, type RequestLogOptions } from "./middleware.ts";
 
 export interface ServiceAppOptions {
   logger: Logger;
   metrics?: Metrics;
   bodyLimitBytes?: number;
+  /** Routine polls logged at DEBUG (see `requestContext`). */
+  requestLog?: RequestLogOptions;
 }
 
 /**
@@ -17,7 +19,7 @@ export interface ServiceAppOptions {
  */
 export function createServiceApp(options: ServiceAppOptions) {
   const app = new OpenAPIHono({ defaultHook: validationHook });
-  app.use("*", requestContext(options.logger, options.metrics));
+  app.use("*", requestContext(options.logger, options.metrics, options.requestLog));
   app.use("*", limitBody(options.bodyLimitBytes));
   app.notFound((c) => errorResponse(c, new AppError("NOT_FOUND", `No route for ${c.req.method} ${c.req.path}`)));
   app.onError((error, c) => {

@@ -15,11 +15,25 @@ import { errorResponse } from "./errors.ts";
 /** Default request body limit: an order with 50 lines is a few KB; 64 KB leaves room and stops abuse. */
 export const DEFAULT_BODY_LIMIT_BYTES = 64 * 1024;
 
+/** How an ALB's (and the local gateway's) health checks name themselves in `User-Agent`. */
+const HEALTH_CHECKER = "ELB-HealthChecker/";
+
+export interface RequestLogOptions {
+  /**
+   * Paths whose answered requests are routine polls (a fault document every process reads every few seconds): logged
+   * at DEBUG, like health checks, so INFO carries the traffic. A routine request that fails still logs as usual.
+   */
+  readonly routinePaths?: readonly string[];
+}
+
 /**
  * Adopts the caller's W3C traceparent (or starts a trace), runs the request inside the log context,
- * echoes the traceparent on the response, and logs one line per request with its latency.
+ * echoes the traceparent on the response, and logs one line per request with its latency: at INFO, at DEBUG for a
+ * passing health check or routine poll (an ALB checks every target every few seconds: most of an idle service's log
+ * lines otherwise), at ERROR for a 5xx.
  */
-export function requestContext(logger: Logger, metrics?: Metrics): MiddlewareHandler {
+export function requestContext(logger: Logger, metrics?: Metrics, options: RequestLogOptions = {}): MiddlewareHandler {
+  const routine = new Set(options.routinePaths ?? []);
   return async (c, next) => {
     const traceId = traceIdFrom(c.req.header(TRACEPARENT_HEADER)) ?? newTraceId();
     const started = performance.now();
@@ -28,7 +42,8 @@ export function requestContext(logger: Logger, metrics?: Metrics): MiddlewareHan
       const durationMs = performance.now() - started;
       c.header(TRACEPARENT_HEADER, traceparentFor(traceId));
       const status = c.res.status;
-      const level = status >= 500 ? "error" : "info";
+      const polled = routine.has(c.req.path) || (c.req.header("user-agent")?.startsWith(HEALTH_CHECKER) ?? false);
+      const level = status >= 500 ? "error" : polled && status < 400 ? "debug" : "info";
       logger[level]("request completed", { method: c.req.method, path: c.req.path, status, duration_ms: Math.round(durationMs * 100) / 100 });
       metrics?.put("RequestLatency", durationMs, "Milliseconds", { route: c.req.routePath ?? c.req.path });
     });

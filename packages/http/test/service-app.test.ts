@@ -102,3 +102,43 @@ describe("service app error contract", () => {
     expect((await app.request("/destroy", { method: "POST", headers: { authorization: "Bearer a-very-long-operator-token" } })).status).toBe(200);
   });
 });
+
+describe("request log levels", () => {
+  function appLoggingAt(level: "DEBUG" | "INFO") {
+    const lines: Record<string, unknown>[] = [];
+    const logger = createLogger({ service: "test", level, write: (line) => lines.push(JSON.parse(line)) });
+    const app = createServiceApp({ logger, requestLog: { routinePaths: ["/internal/faults"] } });
+    let healthy = true;
+    app.get("/health", (c) => (healthy ? c.json({ status: "ok" }) : c.json({ status: "down" }, 503)));
+    app.get("/internal/faults", (c) => c.json({}));
+    app.get("/menu", (c) => c.json([]));
+    return { app, lines, fail: () => (healthy = false) };
+  }
+  const healthCheck = { headers: { "user-agent": "ELB-HealthChecker/2.0" } };
+  const completed = (lines: Record<string, unknown>[]) => lines.filter((line) => line.message === "request completed").map((line) => [line.path, line.level]);
+
+  it("logs passing health checks and routine polls at DEBUG and traffic at INFO", async () => {
+    const { app, lines } = appLoggingAt("DEBUG");
+    await app.request("/health", healthCheck);
+    await app.request("/internal/faults");
+    await app.request("/menu");
+    // The same path without the health checker's User-Agent is someone's request, not a check.
+    await app.request("/health");
+    expect(completed(lines)).toEqual([
+      ["/health", "DEBUG"],
+      ["/internal/faults", "DEBUG"],
+      ["/menu", "INFO"],
+      ["/health", "INFO"],
+    ]);
+  });
+
+  it("keeps a failing health check at ERROR, and an INFO logger quiet while checks pass", async () => {
+    const { app, lines, fail } = appLoggingAt("INFO");
+    await app.request("/health", healthCheck);
+    await app.request("/internal/faults");
+    expect(completed(lines)).toEqual([]);
+    fail();
+    await app.request("/health", healthCheck);
+    expect(completed(lines)).toEqual([["/health", "ERROR"]]);
+  });
+});

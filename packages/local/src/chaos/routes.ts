@@ -108,7 +108,7 @@ export function chaosRoutes(controlPlane: ChaosControlPlane, operatorToken: stri
 
 /** The control plane's HTTP app: the API under /api/chaos, its OpenAPI document, and the active-faults document. */
 export function createChaosApp(options: { readonly controlPlane: ChaosControlPlane; readonly operatorToken: string | undefined; readonly logger: Logger }) {
-  const app = createServiceApp({ logger: options.logger });
+  const app = createServiceApp({ logger: options.logger, requestLog: { routinePaths: [ACTIVE_FAULTS_DOCUMENT_PATH] } });
   app.get(ACTIVE_FAULTS_DOCUMENT_PATH, (c) => c.json(options.controlPlane.applicationFaultsDocument()));
   app.get("/health", (c) => c.json({ status: "ok" }));
   app.route("/", chaosRoutes(options.controlPlane, options.operatorToken));
