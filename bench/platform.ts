@@ -1,7 +1,8 @@
 /**
- * The local platform as the bench runs it: `packages/local/src/cli/start.ts` in a child process on the bench's own
- * ports, with engines of its own (PostgreSQL and Redis, system services, are shared). Its stdout (every service's JSON logs and EMF metrics, which a collector reads
- * deployed) is counted, not shown; other lines (the start table, errors) pass through.
+ * The local platform as the bench runs it: `npm start`'s launcher (`packages/local/src/cli/launch.mjs`, the host
+ * compiled, as `npm start` runs it) in a child process on the bench's own ports, with engines of its own (PostgreSQL
+ * and Redis, system services, are shared). Its stdout (every service's JSON logs and EMF metrics, which a collector
+ * reads deployed) is counted, not shown; other lines (the start table, errors) pass through.
  */
 import { spawn } from "node:child_process";
 import { once } from "node:events";
@@ -64,7 +65,7 @@ export async function startBenchPlatform(options: BenchPlatformOptions = {}): Pr
   // Node 20 refuses --cpu-prof in NODE_OPTIONS: a preloaded module runs the same profiler in every Node process.
   const profiler = fileURLToPath(new URL("./cpu-profile.mjs", import.meta.url));
   const nodeOptions = [process.env.NODE_OPTIONS ?? "", options.cpuProfileDir ? `--import ${profiler}` : ""].join(" ").trim();
-  const child = spawn(process.execPath, ["--import", "tsx", "packages/local/src/cli/start.ts"], {
+  const child = spawn(process.execPath, ["packages/local/src/cli/launch.mjs"], {
     env: {
       ...process.env,
       CLOUDCAFE_GATEWAY_PORT: String(GATEWAY_PORT),

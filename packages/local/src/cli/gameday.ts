@@ -6,7 +6,6 @@
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import { type FaultId, faultIds, faults } from "@cloudcafe/catalog";
 import { createDatabase, databaseConnection, databaseLink, dynamoDocumentClient, readLinks } from "@cloudcafe/adapters";
@@ -22,7 +21,6 @@ import { repoRoot } from "../paths.ts";
 import { startPlatform } from "../platform.ts";
 import { spawnChild, type ManagedChild } from "../process/children.ts";
 import { waitUntil } from "../process/net.ts";
-import { tsxCommand } from "../process/tsx-node.ts";
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -70,7 +68,7 @@ let started: ManagedChild | undefined;
 const reachable = () => client.availableFaults().then(() => true, () => false);
 if (!(await reachable())) {
   say(`no platform at ${gatewayUrl}: starting it (npm start) ...`);
-  started = spawnChild({ name: "local platform", ...tsxCommand(pathToFileURL(join(repoRoot, "packages/local/src/cli/start.ts"))), logFile: join(config.stateDir, "gameday-platform.log"), env: launchEnvironment });
+  started = spawnChild({ name: "local platform", command: process.execPath, args: [join(repoRoot, "packages/local/src/cli/launch.mjs")], cwd: repoRoot, logFile: join(config.stateDir, "gameday-platform.log"), env: launchEnvironment });
   await waitUntil("the platform's gateway and control plane", reachable, 180_000, 1_000);
   await waitUntil("the order service", async () => (await fetch(`${gatewayUrl}/ready`)).ok, 120_000, 1_000);
 }

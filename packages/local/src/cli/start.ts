@@ -27,7 +27,7 @@ import { repoRoot } from "../paths.ts";
 import { startPlatform, type LocalPlatform } from "../platform.ts";
 import { whenAncestorExits } from "../process/ancestors.ts";
 import { stopOwnedChildren } from "../process/children.ts";
-import { compileNodeEntries, platformEntries } from "../process/compiled-entries.ts";
+import { compileNodeEntries, hostBuildModule, platformEntries } from "../process/compiled-entries.ts";
 import { platformServices, platformWorkers } from "../process/platform-processes.ts";
 import { createSupervisor, type Supervisor, type SupervisorEvent } from "../process/supervisor.ts";
 import { type LocalObservability, startLocalObservability } from "../observability/local-observability.ts";
@@ -52,7 +52,8 @@ async function loadHandler<Handler>(functionName: string, handlerModule: string)
     say(`${functionName}: ${handlerModule} does not exist yet; its event source is not consumed`);
     return undefined;
   }
-  const module = (await import(pathToFileURL(path).href)) as { handler?: unknown };
+  // Compiled with the host by `npm start`'s launcher (one instance of every shared module), otherwise through tsx.
+  const module = (await import(hostBuildModule(handlerModule) ?? pathToFileURL(path).href)) as { handler?: unknown };
   if (typeof module.handler !== "function") throw new Error(`${handlerModule} does not export a handler function`);
   return module.handler as Handler;
 }

@@ -10,53 +10,24 @@
  * own thread when not compiled) points where it did. An entry that was not compiled runs under tsx as before (tests
  * spawn that way).
  */
-import { readFile } from "node:fs/promises";
 import { existsSync } from "node:fs";
 import { join, relative } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { build, type Plugin } from "esbuild";
+import { build, stop as stopEsbuild } from "esbuild";
 import { longRunningWorkers, services } from "@cloudcafe/catalog";
 import { repoRoot } from "../paths.ts";
+import { bundleOptions } from "./esbuild-bundle.mjs";
 import { tsxCommand } from "./tsx-node.ts";
 
 const compiled = new Map<string, string>();
 
-/** Bare imports stay imports, except the workspace's own packages, whose exports are TypeScript. */
-const workspaceOnly: Plugin = {
-  name: "workspace-only",
-  setup(build) {
-    build.onResolve({ filter: /^[^./]/ }, (args) => (args.path.startsWith("@cloudcafe/") ? undefined : { path: args.path, external: true }));
-  },
-};
-
-/** `import.meta.url` of a bundled module is the bundle's: put back each source file's own. */
-const sourceUrls: Plugin = {
-  name: "source-urls",
-  setup(build) {
-    build.onLoad({ filter: /\.ts$/ }, async (args) => {
-      const source = await readFile(args.path, "utf8");
-      return { contents: source.replaceAll("import.meta.url", JSON.stringify(pathToFileURL(args.path).href)), loader: "ts" };
-    });
-  },
-};
-
 /** Compiles `entries` into `outDir` (mirroring their place in the repository) and runs them compiled from now on. */
 export async function compileNodeEntries(entries: readonly URL[], outDir: string): Promise<void> {
   const paths = entries.map((entry) => fileURLToPath(entry)).filter((path) => existsSync(path));
-  await build({
-    entryPoints: paths,
-    outdir: outDir,
-    outbase: repoRoot,
-    outExtension: { ".js": ".mjs" },
-    bundle: true,
-    platform: "node",
-    format: "esm",
-    target: "node20",
-    keepNames: true,
-    sourcemap: "linked",
-    logLevel: "warning",
-    plugins: [workspaceOnly, sourceUrls],
-  });
+  await build(bundleOptions({ entryPoints: paths, outDir, repoRoot }));
+  // esbuild keeps its service process (and a ping to it) until asked to stop; a later build starts it again. Under
+  // tsx the loader may share that service, so only a compiled host stops it.
+  if (process.env.CLOUDCAFE_HOST_BUILD) await stopEsbuild();
   for (const path of paths) compiled.set(path, join(outDir, relative(repoRoot, path)).replace(/\.ts$/, ".mjs"));
 }
 
@@ -94,4 +65,15 @@ export function compiledThreadEnv(): Record<string, string> {
 export function nodeCommand(entry: URL, args: readonly string[] = []): { command: string; args: string[]; cwd: string } {
   const output = compiled.get(fileURLToPath(entry));
   return output ? { command: process.execPath, args: [output, ...args], cwd: repoRoot } : tsxCommand(entry, args);
+}
+
+/**
+ * Where `npm start`'s launcher put a module of the host's compiled build (CLOUDCAFE_HOST_BUILD), as a URL to import,
+ * or undefined when the host runs under tsx (tests start it that way) or the module was not part of the build.
+ */
+export function hostBuildModule(repositoryPath: string): string | undefined {
+  const build = process.env.CLOUDCAFE_HOST_BUILD;
+  if (!build) return undefined;
+  const output = join(build, repositoryPath.replace(/\.ts$/, ".mjs"));
+  return existsSync(output) ? pathToFileURL(output).href : undefined;
 }
