@@ -20,8 +20,8 @@ function ancestors(): number[] {
 }
 
 /**
- * Calls `onExit` once when any ancestor process is gone. `npm start` runs us under npm -> sh -> tsx, and a
- * SIGTERM to npm ends npm and sh without reaching us; without this the platform would live on as an orphan.
+ * Calls `onExit` once when any ancestor process is gone. `npm start` runs us under npm -> sh -> node (the launcher),
+ * and a SIGTERM to npm ends npm and sh without reaching us; without this the platform would live on as an orphan.
  */
 export function whenAncestorExits(onExit: () => void, intervalMs = 1_000): void {
   const watched = ancestors();
