@@ -40,6 +40,13 @@ const message = (id: string, body: string, group?: string): SQSRecord => ({
 
 const event = (records: SQSRecord[]): SQSEvent => ({ Records: records });
 
+/** A FIFO queue's consumer of drink orders, handling each with `handle`. */
+function fifoConsumer(handle: (order: z.output<typeof drink>) => Promise<void>) {
+  const telemetryOf = telemetry();
+  const handler = sqsBatchHandler({ message: "drink order", schema: drink, fifo: true, logger: telemetryOf.logger, metrics: telemetryOf.metrics, handle });
+  return { ...telemetryOf, handler };
+}
+
 describe("consuming an SQS batch", () => {
   it("reports a malformed message as a failure of that record alone, logging what is wrong with it", async () => {
     const { logs, emitted, logger, metrics } = telemetry();
@@ -75,18 +82,10 @@ describe("consuming an SQS batch", () => {
   });
 
   it("on a FIFO queue fails the rest of a failed message's group and carries on with other groups", async () => {
-    const { logs, logger, metrics } = telemetry();
     const handled: string[] = [];
-    const handler = sqsBatchHandler({
-      message: "drink order",
-      schema: drink,
-      fifo: true,
-      logger,
-      metrics,
-      async handle(order) {
-        if (order.sku === "BROKEN") throw new Error("grinder jammed");
-        handled.push(order.sku);
-      },
+    const { logs, handler } = fifoConsumer(async (order) => {
+      if (order.sku === "BROKEN") throw new Error("grinder jammed");
+      handled.push(order.sku);
     });
     const body = (customerId: string, sku: string) => JSON.stringify({ customerId, sku });
     const response = await handler(
@@ -106,25 +105,17 @@ describe("consuming an SQS batch", () => {
   });
 
   it("on a FIFO queue runs the batch's message groups side by side, each group's messages in order", async () => {
-    const { logger, metrics } = telemetry();
     const steps: string[] = [];
     let inFlight = 0;
     let mostInFlight = 0;
-    const handler = sqsBatchHandler({
-      message: "drink order",
-      schema: drink,
-      fifo: true,
-      logger,
-      metrics,
-      async handle(order) {
-        inFlight++;
-        mostInFlight = Math.max(mostInFlight, inFlight);
-        steps.push(`start ${order.customerId}:${order.sku}`);
-        // A gateway call's wait: long enough that another group would start meanwhile if groups run side by side.
-        await new Promise((resolve) => setTimeout(resolve, 20));
-        steps.push(`end ${order.customerId}:${order.sku}`);
-        inFlight--;
-      },
+    const { handler } = fifoConsumer(async (order) => {
+      inFlight++;
+      mostInFlight = Math.max(mostInFlight, inFlight);
+      steps.push(`start ${order.customerId}:${order.sku}`);
+      // A gateway call's wait: long enough that another group would start meanwhile if groups run side by side.
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      steps.push(`end ${order.customerId}:${order.sku}`);
+      inFlight--;
     });
     const body = (customerId: string, sku: string) => JSON.stringify({ customerId, sku });
     const response = await handler(
