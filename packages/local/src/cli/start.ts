@@ -9,7 +9,7 @@ import { spawn } from "node:child_process";
 import { existsSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { faultIds, LOCAL_PERIOD_SECONDS, localAlarmDimensions, operatorToken, orchestrators, type ServiceKey, services } from "@cloudcafe/catalog";
+import { analyticsWarehouse, faultIds, LOCAL_PERIOD_SECONDS, localAlarmDimensions, operatorToken, orchestrators, type ServiceKey, services } from "@cloudcafe/catalog";
 import { createLogger, createMetrics } from "@cloudcafe/observability";
 import { sqsClientFor } from "../aws-clients.ts";
 import { type LocalConfig, readLocalConfig } from "../config.ts";
@@ -19,6 +19,9 @@ import { fileCheckpoints } from "../event-source/stream-checkpoints.ts";
 import { LOCAL_MAX_IDLE_POLL_MS, localStreamEventSourceMappings, startCatalogStreamPoller } from "../event-source/stream-mappings.ts";
 import type { StreamEventHandler } from "../event-source/stream-poller.ts";
 import { API_REFERENCE_PATH } from "../api-reference.ts";
+import { DOCUMENTDB_STORAGE_DATABASE } from "../engines/documentdb.ts";
+import { type AutovacuumStandIn, startAutovacuumStandIn } from "../engines/postgres-autovacuum.ts";
+import { withDatabase } from "../engines/postgres.ts";
 import { Hono } from "hono";
 import { functionThrottled } from "../chaos/function-throttling.ts";
 import { type LocalChaos, startLocalChaos } from "../chaos/local-control-plane.ts";
@@ -42,6 +45,7 @@ interface Running {
   gateway?: RunningGateway;
   observability?: LocalObservability;
   chaos?: LocalChaos;
+  autovacuum?: AutovacuumStandIn;
 }
 const running: Running = { pollers: [] };
 
@@ -168,6 +172,17 @@ async function main(): Promise<void> {
   say("starting engines ...");
   const platform = await startPlatform({ config });
   running.platform = platform;
+  // Aurora vacuums by itself; a machine's PostgreSQL with autovacuum off gets the same policy from here.
+  const vacuumLogger = createLogger({ service: "local-autovacuum" });
+  running.autovacuum = await startAutovacuumStandIn({
+    databaseUrls: [
+      platform.endpoints.databaseUrl,
+      ...[analyticsWarehouse.database, ...(config.mongodbUrl ? [] : [DOCUMENTDB_STORAGE_DATABASE])].map((name) => withDatabase(platform.engines.postgres.url, name)),
+    ],
+    onVacuumed: (database, tables) => vacuumLogger.info("vacuumed tables past autovacuum's threshold", { database, tables }),
+    onError: (error) => vacuumLogger.warn("vacuum pass failed", { error }),
+  });
+  if (running.autovacuum.active) say("PostgreSQL's autovacuum is off on this server: the platform vacuums its databases itself (as Aurora's autovacuum would)");
   const operatorTokenValue = (JSON.parse(platform.resources.env[`SST_RESOURCE_${operatorToken.resource}`] ?? "{}") as { value?: string }).value;
   const observability = await startLocalObservability({
     opsPort: config.ports.ops,
@@ -289,6 +304,7 @@ async function shutdown(reason: string, exitCode: number): Promise<void> {
   await running.gateway?.stop();
   await running.observability?.stop();
   await running.supervisor?.stop(10_000);
+  await running.autovacuum?.stop();
   await running.platform?.engines.stop();
   await stopOwnedChildren();
   say("stopped");
