@@ -25,12 +25,12 @@ export interface HealthCheckSettings {
 }
 
 /**
- * Locally: every 500 ms while traffic flows, every 15 s (the deployed interval) after 10 s without any, 2 s to answer.
- * Deployed the order service's target group checks every 15 s, healthy after 2, unhealthy after 2 (the ALB default).
- * A copy that dies while the platform is idle is still seen at once: its refused connection marks it unhealthy, the
- * next request resumes the 500 ms checks, and the supervisor restarts it.
+ * Locally: every 500 ms while traffic flows, every 5 s after 10 s without any, 2 s to answer. Deployed the order
+ * service's target group checks every 15 s, healthy after 2, unhealthy after 2 (the ALB default). Not 15 s locally
+ * when idle: a group without traffic of its own (the loyalty service's, in a game day) would see a killed copy only
+ * after two 15 s checks, when the supervisor has already restarted it, and ec2-instance-termination went undetected.
  */
-export const LOCAL_HEALTH_CHECK: HealthCheckSettings = { intervalMs: 500, idleIntervalMs: 15_000, idleAfterMs: 10_000, timeoutMs: 2_000, healthyThreshold: 2, unhealthyThreshold: 2 };
+export const LOCAL_HEALTH_CHECK: HealthCheckSettings = { intervalMs: 500, idleIntervalMs: 5_000, idleAfterMs: 10_000, timeoutMs: 2_000, healthyThreshold: 2, unhealthyThreshold: 2 };
 
 /** `initial`: registered, not checked yet (routed to only while no target is healthy); then `healthy` or `unhealthy`. */
 export type TargetHealth = "initial" | "healthy" | "unhealthy";
