@@ -222,6 +222,29 @@ describe("stream event-source poller (Kinesis, on kinesalite)", () => {
     expect(delivered[1]!.at - wokenAt).toBeLessThan(400);
   });
 
+  it("starts a shard afresh when its checkpoint is from an earlier stream of the same name, instead of stalling on it", async () => {
+    // What an engine restarted empty leaves: the checkpoint file names a record of the stream as it was created then.
+    // A record of a stream created a second earlier stands in for it (kinesalite, as Kinesis, refuses it as "not from
+    // this stream"); the stream read now was created again under the name and ARN the checkpoint's key holds.
+    const before = await kinesisStream(1);
+    const earlier = await put(before, "k", { n: 0 });
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    const stream = await kinesisStream(1);
+    for (let n = 1; n <= 3; n += 1) await put(stream, "k", { n });
+    const { StreamDescriptionSummary } = await kinesis.send(new DescribeStreamSummaryCommand({ StreamName: stream }));
+    const checkpoints = memoryCheckpoints();
+    const key = `${defaults.functionName}|${StreamDescriptionSummary!.StreamARN}|shardId-000000000000`;
+    checkpoints.set(key, earlier);
+    const seen: number[] = [];
+
+    const poller = pollKinesis(stream, async (event: KinesisStreamEvent) => void seen.push(...bodiesOf(event).map(({ n }) => n)), { checkpoints });
+    await waitUntil("the stream's records", async () => seen.length === 3, 10_000, 50);
+    await poller.caughtUp();
+
+    expect(seen).toEqual([1, 2, 3]);
+    expect(checkpoints.get(key)).not.toBe(earlier);
+  });
+
   it("refuses what CreateEventSourceMapping refuses", () => {
     const start = (settings: Partial<Settings>) => () => pollKinesis("never-read", async () => undefined, settings);
     expect(start({ batchSize: 0 })).toThrow(InvalidParameterValueException);

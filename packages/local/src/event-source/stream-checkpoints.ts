@@ -11,6 +11,8 @@ export interface CheckpointStore {
   set(key: string, sequenceNumber: string): void;
   finish(key: string): void;
   isFinished(key: string): boolean;
+  /** Drops a shard's position (one its stream refuses as not its own): the shard starts afresh. */
+  forget(key: string): void;
   /** Writes what is pending (the file store writes at most once a second otherwise). */
   flush(): void;
 }
@@ -32,6 +34,9 @@ function storeOver(entries: Map<string, Entry>, changed: () => void): Checkpoint
       changed();
     },
     isFinished: (key) => entries.get(key)?.finished === true,
+    forget(key) {
+      if (entries.delete(key)) changed();
+    },
     flush: () => undefined,
   };
 }

@@ -305,6 +305,14 @@ export function startStreamPoller(options: StreamPollerOptions): StreamPoller {
         if (read.batch.length === 0) await nap(idleDelay(idlePollMs), true);
       } catch (error) {
         if (error instanceof StoppedMidBatch) return;
+        const saved = checkpoints.get(key);
+        if (!iterator && saved && isForeignSequenceNumber(error)) {
+          // The stream was created again under its name and ARN (an engine restarted empty, a stack redeployed): the
+          // saved position names a record it never had, and retrying it would stall the shard for ever.
+          logger.warn("checkpoint is not from this stream (it was created again); the shard starts afresh", { functionName, shardId, checkpoint: saved });
+          checkpoints.forget(key);
+          continue;
+        }
         // Engine unreachable, an expired iterator, throttling: back off, then read again after the checkpoint.
         logger.error("stream polling failed; resuming from the checkpoint", { functionName, shardId, error });
         iterator = undefined;
@@ -412,4 +420,12 @@ function partialOutcome(response: StreamsEventResponse | void, records: readonly
     lowest = Math.min(lowest, index);
   }
   return { ok: false, error: `the handler reported ${reported.length} failed record(s)`, retryFrom: lowest };
+}
+
+/**
+ * Kinesis's answer to GetShardIterator at a sequence number of another stream ("... is invalid because it did not come
+ * from this stream"; kinesalite answers the same).
+ */
+function isForeignSequenceNumber(error: unknown): boolean {
+  return error instanceof Error && error.name === "InvalidArgumentException" && /did not come from this stream/.test(error.message);
 }
