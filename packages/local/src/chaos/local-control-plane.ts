@@ -2,7 +2,7 @@ import { join } from "node:path";
 import { FAULTS_URL_ENV } from "@cloudcafe/adapters";
 import { createLogger } from "@cloudcafe/observability";
 import type { LocalConfig } from "../config.ts";
-import { memoryDbDataDir, memoryDbServerArgs } from "../engines/memorydb.ts";
+import { memoryDbServerArgs } from "../engines/memorydb.ts";
 import type { LocalPlatform } from "../platform.ts";
 import { type ChaosControlPlane, createChaosControlPlane } from "./control-plane.ts";
 import { localFaultInjectors, type PlatformControls, platformFaultInjectors } from "./local-injectors.ts";
@@ -43,7 +43,7 @@ export async function startLocalChaos(options: {
     databaseUrl: platform.endpoints.databaseUrl,
     cacheUrl: platform.endpoints.redisUrl,
     // Only the stand-in this platform runs is restarted; a MEMORYDB_URL server is someone else's.
-    ...(process.env.MEMORYDB_URL ? {} : { memoryDb: { url: platform.endpoints.memoryDbUrl, serverArgs: [...memoryDbServerArgs(memoryDbUrl.hostname, Number(memoryDbUrl.port)), "--dir", memoryDbDataDir(config.stateDir)] } }),
+    ...(process.env.MEMORYDB_URL ? {} : { memoryDb: { url: platform.endpoints.memoryDbUrl, serverArgs: memoryDbServerArgs(memoryDbUrl.hostname, Number(memoryDbUrl.port), config.stateDir) } }),
     ...(config.mongodbUrl ? {} : { documentDbUrl: `mongodb://${config.host}:${config.ports.documentDb}/` }),
   });
   const controlPlane = createChaosControlPlane({

@@ -6,17 +6,17 @@ import { waitUntil } from "../process/net.ts";
 import { redisAnswers } from "./redis.ts";
 import { ensureCommand, isRoot, runCommand } from "./system-packages.ts";
 
-/** How the stand-in's redis-server runs (the MemoryDB restart fault starts it again with the same arguments). */
-export const memoryDbServerArgs = (host: string, port: number) => ["--bind", host, "--port", String(port), "--save", "", "--appendonly", "no", "--maxmemory-policy", "noeviction"];
-
 /**
- * Where the platform's MemoryDB server keeps the snapshot the restart fault saves as it stops it: the state dir, not
- * the working directory the daemon was started from (which was the repository, where a `dump.rdb` then appeared).
+ * How the stand-in's redis-server runs (the MemoryDB restart fault starts it again with the same arguments). With
+ * `stateDir`, its snapshots go to `<stateDir>/memorydb`, not to the working directory the daemon was started from
+ * (which was the repository, where the restart fault's SHUTDOWN SAVE left a `dump.rdb`).
  */
-export function memoryDbDataDir(stateDir: string): string {
+export function memoryDbServerArgs(host: string, port: number, stateDir?: string): string[] {
+  const args = ["--bind", host, "--port", String(port), "--save", "", "--appendonly", "no", "--maxmemory-policy", "noeviction"];
+  if (!stateDir) return args;
   const dir = join(stateDir, "memorydb");
   mkdirSync(dir, { recursive: true });
-  return dir;
+  return [...args, "--dir", dir];
 }
 
 /**
@@ -44,7 +44,7 @@ export async function startMemoryDb(options: EngineStartOptions): Promise<Engine
   }
   await ensureCommand("redis-server", "redis-server");
   console.error(`[local] starting redis-server for MemoryDB on ${port} ...`);
-  await runCommand("redis-server", ["--daemonize", "yes", ...memoryDbServerArgs(host, port), "--dir", memoryDbDataDir(options.config.stateDir)]);
+  await runCommand("redis-server", ["--daemonize", "yes", ...memoryDbServerArgs(host, port, options.config.stateDir)]);
   await waitUntil("MemoryDB's redis-server to answer PING", () => redisAnswers(url), 30_000, 200);
   return engine(false);
 }
