@@ -10,8 +10,10 @@
  * given up:
  *   - fauxqs re-checks a queue with a waiting receive every 20 ms for visibility timeouts and delays that ran out: 50
  *     wake-ups a second per queue for as long as a consumer long-polls it, i.e. always. Sends, deletes and visibility
- *     changes to 0 wake the waiting receives directly; only time needs the timer, so here it sleeps until the
- *     earliest in-flight deadline or delay end, at most a second (a deadline set meanwhile is found on the next pass);
+ *     changes to 0 wake the waiting receives directly; only time needs the timer, so here it runs only while a
+ *     receive waits and a message is in flight or delayed, and sleeps until the earliest such deadline. Every
+ *     operation that sets a deadline (a receive, a visibility change, a delayed send) re-arms it, so an idle queue
+ *     with its pollers waiting has no timer at all;
  *   - a receive whose client went away (a poller that stopped) stops waiting and takes no message: fauxqs would
  *     otherwise hand the next message sent to that dead receive, hidden for the whole visibility timeout.
  */
@@ -44,18 +46,44 @@ interface SqsQueueLike {
   waitForMessages(waitTimeSeconds: number): Promise<void>;
   dequeue(...args: unknown[]): unknown[];
   dequeueFifo(...args: unknown[]): unknown[];
+  enqueue(...args: unknown[]): unknown;
+  changeVisibility(...args: unknown[]): unknown;
 }
 
-const MAX_TIMER_SLEEP_MS = 1_000;
 const MIN_TIMER_SLEEP_MS = 20;
 
-/** How long the queue's timer may sleep: until the earliest visibility deadline or delay end, within bounds. */
-function timerSleepMs(queue: SqsQueueLike): number {
+/** The earliest visibility deadline or delay end of `queue`, or Infinity when nothing is in flight or delayed. */
+function nextDeadline(queue: SqsQueueLike): number {
   let next = Number.POSITIVE_INFINITY;
   for (const { visibilityDeadline } of queue.inflightMessages.values()) next = Math.min(next, visibilityDeadline);
   for (const { delayUntil } of queue.delayedMessages) if (delayUntil) next = Math.min(next, delayUntil);
   for (const group of queue.fifoDelayed.values()) for (const { delayUntil } of group) if (delayUntil) next = Math.min(next, delayUntil);
-  return Math.min(MAX_TIMER_SLEEP_MS, Math.max(MIN_TIMER_SLEEP_MS, next - Date.now()));
+  return next;
+}
+
+/** When each queue's timer is due, so a re-arm only moves it earlier. */
+const timerDueAt = new WeakMap<SqsQueueLike, number>();
+
+/**
+ * The queue's timer as it should be now: none while no receive waits or nothing has a deadline, otherwise one due
+ * at the earliest deadline (at least 20 ms away, fauxqs's own period). An earlier timer already set stays.
+ */
+function rearmTimer(queue: SqsQueueLike): void {
+  const deadline = nextDeadline(queue);
+  if (queue.pollWaiters.length === 0 || deadline === Number.POSITIVE_INFINITY) {
+    clearTimeout(queue.pollTimer);
+    queue.pollTimer = undefined;
+    return;
+  }
+  const dueAt = Math.max(deadline, Date.now() + MIN_TIMER_SLEEP_MS);
+  if (queue.pollTimer && (timerDueAt.get(queue) ?? Number.POSITIVE_INFINITY) <= dueAt) return;
+  clearTimeout(queue.pollTimer);
+  timerDueAt.set(queue, dueAt);
+  queue.pollTimer = setTimeout(() => {
+    queue.pollTimer = undefined;
+    queue.processTimers();
+    rearmTimer(queue);
+  }, dueAt - Date.now());
 }
 
 /** The request a queue operation runs for: whether its client is gone, and how to stop its wait when it goes. */
@@ -67,18 +95,21 @@ const receiveContext = new AsyncLocalStorage<ReceiveContext>();
 
 function patchQueueWaits(SqsQueue: { prototype: SqsQueueLike }): void {
   const proto = SqsQueue.prototype;
-  for (const method of ["processTimers", "startPollTimerIfNeeded", "stopPollTimerIfEmpty", "waitForMessages", "dequeue", "dequeueFifo"] as const) {
+  for (const method of ["processTimers", "startPollTimerIfNeeded", "stopPollTimerIfEmpty", "waitForMessages", "dequeue", "dequeueFifo", "enqueue", "changeVisibility"] as const) {
     if (typeof proto[method] !== "function") throw new Error(`fauxqs internals changed: SqsQueue.${method} is missing`);
   }
   proto.startPollTimerIfNeeded = function (this: SqsQueueLike) {
-    if (this.pollTimer) return;
-    const tick = () => {
-      this.pollTimer = undefined;
-      this.processTimers();
-      if (this.pollWaiters.length > 0) this.pollTimer = setTimeout(tick, timerSleepMs(this));
-    };
-    this.pollTimer = setTimeout(tick, timerSleepMs(this));
+    rearmTimer(this);
   };
+  // The operations that set a deadline: a receive (its messages go in flight), a visibility change, a delayed send.
+  for (const method of ["enqueue", "changeVisibility"] as const) {
+    const original = proto[method];
+    proto[method] = function (this: SqsQueueLike, ...args: unknown[]) {
+      const result = original.apply(this, args);
+      rearmTimer(this);
+      return result;
+    };
+  }
   const waitForMessages = proto.waitForMessages;
   proto.waitForMessages = function (this: SqsQueueLike, waitTimeSeconds: number) {
     const waiting = waitForMessages.call(this, waitTimeSeconds);
@@ -98,7 +129,10 @@ function patchQueueWaits(SqsQueue: { prototype: SqsQueueLike }): void {
   for (const method of ["dequeue", "dequeueFifo"] as const) {
     const original = proto[method];
     proto[method] = function (this: SqsQueueLike, ...args: unknown[]) {
-      return receiveContext.getStore()?.gone ? [] : original.apply(this, args);
+      if (receiveContext.getStore()?.gone) return [];
+      const received = original.apply(this, args);
+      rearmTimer(this);
+      return received;
     };
   }
 }
