@@ -198,6 +198,40 @@ describe("SQS event-source poller", () => {
     for (const group of groups) expect(processed.filter((b) => b.startsWith(group))).toEqual([1, 2, 3].map((n) => `${group}-${n}`));
   });
 
+  it("waits on an empty queue with one long poll, and brings up its other pollers with the first batch", async () => {
+    const { url } = await queueWithDlq({ fifo: true, maxReceiveCount: 5 });
+    const counted = sqsClientFor(localPlatform().endpoints.sqs);
+    let receives = 0;
+    counted.middlewareStack.add(
+      (next, context) => async (args) => {
+        if (context.commandName === "ReceiveMessageCommand") receives++;
+        return next(args);
+      },
+      { step: "initialize" },
+    );
+    let concurrentBatches = 0;
+    let maxConcurrentBatches = 0;
+    let processed = 0;
+    poll(
+      url,
+      async () => {
+        concurrentBatches++;
+        maxConcurrentBatches = Math.max(maxConcurrentBatches, concurrentBatches);
+        await new Promise((r) => setTimeout(r, 300));
+        concurrentBatches--;
+        processed++;
+      },
+      { sqs: counted, concurrency: 5, batchSize: 1 },
+    );
+    await new Promise((r) => setTimeout(r, 1_000));
+    expect(receives).toBe(1);
+
+    for (const group of ["a", "b", "c", "d", "e", "f"]) await sqs.send(new SendMessageCommand({ QueueUrl: url, MessageBody: group, MessageGroupId: group }));
+    await waitUntil("every message processed", async () => processed >= 6, 20_000);
+    expect(maxConcurrentBatches).toBeGreaterThanOrEqual(3);
+    counted.destroy();
+  });
+
   // "Lambda parameters for Amazon SQS event source mappings" (MaximumBatchingWindowInSeconds: "Batching window is not
   // supported for FIFO queues"), https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-parameters.html
   it("refuses a batching window on a FIFO queue as Lambda's CreateEventSourceMapping does, and accepts none", async () => {

@@ -44,6 +44,8 @@ export interface SqsPollerOptions {
   /**
    * Batches in flight at once, like Lambda's concurrent pollers (it starts with five). Safe for FIFO queues: SQS
    * hands out no further message of a group while one of it is in flight, so a group is never in two batches.
+   * While the queue is empty a single long poll waits; the first receive that returns messages starts the others at
+   * once, and each goes again after a long poll that found nothing (see `startSqsPoller`).
    */
   readonly concurrency?: number;
   readonly region?: string;
@@ -88,8 +90,11 @@ export class InvalidParameterValueException extends Error {
  * Lambda's SQS event source mapping, locally: refuses the parameters CreateEventSourceMapping refuses (a FIFO queue is
  * one whose URL ends in `.fifo`, as its name must), long-polls the queue, gathers a batch within the batching window,
  * invokes the handler with a real `SQSEvent`, deletes what succeeded and leaves the rest to the queue's
- * visibility timeout and redrive policy. `concurrency` batches run at once; a FIFO group's order holds because
+ * visibility timeout and redrive policy. Up to `concurrency` batches run at once; a FIFO group's order holds because
  * the queue never hands out a group's next message while an earlier one is in flight.
+ * Lambda keeps its five long polls open on an empty queue; locally an empty queue keeps one, which a message wakes as
+ * soon as it is sent, and the rest start with the first batch, so an idle platform's queues cost one receive each per
+ * 20 s instead of five, and no message waits longer for it.
  */
 export function startSqsPoller(options: SqsPollerOptions): SqsPoller {
   const batchSize = options.batchSize ?? 10;
@@ -196,6 +201,16 @@ export function startSqsPoller(options: SqsPollerOptions): SqsPoller {
     }
   }
 
+  const maxPollers = Math.max(1, options.concurrency ?? 1);
+  const pollers = new Set<Promise<void>>();
+  /** Starts pollers up to `maxPollers`: work has arrived. */
+  const scaleUp = () => {
+    while (!stopping && pollers.size < maxPollers) {
+      const poller: Promise<void> = run().finally(() => pollers.delete(poller));
+      pollers.add(poller);
+    }
+  };
+
   async function run(): Promise<void> {
     let queueArn: string | undefined;
     while (!stopping) {
@@ -207,7 +222,12 @@ export function startSqsPoller(options: SqsPollerOptions): SqsPoller {
           continue;
         }
         const batch = await gatherBatch();
-        if (batch.length === 0) continue;
+        if (batch.length === 0) {
+          // A whole long poll found nothing: the queue is idle, and one waiting receive is enough for it.
+          if (pollers.size > 1) return;
+          continue;
+        }
+        scaleUp();
         const outcome = await invoke(batch, queueArn);
         await settle(batch, outcome);
         if (outcome.error) logger.error("invocation failed; batch left for retry", { functionName, records: batch.length, error: outcome.error });
@@ -220,12 +240,14 @@ export function startSqsPoller(options: SqsPollerOptions): SqsPoller {
     }
   }
 
-  const running = Promise.all(Array.from({ length: Math.max(1, options.concurrency ?? 1) }, run));
+  // One long poll to start with, as on an idle queue.
+  const first: Promise<void> = run().finally(() => pollers.delete(first));
+  pollers.add(first);
   return {
     async stop() {
       stopping = true;
       stopped.abort();
-      await running;
+      while (pollers.size > 0) await Promise.all([...pollers]);
     },
   };
 }
