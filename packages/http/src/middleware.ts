@@ -30,7 +30,9 @@ export interface RequestLogOptions {
  * Adopts the caller's W3C traceparent (or starts a trace), runs the request inside the log context,
  * echoes the traceparent on the response, and logs one line per request with its latency: at INFO, at DEBUG for a
  * passing health check or routine poll (an ALB checks every target every few seconds: most of an idle service's log
- * lines otherwise), at ERROR for a 5xx.
+ * lines otherwise), at ERROR for a 5xx. Its RequestLatency metric counts traffic only: a passing check or poll is
+ * left out, as an ALB leaves its health checks out of TargetResponseTime (they would drag an idle service's
+ * percentiles towards a trivial handler's, and cost one EMF document per check).
  */
 export function requestContext(logger: Logger, metrics?: Metrics, options: RequestLogOptions = {}): MiddlewareHandler {
   const routine = new Set(options.routinePaths ?? []);
@@ -43,9 +45,10 @@ export function requestContext(logger: Logger, metrics?: Metrics, options: Reque
       c.header(TRACEPARENT_HEADER, traceparentFor(traceId));
       const status = c.res.status;
       const polled = routine.has(c.req.path) || (c.req.header("user-agent")?.startsWith(HEALTH_CHECKER) ?? false);
-      const level = status >= 500 ? "error" : polled && status < 400 ? "debug" : "info";
+      const passingPoll = polled && status < 400;
+      const level = status >= 500 ? "error" : passingPoll ? "debug" : "info";
       logger[level]("request completed", { method: c.req.method, path: c.req.path, status, duration_ms: Math.round(durationMs * 100) / 100 });
-      metrics?.put("RequestLatency", durationMs, "Milliseconds", { route: c.req.routePath ?? c.req.path });
+      if (!passingPoll) metrics?.put("RequestLatency", durationMs, "Milliseconds", { route: c.req.routePath ?? c.req.path });
     });
   };
 }

@@ -14,11 +14,28 @@ export interface ServeOptions {
   close: () => Promise<void>;
 }
 
+/**
+ * How long an idle keep-alive connection stays open: longer than the load balancer's idle timeout (an ALB's is 60 s
+ * by default), as AWS recommends, so the balancer, never the service, closes an idle connection; a service that closes
+ * first (Node's default is 5 s) races the balancer's next request on that connection and it gets a 502. The local
+ * gateway's checks and proxied requests reuse their connections for the same reason.
+ */
+export const KEEP_ALIVE_TIMEOUT_MS = 65_000;
+
+/** Listens on `port` with keep-alive connections that outlast the load balancer's; `onListening` gets the bound port. */
+export function startHttpServer(options: Pick<ServeOptions, "app" | "port" | "hostname">, onListening?: (port: number) => void) {
+  const server = serve({ fetch: options.app.fetch, port: options.port, hostname: options.hostname }, (info) => onListening?.(info.port));
+  if ("keepAliveTimeout" in server) {
+    server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
+    // A request's headers must be allowed to arrive on a connection kept that long (Node requires headersTimeout > keepAliveTimeout).
+    server.headersTimeout = KEEP_ALIVE_TIMEOUT_MS + 1_000;
+  }
+  return server;
+}
+
 /** The container or pod entry's HTTP server: listens on `port`, and on SIGTERM or SIGINT stops accepting, closes, exits. */
 export function serveUntilStopped(options: ServeOptions): void {
-  const server = serve({ fetch: options.app.fetch, port: options.port, hostname: options.hostname }, (info) =>
-    options.logger.info(`${options.name} listening`, { port: info.port }),
-  );
+  const server = startHttpServer(options, (port) => options.logger.info(`${options.name} listening`, { port }));
   let stopping = false;
   async function shutdown(signal: string) {
     if (stopping) return;

@@ -2,7 +2,7 @@ import { createRoute } from "@hono/zod-openapi";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { AppError } from "@cloudcafe/core";
-import { createLogger } from "@cloudcafe/observability";
+import { createLogger, createMetrics } from "@cloudcafe/observability";
 import { createServiceApp, jsonBody, jsonContent, requireOperator } from "../src/index.ts";
 
 const named = z.object({ name: z.string().min(1) });
@@ -107,7 +107,8 @@ describe("request log levels", () => {
   function appLoggingAt(level: "DEBUG" | "INFO") {
     const lines: Record<string, unknown>[] = [];
     const logger = createLogger({ service: "test", level, write: (line) => lines.push(JSON.parse(line)) });
-    const app = createServiceApp({ logger, requestLog: { routinePaths: ["/internal/faults"] } });
+    const metrics = createMetrics({ namespace: "CloudCafe/Test", service: "test", write: (line) => lines.push(JSON.parse(line)) });
+    const app = createServiceApp({ logger, metrics, requestLog: { routinePaths: ["/internal/faults"] } });
     let healthy = true;
     app.get("/health", (c) => (healthy ? c.json({ status: "ok" }) : c.json({ status: "down" }, 503)));
     app.get("/internal/faults", (c) => c.json({}));
@@ -130,6 +131,19 @@ describe("request log levels", () => {
       ["/menu", "INFO"],
       ["/health", "INFO"],
     ]);
+  });
+
+  it("measures RequestLatency for traffic and failing checks, not for passing health checks or routine polls", async () => {
+    const { app, lines, fail } = appLoggingAt("INFO");
+    const latencies = () => lines.filter((line) => "RequestLatency" in line).map((line) => line.route);
+    await app.request("/health", healthCheck);
+    await app.request("/internal/faults");
+    expect(latencies()).toEqual([]);
+    await app.request("/menu");
+    await app.request("/health");
+    fail();
+    await app.request("/health", healthCheck);
+    expect(latencies()).toEqual(["/menu", "/health", "/health"]);
   });
 
   it("keeps a failing health check at ERROR, and an INFO logger quiet while checks pass", async () => {

@@ -94,7 +94,13 @@ export function startAnalyticsWorker(options: AnalyticsWorkerOptions): RunningAn
     };
   });
 
-  async function discoverShards(): Promise<void> {
+  /**
+   * Lists the stream's shards and creates a lease for each one that has none yet (as KCL's shard sync does); whether
+   * it created any. A shard already leased costs no write: an idle worker's discovery is one ListShards and one Scan.
+   */
+  async function discoverShards(existing: readonly ShardLease[]): Promise<boolean> {
+    const leased = new Set(existing.map((lease) => lease.shardId));
+    let created = false;
     const shards: Shard[] = [];
     let nextToken: string | undefined;
     do {
@@ -103,13 +109,15 @@ export function startAnalyticsWorker(options: AnalyticsWorkerOptions): RunningAn
       nextToken = page.NextToken;
     } while (nextToken);
     for (const shard of shards) {
+      if (leased.has(shard.ShardId!)) continue;
       const parents = [shard.ParentShardId, shard.AdjacentParentShardId].filter((id): id is string => Boolean(id));
       await leases.ensure(shard.ShardId!, parents, { watermarkMs: 0 });
+      created = true;
     }
+    return created;
   }
 
-  async function takeLeases(): Promise<void> {
-    const all = await leases.all();
+  async function takeLeases(all: readonly ShardLease[]): Promise<void> {
     const byShard = new Map(all.map((lease) => [lease.shardId, lease]));
     const now = clock();
     for (const lease of all) {
@@ -264,8 +272,9 @@ export function startAnalyticsWorker(options: AnalyticsWorkerOptions): RunningAn
           nextRenewal = now + Math.floor(options.leaseDurationMs / 3);
         }
         if (now >= nextDiscovery) {
-          await discoverShards();
-          await takeLeases();
+          let all = await leases.all();
+          if (await discoverShards(all)) all = await leases.all();
+          await takeLeases(all);
           nextDiscovery = now + options.discoveryIntervalMs;
         }
         await flush();

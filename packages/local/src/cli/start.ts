@@ -206,6 +206,8 @@ async function main(): Promise<void> {
     MENU_SERVICE_URL: `http://${config.host}:${config.ports.gateway}`,
     // Reservations are not public (no gateway route): the order flow calls the Inventory service directly, as over Lattice.
     INVENTORY_SERVICE_URL: `http://${config.host}:${config.ports.services.inventory}`,
+    // The analytics worker slows its reads of a quiet stream as far as the stream pollers here do (2 s by default).
+    ANALYTICS_MAX_IDLE_POLL_INTERVAL_MS: process.env.ANALYTICS_MAX_IDLE_POLL_INTERVAL_MS ?? String(LOCAL_MAX_IDLE_POLL_MS),
   };
   // Handlers read SST links and endpoints when first used, so the environment must be in place before they load.
   Object.assign(process.env, env);
