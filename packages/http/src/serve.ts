@@ -22,15 +22,21 @@ export interface ServeOptions {
  */
 export const KEEP_ALIVE_TIMEOUT_MS = 65_000;
 
-/** Listens on `port` with keep-alive connections that outlast the load balancer's; `onListening` gets the bound port. */
-export function startHttpServer(options: Pick<ServeOptions, "app" | "port" | "hostname">, onListening?: (port: number) => void) {
-  const server = serve({ fetch: options.app.fetch, port: options.port, hostname: options.hostname }, (info) => onListening?.(info.port));
-  if ("keepAliveTimeout" in server) {
-    server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
-    // A request's headers must be allowed to arrive on a connection kept that long (Node requires headersTimeout > keepAliveTimeout).
-    server.headersTimeout = KEEP_ALIVE_TIMEOUT_MS + 1_000;
+/** Keeps `server`'s idle connections open `KEEP_ALIVE_TIMEOUT_MS` (an HTTP/1 server; others are left as they are). */
+export function keepConnectionsAlive<T extends object>(server: T): T {
+  if ("keepAliveTimeout" in server && "headersTimeout" in server) {
+    Object.assign(server, {
+      keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS,
+      // A request's headers must be allowed to arrive on a connection kept that long (Node requires headersTimeout > keepAliveTimeout).
+      headersTimeout: KEEP_ALIVE_TIMEOUT_MS + 1_000,
+    });
   }
   return server;
+}
+
+/** Listens on `port` with keep-alive connections that outlast the load balancer's; `onListening` gets the bound port. */
+export function startHttpServer(options: Pick<ServeOptions, "app" | "port" | "hostname">, onListening?: (port: number) => void) {
+  return keepConnectionsAlive(serve({ fetch: options.app.fetch, port: options.port, hostname: options.hostname }, (info) => onListening?.(info.port)));
 }
 
 /** The container or pod entry's HTTP server: listens on `port`, and on SIGTERM or SIGINT stops accepting, closes, exits. */

@@ -8,6 +8,7 @@ import { albServices, servicePathPatterns, services, type ServiceKey } from "@cl
 import { sleep } from "@cloudcafe/core/sleep";
 import { API_REFERENCE_PATH, apiReferencePage } from "./api-reference.ts";
 import { type Blackhole, createTargetGroup, type HealthCheckSettings, type TargetGroup, type TargetStatus } from "./gateway-targets.ts";
+import { keepConnectionsAlive } from "@cloudcafe/http";
 
 /**
  * One ALB listener rule: requests whose path matches one of `pathPatterns` go, with the path unchanged, to one of
@@ -348,7 +349,7 @@ export async function startGateway(
       }
     : gateway.app.fetch;
   const server = await new Promise<ServerType>((resolve, reject) => {
-    const started = serve({ fetch, port: wanted, hostname: "127.0.0.1" }, () => resolve(started));
+    const started = keepConnectionsAlive(serve({ fetch, port: wanted, hostname: "127.0.0.1" }, () => resolve(started)));
     started.once("error", reject);
   });
   const { port } = server.address() as AddressInfo;

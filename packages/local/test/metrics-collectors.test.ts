@@ -7,11 +7,12 @@ import { connect } from "node:net";
 import postgres from "postgres";
 import { afterAll, describe, expect, it } from "vitest";
 import { createLogger } from "@cloudcafe/observability";
-import { collectCacheHitRate } from "../src/observability/collectors/cache-hit-rate.ts";
+import { collectCacheHitRate, redisInfoReader } from "../src/observability/collectors/cache-hit-rate.ts";
 import { collectDatabaseConnections } from "../src/observability/collectors/database-connections.ts";
 import { collectQueueAge } from "../src/observability/collectors/queue-age.ts";
 import { createMetricsSink } from "../src/observability/sink.ts";
 import { localPlatform } from "../src/testing/env.ts";
+import { startPrivateRedis } from "../src/testing/private-redis.ts";
 
 const quiet = createLogger({ service: "metrics-collectors-test", level: "ERROR" });
 const { endpoints } = localPlatform();
@@ -72,6 +73,26 @@ describe("collectors on the real engines", () => {
     const value = sink.store.aggregate(rate, "Minimum", ...lastMinute())!;
     expect(value).toBeGreaterThan(0);
     expect(value).toBeLessThan(100);
+  });
+
+  it("reads INFO over one kept connection, and opens another when the server drops it", async () => {
+    const server = await startPrivateRedis();
+    stops.push(() => server.stop());
+    const reader = redisInfoReader(server.url);
+    stops.push(() => reader.close());
+    const connectionsReceived = (info: string) => Number(/^total_connections_received:(\d+)/m.exec(info)?.[1]);
+    const first = connectionsReceived(await reader.read());
+    for (let read = 0; read < 5; read++) await reader.read();
+    expect(connectionsReceived(await reader.read())).toBe(first);
+
+    const admin = server.client();
+    stops.push(() => admin.disconnect());
+    await admin.client("KILL", "TYPE", "normal", "SKIPME", "yes");
+    // The read that finds the connection gone may fail; the one after it opens a new connection.
+    await reader.read().catch(() => undefined);
+    const again = await reader.read();
+    expect(connectionsReceived(again)).toBeGreaterThan(first);
+    expect(again).toMatch(/^keyspace_hits:\d+/m);
   });
 
   it("measures the age of a queue's oldest message on fauxqs without receiving it, and 0 once it is deleted", async () => {

@@ -3,6 +3,7 @@ import { serve, type ServerType } from "@hono/node-server";
 import type { Logger } from "@cloudcafe/observability";
 import type { ChaosControlPlane } from "./control-plane.ts";
 import { ACTIVE_FAULTS_DOCUMENT_PATH, createChaosApp } from "./routes.ts";
+import { keepConnectionsAlive } from "@cloudcafe/http";
 
 export interface RunningChaosServer {
   readonly url: string;
@@ -22,7 +23,7 @@ export async function startChaosServer(options: {
   const app = createChaosApp(options);
   const host = options.host ?? "127.0.0.1";
   const server = await new Promise<ServerType>((resolve, reject) => {
-    const started = serve({ fetch: app.fetch, port: options.port, hostname: host }, () => resolve(started));
+    const started = keepConnectionsAlive(serve({ fetch: app.fetch, port: options.port, hostname: host }, () => resolve(started)));
     started.once("error", reject);
   });
   const url = `http://${host}:${(server.address() as AddressInfo).port}`;

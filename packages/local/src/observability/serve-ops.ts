@@ -3,6 +3,7 @@ import { type ServerType, serve } from "@hono/node-server";
 import type { Logger } from "@cloudcafe/observability";
 import { createOpsApp } from "./ops-app.ts";
 import type { MetricsSink } from "./sink.ts";
+import { keepConnectionsAlive } from "@cloudcafe/http";
 
 export interface RunningOpsServer {
   readonly url: string;
@@ -13,7 +14,7 @@ export interface RunningOpsServer {
 export async function startOpsServer(sink: MetricsSink, options: { port: number; logger: Logger; now?: () => number }): Promise<RunningOpsServer> {
   const app = createOpsApp(sink, { logger: options.logger, ...(options.now ? { now: options.now } : {}) });
   const server = await new Promise<ServerType>((resolve, reject) => {
-    const started = serve({ fetch: app.fetch, port: options.port, hostname: "127.0.0.1" }, () => resolve(started));
+    const started = keepConnectionsAlive(serve({ fetch: app.fetch, port: options.port, hostname: "127.0.0.1" }, () => resolve(started)));
     started.once("error", reject);
   });
   return {

@@ -1,11 +1,11 @@
 /**
  * ElastiCache's CacheHitRate, measured on the local Redis: INFO's keyspace_hits and keyspace_misses, the same
- * counters ElastiCache derives it from, sampled every second; each sample's hit rate over the reads since the one
+ * counters ElastiCache derives it from, sampled every second over one kept connection; each sample's hit rate over the reads since the one
  * before (no reads: no datapoint, as ElastiCache reports none), with CacheHits, CacheMisses and Evictions (INFO's
  * evicted_keys), under AWS/ElastiCache.
  * The server may be shared with other programs on this machine; INFO counts every client's reads.
  */
-import { connect } from "node:net";
+import { connect, type Socket } from "node:net";
 import { localAlarmDimensions } from "@cloudcafe/catalog";
 import type { Logger } from "@cloudcafe/observability";
 import type { MetricsSink } from "../sink.ts";
@@ -13,28 +13,77 @@ import type { MetricsSink } from "../sink.ts";
 const SAMPLE_MS = 1_000;
 const TIMEOUT_MS = 1_000;
 
-/** INFO stats as text, over one short RESP connection (an inline command; the answer is one bulk string). */
-export function redisInfoStats(redisUrl: string): Promise<string> {
+export interface RedisInfoReader {
+  /** INFO stats as text. */
+  read(): Promise<string>;
+  close(): void;
+}
+
+/**
+ * INFO stats over one RESP connection kept open between samples (inline commands; each answer is one bulk string),
+ * as a CloudWatch agent or exporter keeps its connection: a new one every second would be most of an idle Redis's
+ * work. One read at a time; a failed or timed-out read drops the connection and the next one opens another.
+ */
+export function redisInfoReader(redisUrl: string): RedisInfoReader {
   const url = new URL(redisUrl);
-  return new Promise((resolve, reject) => {
-    const socket = connect({ host: url.hostname, port: Number(url.port || 6379) });
-    socket.setTimeout(TIMEOUT_MS, () => socket.destroy(new Error(`Redis at ${url.host} did not answer INFO within ${TIMEOUT_MS} ms`)));
-    let received = "";
-    socket.once("connect", () => {
-      if (url.password) socket.write(`AUTH ${decodeURIComponent(url.username || "default")} ${decodeURIComponent(url.password)}\r\n`);
-      socket.write("INFO stats\r\n");
-    });
-    socket.on("data", (chunk) => {
+  let socket: Socket | undefined;
+  let pending: { resolve: (info: string) => void; reject: (error: Error) => void; timer: NodeJS.Timeout } | undefined;
+  let received = "";
+
+  const settle = (outcome: { info: string } | { error: Error }) => {
+    const waiting = pending;
+    pending = undefined;
+    received = "";
+    if (!waiting) return;
+    clearTimeout(waiting.timer);
+    if ("info" in outcome) waiting.resolve(outcome.info);
+    else waiting.reject(outcome.error);
+  };
+  const drop = (error: Error) => {
+    socket?.destroy();
+    socket = undefined;
+    settle({ error });
+  };
+  const open = (): Socket => {
+    const opened = connect({ host: url.hostname, port: Number(url.port || 6379) });
+    opened.setNoDelay(true);
+    if (url.password) opened.write(`AUTH ${decodeURIComponent(url.username || "default")} ${decodeURIComponent(url.password)}\r\n`);
+    opened.on("data", (chunk) => {
       received += chunk.toString("utf8");
-      const header = /\$(\d+)\r\n/.exec(received);
-      if (received.startsWith("-") || received.includes("\r\n-ERR")) return socket.destroy(new Error(received.trim()));
-      if (header && Buffer.byteLength(received.slice(header.index + header[0].length)) >= Number(header[1])) {
-        socket.end();
-        resolve(received.slice(header.index + header[0].length));
+      // AUTH's +OK comes first when there is a password.
+      if (received.startsWith("+OK\r\n")) received = received.slice(5);
+      if (received.startsWith("-")) return drop(new Error(received.trim()));
+      const header = /^\$(\d+)\r\n/.exec(received);
+      if (header && Buffer.byteLength(received.slice(header[0].length)) >= Number(header[1]) + 2) {
+        settle({ info: received.slice(header[0].length, header[0].length + Number(header[1])) });
       }
     });
-    socket.once("error", reject);
-  });
+    opened.once("error", (error) => {
+      if (socket === opened) drop(error);
+    });
+    opened.once("close", () => {
+      if (socket === opened) drop(new Error(`Redis at ${url.host} closed the connection`));
+    });
+    return opened;
+  };
+
+  return {
+    read() {
+      if (pending) return Promise.reject(new Error("an INFO read is already in flight"));
+      return new Promise<string>((resolve, reject) => {
+        const timer = setTimeout(() => drop(new Error(`Redis at ${url.host} did not answer INFO within ${TIMEOUT_MS} ms`)), TIMEOUT_MS);
+        pending = { resolve, reject, timer };
+        socket ??= open();
+        socket.write("INFO stats\r\n");
+      });
+    },
+    close() {
+      const closing = socket;
+      socket = undefined;
+      closing?.destroy();
+      settle({ error: new Error("closed") });
+    },
+  };
 }
 
 const counter = (info: string, name: string) => Number(new RegExp(`^${name}:(\\d+)`, "m").exec(info)?.[1] ?? NaN);
@@ -43,9 +92,10 @@ export function collectCacheHitRate(sink: MetricsSink, redisUrl: string, logger:
   let previous: { hits: number; misses: number; evictions: number } | undefined;
   let warned = false;
   const dimensions = { CacheClusterId: localAlarmDimensions.cacheCluster };
+  const reader = redisInfoReader(redisUrl);
   const sample = async () => {
     try {
-      const info = await redisInfoStats(redisUrl);
+      const info = await reader.read();
       const current = { hits: counter(info, "keyspace_hits"), misses: counter(info, "keyspace_misses"), evictions: counter(info, "evicted_keys") };
       if (!Object.values(current).every(Number.isFinite)) throw new Error("INFO stats has no keyspace_hits, keyspace_misses or evicted_keys");
       // A restarted server starts its counters again: that sample only sets the new baseline.
@@ -67,5 +117,10 @@ export function collectCacheHitRate(sink: MetricsSink, redisUrl: string, logger:
   const timer = setInterval(() => void sample(), SAMPLE_MS);
   timer.unref();
   void sample();
-  return { stop: () => clearInterval(timer) };
+  return {
+    stop: () => {
+      clearInterval(timer);
+      reader.close();
+    },
+  };
 }
