@@ -25,12 +25,13 @@ export interface HealthCheckSettings {
 }
 
 /**
- * Locally: every 500 ms while traffic flows, every 5 s after 10 s without any, 2 s to answer. Deployed the order
- * service's target group checks every 15 s, healthy after 2, unhealthy after 2 (the ALB default). Not 15 s locally
- * when idle: a group without traffic of its own (the loyalty service's, in a game day) would see a killed copy only
- * after two 15 s checks, when the supervisor has already restarted it, and ec2-instance-termination went undetected.
+ * Locally: every 500 ms while traffic flows, every 15 s after 10 s without any (as the deployed target groups check:
+ * every 15 s, healthy after 2, unhealthy after 2), 2 s to answer. A group without traffic of its own (the loyalty
+ * service's, in a game day) would see a killed copy only after two 15 s checks, when the supervisor has long restarted
+ * it, so `npm start` tells the gateway of every copy that stops (`GatewayControl.targetStopped`), as an Auto Scaling
+ * group or ECS deregisters a terminated instance or stopped task: it is unhealthy at once and checked every 500 ms.
  */
-export const LOCAL_HEALTH_CHECK: HealthCheckSettings = { intervalMs: 500, idleIntervalMs: 5_000, idleAfterMs: 10_000, timeoutMs: 2_000, healthyThreshold: 2, unhealthyThreshold: 2 };
+export const LOCAL_HEALTH_CHECK: HealthCheckSettings = { intervalMs: 500, idleIntervalMs: 15_000, idleAfterMs: 10_000, timeoutMs: 2_000, healthyThreshold: 2, unhealthyThreshold: 2 };
 
 /** `initial`: registered, not checked yet (routed to only while no target is healthy); then `healthy` or `unhealthy`. */
 export type TargetHealth = "initial" | "healthy" | "unhealthy";
@@ -197,6 +198,11 @@ export function createTargetGroup(options: {
       target.passes = 0;
       target.refused = true;
       become(target, "unhealthy", reason);
+      // An unhealthy target is checked at the short interval, so its return is seen within a second.
+      if (idle) {
+        clearTimeout(timer);
+        schedule();
+      }
     },
     setBlackhole(url, mode) {
       const target = find(url);

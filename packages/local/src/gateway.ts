@@ -219,6 +219,11 @@ export interface GatewayControl {
   /** Makes the target at `url` unreachable: `timeout` (default: packets dropped) or `refuse`. */
   blackholeTarget(url: string, mode?: Blackhole): void;
   restoreTarget(url: string): void;
+  /**
+   * The copy behind `url` stopped (its process exited): unhealthy at once, and no longer routed to by failing open,
+   * as a terminated instance or a stopped task leaves its target group; its checks bring it back once it answers.
+   */
+  targetStopped(url: string, reason: string): void;
 }
 
 export interface GatewayOptions {
@@ -256,6 +261,9 @@ export function createGateway(rules: readonly GatewayRule[], options: GatewayOpt
     },
     restoreTarget(url) {
       for (const group of groupsWith(url)) group.setBlackhole(url, undefined);
+    },
+    targetStopped(url, reason) {
+      for (const group of groupsWith(url)) group.markRefused(url, reason);
     },
   };
 

@@ -168,6 +168,25 @@ describe("gateway target health (an ALB target group)", () => {
     expect(new Set(await names(running.url, 4))).toEqual(new Set(["b"]));
   });
 
+  it("a copy that stopped is unhealthy at once, even on an idle group, and healthy again two quick checks after it answers", async () => {
+    const [a, b] = [await target("a"), await target("b")];
+    // Idle checks an hour apart: only targetStopped and the short interval it brings back can change anything here.
+    const running = await gatewayFor([a, b], { ...fast, idleIntervalMs: 3_600_000, idleAfterMs: 100 });
+    await until(running, a.url, "healthy");
+    await until(running, b.url, "healthy");
+    await new Promise((r) => setTimeout(r, 300));
+
+    // The copy is down (its replacement not answering yet) and the supervisor says so.
+    a.health.status = 503;
+    running.control.targetStopped(a.url, "the copy stopped (SIGKILL)");
+    expect(running.control.targets("order").find((entry) => entry.url === a.url)).toMatchObject({ health: "unhealthy", reason: "the copy stopped (SIGKILL)" });
+    // Not routed to while it is down, not even by failing open.
+    expect(new Set(await names(running.url, 4))).toEqual(new Set(["b"]));
+    // Its checks run at the short interval: once the replacement answers, back within a second, not an hour.
+    a.health.status = 200;
+    await waitUntil("the restarted copy to be healthy again", async () => healthOf(running, a.url) === "healthy", 2_000, 50);
+  });
+
   it("lists rules and target health at /api/ops/targets", async () => {
     const a = await target("a");
     const running = await gatewayFor([a], fast);

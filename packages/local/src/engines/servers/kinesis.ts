@@ -12,6 +12,10 @@ const server = kinesalite({
   // Room for several isolated test runs (each creates every catalog stream) sharing one server.
   shardLimit: 1_000,
 });
+// Idle connections kept 65 s, as the services keep theirs: an idle stream poller reads every 8 s, and Node's 5 s
+// default closed the connection before each read.
+server.keepAliveTimeout = 65_000;
+server.headersTimeout = 66_000;
 server.listen(port, "127.0.0.1", () => console.log(`kinesalite listening on http://127.0.0.1:${port}`));
 
 const close = () => server.close(() => process.exit(0));
