@@ -1,6 +1,7 @@
 /**
  * ElastiCache's CacheHitRate, measured on the local Redis: INFO's keyspace_hits and keyspace_misses, the same
- * counters ElastiCache derives it from, sampled every second over one kept connection; each sample's hit rate over the reads since the one
+ * counters ElastiCache derives it from, sampled once a local period (ElastiCache publishes once a minute) over one
+ * kept connection; each sample's hit rate over the reads since the one
  * before (no reads: no datapoint, as ElastiCache reports none), with CacheHits, CacheMisses and Evictions (INFO's
  * evicted_keys), under AWS/ElastiCache.
  * The server may be shared with other programs on this machine; INFO counts every client's reads.
@@ -9,8 +10,8 @@ import { connect, type Socket } from "node:net";
 import { localAlarmDimensions } from "@cloudcafe/catalog";
 import type { Logger } from "@cloudcafe/observability";
 import type { MetricsSink } from "../sink.ts";
+import { sampleOncePerPeriod } from "./once-a-period.ts";
 
-const SAMPLE_MS = 1_000;
 const TIMEOUT_MS = 1_000;
 
 export interface RedisInfoReader {
@@ -114,12 +115,10 @@ export function collectCacheHitRate(sink: MetricsSink, redisUrl: string, logger:
       warned = true;
     }
   };
-  const timer = setInterval(() => void sample(), SAMPLE_MS);
-  timer.unref();
-  void sample();
+  const sampling = sampleOncePerPeriod(sample);
   return {
     stop: () => {
-      clearInterval(timer);
+      sampling.stop();
       reader.close();
     },
   };

@@ -1,6 +1,6 @@
 /**
  * Aurora's DatabaseConnections, measured on the local PostgreSQL: the connections to the platform's database
- * (pg_stat_activity), every second, under AWS/RDS; and max_connections, which the connections alarm's threshold
+ * (pg_stat_activity), once a local period as RDS publishes it once a minute, under AWS/RDS; and max_connections, which the connections alarm's threshold
  * (80% of it) needs. The server is shared with other programs on this machine, so only this database's connections
  * count.
  */
@@ -8,9 +8,7 @@ import { createDatabase } from "@cloudcafe/adapters";
 import { localAlarmDimensions } from "@cloudcafe/catalog";
 import type { Logger } from "@cloudcafe/observability";
 import type { MetricsSink } from "../sink.ts";
-
-/** Every second: at least one datapoint in each local period. */
-const SAMPLE_MS = 1_000;
+import { sampleOncePerPeriod } from "./once-a-period.ts";
 
 export function collectDatabaseConnections(sink: MetricsSink, databaseUrl: string, logger: Logger): { stop(): Promise<void> } {
   // Its connection is one of those terminated by aurora-failover: node-postgres reconnects on the next sample.
@@ -29,12 +27,10 @@ export function collectDatabaseConnections(sink: MetricsSink, databaseUrl: strin
       warned = true;
     }
   };
-  const timer = setInterval(() => void sample(), SAMPLE_MS);
-  timer.unref();
-  void sample();
+  const sampling = sampleOncePerPeriod(sample);
   return {
     async stop() {
-      clearInterval(timer);
+      sampling.stop();
       await database.end();
     },
   };

@@ -1,14 +1,15 @@
 /**
  * SQS's ApproximateAgeOfOldestMessage, which SQS publishes to CloudWatch and fauxqs does not: the age in seconds of
- * the oldest message not yet deleted (ready, delayed or received and in flight), every second, under AWS/SQS per
+ * the oldest message not yet deleted (ready, delayed or received and in flight), once a local period (SQS publishes it
+ * once a minute), under AWS/SQS per
  * QueueName. Read through fauxqs's inspection endpoint (`GET /_fauxqs/queues/<name>`), which never receives a
  * message, so measuring moves no message's receive count towards its DLQ. An empty queue reports 0.
  */
 import type { Logger } from "@cloudcafe/observability";
 import { z } from "zod";
 import type { MetricsSink } from "../sink.ts";
+import { sampleOncePerPeriod } from "./once-a-period.ts";
 
-const SAMPLE_MS = 1_000;
 const TIMEOUT_MS = 1_000;
 
 const sent = z.object({ sentTimestamp: z.number() });
@@ -50,9 +51,6 @@ export function collectQueueAge(sink: MetricsSink, sqsUrl: string, queues: reado
       warned.add(queue.name);
     }
   };
-  const sampleAll = () => void Promise.all(queues.map(sample));
-  const timer = setInterval(sampleAll, SAMPLE_MS);
-  timer.unref();
-  sampleAll();
-  return { stop: () => clearInterval(timer) };
+  const sampling = sampleOncePerPeriod(async () => void (await Promise.all(queues.map(sample))));
+  return { stop: () => sampling.stop() };
 }
