@@ -24,7 +24,9 @@ export interface IdleOptions {
 
 export function idleOptionsFrom(args: readonly string[]): IdleOptions {
   const value = (name: string, fallback: number) => positiveArg(args, name, fallback);
-  return { seconds: value("idle-seconds", 60), settleSeconds: value("settle-seconds", 15), profile: args.includes("--profile") };
+  // A minute to settle: the first minute after ready is start-up work still running (the JVM's JIT compiling DynamoDB
+  // Local's hot paths, the first lease takeover, loyalty's first tier run, V8 optimising and collecting), not idling.
+  return { seconds: value("idle-seconds", 60), settleSeconds: value("settle-seconds", 60), profile: args.includes("--profile") };
 }
 
 /** CPU ms so far of each thread of `pid`, by thread name (`node`, `libuv-worker`, `V8 DefaultWorke`, ...). */

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { nextPeriodMiddle, sampleOncePerPeriod } from "../src/observability/collectors/once-a-period.ts";
+import { nextPeriodPoint, sampleOncePerPeriod } from "../src/observability/collectors/once-a-period.ts";
 
 afterEach(() => {
   vi.useRealTimers();
@@ -7,10 +7,11 @@ afterEach(() => {
 
 describe("collectors sample once a local period", () => {
   it("aims at the middle of the period: this one's while it is ahead, else the next one's", () => {
-    expect(nextPeriodMiddle(10_000, 2_000)).toBe(11_000);
-    expect(nextPeriodMiddle(10_999, 2_000)).toBe(11_000);
-    expect(nextPeriodMiddle(11_000, 2_000)).toBe(13_000);
-    expect(nextPeriodMiddle(11_900, 2_000)).toBe(13_000);
+    expect(nextPeriodPoint(10_000, 2_000)).toBe(11_000);
+    expect(nextPeriodPoint(10_999, 2_000)).toBe(11_000);
+    expect(nextPeriodPoint(11_000, 2_000)).toBe(13_000);
+    expect(nextPeriodPoint(11_900, 2_000)).toBe(13_000);
+    expect(nextPeriodPoint(11_900, 2_000, 50)).toBe(12_050);
   });
 
   it("puts exactly one sample in every period, even when a sample takes most of one", async () => {
@@ -21,7 +22,7 @@ describe("collectors sample once a local period", () => {
       at.push(Date.now());
       // Every other sample takes 1.8 s (a database slow to answer), the first one quick: the next is still due in its period.
       if ((slow = !slow)) await new Promise((resolve) => setTimeout(resolve, 1_800));
-    }, 2_000);
+    }, { periodMs: 2_000 });
     await vi.advanceTimersByTimeAsync(20_000);
     sampling.stop();
     const periods = at.map((t) => Math.floor(t / 2_000));

@@ -277,7 +277,7 @@ async function main(): Promise<void> {
   rows.push(["gateway (ALB)", running.gateway.url, `listening: ${routed.join(", ")}`]);
   rows.push(["chaos control plane", `${running.gateway.url}/api/chaos/faults`, `${chaos.controlPlane.list().filter((fault) => fault.available).length} of ${faultIds.length} faults can run here (operator token; console: /ops)`]);
   rows.push(["API reference", `${running.gateway.url}${API_REFERENCE_PATH}`, "every service's OpenAPI document"]);
-  rows.push(["metrics and alarms", `${running.gateway.url}/api/ops/alarms`, `${observability.sink.alarms().length} alarms evaluated every second (a CloudWatch minute = ${LOCAL_PERIOD_SECONDS} s); /api/ops/metrics`]);
+  rows.push(["metrics and alarms", `${running.gateway.url}/api/ops/alarms`, `${observability.sink.alarms().length} alarms evaluated as each period ends (a CloudWatch minute = ${LOCAL_PERIOD_SECONDS} s); /api/ops/metrics`]);
   rows.push(["web console", `${running.gateway.url}/`, webRoot ? "served from web/dist" : "not built (npm run build -w web)"]);
   printTable(rows);
   const { ANALYTICS_WORKGROUP_NAME: workgroup, ANALYTICS_DATABASE_NAME: database } = platform.resources.env;

@@ -65,7 +65,7 @@ export async function startLocalObservability(options: {
     linesOf: (name) => (line, stream) => terminal.line(line, name, stream),
     gatewayObserver: (albRules) => gatewayTraffic(sink, albRules, [rule]),
     watchTargetHealth(rules) {
-      // The sink repeats a gauge every second until it is set again: only a change of the counts is news to it.
+      // The sink repeats a gauge every period until it is set again: only a change of the counts is news to it.
       const reported = new Map<string, string>();
       const report = () => {
         for (const { service, targets } of rules()) {

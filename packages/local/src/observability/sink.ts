@@ -2,12 +2,13 @@
  * The local platform's CloudWatch: every process of `npm start` hands it its EMF documents (the services and workers
  * through their piped output, the in-process Lambda stand-ins through the routed stdout writer), collectors add what
  * AWS measures outside the code (the gateway's ALB metrics, PostgreSQL connections, Redis hit rate, running tasks),
- * and it evaluates the catalog's alarms every second over their local periods.
+ * and it evaluates the catalog's alarms over their local periods once each period ends.
  */
 import { type AlarmDefinition, type AlarmKey, type RelativeThreshold, alarmDefinitions, albServices, localAlarmDimensions } from "@cloudcafe/catalog";
 import { type AlarmEvaluator, type AlarmStatus, type AlarmTransition, createAlarmEvaluator } from "./alarm-evaluator.ts";
 import { emfLineDatapoints } from "./emf.ts";
 import { type Datapoint, type MetricStore, createMetricStore } from "./metric-store.ts";
+import { sampleOncePerPeriod } from "./collectors/once-a-period.ts";
 
 /** Container Insights' namespace: running and desired tasks per service. */
 export const TASK_COUNT_NAMESPACE = "ECS/ContainerInsights";
@@ -20,16 +21,16 @@ export interface MetricsSink {
   record(datapoint: Datapoint): void;
   /**
    * A service's running and desired replicas (the supervisor's counts), reported as Container Insights'
-   * RunningTaskCount and DesiredTaskCount every second until the next call, as the agent reports them.
+   * RunningTaskCount and DesiredTaskCount every period until the next call, as the agent reports them.
    */
   recordRunning(service: string, running: number, desired: number): void;
   /**
-   * A service's healthy and unhealthy targets behind the gateway (its health checks), reported every second until the
+   * A service's healthy and unhealthy targets behind the gateway (its health checks), reported every period until the
    * next call as the load balancer's HealthyHostCount and UnHealthyHostCount: AWS/NetworkELB for the services behind
    * the NLB (loyalty), AWS/ApplicationELB for the others.
    */
   recordTargetHealth(service: string, healthy: number, unhealthy: number): void;
-  /** A level (a queue's age, a pool's size): recorded now and every second until it is set again. */
+  /** A level (a queue's age, a pool's size): recorded now and every period until it is set again. */
   setGauge(datapoint: Omit<Datapoint, "timestamp">): void;
   /** A number a relative threshold needs (the local PostgreSQL's max_connections). */
   setKnown(name: RelativeThreshold["of"], value: number): void;
@@ -37,7 +38,7 @@ export interface MetricsSink {
   alarms(): AlarmStatus[];
   /** Called on every alarm state change. */
   onAlarmChange(listener: (key: AlarmKey, transition: AlarmTransition) => void): void;
-  /** Starts evaluating every second (and reporting task counts); `stop` ends it. */
+  /** Starts evaluating once each period ends (and reporting the gauges); `stop` ends it. */
   start(): void;
   stop(): void;
 }
@@ -47,7 +48,8 @@ export interface MetricsSinkOptions {
   readonly now?: () => number;
 }
 
-const TICK_MS = 1_000;
+/** How long after a period's end the sink ticks: the period's last datapoints are in. */
+const TICK_AFTER_PERIOD_END_MS = 50;
 
 export function createMetricsSink(options: MetricsSinkOptions = {}): MetricsSink {
   const now = options.now ?? Date.now;
@@ -63,7 +65,7 @@ export function createMetricsSink(options: MetricsSinkOptions = {}): MetricsSink
     now,
     onChange: (key, transition) => listeners.forEach((listener) => listener(key, transition)),
   });
-  let timer: NodeJS.Timeout | undefined;
+  let ticking: { stop(): void } | undefined;
 
   const setGauge = (datapoint: Omit<Datapoint, "timestamp">) => {
     gauges.set(JSON.stringify([datapoint.namespace, datapoint.name, Object.entries(datapoint.dimensions ?? {}).sort()]), datapoint);
@@ -103,16 +105,20 @@ export function createMetricsSink(options: MetricsSinkOptions = {}): MetricsSink
       listeners.push(listener);
     },
     start() {
-      if (timer) return;
-      timer = setInterval(() => {
-        gauges.forEach((datapoint) => store.record(datapoint));
-        evaluator.evaluate();
-      }, TICK_MS);
-      timer.unref();
+      if (ticking) return;
+      // Just after each period ends: the gauges' datapoint for the period starting, and the alarms over the one ended
+      // (nothing in a period is complete before its end, so a tick in its middle would find nothing new).
+      ticking = sampleOncePerPeriod(
+        () => {
+          gauges.forEach((datapoint) => store.record(datapoint));
+          evaluator.evaluate();
+        },
+        { offsetMs: TICK_AFTER_PERIOD_END_MS },
+      );
     },
     stop() {
-      clearInterval(timer);
-      timer = undefined;
+      ticking?.stop();
+      ticking = undefined;
     },
   };
 }

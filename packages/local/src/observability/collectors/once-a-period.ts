@@ -1,6 +1,7 @@
 /**
  * When the local collectors sample: once in each local alarm period (a CloudWatch minute is LOCAL_PERIOD_SECONDS
- * here), at its middle, as SQS, RDS and ElastiCache publish these metrics once a minute. Each sample is scheduled
+ * here), at its middle, as SQS, RDS and ElastiCache publish these metrics once a minute; the sink's alarm evaluation
+ * runs the same way, just after each period ends, as CloudWatch evaluates an alarm once a period. Each sample is scheduled
  * from the clock, not from the one before, so timers that run late never leave a period without its datapoint nor
  * give one two; a sample still running when the next is due makes that one wait for the period after.
  */
@@ -8,28 +9,38 @@ import { LOCAL_PERIOD_SECONDS } from "@cloudcafe/catalog";
 
 export const LOCAL_PERIOD_MS = LOCAL_PERIOD_SECONDS * 1_000;
 
-/** The middle of the period after the one `now` is in, or of this one while its middle is still ahead. */
-export function nextPeriodMiddle(now: number, periodMs = LOCAL_PERIOD_MS): number {
-  const middle = Math.floor(now / periodMs) * periodMs + periodMs / 2;
-  return middle > now ? middle : middle + periodMs;
+/** The point `offsetMs` into the period `now` is in while it is still ahead, else the same point of the next period. */
+export function nextPeriodPoint(now: number, periodMs = LOCAL_PERIOD_MS, offsetMs = periodMs / 2): number {
+  const point = Math.floor(now / periodMs) * periodMs + offsetMs;
+  return point > now ? point : point + periodMs;
 }
 
-/** Runs `sample` now, then at the middle of every period; `stop()` ends it. */
-export function sampleOncePerPeriod(sample: () => Promise<void>, periodMs = LOCAL_PERIOD_MS, clock: () => number = Date.now): { stop(): void } {
+export interface PeriodSchedule {
+  readonly periodMs?: number;
+  /** How far into each period it runs (default: the middle). */
+  readonly offsetMs?: number;
+}
+
+/** Runs `task` now, then once in every period, `offsetMs` into it; `stop()` ends it. */
+export function sampleOncePerPeriod(task: () => void | Promise<void>, schedule: PeriodSchedule = {}): { stop(): void } {
+  const periodMs = schedule.periodMs ?? LOCAL_PERIOD_MS;
+  const offsetMs = schedule.offsetMs ?? periodMs / 2;
   let timer: NodeJS.Timeout | undefined;
   let stopped = false;
   const periodOf = (t: number) => Math.floor(t / periodMs);
-  /** The next middle in a period after the one the last sample started in. */
-  const schedule = (lastStartedAt: number) => {
+  /** The next such point in a period after the one the last run started in. */
+  const next = (lastStartedAt: number) => {
     if (stopped) return;
-    let next = nextPeriodMiddle(clock(), periodMs);
-    if (periodOf(next) === periodOf(lastStartedAt)) next += periodMs;
-    timer = setTimeout(run, next - clock());
+    let at = nextPeriodPoint(Date.now(), periodMs, offsetMs);
+    if (periodOf(at) === periodOf(lastStartedAt)) at += periodMs;
+    timer = setTimeout(run, at - Date.now());
     timer.unref();
   };
   const run = () => {
-    const startedAt = clock();
-    void sample().finally(() => schedule(startedAt));
+    const startedAt = Date.now();
+    void Promise.resolve()
+      .then(task)
+      .finally(() => next(startedAt));
   };
   run();
   return {
