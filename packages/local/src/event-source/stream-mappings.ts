@@ -11,9 +11,16 @@ export type StreamMappingKey = keyof typeof streamEventSourceMappings;
 
 /**
  * How far `npm start`'s stream pollers slow down on a quiet platform (`maxIdlePollMs`): reads and shard discovery at
- * most every 8 s after 10 s without records, and back at their interval on the next request the gateway routes.
+ * most every 20 s once nothing came for 80 s, and back at their interval on the next request the gateway routes (the
+ * way nearly all work arrives); a record written without one (a reservation the sweeper expires) waits at most that.
  */
-export const LOCAL_MAX_IDLE_POLL_MS = 8_000;
+export const LOCAL_MAX_IDLE_POLL_MS = 20_000;
+
+/**
+ * The analytics worker's slowest read of a quiet stream locally: nothing wakes it (it is a process of its own, as
+ * on EC2), and its configuration allows at most 10 s.
+ */
+export const LOCAL_WORKER_MAX_IDLE_POLL_MS = 8_000;
 
 /** The catalog's stream mappings, as `npm start` runs them. */
 export const localStreamEventSourceMappings: readonly StreamEventSourceMappingSpec[] = Object.values<StreamEventSourceMappingSpec>(streamEventSourceMappings);
