@@ -16,7 +16,7 @@ import { type LocalConfig, readLocalConfig } from "../config.ts";
 import { localEventSourceMappings } from "../event-source/mappings.ts";
 import { startSqsPoller, type SqsEventHandler } from "../event-source/sqs-poller.ts";
 import { fileCheckpoints } from "../event-source/stream-checkpoints.ts";
-import { LOCAL_MAX_IDLE_POLL_MS, LOCAL_WORKER_MAX_IDLE_POLL_MS, localStreamEventSourceMappings, startCatalogStreamPoller } from "../event-source/stream-mappings.ts";
+import { LOCAL_MAX_IDLE_POLL_MS, localAnalyticsWorkerSettings, localStreamEventSourceMappings, startCatalogStreamPoller } from "../event-source/stream-mappings.ts";
 import type { StreamEventHandler } from "../event-source/stream-poller.ts";
 import { API_REFERENCE_PATH } from "../api-reference.ts";
 import { DOCUMENTDB_STORAGE_DATABASE } from "../engines/documentdb.ts";
@@ -206,11 +206,7 @@ async function main(): Promise<void> {
     MENU_SERVICE_URL: `http://${config.host}:${config.ports.gateway}`,
     // Reservations are not public (no gateway route): the order flow calls the Inventory service directly, as over Lattice.
     INVENTORY_SERVICE_URL: `http://${config.host}:${config.ports.services.inventory}`,
-    // The analytics worker slows its reads of a quiet stream further than its 2 s default, as the stream pollers here do.
-    ANALYTICS_MAX_IDLE_POLL_INTERVAL_MS: process.env.ANALYTICS_MAX_IDLE_POLL_INTERVAL_MS ?? String(LOCAL_WORKER_MAX_IDLE_POLL_MS),
-    // One worker here, which takes its own leases back at once when it restarts (its id is the host name): a 30 s
-    // lease renewed every 10 s instead of KCL's 10 s failover renewed every 3.3 s. Deployed keeps 10 s.
-    ANALYTICS_LEASE_DURATION_MS: process.env.ANALYTICS_LEASE_DURATION_MS ?? "30000",
+    ...localAnalyticsWorkerSettings(),
   };
   // Handlers read SST links and endpoints when first used, so the environment must be in place before they load.
   Object.assign(process.env, env);

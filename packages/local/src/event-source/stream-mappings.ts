@@ -17,10 +17,19 @@ export type StreamMappingKey = keyof typeof streamEventSourceMappings;
 export const LOCAL_MAX_IDLE_POLL_MS = 20_000;
 
 /**
- * The analytics worker's slowest read of a quiet stream locally: nothing wakes it (it is a process of its own, as
- * on EC2), and its configuration allows at most 10 s.
+ * How `npm start` runs the analytics worker on a quiet platform, in its own environment variables (a value already in
+ * `env` wins):
+ * - its slowest read of a quiet stream: 8 s, not its default 2 s (nothing wakes it: it is a process of its own, as on
+ *   EC2; its configuration allows at most 10 s);
+ * - its leases: 30 s, renewed every 10 s, not KCL's 10 s failover renewed every 3.3 s. Locally one worker runs, and it
+ *   takes its own leases back at once when it restarts (its id is the host name); deployed keeps 10 s.
  */
-export const LOCAL_WORKER_MAX_IDLE_POLL_MS = 8_000;
+export function localAnalyticsWorkerSettings(env: NodeJS.ProcessEnv = process.env): Record<string, string> {
+  return {
+    ANALYTICS_MAX_IDLE_POLL_INTERVAL_MS: env.ANALYTICS_MAX_IDLE_POLL_INTERVAL_MS ?? "8000",
+    ANALYTICS_LEASE_DURATION_MS: env.ANALYTICS_LEASE_DURATION_MS ?? "30000",
+  };
+}
 
 /** The catalog's stream mappings, as `npm start` runs them. */
 export const localStreamEventSourceMappings: readonly StreamEventSourceMappingSpec[] = Object.values<StreamEventSourceMappingSpec>(streamEventSourceMappings);
