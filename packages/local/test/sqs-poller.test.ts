@@ -232,6 +232,33 @@ describe("SQS event-source poller", () => {
     counted.destroy();
   });
 
+  it("goes back to one long poll once the queue is empty again, and still takes the next message", async () => {
+    const { url } = await queueWithDlq();
+    const counted = sqsClientFor(localPlatform().endpoints.sqs);
+    let receives = 0;
+    counted.middlewareStack.add(
+      (next, context) => async (args) => {
+        if (context.commandName === "ReceiveMessageCommand") receives++;
+        return next(args);
+      },
+      { step: "initialize" },
+    );
+    const seen: string[] = [];
+    poll(url, async (event) => void seen.push(...bodies(event)), { sqs: counted, concurrency: 4, batchSize: 1, longPollSeconds: 1 });
+    for (const n of [1, 2, 3, 4, 5, 6]) await sqs.send(new SendMessageCommand({ QueueUrl: url, MessageBody: `first-${n}` }));
+    await waitUntil("the burst processed", async () => seen.length >= 6, 10_000);
+    // Every extra poller's next long poll (1 s here) comes back empty and it stops; give them two.
+    await new Promise((r) => setTimeout(r, 2_500));
+    const idleFrom = receives;
+    await new Promise((r) => setTimeout(r, 3_000));
+    // One poller waiting: about one 1-second long poll a second, not four.
+    expect(receives - idleFrom).toBeLessThanOrEqual(4);
+    expect(receives - idleFrom).toBeGreaterThanOrEqual(2);
+    await sqs.send(new SendMessageCommand({ QueueUrl: url, MessageBody: "after the quiet" }));
+    await waitUntil("the message after the quiet", async () => seen.includes("after the quiet"), 5_000);
+    counted.destroy();
+  });
+
   // "Lambda parameters for Amazon SQS event source mappings" (MaximumBatchingWindowInSeconds: "Batching window is not
   // supported for FIFO queues"), https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-parameters.html
   it("refuses a batching window on a FIFO queue as Lambda's CreateEventSourceMapping does, and accepts none", async () => {

@@ -59,6 +59,8 @@ export interface SqsPollerOptions {
    */
   readonly throttled?: () => Promise<boolean>;
   readonly onThrottled?: () => void;
+  /** How long each receive waits for a message (Lambda's long poll, 20 s). Tests shorten it to watch idle pollers. */
+  readonly longPollSeconds?: number;
 }
 
 export interface SqsPoller {
@@ -134,7 +136,7 @@ export function startSqsPoller(options: SqsPollerOptions): SqsPoller {
   }
 
   async function gatherBatch(): Promise<Message[]> {
-    const batch = await receive(batchSize, longPollSeconds);
+    const batch = await receive(batchSize, options.longPollSeconds ?? longPollSeconds);
     if (batch.length === 0) return batch;
     const deadline = Date.now() + windowMs;
     while (!stopping && batch.length < batchSize && Date.now() < deadline) {
@@ -202,17 +204,25 @@ export function startSqsPoller(options: SqsPollerOptions): SqsPoller {
   }
 
   const maxPollers = Math.max(1, options.concurrency ?? 1);
+  /** Every poller loop still running (what `stop()` waits for). */
   const pollers = new Set<Promise<void>>();
+  /**
+   * Loops polling and not retiring. Changed synchronously (a loop's promise settles a tick after it returns), so two
+   * loops whose long polls come back empty together cannot both see the other and both retire, leaving none.
+   */
+  let active = 0;
+  let queueArn: string | undefined;
+  const startPoller = () => {
+    active++;
+    const poller: Promise<void> = run().finally(() => pollers.delete(poller));
+    pollers.add(poller);
+  };
   /** Starts pollers up to `maxPollers`: work has arrived. */
   const scaleUp = () => {
-    while (!stopping && pollers.size < maxPollers) {
-      const poller: Promise<void> = run().finally(() => pollers.delete(poller));
-      pollers.add(poller);
-    }
+    while (!stopping && active < maxPollers) startPoller();
   };
 
   async function run(): Promise<void> {
-    let queueArn: string | undefined;
     while (!stopping) {
       try {
         queueArn ??= await arnOf(sqs, queueUrl);
@@ -224,7 +234,10 @@ export function startSqsPoller(options: SqsPollerOptions): SqsPoller {
         const batch = await gatherBatch();
         if (batch.length === 0) {
           // A whole long poll found nothing: the queue is idle, and one waiting receive is enough for it.
-          if (pollers.size > 1) return;
+          if (active > 1) {
+            active--;
+            return;
+          }
           continue;
         }
         scaleUp();
@@ -241,8 +254,7 @@ export function startSqsPoller(options: SqsPollerOptions): SqsPoller {
   }
 
   // One long poll to start with, as on an idle queue.
-  const first: Promise<void> = run().finally(() => pollers.delete(first));
-  pollers.add(first);
+  startPoller();
   return {
     async stop() {
       stopping = true;
