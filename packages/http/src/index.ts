@@ -4,5 +4,6 @@ export * from "./contract.ts";
 export * from "./errors.ts";
 export * from "./health.ts";
 export * from "./middleware.ts";
+export * from "./keep-alive.ts";
 export * from "./serve.ts";
 export * from "./contract-inspection.ts";

@@ -1,6 +1,7 @@
 import { Hono } from "hono";
 import { describe, expect, it } from "vitest";
-import { KEEP_ALIVE_TIMEOUT_MS, startHttpServer } from "../src/serve.ts";
+import { KEEP_ALIVE_TIMEOUT_MS } from "../src/keep-alive.ts";
+import { startHttpServer } from "../src/serve.ts";
 
 describe("service HTTP server", () => {
   // "Connection idle timeout": the ALB closes idle connections after 60 s by default, and "we recommend that you

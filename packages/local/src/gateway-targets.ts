@@ -162,6 +162,12 @@ export function createTargetGroup(options: {
     timer.unref();
   };
   /** Traffic again after an idle spell: checks at the short interval from now on. */
+  /** A target turned unhealthy or faulty while idle: the next check comes at the interval that now applies. */
+  const leaveIdleInterval = () => {
+    if (!idle) return;
+    clearTimeout(timer);
+    schedule();
+  };
   const routed = () => {
     lastRoutedAt = Date.now();
     if (!idle) return;
@@ -199,20 +205,14 @@ export function createTargetGroup(options: {
       target.refused = true;
       become(target, "unhealthy", reason);
       // An unhealthy target is checked at the short interval, so its return is seen within a second.
-      if (idle) {
-        clearTimeout(timer);
-        schedule();
-      }
+      leaveIdleInterval();
     },
     setBlackhole(url, mode) {
       const target = find(url);
       if (!target) throw new Error(`${url} is not a target of ${options.service}`);
       target.blackhole = mode;
       // A fault in force is watched at the short interval.
-      if (idle) {
-        clearTimeout(timer);
-        schedule();
-      }
+      leaveIdleInterval();
     },
     blackholeOf: (url) => find(url)?.blackhole,
     checkAll,

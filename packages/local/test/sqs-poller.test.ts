@@ -75,6 +75,19 @@ async function visibleAndInFlight(url: string): Promise<number> {
   return Number(Attributes?.ApproximateNumberOfMessages) + Number(Attributes?.ApproximateNumberOfMessagesNotVisible);
 }
 
+/** An SQS client of its own that counts the ReceiveMessage calls made through it. */
+function receiveCountingClient() {
+  const counted = { client: sqsClientFor(localPlatform().endpoints.sqs), receives: 0 };
+  counted.client.middlewareStack.add(
+    (next, context) => async (args) => {
+      if (context.commandName === "ReceiveMessageCommand") counted.receives++;
+      return next(args);
+    },
+    { step: "initialize" },
+  );
+  return counted;
+}
+
 const bodies = (event: SQSEvent) => event.Records.map((record) => record.body);
 const failures = (records: SQSRecord[]): SQSBatchResponse => ({
   batchItemFailures: records.map((record) => ({ itemIdentifier: record.messageId })),
@@ -200,15 +213,7 @@ describe("SQS event-source poller", () => {
 
   it("waits on an empty queue with one long poll, and brings up its other pollers with the first batch", async () => {
     const { url } = await queueWithDlq({ fifo: true, maxReceiveCount: 5 });
-    const counted = sqsClientFor(localPlatform().endpoints.sqs);
-    let receives = 0;
-    counted.middlewareStack.add(
-      (next, context) => async (args) => {
-        if (context.commandName === "ReceiveMessageCommand") receives++;
-        return next(args);
-      },
-      { step: "initialize" },
-    );
+    const counted = receiveCountingClient();
     let concurrentBatches = 0;
     let maxConcurrentBatches = 0;
     let processed = 0;
@@ -221,42 +226,34 @@ describe("SQS event-source poller", () => {
         concurrentBatches--;
         processed++;
       },
-      { sqs: counted, concurrency: 5, batchSize: 1 },
+      { sqs: counted.client, concurrency: 5, batchSize: 1 },
     );
     await new Promise((r) => setTimeout(r, 1_000));
-    expect(receives).toBe(1);
+    expect(counted.receives).toBe(1);
 
     for (const group of ["a", "b", "c", "d", "e", "f"]) await sqs.send(new SendMessageCommand({ QueueUrl: url, MessageBody: group, MessageGroupId: group }));
     await waitUntil("every message processed", async () => processed >= 6, 20_000);
     expect(maxConcurrentBatches).toBeGreaterThanOrEqual(3);
-    counted.destroy();
+    counted.client.destroy();
   });
 
   it("goes back to one long poll once the queue is empty again, and still takes the next message", async () => {
     const { url } = await queueWithDlq();
-    const counted = sqsClientFor(localPlatform().endpoints.sqs);
-    let receives = 0;
-    counted.middlewareStack.add(
-      (next, context) => async (args) => {
-        if (context.commandName === "ReceiveMessageCommand") receives++;
-        return next(args);
-      },
-      { step: "initialize" },
-    );
+    const counted = receiveCountingClient();
     const seen: string[] = [];
-    poll(url, async (event) => void seen.push(...bodies(event)), { sqs: counted, concurrency: 4, batchSize: 1, longPollSeconds: 1 });
+    poll(url, async (event) => void seen.push(...bodies(event)), { sqs: counted.client, concurrency: 4, batchSize: 1, longPollSeconds: 1 });
     for (const n of [1, 2, 3, 4, 5, 6]) await sqs.send(new SendMessageCommand({ QueueUrl: url, MessageBody: `first-${n}` }));
     await waitUntil("the burst processed", async () => seen.length >= 6, 10_000);
     // Every extra poller's next long poll (1 s here) comes back empty and it stops; give them two.
     await new Promise((r) => setTimeout(r, 2_500));
-    const idleFrom = receives;
+    const idleFrom = counted.receives;
     await new Promise((r) => setTimeout(r, 3_000));
     // One poller waiting: about one 1-second long poll a second, not four.
-    expect(receives - idleFrom).toBeLessThanOrEqual(4);
-    expect(receives - idleFrom).toBeGreaterThanOrEqual(2);
+    expect(counted.receives - idleFrom).toBeLessThanOrEqual(4);
+    expect(counted.receives - idleFrom).toBeGreaterThanOrEqual(2);
     await sqs.send(new SendMessageCommand({ QueueUrl: url, MessageBody: "after the quiet" }));
     await waitUntil("the message after the quiet", async () => seen.includes("after the quiet"), 5_000);
-    counted.destroy();
+    counted.client.destroy();
   });
 
   // "Lambda parameters for Amazon SQS event source mappings" (MaximumBatchingWindowInSeconds: "Batching window is not

@@ -1,5 +1,6 @@
 /** Child-process entry: kinesalite (Kinesis) in memory on 127.0.0.1:<port>. */
 import kinesalite from "kinesalite";
+import { keepConnectionsAlive } from "@cloudcafe/http/keep-alive";
 
 const port = Number(process.argv[2]);
 if (!Number.isInteger(port)) throw new Error("usage: kinesis.ts <port>");
@@ -12,10 +13,9 @@ const server = kinesalite({
   // Room for several isolated test runs (each creates every catalog stream) sharing one server.
   shardLimit: 1_000,
 });
-// Idle connections kept 65 s, as the services keep theirs: an idle stream poller reads every 8 s, and Node's 5 s
-// default closed the connection before each read.
-server.keepAliveTimeout = 65_000;
-server.headersTimeout = 66_000;
+// Idle connections kept as long as the services keep theirs: Node's 5 s default closed the connection before each of
+// an idle stream poller's reads.
+keepConnectionsAlive(server);
 server.listen(port, "127.0.0.1", () => console.log(`kinesalite listening on http://127.0.0.1:${port}`));
 
 const close = () => server.close(() => process.exit(0));
