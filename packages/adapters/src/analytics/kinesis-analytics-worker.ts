@@ -85,14 +85,26 @@ export function startAnalyticsWorker(options: AnalyticsWorkerOptions): RunningAn
     const max = options.maxIdlePollIntervalMs ?? options.pollIntervalMs;
     return quietFor < QUIET_AFTER_MS ? options.pollIntervalMs : Math.max(options.pollIntervalMs, Math.min(max, quietFor / 4));
   };
-  let wake: (() => void) | undefined;
-  const nap = (ms: number) => new Promise<void>((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    wake = () => {
-      clearTimeout(timer);
-      resolve();
-    };
-  });
+  // The tick loop's nap. Nothing counted since the last flush leaves nothing to write, so the loop then sleeps until its
+  // next lease renewal or discovery; a read that counts records (or finds its shard ended) calls `flushSoon`, which
+  // brings that wake-up forward to one flush interval away: records are still written within a flush interval of
+  // being read, in batches, and an idle worker wakes once a renewal, not every flush interval.
+  let nap: { timer: NodeJS.Timeout; until: number; resolve: () => void } | undefined;
+  let countedSinceFlush = false;
+  const sleepUntilNextTick = (ms: number) =>
+    new Promise<void>((resolve) => {
+      nap = { timer: setTimeout(resolve, ms), until: performance.now() + ms, resolve };
+    });
+  const wake = (inMs = 0) => {
+    if (!nap || nap.until <= performance.now() + inMs) return;
+    const { resolve } = nap;
+    clearTimeout(nap.timer);
+    nap = { timer: setTimeout(resolve, inMs), until: performance.now() + inMs, resolve };
+  };
+  const flushSoon = () => {
+    countedSinceFlush = true;
+    wake(options.flushIntervalMs);
+  };
 
   /**
    * Lists the stream's shards and creates a lease for each one that has none yet (as KCL's shard sync does); whether
@@ -172,6 +184,7 @@ export function startAnalyticsWorker(options: AnalyticsWorkerOptions): RunningAn
       if (!consumer.iterator) {
         consumer.ended = true;
         consumer.windows.finish();
+        flushSoon();
         logger.info("shard ended; its windows are final", { shardId: consumer.shardId });
         break;
       }
@@ -190,6 +203,7 @@ export function startAnalyticsWorker(options: AnalyticsWorkerOptions): RunningAn
       }
       if ((response.Records?.length ?? 0) > 0) {
         lastRecordAt = performance.now();
+        flushSoon();
         metrics.put("RecordsRead", response.Records!.length, "Count", { stream: streamName });
       }
       consumer.iterator = response.NextShardIterator;
@@ -277,13 +291,17 @@ export function startAnalyticsWorker(options: AnalyticsWorkerOptions): RunningAn
           await takeLeases(all);
           nextDiscovery = now + options.discoveryIntervalMs;
         }
-        await flush();
+        const flushing = countedSinceFlush || [...consumers.values()].some((consumer) => consumer.ended);
+        countedSinceFlush = false;
+        if (flushing) await flush();
       } catch (error) {
         // Writes are idempotent and nothing is checkpointed past what was written: the next tick simply retries.
         logger.error("analytics worker tick failed; retrying", { error });
         metrics.put("WorkerErrors", 1, "Count");
+        countedSinceFlush = true;
       }
-      await nap(options.flushIntervalMs);
+      const untilDue = Math.min(nextRenewal, nextDiscovery) - clock();
+      await sleepUntilNextTick(countedSinceFlush ? options.flushIntervalMs : Math.max(options.flushIntervalMs, untilDue));
     }
     // Graceful hand-over: readers stop after the record in hand, what they counted is written and checkpointed.
     await Promise.all([...consumers.values()].map((consumer) => consumer.reading));
@@ -301,7 +319,7 @@ export function startAnalyticsWorker(options: AnalyticsWorkerOptions): RunningAn
   return {
     async stop() {
       stopping = true;
-      wake?.();
+      wake();
       await stopped;
     },
     stopped,

@@ -156,6 +156,7 @@ export function createChaosControlPlane(options: ChaosControlPlaneOptions): Chao
     };
     const timer = setTimeout(() => void revert(id, "ttl").catch(() => undefined), ttlSeconds * 1_000);
     inForce.set(id, { fault, injection, timer });
+    watchStopAlarms();
     writeJournal();
     logger.info("fault injected", { audit: true, faultId: id, injectionId, target: spec.target, ttlSeconds, parameters: parsed.data, effect: injection.effect, actor: request.actor });
     metrics.put("FaultInjected", 1, "Count", { FaultId: id });
@@ -182,6 +183,7 @@ export function createChaosControlPlane(options: ChaosControlPlaneOptions): Chao
       throw new AppError("DEPENDENCY_UNAVAILABLE", `${id} could not be reverted: ${(error as Error).message}`, { cause: error });
     } finally {
       inForce.delete(id);
+      watchStopAlarms();
       busyTargets.delete(entry.fault.target);
       writeJournal();
     }
@@ -197,17 +199,25 @@ export function createChaosControlPlane(options: ChaosControlPlaneOptions): Chao
     await Promise.all([...inForce.keys()].map((id) => revert(id, reason).catch(() => undefined)));
   }
 
-  const stopAlarmPoll = options.alarmFiring
-    ? setInterval(() => {
-        for (const { fault } of inForce.values()) {
-          const alarm = faults[fault.id].stopAlarm;
-          void options.alarmFiring!(alarm)
-            .then((firing) => (firing && inForce.get(fault.id)?.fault === fault ? revert(fault.id, "stop-alarm") : undefined))
-            .catch(() => undefined);
-        }
-      }, options.stopAlarmPollMs ?? 5_000)
-    : undefined;
-  stopAlarmPoll?.unref();
+  // Each fault in force is reverted when its stop alarm fires; the alarms are polled only while a fault is in force.
+  let stopAlarmPoll: NodeJS.Timeout | undefined;
+  function watchStopAlarms(): void {
+    if (!options.alarmFiring || closed) return;
+    if (inForce.size === 0) {
+      clearInterval(stopAlarmPoll);
+      stopAlarmPoll = undefined;
+      return;
+    }
+    stopAlarmPoll ??= setInterval(() => {
+      for (const { fault } of inForce.values()) {
+        const alarm = faults[fault.id].stopAlarm;
+        void options.alarmFiring!(alarm)
+          .then((firing) => (firing && inForce.get(fault.id)?.fault === fault ? revert(fault.id, "stop-alarm") : undefined))
+          .catch(() => undefined);
+      }
+    }, options.stopAlarmPollMs ?? 5_000);
+    stopAlarmPoll.unref();
+  }
 
   const document = () =>
     Object.fromEntries(
@@ -246,7 +256,8 @@ export function createChaosControlPlane(options: ChaosControlPlaneOptions): Chao
     },
     async close() {
       closed = true;
-      if (stopAlarmPoll) clearInterval(stopAlarmPoll);
+      clearInterval(stopAlarmPoll);
+      stopAlarmPoll = undefined;
       await revertAll("shutdown");
     },
   };

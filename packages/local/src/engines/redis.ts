@@ -1,4 +1,5 @@
 import { connect } from "node:net";
+import { Redis } from "ioredis";
 import { redis as catalogRedis } from "@cloudcafe/catalog";
 import type { Engine, EngineStartOptions } from "./engine.ts";
 import { waitUntil } from "../process/net.ts";
@@ -52,4 +53,15 @@ export async function startRedis(options: EngineStartOptions): Promise<Engine> {
   }
   await waitUntil("Redis to answer PING", () => redisAnswers(url), 30_000, 200);
   return { name: "Redis", url, reused: false, health: () => redisAnswers(url), stop };
+}
+
+/** Sets a running server's `hz` (CONFIG SET), for a daemon of the platform's own that an earlier run started. */
+export async function setRedisHz(url: string, hz: number): Promise<void> {
+  const client = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1, retryStrategy: () => null });
+  try {
+    await client.connect();
+    await client.config("SET", "hz", String(hz));
+  } finally {
+    client.disconnect();
+  }
 }

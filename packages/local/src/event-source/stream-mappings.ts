@@ -21,13 +21,16 @@ export const LOCAL_MAX_IDLE_POLL_MS = 20_000;
  * `env` wins):
  * - its slowest read of a quiet stream: 8 s, not its default 2 s (nothing wakes it: it is a process of its own, as on
  *   EC2; its configuration allows at most 10 s);
- * - its leases: 30 s, renewed every 10 s, not KCL's 10 s failover renewed every 3.3 s. Locally one worker runs, and it
- *   takes its own leases back at once when it restarts (its id is the host name); deployed keeps 10 s.
+ * - its leases: 60 s, renewed every 20 s, not KCL's 10 s failover renewed every 3.3 s. Locally one worker runs, and it
+ *   takes its own leases back at once when it restarts (its id is the host name); deployed keeps 10 s;
+ * - its shard discovery (ListShards and a Scan of the lease table): every 30 s, not 10 s (KCL's shard sync runs every
+ *   60 s); a quiet worker's tick sleeps until the next renewal or discovery, so these two set how often it wakes.
  */
 export function localAnalyticsWorkerSettings(env: NodeJS.ProcessEnv = process.env): Record<string, string> {
   return {
     ANALYTICS_MAX_IDLE_POLL_INTERVAL_MS: env.ANALYTICS_MAX_IDLE_POLL_INTERVAL_MS ?? "8000",
-    ANALYTICS_LEASE_DURATION_MS: env.ANALYTICS_LEASE_DURATION_MS ?? "30000",
+    ANALYTICS_LEASE_DURATION_MS: env.ANALYTICS_LEASE_DURATION_MS ?? "60000",
+    ANALYTICS_DISCOVERY_INTERVAL_MS: env.ANALYTICS_DISCOVERY_INTERVAL_MS ?? "30000",
   };
 }
 

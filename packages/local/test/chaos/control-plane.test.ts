@@ -7,7 +7,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { httpFaultControlPlane } from "@cloudcafe/adapters";
 import { createLogger, createMetrics } from "@cloudcafe/observability";
 import { type ChaosControlPlane, createChaosControlPlane } from "../../src/chaos/control-plane.ts";
@@ -178,6 +178,31 @@ describe("stop alarms, as FIS stop conditions", () => {
       expect(emitted.some((line) => line.FaultId === "nat-gateway-failure" && line.Reason === "stop-alarm")).toBe(true);
     } finally {
       await guarded.close();
+    }
+  });
+
+  it("runs its stop-alarm poll only while a fault is in force: an idle control plane sets no interval", async () => {
+    // Only the intervals are faked (the fault's TTL is a setTimeout, and the injector talks to Redis for real).
+    vi.useFakeTimers({ toFake: ["setInterval", "clearInterval"] });
+    const firing = new Set<string>();
+    const guarded = createChaosControlPlane({
+      injectors: injectorsFor(redis.url),
+      logger,
+      metrics,
+      alarmFiring: async (alarm) => firing.has(alarm),
+      stopAlarmPollMs: 1_000,
+    });
+    try {
+      expect(vi.getTimerCount()).toBe(0);
+      await guarded.inject("nat-gateway-failure", { ttlSeconds: 60 });
+      expect(vi.getTimerCount()).toBe(1);
+      firing.add("paymentQueueAge");
+      await vi.advanceTimersByTimeAsync(1_000);
+      await waitUntil("the stop alarm to revert the fault", async () => guarded.active().length === 0, 5_000, 20);
+      expect(vi.getTimerCount()).toBe(0);
+    } finally {
+      await guarded.close();
+      vi.useRealTimers();
     }
   });
 });
