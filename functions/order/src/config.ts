@@ -1,4 +1,5 @@
 import {
+  CACHE_FAULT_AGENT_ENV,
   type CacheConnection,
   cacheConnection,
   cacheLink,
@@ -45,6 +46,11 @@ const environment = httpServiceEnvironment.extend({
   /** `iam`: requests are SigV4-signed for the Lattice service's IAM auth (deployed); `none` on the laptop. */
   INVENTORY_SERVICE_AUTH: z.enum(["none", "iam"]).default("none"),
   AWS_REGION: z.string().min(1).default("us-east-1"),
+  /**
+   * Whether the container runs the cache fault agent (elasticache-flush, redis-eviction-pressure, read from the fault
+   * parameter every 5 s). `off` where something else causes those faults: `npm start`'s control plane does it itself.
+   */
+  [CACHE_FAULT_AGENT_ENV]: z.enum(["on", "off"]).default("on"),
 });
 
 export interface OrderServiceConfig {
@@ -70,6 +76,8 @@ export interface OrderServiceConfig {
   outboxRelayMaxIdleIntervalMs: number;
   outboxMaxBackoffSeconds: number;
   stressWorkerFile: string | undefined;
+  /** The container runs the cache fault agent (see CACHE_FAULT_AGENT). */
+  cacheFaultAgent: boolean;
 }
 
 /** The Order service's configuration: SST links (`Resource`, i.e. SST_RESOURCE_* locally) plus a few env settings. */
@@ -97,5 +105,6 @@ export function loadOrderServiceConfig(env: NodeJS.ProcessEnv = process.env, res
     outboxRelayMaxIdleIntervalMs: Math.max(settings.OUTBOX_RELAY_INTERVAL_MS, settings.OUTBOX_RELAY_MAX_IDLE_INTERVAL_MS),
     outboxMaxBackoffSeconds: settings.OUTBOX_MAX_BACKOFF_SECONDS,
     stressWorkerFile: settings.STRESS_WORKER_FILE,
+    cacheFaultAgent: settings[CACHE_FAULT_AGENT_ENV] === "on",
   };
 }

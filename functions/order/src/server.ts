@@ -1,10 +1,12 @@
 import { serveUntilStopped } from "@cloudcafe/http";
 import { createOrderApp } from "./app.ts";
+import { loadOrderServiceConfig } from "./config.ts";
 import { createOrderRuntime } from "./runtime.ts";
 import { createOrderStress } from "./routes/stress.ts";
 
 /** Container entry (ECS Fargate): HTTP on PORT, the outbox relay loop and the stress control; drains on SIGTERM. */
-const runtime = createOrderRuntime(undefined, { outboxDispatch: "background", cacheFaults: true });
+const config = loadOrderServiceConfig();
+const runtime = createOrderRuntime(config, { outboxDispatch: "background", cacheFaults: config.cacheFaultAgent });
 const stress = createOrderStress(runtime.config.operatorToken, runtime.config.stressWorkerFile);
 const app = createOrderApp({
   service: runtime.service,

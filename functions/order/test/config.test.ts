@@ -31,6 +31,12 @@ describe("order service config", () => {
     expect(() => loadOrderServiceConfig({ ...env, PORT: "99999" }, links({ password: "x" }))).toThrow();
     expect(() => loadOrderServiceConfig({}, links({ password: "x" }))).toThrow(/MENU_SERVICE_URL/);
   });
+
+  it("runs the cache fault agent unless told it is someone else's (npm start's control plane causes those faults)", () => {
+    expect(loadOrderServiceConfig(env, links({ password: "x" })).cacheFaultAgent).toBe(true);
+    expect(loadOrderServiceConfig({ ...env, CACHE_FAULT_AGENT: "off" }, links({ password: "x" })).cacheFaultAgent).toBe(false);
+    expect(() => loadOrderServiceConfig({ ...env, CACHE_FAULT_AGENT: "no" }, links({ password: "x" }))).toThrow(/CACHE_FAULT_AGENT/);
+  });
 });
 
 describe("rotating database password", () => {

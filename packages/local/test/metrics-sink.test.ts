@@ -5,7 +5,7 @@
  */
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { alarmDefinitions, architectureAlarms, LOCAL_PERIOD_SECONDS } from "@cloudcafe/catalog";
 import { createLogger } from "@cloudcafe/observability";
 import { startGateway, type RunningGateway } from "../src/gateway.ts";
@@ -170,6 +170,34 @@ describe("alarm evaluation over local periods", () => {
     sink.stop();
     expect(stateOf(sink, "loyaltyUnhealthyHosts")).toMatchObject({ state: "ALARM", reason: "Threshold crossed: 2 of the last 2 datapoints [1, 1] were greater than the threshold (0)" });
     expect(sink.store.select({ namespace: "AWS/NetworkELB", name: "UnHealthyHostCount" })[0]!.dimensions).toEqual({ LoadBalancer: "local-nlb", TargetGroup: "loyalty" });
+  });
+
+  it("looks a sampled level up as each period ends and before an evaluation asked for now, with no timer of its own", async () => {
+    vi.useFakeTimers();
+    try {
+      const sink = createMetricsSink({ definitions: { loyaltyUnhealthyHosts: alarmDefinitions.loyaltyUnhealthyHosts } });
+      let unhealthy = 0;
+      let looks = 0;
+      sink.sampleEachPeriod(() => {
+        looks += 1;
+        sink.recordTargetHealth("loyalty", 2 - unhealthy, unhealthy);
+      });
+      expect(looks).toBe(1);
+      expect(vi.getTimerCount()).toBe(0);
+      const beforeStart = looks;
+      sink.start();
+      await vi.advanceTimersByTimeAsync(3 * PERIOD_MS);
+      // The tick at start, then one a period.
+      expect(looks - beforeStart).toBe(4);
+      // A target goes unhealthy between ticks: the next ticks (and an evaluation now) see it.
+      unhealthy = 1;
+      expect(stateOf(sink, "loyaltyUnhealthyHosts").state).toBe("OK");
+      await vi.advanceTimersByTimeAsync(3 * PERIOD_MS);
+      expect(stateOf(sink, "loyaltyUnhealthyHosts").state).toBe("ALARM");
+      sink.stop();
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it("evaluates CloudWatch metric math: FILL, precedence, missing operands and division by zero", () => {

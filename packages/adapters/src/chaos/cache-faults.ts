@@ -4,6 +4,8 @@ import type { Logger, Metrics } from "@cloudcafe/observability";
 
 export const CACHE_FLUSH_FAULT = "elasticache-flush";
 export const CACHE_PRESSURE_FAULT = "redis-eviction-pressure";
+/** `on` (the default) or `off`: whether a long-running service runs this agent (see the order service's config). */
+export const CACHE_FAULT_AGENT_ENV = "CACHE_FAULT_AGENT";
 const BALLAST_PREFIX = "chaos:ballast:";
 const BALLAST_VALUE_BYTES = 64 * 1024;
 

@@ -1,5 +1,5 @@
 import { join } from "node:path";
-import { FAULTS_URL_ENV } from "@cloudcafe/adapters";
+import { CACHE_FAULT_AGENT_ENV, FAULTS_URL_ENV } from "@cloudcafe/adapters";
 import { createLogger } from "@cloudcafe/observability";
 import type { LocalConfig } from "../config.ts";
 import { memoryDbServerArgs } from "../engines/memorydb.ts";
@@ -57,7 +57,9 @@ export async function startLocalChaos(options: {
   return {
     controlPlane,
     server,
-    env: { [FAULTS_URL_ENV]: server.faultsDocumentUrl },
+    // The cache faults are this control plane's to cause (it leaves them out of the document), so the order copies'
+    // cache fault agent, which would read the document every 5 s for them, does not run.
+    env: { [FAULTS_URL_ENV]: server.faultsDocumentUrl, [CACHE_FAULT_AGENT_ENV]: "off" },
     pathPatterns: [CHAOS_PATH_PREFIX, `${CHAOS_PATH_PREFIX}/*`],
     recovered,
     plugControls: (controls) => controlPlane.plug(platformFaultInjectors(controls)),

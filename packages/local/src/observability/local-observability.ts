@@ -57,7 +57,6 @@ export async function startLocalObservability(options: {
   const queueAge = collectQueueAge(sink, options.sqsUrl, options.watchedQueues, logger);
   const ops = await startOpsServer(sink, { port: options.opsPort, logger });
   const rule = opsGatewayRule(ops.url);
-  let targetHealth: NodeJS.Timeout | undefined;
   return {
     sink,
     terminal,
@@ -65,9 +64,10 @@ export async function startLocalObservability(options: {
     linesOf: (name) => (line, stream) => terminal.line(line, name, stream),
     gatewayObserver: (albRules) => gatewayTraffic(sink, albRules, [rule]),
     watchTargetHealth(rules) {
-      // The sink repeats a gauge every period until it is set again: only a change of the counts is news to it.
+      // Looked up as each period ends (a load balancer reports its healthy hosts once a period); the sink repeats a
+      // gauge every period until it is set again, so only a change of the counts is news to it.
       const reported = new Map<string, string>();
-      const report = () => {
+      sink.sampleEachPeriod(() => {
         for (const { service, targets } of rules()) {
           const healthy = targets.filter((target) => target.health === "healthy").length;
           const unhealthy = targets.filter((target) => target.health === "unhealthy").length;
@@ -75,14 +75,9 @@ export async function startLocalObservability(options: {
           reported.set(service, `${healthy}/${unhealthy}`);
           sink.recordTargetHealth(service, healthy, unhealthy);
         }
-      };
-      clearInterval(targetHealth);
-      targetHealth = setInterval(report, 1_000);
-      targetHealth.unref();
-      report();
+      });
     },
     async stop() {
-      clearInterval(targetHealth);
       sink.stop();
       cache.stop();
       queueAge.stop();

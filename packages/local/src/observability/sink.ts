@@ -34,6 +34,11 @@ export interface MetricsSink {
   setGauge(datapoint: Omit<Datapoint, "timestamp">): void;
   /** A number a relative threshold needs (the local PostgreSQL's max_connections). */
   setKnown(name: RelativeThreshold["of"], value: number): void;
+  /**
+   * Runs `sample` (which sets gauges) at each tick, before the period's gauges are recorded, and before an evaluation
+   * asked for now: a level that is looked up, not reported (the targets' health), without a timer of its own.
+   */
+  sampleEachPeriod(sample: () => void): void;
   /** Every alarm's state, evaluated now. */
   alarms(): AlarmStatus[];
   /** Called on every alarm state change. */
@@ -66,6 +71,7 @@ export function createMetricsSink(options: MetricsSinkOptions = {}): MetricsSink
     onChange: (key, transition) => listeners.forEach((listener) => listener(key, transition)),
   });
   let ticking: { stop(): void } | undefined;
+  const samplers: (() => void)[] = [];
 
   const setGauge = (datapoint: Omit<Datapoint, "timestamp">) => {
     gauges.set(JSON.stringify([datapoint.namespace, datapoint.name, Object.entries(datapoint.dimensions ?? {}).sort()]), datapoint);
@@ -97,7 +103,12 @@ export function createMetricsSink(options: MetricsSinkOptions = {}): MetricsSink
     setKnown(name, value) {
       known[name] = value;
     },
+    sampleEachPeriod(sample) {
+      samplers.push(sample);
+      sample();
+    },
     alarms() {
+      samplers.forEach((sample) => sample());
       evaluator.evaluate();
       return evaluator.statuses();
     },
@@ -110,6 +121,7 @@ export function createMetricsSink(options: MetricsSinkOptions = {}): MetricsSink
       // (nothing in a period is complete before its end, so a tick in its middle would find nothing new).
       ticking = sampleOncePerPeriod(
         () => {
+          samplers.forEach((sample) => sample());
           gauges.forEach((datapoint) => store.record(datapoint));
           evaluator.evaluate();
         },

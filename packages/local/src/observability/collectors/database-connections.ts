@@ -16,10 +16,12 @@ export function collectDatabaseConnections(sink: MetricsSink, databaseUrl: strin
   let warned = false;
   const sample = async () => {
     try {
-      const [limit] = await database.query<{ max_connections: string }>("show max_connections");
-      sink.setKnown("databaseMaxConnections", Number(limit!.max_connections));
-      const [count] = await database.query<{ connections: number }>("select count(*)::int as connections from pg_stat_activity where datname = current_database()");
-      sink.record({ namespace: "AWS/RDS", name: "DatabaseConnections", value: count!.connections, unit: "Count", dimensions: { DBClusterIdentifier: localAlarmDimensions.databaseCluster } });
+      // One round trip a period: the limit (read each time, as a restart may change it) with the count.
+      const [row] = await database.query<{ connections: number; max_connections: number }>(
+        "select count(*)::int as connections, current_setting('max_connections')::int as max_connections from pg_stat_activity where datname = current_database()",
+      );
+      sink.setKnown("databaseMaxConnections", row!.max_connections);
+      sink.record({ namespace: "AWS/RDS", name: "DatabaseConnections", value: row!.connections, unit: "Count", dimensions: { DBClusterIdentifier: localAlarmDimensions.databaseCluster } });
       warned = false;
     } catch (error) {
       // PostgreSQL down is itself what the alarm's missing data shows; say so once, not every period.
