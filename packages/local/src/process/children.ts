@@ -3,6 +3,7 @@ import { mkdirSync, openSync, closeSync } from "node:fs";
 import { dirname } from "node:path";
 import { createInterface } from "node:readline";
 import { sleep } from "@cloudcafe/core/sleep";
+import { withMallocArenas } from "./malloc-arenas.ts";
 
 export interface ManagedChild {
   readonly name: string;
@@ -74,7 +75,7 @@ export function spawnChild(options: SpawnChildOptions): ManagedChild {
   }
   const child = spawn(options.command, options.args, {
     cwd: options.cwd,
-    env: options.env ?? process.env,
+    env: withMallocArenas(options.env ?? process.env),
     stdio,
     detached: true,
   });
