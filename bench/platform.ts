@@ -8,7 +8,6 @@ import { spawn } from "node:child_process";
 import { once } from "node:events";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
-import { MALLOC_ARENAS_ENV } from "@cloudcafe/local/process/malloc-arenas";
 
 export const GATEWAY_PORT = Number(process.env.BENCH_GATEWAY_PORT ?? 3400);
 export const ORDER_PORT = Number(process.env.BENCH_ORDER_PORT ?? 8480);
@@ -68,8 +67,6 @@ export async function startBenchPlatform(options: BenchPlatformOptions = {}): Pr
   const nodeOptions = [process.env.NODE_OPTIONS ?? "", options.cpuProfileDir ? `--import ${profiler}` : ""].join(" ").trim();
   const child = spawn(process.execPath, ["packages/local/src/cli/launch.mjs"], {
     env: {
-      // As package.json's start script runs the host.
-      ...MALLOC_ARENAS_ENV,
       ...process.env,
       CLOUDCAFE_GATEWAY_PORT: String(GATEWAY_PORT),
       CLOUDCAFE_ORDER_PORT: String(ORDER_PORT),

@@ -3,7 +3,6 @@ import { mkdirSync, openSync, closeSync } from "node:fs";
 import { dirname } from "node:path";
 import { createInterface } from "node:readline";
 import { sleep } from "@cloudcafe/core/sleep";
-import { withMallocArenas } from "./malloc-arenas.ts";
 
 export interface ManagedChild {
   readonly name: string;
@@ -75,7 +74,7 @@ export function spawnChild(options: SpawnChildOptions): ManagedChild {
   }
   const child = spawn(options.command, options.args, {
     cwd: options.cwd,
-    env: withMallocArenas(options.env ?? process.env),
+    env: options.env ?? process.env,
     stdio,
     detached: true,
   });
