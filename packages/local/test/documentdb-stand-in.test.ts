@@ -7,6 +7,9 @@ import { DOCUMENTDB_STORAGE_DATABASE, startDocumentDb } from "../src/engines/doc
 import { createDocumentDbServer, type DocumentDbServer } from "../src/stand-ins/documentdb/server.ts";
 import { freePort } from "../src/process/net.ts";
 import { crc32c } from "../src/stand-ins/documentdb/wire.ts";
+import { DOCUMENT_STORAGE_APPLICATION } from "../src/stand-ins/documentdb/storage.ts";
+import { waitUntil } from "../src/process/net.ts";
+import postgres from "postgres";
 import { localPlatform, useLocalEnv } from "../src/testing/env.ts";
 import { serverFailure, talksToStandIn, uniqueName } from "./documentdb-driver.ts";
 
@@ -244,8 +247,10 @@ describe("DocumentDB stand-in", () => {
   describe("as a standalone", () => {
     let server: DocumentDbServer;
     let url: string;
+    // Its own name: the platform's stand-in keeps its connections in the same database.
+    const storageApplication = `${DOCUMENT_STORAGE_APPLICATION}-${uniqueName("test")}`;
     beforeAll(async () => {
-      server = await createDocumentDbServer({ databaseUrl: storageUrl });
+      server = await createDocumentDbServer({ databaseUrl: storageUrl, storage: { idleTimeoutSeconds: 1, applicationName: storageApplication } });
       await new Promise<void>((resolve) => server.server.listen(0, "127.0.0.1", resolve));
       url = `mongodb://127.0.0.1:${(server.server.address() as AddressInfo).port}/${uniqueName("standalone")}`;
     });
@@ -263,6 +268,24 @@ describe("DocumentDB stand-in", () => {
         await client.db().dropDatabase();
       } finally {
         await client.close();
+      }
+    });
+
+    it("closes its idle PostgreSQL connections and opens one again for the next command", async (context) => {
+      if (!standIn) context.skip();
+      const admin = postgres(storageUrl, { max: 1, onnotice: () => {} });
+      const backends = async () =>
+        (await admin<{ count: number }[]>`select count(*)::int as count from pg_stat_activity where application_name = ${storageApplication} and datname = current_database()`)[0]!.count;
+      const client = new MongoClient(url);
+      try {
+        await client.db().collection("items").insertOne({ sku: "IDLE-1" });
+        expect(await backends()).toBeGreaterThan(0);
+        await waitUntil("the stand-in's idle connections closed", async () => (await backends()) === 0, 10_000, 200);
+        expect(await client.db().collection("items").countDocuments({ sku: "IDLE-1" })).toBe(1);
+        await client.db().dropDatabase();
+      } finally {
+        await client.close();
+        await admin.end();
       }
     });
   });

@@ -5,7 +5,8 @@
 import { randomBytes } from "node:crypto";
 import postgres from "postgres";
 import { afterAll, describe, expect, it } from "vitest";
-import { startAutovacuumStandIn, vacuumPass } from "../src/engines/postgres-autovacuum.ts";
+import { AUTOVACUUM_APPLICATION, AUTOVACUUM_IDLE_TIMEOUT_SECONDS, startAutovacuumStandIn, vacuumPass } from "../src/engines/postgres-autovacuum.ts";
+import { waitUntil } from "../src/process/net.ts";
 import { localPlatform } from "../src/testing/env.ts";
 
 const { endpoints } = localPlatform();
@@ -56,6 +57,20 @@ describe("the autovacuum stand-in", () => {
       SELECT last_vacuum IS NOT NULL AS vacuumed, last_analyze IS NOT NULL AS analyzed FROM pg_stat_user_tables WHERE relname = ${churned}`;
     expect(stats).toEqual({ vacuumed: true, analyzed: true });
     expect(await deadTuples(calm)).toBe(40);
+  });
+
+  it("holds no connection between its passes: the one a pass opened closes a few seconds after it", async (context) => {
+    const standIn = await startAutovacuumStandIn({ databaseUrls: [endpoints.databaseUrl], intervalMs: 60_000 });
+    try {
+      if (!standIn.active) context.skip();
+      const backends = async () =>
+        (await sql<{ count: number }[]>`SELECT count(*)::int AS count FROM pg_stat_activity WHERE application_name = ${AUTOVACUUM_APPLICATION} AND datname = current_database()`)[0]!.count;
+      // The pass at start connected; it closes once idle for AUTOVACUUM_IDLE_TIMEOUT_SECONDS.
+      await waitUntil("the first pass's connection", async () => (await backends()) === 1, 5_000, 50);
+      await waitUntil("its connection closed while idle", async () => (await backends()) === 0, (AUTOVACUUM_IDLE_TIMEOUT_SECONDS + 5) * 1_000, 200);
+    } finally {
+      await standIn.stop();
+    }
   });
 
   it("runs only when the server's own autovacuum is off", async () => {

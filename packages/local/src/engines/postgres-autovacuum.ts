@@ -40,13 +40,22 @@ export interface AutovacuumStandIn {
   stop(): Promise<void>;
 }
 
+/** How its connections name themselves to PostgreSQL, and how long one stays open after a pass. */
+export const AUTOVACUUM_APPLICATION = "cloudcafe-autovacuum-stand-in";
+export const AUTOVACUUM_IDLE_TIMEOUT_SECONDS = 5;
+
 export async function startAutovacuumStandIn(options: {
   readonly databaseUrls: readonly string[];
   readonly intervalMs?: number;
   readonly onVacuumed?: (database: string, tables: readonly VacuumedTable[]) => void;
   readonly onError?: (error: unknown) => void;
 }): Promise<AutovacuumStandIn> {
-  const clients = options.databaseUrls.map((url) => ({ name: new URL(url).pathname.slice(1), sql: postgres(url, { max: 1, onnotice: () => {} }) }));
+  // A pass a minute takes well under a second: its connections close 5 s after it rather than each holding a backend
+  // (about 18 MB of RSS, mostly shared buffers mapped) between passes; the next pass connects again.
+  const clients = options.databaseUrls.map((url) => ({
+    name: new URL(url).pathname.slice(1),
+    sql: postgres(url, { max: 1, idle_timeout: AUTOVACUUM_IDLE_TIMEOUT_SECONDS, connection: { application_name: AUTOVACUUM_APPLICATION }, onnotice: () => {} }),
+  }));
   const [setting] = await clients[0]!.sql<{ autovacuum: string }[]>`SHOW autovacuum`;
   if (setting?.autovacuum !== "off") {
     await Promise.all(clients.map(({ sql }) => sql.end({ timeout: 1 })));

@@ -3,7 +3,7 @@ import { runCommand, type CommandContext } from "./commands/index.ts";
 import { handshake } from "./commands/server-info.ts";
 import { Cursors } from "./cursors.ts";
 import { CommandError } from "./errors.ts";
-import { Storage } from "./storage.ts";
+import { Storage, type StorageConnectionOptions } from "./storage.ts";
 import type { TypedDocument } from "./values.ts";
 import { encodeMsgReply, encodeQueryReply, FrameReader, OP_COMPRESSED, parseRequest, ProtocolError, type WireRequest } from "./wire.ts";
 
@@ -17,6 +17,8 @@ export interface DocumentDbServerOptions {
   readonly databaseUrl: string;
   /** Answer hello as the primary of this replica set (DocumentDB's is `rs0`); absent: as a standalone. */
   readonly replicaSetName?: string;
+  /** How it connects to that database (idle timeout, application name); Storage.open's defaults otherwise. */
+  readonly storage?: StorageConnectionOptions;
 }
 
 export interface DocumentDbServer {
@@ -65,7 +67,7 @@ function answerLegacyQuery(request: Extract<WireRequest, { kind: "query" }>, con
 }
 
 export async function createDocumentDbServer(options: DocumentDbServerOptions): Promise<DocumentDbServer> {
-  const storage = await Storage.open(options.databaseUrl);
+  const storage = await Storage.open(options.databaseUrl, options.storage);
   const cursors = new Cursors();
   const storageName = new URL(options.databaseUrl).pathname.slice(1);
   const sockets = new Set<Socket>();
