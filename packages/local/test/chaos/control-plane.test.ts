@@ -155,15 +155,13 @@ describe("shutdown and a killed control plane", () => {
 });
 
 describe("stop alarms, as FIS stop conditions", () => {
+  /** A control plane whose stop alarms are those in `firing`, polled every `pollMs`. */
+  const guardedBy = (firing: ReadonlySet<string>, pollMs: number) =>
+    createChaosControlPlane({ injectors: injectorsFor(redis.url), logger, metrics, alarmFiring: async (alarm) => firing.has(alarm), stopAlarmPollMs: pollMs });
+
   it("refuses a fault whose stop alarm is in ALARM, and reverts one in force as soon as its stop alarm fires", async () => {
     const firing = new Set<string>();
-    const guarded = createChaosControlPlane({
-      injectors: injectorsFor(redis.url),
-      logger,
-      metrics,
-      alarmFiring: async (alarm) => firing.has(alarm),
-      stopAlarmPollMs: 50,
-    });
+    const guarded = guardedBy(firing, 50);
     try {
       // nat-gateway-failure stops on the payment queue's age (packages/catalog faults.ts).
       firing.add("paymentQueueAge");
@@ -185,13 +183,7 @@ describe("stop alarms, as FIS stop conditions", () => {
     // Only the intervals are faked (the fault's TTL is a setTimeout, and the injector talks to Redis for real).
     vi.useFakeTimers({ toFake: ["setInterval", "clearInterval"] });
     const firing = new Set<string>();
-    const guarded = createChaosControlPlane({
-      injectors: injectorsFor(redis.url),
-      logger,
-      metrics,
-      alarmFiring: async (alarm) => firing.has(alarm),
-      stopAlarmPollMs: 1_000,
-    });
+    const guarded = guardedBy(firing, 1_000);
     try {
       expect(vi.getTimerCount()).toBe(0);
       await guarded.inject("nat-gateway-failure", { ttlSeconds: 60 });
