@@ -42,6 +42,26 @@ export async function waitForUrl(url: string, timeoutMs: number): Promise<void> 
   throw new Error(`${url} not ready within ${timeoutMs} ms`);
 }
 
+/**
+ * Until every rule's targets at the gateway are healthy (`GET /api/ops/targets`), as a deployment waits for its target
+ * groups: a copy that missed its first checks under the start's load is unhealthy until two pass, and a request the
+ * bench sends then is answered 503 (it happened once to the order bench's first restock).
+ */
+export async function waitForHealthyTargets(gatewayUrl: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let unhealthy: string[] = [];
+  while (Date.now() < deadline) {
+    const answer = await fetch(`${gatewayUrl}/api/ops/targets`, { signal: AbortSignal.timeout(2000) }).then((r) => (r.ok ? r.json() : undefined), () => undefined);
+    const rules = (answer as { rules?: { service: string; targets: { url: string; health: string }[] }[] } | undefined)?.rules;
+    if (rules) {
+      unhealthy = rules.flatMap(({ service, targets }) => targets.filter((target) => target.health !== "healthy").map((target) => `${service} ${target.url} (${target.health})`));
+      if (unhealthy.length === 0) return;
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`gateway targets not healthy within ${timeoutMs} ms: ${unhealthy.join(", ") || "no answer from /api/ops/targets"}`);
+}
+
 export interface BenchPlatform {
   readonly pid: number;
   /** Milliseconds from spawning `start.ts` until it printed its table (every service answered /ready). */
@@ -132,6 +152,7 @@ export async function startBenchPlatform(options: BenchPlatformOptions = {}): Pr
   const readyMs = await Promise.race([table, exited.then(() => Number.NaN)]);
   ready = true;
   await waitForUrl(`${gateway}/api/menu/items`, 30_000);
+  await waitForHealthyTargets(gateway, 30_000);
   return {
     pid: child.pid!,
     readyMs,
