@@ -44,4 +44,15 @@ describe("analytics worker: records read while the tick sleeps until its next re
     // A read within 1 s, the flush 300 ms later, and the Data API write; the renewal was still about 18 s away.
     expect(writtenAfterMs).toBeLessThan(8_000);
   });
+
+  it("stops at once when asked while its tick sleeps until the renewal, and releases its lease", async () => {
+    const worker = test.worker!;
+    const stoppedAt = performance.now();
+    // SIGTERM, then SIGKILL after 15 s: a stop that waited for the sleeping tick would take about 20 s, and be killed.
+    await worker.stop(15_000);
+    expect(performance.now() - stoppedAt).toBeLessThan(5_000);
+    const [lease] = await leasesOf(test.fixture);
+    expect(lease?.leaseOwner).toBeUndefined();
+    test.worker = undefined;
+  });
 });

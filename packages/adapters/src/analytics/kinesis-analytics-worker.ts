@@ -91,10 +91,13 @@ export function startAnalyticsWorker(options: AnalyticsWorkerOptions): RunningAn
   // being read, in batches, and an idle worker wakes once a renewal, not every flush interval.
   let nap: { timer: NodeJS.Timeout; until: number; resolve: () => void } | undefined;
   let countedSinceFlush = false;
+  // A stop asked for while the tick was busy (not asleep, so nothing to wake) must not wait out a whole renewal.
   const sleepUntilNextTick = (ms: number) =>
-    new Promise<void>((resolve) => {
-      nap = { timer: setTimeout(resolve, ms), until: performance.now() + ms, resolve };
-    });
+    stopping
+      ? Promise.resolve()
+      : new Promise<void>((resolve) => {
+          nap = { timer: setTimeout(resolve, ms), until: performance.now() + ms, resolve };
+        });
   const wake = (inMs = 0) => {
     if (!nap || nap.until <= performance.now() + inMs) return;
     const { resolve } = nap;
