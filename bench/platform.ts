@@ -8,6 +8,7 @@ import { spawn } from "node:child_process";
 import { once } from "node:events";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
+import type { RuleStatus } from "@cloudcafe/local/gateway";
 
 export const GATEWAY_PORT = Number(process.env.BENCH_GATEWAY_PORT ?? 3400);
 export const ORDER_PORT = Number(process.env.BENCH_ORDER_PORT ?? 8480);
@@ -52,7 +53,7 @@ export async function waitForHealthyTargets(gatewayUrl: string, timeoutMs: numbe
   let unhealthy: string[] = [];
   while (Date.now() < deadline) {
     const answer = await fetch(`${gatewayUrl}/api/ops/targets`, { signal: AbortSignal.timeout(2000) }).then((r) => (r.ok ? r.json() : undefined), () => undefined);
-    const rules = (answer as { rules?: { service: string; targets: { url: string; health: string }[] }[] } | undefined)?.rules;
+    const rules = (answer as { rules?: RuleStatus[] } | undefined)?.rules;
     if (rules) {
       unhealthy = rules.flatMap(({ service, targets }) => targets.filter((target) => target.health !== "healthy").map((target) => `${service} ${target.url} (${target.health})`));
       if (unhealthy.length === 0) return;

@@ -161,19 +161,18 @@ export function createTargetGroup(options: {
     }, idle ? settings.idleIntervalMs : settings.intervalMs);
     timer.unref();
   };
-  /** Traffic again after an idle spell: checks at the short interval from now on. */
   /** A target turned unhealthy or faulty while idle: the next check comes at the interval that now applies. */
   const leaveIdleInterval = () => {
     if (!idle) return;
     clearTimeout(timer);
     schedule();
   };
+  /** Traffic again after an idle spell: a check now, then the short interval from now on. */
   const routed = () => {
     lastRoutedAt = Date.now();
     if (!idle) return;
-    clearTimeout(timer);
     void checkAll();
-    schedule();
+    leaveIdleInterval();
   };
   void checkAll();
   schedule();
