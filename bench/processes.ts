@@ -98,11 +98,12 @@ export function platformProcesses(options: {
   readonly databases: readonly string[];
   readonly postgresPort?: number;
 }): TrackedProcess[] {
-  // Engines first, by the port they listen on: `npm start` may have started them as its own children.
+  // Engines first, by the port they listen on: `npm start` may have started them as its own children. Engines served
+  // by one process (the Node engines) share its row, labelled with all of their names.
   const engines = new Map<number, string>();
   for (const [label, port] of Object.entries(options.enginePorts)) {
     const pid = pidListeningOn(port);
-    if (pid && pid !== options.hostPid && !engines.has(pid)) engines.set(pid, label);
+    if (pid && pid !== options.hostPid) engines.set(pid, engines.has(pid) ? `${engines.get(pid)} + ${label}` : label);
   }
   const children = descendants(options.hostPid).filter((pid) => pid !== options.hostPid && isNodeProcess(pid) && !engines.has(pid));
   const childLabel = (pid: number) => {

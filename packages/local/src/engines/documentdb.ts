@@ -1,8 +1,7 @@
 import { MongoClient } from "mongodb";
 import { documentDatabase } from "@cloudcafe/catalog";
 import { STAND_IN_MARKER } from "../stand-ins/documentdb/commands/server-info.ts";
-import { nodeCommand } from "../process/compiled-entries.ts";
-import { ensureServerEngine, type Engine, type EngineStartOptions } from "./engine.ts";
+import { type Engine, type EngineStartOptions, type NodeServerEngineSpec, startNodeServerEngine } from "./engine.ts";
 import { ensureDatabase } from "./postgres.ts";
 
 /** The PostgreSQL database, on the platform's server, that holds the stand-in's collections. */
@@ -39,9 +38,9 @@ const standInAnswers = (host: string, port: number, storage: string) =>
 /**
  * DocumentDB locally: the MongoDB-wire stand-in (src/stand-ins/documentdb) answering as the primary of `rs0`, as a
  * DocumentDB cluster does, over the PostgreSQL database `documentdb` (created here). With `config.mongodbUrl`
- * (MONGODB_URL) that server is used instead and nothing is started.
+ * (MONGODB_URL) that server is the engine, already running, and nothing is to be started.
  */
-export async function startDocumentDb(options: EngineStartOptions, postgres: Pick<Engine, "url">): Promise<Engine> {
+export async function documentDbEngine(options: EngineStartOptions, postgres: Pick<Engine, "url">): Promise<NodeServerEngineSpec | Engine> {
   const explicit = options.config.mongodbUrl;
   if (explicit) {
     if (!(await mongoAnswers(explicit))) throw new Error("MONGODB_URL is set but no MongoDB answers ping there");
@@ -52,15 +51,16 @@ export async function startDocumentDb(options: EngineStartOptions, postgres: Pic
   storage.pathname = `/${DOCUMENTDB_STORAGE_DATABASE}`;
   const { host } = options.config;
   const port = options.config.ports.documentDb;
-  return ensureServerEngine(
-    {
-      name: "DocumentDB stand-in",
-      url: documentDbUrl(host, port),
-      port,
-      health: () => standInAnswers(host, port, DOCUMENTDB_STORAGE_DATABASE),
-      spawn: nodeCommand(new URL("./servers/documentdb.ts", import.meta.url), [String(port), storage.toString(), documentDatabase.connectionOptions.replicaSet]),
-      startTimeoutMs: 30_000,
-    },
-    options,
-  );
+  return {
+    name: "DocumentDB stand-in",
+    url: documentDbUrl(host, port),
+    health: () => standInAnswers(host, port, DOCUMENTDB_STORAGE_DATABASE),
+    launch: { server: "documentdb", port, databaseUrl: storage.toString(), replicaSetName: documentDatabase.connectionOptions.replicaSet },
+  };
+}
+
+/** The engine behind MONGODB_URL, or the stand-in alone, in a Node engines process of its own unless it already answers. */
+export async function startDocumentDb(options: EngineStartOptions, postgres: Pick<Engine, "url">): Promise<Engine> {
+  const engine = await documentDbEngine(options, postgres);
+  return "launch" in engine ? startNodeServerEngine(engine, options) : engine;
 }

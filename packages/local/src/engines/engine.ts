@@ -5,6 +5,7 @@ import { spawnChild, type ManagedChild, type SpawnChildOptions } from "../proces
 import { recordDaemon } from "../process/daemons.ts";
 import { isPortOpen } from "../process/net.ts";
 import { nodeCommand } from "../process/compiled-entries.ts";
+import type { NodeEngineLaunch } from "./servers/launch.ts";
 
 /** A running engine: either started here, or found already running and reused as is. */
 export interface Engine {
@@ -60,31 +61,61 @@ export async function ensureServerEngine(spec: ServerEngineSpec, options: Engine
   throw new Error(`${spec.name} did not become healthy (${outcome}); see ${logFile}`);
 }
 
-/** An engine whose server is a TypeScript entry in ./servers taking its port as the first argument, then `args`. */
-export function ensureTsxServerEngine(
-  spec: {
-    readonly name: string;
-    readonly entry: string;
-    readonly port: number;
-    readonly health: () => Promise<boolean>;
-    readonly args?: readonly string[];
-  },
-  options: EngineStartOptions,
-): Promise<Engine> {
-  return ensureServerEngine(
-    {
-      name: spec.name,
-      url: `http://${options.config.host}:${spec.port}`,
-      port: spec.port,
-      health: spec.health,
-      spawn: nodeCommand(new URL(`./servers/${spec.entry}`, import.meta.url), [String(spec.port), ...(spec.args ?? [])]),
-      startTimeoutMs: 30_000,
-    },
-    options,
-  );
+/** An engine served by the Node engines process (servers/node-engines.ts): which server, on which port, with what. */
+export interface NodeServerEngineSpec {
+  readonly name: string;
+  readonly url: string;
+  readonly health: () => Promise<boolean>;
+  readonly launch: NodeEngineLaunch;
 }
 
-async function waitForHealthOrExit(spec: ServerEngineSpec, child: ManagedChild): Promise<"healthy" | string> {
+/** Where the Node engines process writes: one log for whichever engines it serves. */
+export const NODE_ENGINES_LOG = "node-engines";
+
+const allHealthy = (specs: readonly { health: () => Promise<boolean> }[]) => async () =>
+  (await Promise.all(specs.map((spec) => spec.health().catch(() => false)))).every(Boolean);
+
+/**
+ * Reuses each engine that already answers on its port and starts the others together in one Node process (one node
+ * binary and heap instead of one per engine), waiting until all of them are healthy. Stopping any engine started here
+ * stops that process, so every engine started with it. If a parallel run wins the race for a port, the process exits
+ * and, once each engine answers, all are reused.
+ */
+export async function ensureNodeServerEngines(specs: readonly NodeServerEngineSpec[], options: EngineStartOptions): Promise<Engine[]> {
+  const reusedEngine = (spec: NodeServerEngineSpec): Engine => ({ name: spec.name, url: spec.url, reused: true, health: spec.health, stop: stopNothing });
+  const answering = await Promise.all(specs.map((spec) => spec.health().catch(() => false)));
+  const missing = specs.filter((_, index) => !answering[index]);
+  if (missing.length === 0) return specs.map(reusedEngine);
+  for (const spec of missing) {
+    if (await isPortOpen(options.config.host, spec.launch.port)) {
+      throw new Error(`${spec.name}: port ${spec.launch.port} is taken by something that does not answer like ${spec.name}. Free it or set another port.`);
+    }
+  }
+  const logFile = logFileFor(options.config, NODE_ENGINES_LOG);
+  const spawn = nodeCommand(new URL("./servers/node-engines.ts", import.meta.url), [JSON.stringify(missing.map((spec) => spec.launch))]);
+  const name = `Node engines (${missing.map((spec) => spec.name).join(", ")})`;
+  const child = spawnChild({ ...spawn, name, logFile, daemon: options.daemon });
+  if (options.daemon) {
+    const slug = `${NODE_ENGINES_LOG}-${missing.map((spec) => spec.launch.server).join("+")}`;
+    recordDaemon(options.config.stateDir, slug, { name, pid: child.pid, command: [spawn.command, ...spawn.args] });
+  }
+  const outcome = await waitForHealthOrExit({ health: allHealthy(missing), startTimeoutMs: 30_000 }, child);
+  if (outcome === "healthy") {
+    let stopping: Promise<void> | undefined;
+    const stop = () => (stopping ??= child.stop());
+    return specs.map((spec) => (missing.includes(spec) ? { name: spec.name, url: spec.url, reused: false, health: spec.health, stop } : reusedEngine(spec)));
+  }
+  if (await allHealthy(missing)()) return specs.map(reusedEngine);
+  throw new Error(`${name} did not become healthy (${outcome}); see ${logFile}`);
+}
+
+/** One engine of the Node engines process, started on its own when it does not answer already. */
+export async function startNodeServerEngine(spec: NodeServerEngineSpec, options: EngineStartOptions): Promise<Engine> {
+  const [engine] = await ensureNodeServerEngines([spec], options);
+  return engine!;
+}
+
+async function waitForHealthOrExit(spec: Pick<ServerEngineSpec, "health" | "startTimeoutMs">, child: ManagedChild): Promise<"healthy" | string> {
   let exit: string | undefined;
   void child.exited.then((code) => (exit = `exited with ${code}`));
   const deadline = Date.now() + spec.startTimeoutMs;

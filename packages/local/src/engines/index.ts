@@ -1,13 +1,13 @@
 import type { LocalConfig } from "../config.ts";
-import { startDocumentDb } from "./documentdb.ts";
+import { documentDbEngine } from "./documentdb.ts";
 import { startDynamoDb } from "./dynamodb.ts";
-import type { Engine } from "./engine.ts";
-import { startKinesis } from "./kinesis.ts";
+import { type Engine, type EngineStartOptions, ensureNodeServerEngines } from "./engine.ts";
+import { kinesisEngine } from "./kinesis.ts";
 import { startMemoryDb } from "./memorydb.ts";
 import { startPostgres } from "./postgres.ts";
 import { startRedis } from "./redis.ts";
-import { startRedshiftData } from "./redshift-data.ts";
-import { startSqsSns } from "./sqs-sns.ts";
+import { redshiftDataEngine } from "./redshift-data.ts";
+import { sqsSnsEngine } from "./sqs-sns.ts";
 
 export type { Engine } from "./engine.ts";
 
@@ -40,8 +40,8 @@ export async function startEngines({ config, daemon = false }: StartEnginesOptio
   const postgres = await startPostgres(options);
   const redis = await startRedis(options);
   const memoryDb = await startMemoryDb(options);
-  const settled = await Promise.allSettled([startDynamoDb(options), startSqsSns(options), startKinesis(options), startRedshiftData(options, postgres), startDocumentDb(options, postgres)]);
-  const started = settled.flatMap((result) => (result.status === "fulfilled" ? [result.value] : []));
+  const settled = await Promise.allSettled([startDynamoDb(options), startNodeEngines(options, postgres)]);
+  const started = settled.flatMap((result) => (result.status === "fulfilled" ? [result.value].flat() : []));
   const failure = settled.find((result) => result.status === "rejected");
   if (failure) {
     await Promise.all(started.map((engine) => engine.stop()));
@@ -63,4 +63,15 @@ export async function startEngines({ config, daemon = false }: StartEnginesOptio
       await Promise.all(all.map((engine) => engine.stop()));
     },
   };
+}
+
+/**
+ * fauxqs, kinesalite and the Redshift Data API and DocumentDB stand-ins: those not already answering start together
+ * in one Node process (servers/node-engines.ts). A DocumentDB given by MONGODB_URL is used as it is.
+ */
+async function startNodeEngines(options: EngineStartOptions, postgres: Engine): Promise<[Engine, Engine, Engine, Engine]> {
+  const [redshiftData, documentDb] = await Promise.all([redshiftDataEngine(options, postgres), documentDbEngine(options, postgres)]);
+  const specs = [sqsSnsEngine(options), kinesisEngine(options), redshiftData, ...("launch" in documentDb ? [documentDb] : [])];
+  const [sqsSnsStarted, kinesisStarted, redshiftDataStarted, documentDbStarted] = await ensureNodeServerEngines(specs, options);
+  return [sqsSnsStarted!, kinesisStarted!, redshiftDataStarted!, "launch" in documentDb ? documentDbStarted! : documentDb];
 }

@@ -1,8 +1,12 @@
-import { ensureTsxServerEngine, type Engine, type EngineStartOptions } from "./engine.ts";
+import { type EngineStartOptions, type NodeServerEngineSpec, startNodeServerEngine } from "./engine.ts";
 
 /** fauxqs serves SQS and SNS on one endpoint, so both AWS_ENDPOINT_URL_SQS and _SNS point here. */
-export function startSqsSns(options: EngineStartOptions): Promise<Engine> {
+export function sqsSnsEngine(options: EngineStartOptions): NodeServerEngineSpec {
   const port = options.config.ports.sqsSns;
-  const health = async () => (await fetch(`http://${options.config.host}:${port}/health`, { signal: AbortSignal.timeout(2_000) })).ok;
-  return ensureTsxServerEngine({ name: "fauxqs (SQS+SNS)", entry: "sqs-sns.ts", port, health }, options);
+  const url = `http://${options.config.host}:${port}`;
+  const health = async () => (await fetch(`${url}/health`, { signal: AbortSignal.timeout(2_000) })).ok;
+  return { name: "fauxqs (SQS+SNS)", url, health, launch: { server: "sqs-sns", port } };
 }
+
+/** fauxqs alone, in a Node engines process of its own unless it already answers. */
+export const startSqsSns = (options: EngineStartOptions) => startNodeServerEngine(sqsSnsEngine(options), options);

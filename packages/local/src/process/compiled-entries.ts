@@ -40,15 +40,14 @@ const threadEntries = {
   LOYALTY_BATCH_WORKER_FILE: "functions/loyalty/src/jobs/tier-worker.ts",
 } as const;
 
-/** Every Node entry `npm start` runs: each service's server, each long-running worker, each engine stand-in, the threads. */
+/** Every Node entry `npm start` runs: each service's server, each long-running worker, the Node engines, the threads. */
 export function platformEntries(): URL[] {
   const modules = [
     ...Object.values(services).map((service) => service.serverModule),
     ...Object.values(longRunningWorkers).map((worker) => worker.module),
     ...Object.values(threadEntries),
   ];
-  const engines = ["documentdb", "kinesis", "redshift-data", "sqs-sns"].map((name) => new URL(`../engines/servers/${name}.ts`, import.meta.url));
-  return [...modules.map((module) => pathToFileURL(join(repoRoot, module))), ...engines];
+  return [...modules.map((module) => pathToFileURL(join(repoRoot, module))), new URL("../engines/servers/node-engines.ts", import.meta.url)];
 }
 
 /** The variables that point the services at their compiled thread entries (none for what was not compiled). */

@@ -1,14 +1,15 @@
-/** Child-process entry: the DocumentDB stand-in on 127.0.0.1:<port>, keeping its collections in PostgreSQL. */
+/** The DocumentDB stand-in, keeping its collections in PostgreSQL, served in the Node engines process. */
 import { createDocumentDbServer } from "../../stand-ins/documentdb/server.ts";
+import { listenLocally, type ServedEngine } from "./served-engine.ts";
 
-const [port, databaseUrl, replicaSetName] = [Number(process.argv[2]), process.argv[3], process.argv[4]];
-if (!Number.isInteger(port) || !databaseUrl) throw new Error("usage: documentdb.ts <port> <postgres url> [replica set name]");
-
-const standIn = await createDocumentDbServer({ databaseUrl, ...(replicaSetName ? { replicaSetName } : {}) });
-standIn.server.listen(port, "127.0.0.1", () =>
-  console.log(`DocumentDB stand-in (${replicaSetName ? `primary of replica set ${replicaSetName}` : "standalone"}) listening on mongodb://127.0.0.1:${port}`),
-);
-
-const close = () => void standIn.close().then(() => process.exit(0));
-process.once("SIGTERM", close);
-process.once("SIGINT", close);
+export async function serveDocumentDb(port: number, databaseUrl: string, replicaSetName?: string): Promise<ServedEngine> {
+  const standIn = await createDocumentDbServer({ databaseUrl, ...(replicaSetName ? { replicaSetName } : {}) });
+  try {
+    await listenLocally(standIn.server, port);
+  } catch (error) {
+    await standIn.close();
+    throw error;
+  }
+  console.log(`DocumentDB stand-in (${replicaSetName ? `primary of replica set ${replicaSetName}` : "standalone"}) listening on mongodb://127.0.0.1:${port}`);
+  return { close: () => standIn.close() };
+}

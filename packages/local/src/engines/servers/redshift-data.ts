@@ -1,12 +1,10 @@
-/** Child-process entry: the Redshift Data API stand-in on 127.0.0.1:<port>, running statements on PostgreSQL. */
+/** The Redshift Data API stand-in, running statements on PostgreSQL, served in the Node engines process. */
 import { createRedshiftDataServer } from "../../stand-ins/redshift-data/server.ts";
+import { closeServer, listenLocally, type ServedEngine } from "./served-engine.ts";
 
-const [port, databaseUrl, workgroupName] = [Number(process.argv[2]), process.argv[3], process.argv[4]];
-if (!Number.isInteger(port) || !databaseUrl || !workgroupName) throw new Error("usage: redshift-data.ts <port> <postgres url> <workgroup name>");
-
-const { server } = createRedshiftDataServer({ databaseUrl, workgroupName });
-server.listen(port, "127.0.0.1", () => console.log(`Redshift Data API stand-in (workgroup ${workgroupName}) listening on http://127.0.0.1:${port}`));
-
-const close = () => server.close(() => process.exit(0));
-process.once("SIGTERM", close);
-process.once("SIGINT", close);
+export async function serveRedshiftData(port: number, databaseUrl: string, workgroupName: string): Promise<ServedEngine> {
+  const { server } = createRedshiftDataServer({ databaseUrl, workgroupName });
+  await listenLocally(server, port);
+  console.log(`Redshift Data API stand-in (workgroup ${workgroupName}) listening on http://127.0.0.1:${port}`);
+  return { close: () => closeServer(server) };
+}

@@ -1,5 +1,5 @@
 /**
- * Child-process entry: fauxqs (SQS + SNS) on 127.0.0.1:<port>.
+ * fauxqs (SQS + SNS), served in the Node engines process.
  *
  * fauxqs builds queue URLs as http://sqs.<region>.localhost:<port>/..., a host that does not resolve on Linux,
  * and the SDK sends requests to the queue URL's host. With the store's host cleared, queue URLs use the request's
@@ -20,6 +20,7 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 import type { ServerResponse } from "node:http";
 import { buildApp } from "fauxqs";
+import type { ServedEngine } from "./served-engine.ts";
 
 type BuildAppStores = NonNullable<NonNullable<Parameters<typeof buildApp>[0]>["stores"]>;
 interface SqsStoreLike {
@@ -137,30 +138,33 @@ function patchQueueWaits(SqsQueue: { prototype: SqsQueueLike }): void {
   }
 }
 
-const port = Number(process.argv[2]);
-if (!Number.isInteger(port)) throw new Error("usage: sqs-sns.ts <port>");
+let queueWaitsPatched = false;
 
-const storeModule = new URL("./sqs/sqsStore.js", import.meta.resolve("fauxqs"));
-const { SqsStore, SqsQueue } = (await import(storeModule.href)) as { SqsStore: new () => SqsStoreLike; SqsQueue: { prototype: SqsQueueLike } };
-const sqsStore = new SqsStore();
-if (sqsStore.host !== "localhost") throw new Error("fauxqs internals changed: SqsStore.host is not the expected default");
-sqsStore.host = "";
-patchQueueWaits(SqsQueue);
+export async function serveSqsSns(port: number): Promise<ServedEngine> {
+  const storeModule = new URL("./sqs/sqsStore.js", import.meta.resolve("fauxqs"));
+  const { SqsStore, SqsQueue } = (await import(storeModule.href)) as { SqsStore: new () => SqsStoreLike; SqsQueue: { prototype: SqsQueueLike } };
+  const sqsStore = new SqsStore();
+  if (sqsStore.host !== "localhost") throw new Error("fauxqs internals changed: SqsStore.host is not the expected default");
+  sqsStore.host = "";
+  if (!queueWaitsPatched) patchQueueWaits(SqsQueue);
+  queueWaitsPatched = true;
 
-const app = buildApp({ logger: false, stores: { sqsStore } as unknown as BuildAppStores });
-// Every request runs in a context of its own, told when its client closes the connection before the answer.
-app.addHook("onRequest", (_request: unknown, reply: { raw: ServerResponse }, done: () => void) => {
-  const context: ReceiveContext = { gone: false };
-  reply.raw.once("close", () => {
-    if (reply.raw.writableFinished) return;
-    context.gone = true;
-    context.onGone?.();
+  const app = buildApp({ logger: false, stores: { sqsStore } as unknown as BuildAppStores });
+  // Every request runs in a context of its own, told when its client closes the connection before the answer.
+  app.addHook("onRequest", (_request: unknown, reply: { raw: ServerResponse }, done: () => void) => {
+    const context: ReceiveContext = { gone: false };
+    reply.raw.once("close", () => {
+      if (reply.raw.writableFinished) return;
+      context.gone = true;
+      context.onGone?.();
+    });
+    receiveContext.run(context, done);
   });
-  receiveContext.run(context, done);
-});
-await app.listen({ port, host: "127.0.0.1" });
-console.log(`fauxqs (SQS + SNS) listening on http://127.0.0.1:${port}`);
-
-const close = () => void app.close().finally(() => process.exit(0));
-process.once("SIGTERM", close);
-process.once("SIGINT", close);
+  await app.listen({ port, host: "127.0.0.1" });
+  console.log(`fauxqs (SQS + SNS) listening on http://127.0.0.1:${port}`);
+  return {
+    close: async () => {
+      await app.close();
+    },
+  };
+}
