@@ -10,6 +10,7 @@
  * stopped task): with nothing else left, `pick` finds no target and the gateway answers 503.
  */
 import { sleep } from "@cloudcafe/core/sleep";
+import { localGet } from "./process/local-get.ts";
 
 export interface HealthCheckSettings {
   readonly intervalMs: number;
@@ -85,12 +86,10 @@ export const HEALTH_CHECKER_USER_AGENT = "ELB-HealthChecker/2.0 (CloudCafe local
 
 async function passes(url: string, timeoutMs: number): Promise<{ ok: boolean; reason?: string }> {
   try {
-    const response = await fetch(url, { headers: { "user-agent": HEALTH_CHECKER_USER_AGENT }, signal: AbortSignal.timeout(timeoutMs) });
-    await response.body?.cancel();
-    return response.status === 200 ? { ok: true } : { ok: false, reason: `health check answered ${response.status}` };
+    const { status } = await localGet(url, { headers: { "user-agent": HEALTH_CHECKER_USER_AGENT }, timeoutMs, readBody: false });
+    return status === 200 ? { ok: true } : { ok: false, reason: `health check answered ${status}` };
   } catch (error) {
-    const cause = (error as { cause?: { code?: string } }).cause?.code;
-    return { ok: false, reason: `health check failed: ${cause ?? (error as Error).name}` };
+    return { ok: false, reason: `health check failed: ${(error as NodeJS.ErrnoException).code ?? (error as Error).name}` };
   }
 }
 

@@ -7,6 +7,7 @@
  */
 import type { Logger } from "@cloudcafe/observability";
 import { z } from "zod";
+import { localGet } from "../../process/local-get.ts";
 import type { MetricsSink } from "../sink.ts";
 import { sampleOncePerPeriod } from "./once-a-period.ts";
 
@@ -40,9 +41,9 @@ export function collectQueueAge(sink: MetricsSink, sqsUrl: string, queues: reado
   const warned = new Set<string>();
   const sample = async (queue: WatchedQueue) => {
     try {
-      const response = await fetch(new URL(`/_fauxqs/queues/${encodeURIComponent(queue.name)}`, sqsUrl), { signal: AbortSignal.timeout(TIMEOUT_MS) });
-      if (!response.ok) throw new Error(`fauxqs answered ${response.status} for queue ${queue.name}`);
-      const age = oldestMessageAgeSeconds(await response.json(), Date.now());
+      const { status, body } = await localGet(new URL(`/_fauxqs/queues/${encodeURIComponent(queue.name)}`, sqsUrl).href, { timeoutMs: TIMEOUT_MS });
+      if (status !== 200) throw new Error(`fauxqs answered ${status} for queue ${queue.name}`);
+      const age = oldestMessageAgeSeconds(JSON.parse(body), Date.now());
       sink.record({ namespace: "AWS/SQS", name: "ApproximateAgeOfOldestMessage", value: age, unit: "Seconds", dimensions: { QueueName: queue.dimension } });
       warned.delete(queue.name);
     } catch (error) {
