@@ -9,7 +9,8 @@ import { resolve } from "node:path";
 import postgres from "postgres";
 import { fmt, positiveArg } from "./load.ts";
 import { BENCH_ENGINE_PORTS, PLATFORM_DATABASES, startBenchPlatform } from "./platform.ts";
-import { commandLine, cpuDelta, machineLoad, memoryOf, platformProcesses, snapshot, type TrackedProcess } from "./processes.ts";
+import { commandLine, cpuDelta, machineLoad, memoryOf, platformProcesses, snapshot, trackedPids, type TrackedProcess } from "./processes.ts";
+import { residentTogether } from "./resident-together.ts";
 import { nameProfiles, printProfiles } from "./profile-summary.ts";
 
 const TICKS_PER_SECOND = 100;
@@ -101,7 +102,10 @@ export async function runIdleBench(options: IdleOptions): Promise<void> {
     console.table(rows);
     const rss = [...memory.values()].reduce((sum, m) => sum + m.rss, 0);
     const pss = [...memory.values()].reduce((sum, m) => sum + m.pss, 0);
-    console.log(`  memory: RSS ${fmt(rss / 2 ** 20, 0)} MB, PSS ${fmt(pss / 2 ** 20, 0)} MB in total (PSS counts pages shared among processes once)`);
+    const together = residentTogether(await trackedPids(tracked));
+    console.log(
+      `  memory: RSS ${fmt(rss / 2 ** 20, 0)} MB summed over the processes, PSS ${fmt(pss / 2 ** 20, 0)} MB; resident together (each physical page once) ${together === undefined ? "n/a (needs root)" : `${fmt(together / 2 ** 20, 0)} MB`}`,
+    );
     console.log(`  ready ${fmt(platform.readyMs / 1000, 1)} s after the command; stdout while idle: ${fmt((out1.bytes - out0.bytes) / seconds, 0)} bytes/s (${out1.lines - out0.lines} lines)`);
     // What an idle platform still writes, by service and message (or metric names): each line is a wake-up somewhere.
     const shapes = new Map<string, number>();

@@ -22,7 +22,8 @@ import { httpLoad, httpRow, type HttpLoadResult } from "./http-load.ts";
 import { restock } from "./inventory.ts";
 import { fmt, positiveArg } from "./load.ts";
 import { BENCH_ENGINE_PORTS, benchSqsEndpoint, gateway, OPERATOR_TOKEN, PLATFORM_DATABASES, startBenchPlatform, type BenchPlatform } from "./platform.ts";
-import { cpuDelta, machineLoad, platformProcesses, memoryOf, snapshot, type CpuSnapshot, type TrackedProcess } from "./processes.ts";
+import { cpuDelta, machineLoad, platformProcesses, memoryOf, snapshot, trackedPids, type CpuSnapshot, type TrackedProcess } from "./processes.ts";
+import { residentTogether } from "./resident-together.ts";
 import { nameProfiles, printProfiles } from "./profile-summary.ts";
 
 export interface OrderPathOptions {
@@ -268,7 +269,7 @@ async function paidPhase(session: Session, options: OrderPathOptions, runId: str
   return { load, paid, run };
 }
 
-function printMemory(memory: Map<string, { rss: number; pss: number }>, readyMs: number) {
+function printMemory(memory: Map<string, { rss: number; pss: number }>, together: number | undefined, readyMs: number) {
   const rss = [...memory.values()].reduce((sum, m) => sum + m.rss, 0);
   const pss = [...memory.values()].reduce((sum, m) => sum + m.pss, 0);
   console.log(`\nMemory per process after the load (the platform was ready ${fmt(readyMs / 1000, 1)} s after the command; ${machineLoad()}):`);
@@ -277,6 +278,7 @@ function printMemory(memory: Map<string, { rss: number; pss: number }>, readyMs:
     { process: "TOTAL", "RSS MB": fmt(mb(rss), 0), "PSS MB": fmt(mb(pss), 0) },
   ]);
   console.log("  PSS shares pages among the processes that map them (PostgreSQL's shared buffers, shared libraries): its total is what the platform holds.");
+  console.log(`  resident together, each physical page once: ${together === undefined ? "n/a (needs root)" : `${fmt(mb(together), 0)} MB`}`);
 }
 
 export async function runOrderPathBench(options: OrderPathOptions): Promise<void> {
@@ -317,7 +319,7 @@ export async function runOrderPathBench(options: OrderPathOptions): Promise<void
     }
     const idle = await idlePhase(session);
     await paidPhase(session, options, runId, idle);
-    printMemory(await memoryOf(session.tracked), session.platform.readyMs);
+    printMemory(await memoryOf(session.tracked), residentTogether(await trackedPids(session.tracked)), session.platform.readyMs);
   } finally {
     await closeSession(session).catch(() => undefined);
   }

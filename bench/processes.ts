@@ -161,6 +161,11 @@ export function cpuDelta(before: CpuSnapshot, after: CpuSnapshot): Map<string, n
   return delta;
 }
 
+/** Every pid the tracked processes count now. */
+export async function trackedPids(tracked: readonly TrackedProcess[]): Promise<number[]> {
+  return (await Promise.all(tracked.map((process) => process.pids()))).flat();
+}
+
 export async function memoryOf(tracked: readonly TrackedProcess[]): Promise<Map<string, { rss: number; pss: number }>> {
   const memory = new Map<string, { rss: number; pss: number }>();
   for (const process of tracked) {
