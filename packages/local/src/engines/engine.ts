@@ -37,28 +37,46 @@ export const logFileFor = (config: LocalConfig, name: string) => join(config.sta
 
 const stopNothing = async () => {};
 
+/** An engine found answering: this process neither started it nor stops it. */
+const reusedEngine = (spec: Pick<Engine, "name" | "url" | "health">): Engine => ({ name: spec.name, url: spec.url, reused: true, health: spec.health, stop: stopNothing });
+
+/** Refuses to start `name` on a port something else holds (it was asked first whether it answers like `name`). */
+async function refuseForeignPort(options: EngineStartOptions, name: string, port: number): Promise<void> {
+  if (await isPortOpen(options.config.host, port)) {
+    throw new Error(`${name}: port ${port} is taken by something that does not answer like ${name}. Free it or set another port.`);
+  }
+}
+
+/**
+ * Starts `spawn` in its own process group (its output to `logs/<logName>.log`; recorded as the daemon `daemonSlug` when
+ * asked) and waits until `health` answers: the child, or undefined when it exited but `health` answers anyway (a
+ * parallel run won the race for the port, and its server is to be reused). Throws when nothing answers.
+ */
+async function spawnUntilHealthy(
+  spec: { readonly name: string; readonly logName: string; readonly daemonSlug: string; readonly spawn: ServerEngineSpec["spawn"]; readonly health: () => Promise<boolean>; readonly startTimeoutMs: number },
+  options: EngineStartOptions,
+): Promise<ManagedChild | undefined> {
+  const logFile = logFileFor(options.config, spec.logName);
+  const child = spawnChild({ ...spec.spawn, name: spec.name, logFile, daemon: options.daemon });
+  if (options.daemon) {
+    recordDaemon(options.config.stateDir, spec.daemonSlug, { name: spec.name, pid: child.pid, command: [spec.spawn.command, ...spec.spawn.args] });
+  }
+  const outcome = await waitForHealthOrExit(spec, child);
+  if (outcome === "healthy") return child;
+  if (await spec.health().catch(() => false)) return undefined;
+  throw new Error(`${spec.name} did not become healthy (${outcome}); see ${logFile}`);
+}
+
 /**
  * Reuses a healthy server on the port, or starts one in its own process group and waits until it is healthy.
  * If a parallel run wins the race for the port, its server is reused.
  */
 export async function ensureServerEngine(spec: ServerEngineSpec, options: EngineStartOptions): Promise<Engine> {
-  const reused: Engine = { name: spec.name, url: spec.url, reused: true, health: spec.health, stop: stopNothing };
-  if (await spec.health().catch(() => false)) return reused;
-  if (await isPortOpen(options.config.host, spec.port)) {
-    throw new Error(`${spec.name}: port ${spec.port} is taken by something that does not answer like ${spec.name}. Free it or set another port.`);
-  }
+  if (await spec.health().catch(() => false)) return reusedEngine(spec);
+  await refuseForeignPort(options, spec.name, spec.port);
   const slug = spec.name.toLowerCase().replaceAll(/[^a-z0-9]+/g, "-").replaceAll(/^-|-$/g, "");
-  const logFile = logFileFor(options.config, slug);
-  const child = spawnChild({ ...spec.spawn, name: spec.name, logFile, daemon: options.daemon });
-  if (options.daemon) {
-    recordDaemon(options.config.stateDir, slug, { name: spec.name, pid: child.pid, command: [spec.spawn.command, ...spec.spawn.args] });
-  }
-  const outcome = await waitForHealthOrExit(spec, child);
-  if (outcome === "healthy") {
-    return { name: spec.name, url: spec.url, reused: false, health: spec.health, stop: () => child.stop() };
-  }
-  if (await spec.health().catch(() => false)) return reused;
-  throw new Error(`${spec.name} did not become healthy (${outcome}); see ${logFile}`);
+  const child = await spawnUntilHealthy({ ...spec, logName: slug, daemonSlug: slug }, options);
+  return child ? { name: spec.name, url: spec.url, reused: false, health: spec.health, stop: () => child.stop() } : reusedEngine(spec);
 }
 
 /** An engine served by the Node engines process (servers/node-engines.ts): which server, on which port, with what. */
@@ -82,31 +100,25 @@ const allHealthy = (specs: readonly { health: () => Promise<boolean> }[]) => asy
  * and, once each engine answers, all are reused.
  */
 export async function ensureNodeServerEngines(specs: readonly NodeServerEngineSpec[], options: EngineStartOptions): Promise<Engine[]> {
-  const reusedEngine = (spec: NodeServerEngineSpec): Engine => ({ name: spec.name, url: spec.url, reused: true, health: spec.health, stop: stopNothing });
   const answering = await Promise.all(specs.map((spec) => spec.health().catch(() => false)));
   const missing = specs.filter((_, index) => !answering[index]);
   if (missing.length === 0) return specs.map(reusedEngine);
-  for (const spec of missing) {
-    if (await isPortOpen(options.config.host, spec.launch.port)) {
-      throw new Error(`${spec.name}: port ${spec.launch.port} is taken by something that does not answer like ${spec.name}. Free it or set another port.`);
-    }
-  }
-  const logFile = logFileFor(options.config, NODE_ENGINES_LOG);
-  const spawn = nodeCommand(new URL("./servers/node-engines.ts", import.meta.url), [JSON.stringify(missing.map((spec) => spec.launch))]);
-  const name = `Node engines (${missing.map((spec) => spec.name).join(", ")})`;
-  const child = spawnChild({ ...spawn, name, logFile, daemon: options.daemon });
-  if (options.daemon) {
-    const slug = `${NODE_ENGINES_LOG}-${missing.map((spec) => spec.launch.server).join("+")}`;
-    recordDaemon(options.config.stateDir, slug, { name, pid: child.pid, command: [spawn.command, ...spawn.args] });
-  }
-  const outcome = await waitForHealthOrExit({ health: allHealthy(missing), startTimeoutMs: 30_000 }, child);
-  if (outcome === "healthy") {
-    let stopping: Promise<void> | undefined;
-    const stop = () => (stopping ??= child.stop());
-    return specs.map((spec) => (missing.includes(spec) ? { name: spec.name, url: spec.url, reused: false, health: spec.health, stop } : reusedEngine(spec)));
-  }
-  if (await allHealthy(missing)()) return specs.map(reusedEngine);
-  throw new Error(`${name} did not become healthy (${outcome}); see ${logFile}`);
+  for (const spec of missing) await refuseForeignPort(options, spec.name, spec.launch.port);
+  const child = await spawnUntilHealthy(
+    {
+      name: `Node engines (${missing.map((spec) => spec.name).join(", ")})`,
+      logName: NODE_ENGINES_LOG,
+      daemonSlug: `${NODE_ENGINES_LOG}-${missing.map((spec) => spec.launch.server).join("+")}`,
+      spawn: nodeCommand(new URL("./servers/node-engines.ts", import.meta.url), [JSON.stringify(missing.map((spec) => spec.launch))]),
+      health: allHealthy(missing),
+      startTimeoutMs: 30_000,
+    },
+    options,
+  );
+  if (!child) return specs.map(reusedEngine);
+  let stopping: Promise<void> | undefined;
+  const stop = () => (stopping ??= child.stop());
+  return specs.map((spec) => (missing.includes(spec) ? { name: spec.name, url: spec.url, reused: false, health: spec.health, stop } : reusedEngine(spec)));
 }
 
 /** One engine of the Node engines process, started on its own when it does not answer already. */
