@@ -42,13 +42,18 @@ const environment = httpServiceEnvironment.extend({
    * a few hundred bytes; larger images belong on the CDN, referenced by their digest.
    */
   MENU_SYNC_BODY_LIMIT_BYTES: z.coerce.number().int().min(64 * 1024).max(64 * MIB).default(10 * MIB),
+  /**
+   * Close the DocumentDB client after this many seconds without a menu read or write, and open it again at the next
+   * (unset: never). `npm start` sets it: the driver checks its pool ten times a second while a client is open.
+   */
+  DOCUMENTDB_IDLE_CLOSE_SECONDS: z.coerce.number().int().min(1).max(86_400).optional(),
   /** Load the starter menu into an empty collection at start (a fresh stage or laptop). */
   MENU_LOAD_STARTER: z.enum(["true", "false"]).default("true").transform((value) => value === "true"),
 });
 
 /** The menu's system of record and its connection. */
 export type MenuStoreConfig =
-  | { kind: "documentdb"; documents: DocumentDbConnection; poolMax: number }
+  | { kind: "documentdb"; documents: DocumentDbConnection; poolMax: number; idleCloseSeconds?: number | undefined }
   | { kind: "postgres"; database: DatabaseConnection; poolMax: number };
 
 export interface MenuServiceConfig {
@@ -92,5 +97,10 @@ function menuStore(
     return { kind, database: databaseConnection(linked.Database), poolMax: settings.DOCUMENTDB_POOL_MAX };
   }
   if (!linked.MenuDocuments) throw new Error(`${SERVICE}: MENU_STORE=documentdb (the default) needs the MenuDocuments link`);
-  return { kind, documents: documentDbConnection(linked.MenuDocuments, settings.DOCUMENTDB_CA_FILE), poolMax: settings.DOCUMENTDB_POOL_MAX };
+  return {
+    kind,
+    documents: documentDbConnection(linked.MenuDocuments, settings.DOCUMENTDB_CA_FILE),
+    poolMax: settings.DOCUMENTDB_POOL_MAX,
+    idleCloseSeconds: settings.DOCUMENTDB_IDLE_CLOSE_SECONDS,
+  };
 }

@@ -10,6 +10,8 @@ import { loadMenuServiceConfig, type MenuServiceConfig, type MenuStoreConfig } f
 interface MenuStore {
   readonly repository: MenuRepository;
   readonly check: Record<string, () => Promise<unknown>>;
+  /** A menu read was served (from the cache or the store): the store is in use. */
+  inUse(): void;
   prepare(): Promise<void>;
   close(): Promise<void>;
 }
@@ -25,17 +27,24 @@ export function openMenuStore(store: MenuStoreConfig, logger: Logger, metrics?: 
     return {
       repository: postgresMenuRepository(database, logger),
       check: { postgres: () => database.query("select 1") },
+      inUse: () => undefined,
       // The tables come with the one migration history, applied before a deploy.
       prepare: async () => undefined,
       close: () => database.end(),
     };
   }
   // DocumentDbErrors: what the documentdb-connection-exhaustion fault must move (packages/catalog faults.ts).
-  const documents = createDocumentDb(store.documents, { maxPoolSize: store.poolMax, onError: () => metrics?.put("DocumentDbErrors", 1, "Count") });
+  // Reads served from the cache keep the client open (touch), so its monitor still sees a cluster that refuses connections.
+  const documents = createDocumentDb(store.documents, {
+    maxPoolSize: store.poolMax,
+    onError: () => metrics?.put("DocumentDbErrors", 1, "Count"),
+    ...(store.idleCloseSeconds !== undefined ? { idleCloseMs: store.idleCloseSeconds * 1_000 } : {}),
+  });
   const repository = documentDbMenuRepository(documents, logger);
   return {
     repository,
     check: { documentdb: () => documents.run((db) => db.command({ ping: 1 })) },
+    inUse: () => documents.touch(),
     prepare: () => repository.ensureIndexes(),
     close: () => documents.close(),
   };
@@ -53,7 +62,10 @@ export function createMenuRuntime(config: MenuServiceConfig = loadMenuServiceCon
     repository: store.repository,
     cache: redisMenuCache(redis, logger, config.cacheNamespace),
     ttlSeconds: { items: cacheTtlSeconds.menuItems, stores: cacheTtlSeconds.storeMetadata },
-    onRead: ({ key, source }) => metrics.put(source === "cache" ? "CacheHit" : "CacheMiss", 1, "Count", { cache: key.split(":")[0]! }),
+    onRead: ({ key, source }) => {
+      store.inUse();
+      metrics.put(source === "cache" ? "CacheHit" : "CacheMiss", 1, "Count", { cache: key.split(":")[0]! });
+    },
   });
 
   const checks = {

@@ -52,6 +52,11 @@ export interface DocumentDb {
    * password is read again, the client replaced, and `work` run once more; connections already open stay as they are.
    */
   run<T>(work: (db: Db) => Promise<T>): Promise<T>;
+  /**
+   * Marks the database in use without an operation (a read served from a cache): with `idleCloseMs`, a client closed
+   * for idleness is opened and connected again, so the driver's monitor watches the cluster while the service serves.
+   */
+  touch(): void;
   close(): Promise<void>;
 }
 
@@ -75,6 +80,12 @@ export function createDocumentDb(
      * monitor: the service's `DocumentDbErrors` signal.
      */
     onError?: (error: unknown) => void;
+    /**
+     * Close the client (its connections, its monitor and its pool's timers) after this long with no operation and no
+     * `touch`; the next one opens it again. Unset (deployed): the client stays open. `npm start` sets it, so an idle
+     * laptop does not run the driver's pool check ten times a second.
+     */
+    idleCloseMs?: number;
   } = {},
 ): DocumentDb {
   const settings: MongoClientOptions = {
@@ -113,8 +124,32 @@ export function createDocumentDb(
     setTimeout(() => void old.close().catch(() => undefined), REPLACED_CLIENT_GRACE_MS).unref();
   }
 
+  // Idleness: the last operation's start or end, or the last touch; a client with an operation running is never closed.
+  let running = 0;
+  let lastUsedAt = Date.now();
+  let idleTimer: NodeJS.Timeout | undefined;
+  const idleCloseMs = options.idleCloseMs;
+  const closeIfIdle = () => {
+    idleTimer = undefined;
+    if (idleCloseMs === undefined || client === undefined) return;
+    const idleFor = Date.now() - lastUsedAt;
+    if (running > 0 || idleFor < idleCloseMs) {
+      idleTimer = setTimeout(closeIfIdle, running > 0 ? idleCloseMs : idleCloseMs - idleFor).unref();
+      return;
+    }
+    const idle = client;
+    client = undefined;
+    void idle.then((open) => open.close()).catch(() => undefined);
+  };
+  const used = () => {
+    lastUsedAt = Date.now();
+    if (idleCloseMs !== undefined && idleTimer === undefined) idleTimer = setTimeout(closeIfIdle, idleCloseMs).unref();
+  };
+
   return {
     async run(work) {
+      running += 1;
+      used();
       const current = connected();
       try {
         try {
@@ -127,9 +162,20 @@ export function createDocumentDb(
       } catch (error) {
         options.onError?.(error);
         throw error;
+      } finally {
+        running -= 1;
+        used();
       }
     },
+    touch() {
+      const closed = client === undefined;
+      used();
+      // A refused connection shows as the monitor's failed heartbeats (onError); the next operation tries again.
+      if (closed && idleCloseMs !== undefined) void connected().then((opened) => opened.connect()).catch(() => undefined);
+    },
     async close() {
+      clearTimeout(idleTimer);
+      idleTimer = undefined;
       const open = client;
       client = undefined;
       if (open) await (await open).close();

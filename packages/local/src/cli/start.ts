@@ -16,6 +16,7 @@ import { type LocalConfig, readLocalConfig } from "../config.ts";
 import { localEventSourceMappings } from "../event-source/mappings.ts";
 import { startSqsPoller, type SqsEventHandler } from "../event-source/sqs-poller.ts";
 import { fileCheckpoints } from "../event-source/stream-checkpoints.ts";
+import { localMenuSettings } from "../process/local-menu-settings.ts";
 import { LOCAL_MAX_IDLE_POLL_MS, localAnalyticsWorkerSettings, localStreamEventSourceMappings, startCatalogStreamPoller } from "../event-source/stream-mappings.ts";
 import type { StreamEventHandler } from "../event-source/stream-poller.ts";
 import { API_REFERENCE_PATH } from "../api-reference.ts";
@@ -207,6 +208,7 @@ async function main(): Promise<void> {
     // Reservations are not public (no gateway route): the order flow calls the Inventory service directly, as over Lattice.
     INVENTORY_SERVICE_URL: `http://${config.host}:${config.ports.services.inventory}`,
     ...localAnalyticsWorkerSettings(),
+    ...localMenuSettings(),
   };
   // Handlers read SST links and endpoints when first used, so the environment must be in place before they load.
   Object.assign(process.env, env);

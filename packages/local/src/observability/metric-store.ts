@@ -98,6 +98,9 @@ export interface MetricStore {
 export function createMetricStore(options: { now?: () => number } = {}): MetricStore {
   const now = options.now ?? Date.now;
   const series = new Map<string, Series>();
+  /** The series of each namespace and metric name: an alarm's query reads only those (it runs every alarm, each period). */
+  const byMetric = new Map<string, Series[]>();
+  const metricKey = (namespace: string, name: string) => `${namespace}\u0000${name}`;
 
   function seriesFor(datapoint: Datapoint): Series {
     const dimensions = datapoint.dimensions ?? {};
@@ -105,19 +108,23 @@ export function createMetricStore(options: { now?: () => number } = {}): MetricS
     let found = series.get(key);
     if (!found) {
       if (series.size >= MAX_SERIES) {
-        const stalest = [...series.entries()].reduce((a, b) => (a[1].lastWrite <= b[1].lastWrite ? a : b));
-        series.delete(stalest[0]);
+        const [stalestKey, stalest] = [...series.entries()].reduce((a, b) => (a[1].lastWrite <= b[1].lastWrite ? a : b));
+        series.delete(stalestKey);
+        const siblings = byMetric.get(metricKey(stalest.namespace, stalest.name))!;
+        siblings.splice(siblings.indexOf(stalest), 1);
       }
       found = { namespace: datapoint.namespace, name: datapoint.name, dimensions, unit: datapoint.unit ?? "None", buckets: new Array(RETENTION_SECONDS), lastWrite: 0 };
       series.set(key, found);
+      const named = metricKey(found.namespace, found.name);
+      if (byMetric.has(named)) byMetric.get(named)!.push(found);
+      else byMetric.set(named, [found]);
     }
     return found;
   }
 
-  function bucketsIn(target: Series, fromMs: number, toMs: number): Bucket[] {
+  function bucketsIn(target: Series, fromMs: number, toMs: number, found: Bucket[] = []): Bucket[] {
     const from = Math.max(Math.floor(fromMs / 1000), Math.floor(now() / 1000) - RETENTION_SECONDS + 1);
     const to = Math.ceil(toMs / 1000);
-    const found: Bucket[] = [];
     for (let second = from; second < to; second++) {
       const bucket = target.buckets[second % RETENTION_SECONDS];
       if (bucket?.second === second) found.push(bucket);
@@ -150,10 +157,13 @@ export function createMetricStore(options: { now?: () => number } = {}): MetricS
       }
     },
     select(selector) {
-      return [...series.values()].filter((candidate) => matches(candidate, selector)).map(idOf);
+      return (byMetric.get(metricKey(selector.namespace, selector.name)) ?? []).filter((candidate) => matches(candidate, selector)).map(idOf);
     },
     aggregate(selector, statistic, fromMs, toMs) {
-      const buckets = [...series.values()].filter((candidate) => matches(candidate, selector)).flatMap((candidate) => bucketsIn(candidate, fromMs, toMs));
+      const buckets: Bucket[] = [];
+      for (const candidate of byMetric.get(metricKey(selector.namespace, selector.name)) ?? []) {
+        if (matches(candidate, selector)) bucketsIn(candidate, fromMs, toMs, buckets);
+      }
       return statisticOf(buckets, statistic);
     },
     points(target, statistic, periodSeconds, fromMs, nowMs) {
