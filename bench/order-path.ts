@@ -207,7 +207,11 @@ type IdleRates = Map<string, number>;
 async function idlePhase(session: Session, seconds = 10): Promise<IdleRates> {
   const idle = await measure(session, () => new Promise((r) => setTimeout(r, seconds * 1000)));
   const total = [...idle.delta.values()].reduce((sum, ms) => sum + ms, 0);
-  console.log(`\nIdle platform (${seconds} s, nothing offered; ${machineLoad()}): ${fmt((total / 1000 / idle.seconds) * 100, 2)}% of one core in total`);
+  // Right after the POST phases, so the paid phase's CPU can be read above it: not the settled platform's idle cost.
+  console.log(
+    `\nIdle platform right after the POST phases (${seconds} s, nothing offered; ${machineLoad()}): ${fmt((total / 1000 / idle.seconds) * 100, 2)}% of one core in total` +
+      " (still busy with their tail; `npm run bench -- idle` measures the settled platform)",
+  );
   console.log(
     "  " +
       [...idle.delta]
